@@ -1,0 +1,128 @@
+"""Sub-commands that create, fill, describe, export and open projects."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("new", help="create an empty project file")
+    p.add_argument("project")
+    p.set_defaults(handler=cmd_new)
+
+    p = sub.add_parser("import", help="import transcripts, respondents, a codebook, findings or coded excerpts")
+    p.add_argument("project")
+    p.add_argument("files", nargs="+", help="files or folders (a folder imports everything in it)")
+    p.add_argument("--unit", choices=["turn", "sentence"], default="turn",
+                   help="excerpt unit for new transcripts (default: speaker turn)")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("info", help="counts of documents, respondents, excerpts, codes, codings, coders")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_info)
+
+    p = sub.add_parser("export", help="export the project (.csv, .xlsx, .html)")
+    p.add_argument("project")
+    p.add_argument("out")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("code", help="open a project in the coding TUI")
+    p.add_argument("project")
+    p.add_argument("--coder", help="your coder name (default: your login name)")
+    p.set_defaults(handler=cmd_code)
+
+    p = sub.add_parser("demo", help="build (first time) and open the demo evaluation project")
+    p.add_argument("--coder", help="your coder name (default: your login name)")
+    p.add_argument("--print", action="store_true", help="print the demo project's summary instead of opening the TUI")
+    p.set_defaults(handler=cmd_demo)
+
+
+def cmd_new(args) -> int:
+    from qualtally.project import Project
+
+    Project.new(args.project).close()
+    print(f"created {args.project}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from qualtally.cli.progress import cli_progress
+    from qualtally.project import Project
+
+    with Project.open(args.project) as project, cli_progress(not args.quiet) as progress:
+        counts = project.import_paths(args.files, unit=args.unit, progress=progress)
+    skipped = counts.pop("skipped", [])
+    print("imported " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    for name in skipped:
+        print(f"skipped {name}")
+    return 0
+
+
+def _summary(info: dict) -> str:
+    keys = ("documents", "respondents", "excerpts", "codes", "codings", "coders", "findings")
+    lines = [f"{k:>12}: {info[k]}" for k in keys]
+    if info.get("coder_names"):
+        lines.append(f"{'coder names':>12}: {', '.join(info['coder_names'])}")
+    return "\n".join(lines)
+
+
+def cmd_info(args) -> int:
+    from qualtally.project import Project
+
+    with Project.open(args.project) as project:
+        info = project.info()
+    if args.json:
+        json.dump(info, sys.stdout, indent=2)
+        print()
+    else:
+        print(f"{args.project}\n{_summary(info)}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from qualtally.project import Project
+
+    with Project.open(args.project) as project:
+        out = project.export(args.out)
+    print(f"wrote {out}")
+    return 0
+
+
+def _run_tui(project_path: Path, coder: str | None) -> int:
+    from qualtally.project import Project, default_coder
+
+    try:
+        from qualtally.tui.app import make_app
+    except ModuleNotFoundError as err:
+        if err.name and err.name.startswith("qualtally.tui"):
+            with Project.open(project_path) as project:
+                print(f"{project_path}\n{_summary(project.info())}")
+            return 0
+        raise
+    project = Project.open(project_path)
+    try:
+        make_app(project, coder or default_coder()).run()
+    finally:
+        project.close()
+    return 0
+
+
+def cmd_code(args) -> int:
+    return _run_tui(Path(args.project), args.coder)
+
+
+def cmd_demo(args) -> int:
+    from qualtally.demo import ensure_demo_project
+    from qualtally.project import Project
+
+    path = ensure_demo_project()
+    if args.print:
+        with Project.open(path) as project:
+            print(f"{path}\n{_summary(project.info())}")
+        return 0
+    return _run_tui(path, args.coder)

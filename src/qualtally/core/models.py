@@ -1,0 +1,212 @@
+"""The domain objects every layer passes around.
+
+Plain frozen dataclasses with no behaviour beyond small derived properties, so that
+storage, importers, nlp, the façade, the TUI and the CLI all speak the same language
+without importing each other. Standard library only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+PATH_SEP = " > "
+"""Levels of a code path are joined by this, as every QDA package's export does."""
+
+ORIGIN_HUMAN = "human"
+ORIGIN_SUGGESTION = "suggestion-accepted"
+ORIGINS = (ORIGIN_HUMAN, ORIGIN_SUGGESTION)
+
+
+def split_path(path: str) -> tuple[str, ...]:
+    """Split ``"A > B > C"`` into its stripped, non-empty levels."""
+    return tuple(part.strip() for part in path.split(">") if part.strip())
+
+
+def join_path(levels: tuple[str, ...] | list[str]) -> str:
+    return PATH_SEP.join(levels)
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """A person interviewed; ``key`` is the id used in the data (``R07``)."""
+
+    key: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One speaker turn: ``[start, end)`` offsets of its content in the document text.
+
+    ``respondent_key`` is None for interviewer turns and text before the first turn.
+    """
+
+    start: int
+    end: int
+    speaker: str
+    respondent_key: str | None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A transcript: its normalised text and its turns."""
+
+    name: str
+    text: str
+    turns: tuple[Turn, ...] = ()
+    kind: str = "txt"
+    meta: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A coded unit: ``document.text[start:end]``, attributed to one respondent (or nobody)."""
+
+    id: int
+    document_id: int
+    start: int
+    end: int
+    text: str
+    respondent_key: str | None
+    parent_id: int | None = None
+    question: str | None = None
+
+
+@dataclass(frozen=True)
+class Code:
+    """A node of the codebook hierarchy."""
+
+    name: str
+    parent_path: str | None = None
+    definition: str = ""
+    include: str = ""
+    exclude: str = ""
+    keywords: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    colour: str = ""
+    finding: str | None = None
+    id: int | None = None
+    parent_id: int | None = None
+
+    @property
+    def path(self) -> str:
+        return self.name if not self.parent_path else f"{self.parent_path}{PATH_SEP}{self.name}"
+
+    @property
+    def depth(self) -> int:
+        return len(split_path(self.path)) - 1
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A statement of the report, with the quantifier it claims and its section."""
+
+    key: str
+    statement: str
+    section: str = ""
+    quantifier: str | None = None
+    code_paths: tuple[str, ...] = ()
+    asked: tuple[str, ...] = ()
+    """Respondent keys asked about this topic; empty means everyone is the denominator."""
+
+
+@dataclass(frozen=True)
+class Coding:
+    """A code applied to an excerpt by one coder."""
+
+    excerpt_id: int
+    code_id: int
+    coder: str
+    origin: str = ORIGIN_HUMAN
+    created: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Memo:
+    excerpt_id: int
+    coder: str
+    text: str
+    updated: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One row of the append-only event log."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    ref: int | None = None
+
+
+@dataclass(frozen=True)
+class CodedRow:
+    """One row of a coded-excerpts CSV (the spreadsheet every QDA package exports)."""
+
+    respondent: str
+    text: str
+    codes: tuple[str, ...]
+    coder: str = "imported"
+    document: str | None = None
+    question: str | None = None
+    start: int | None = None
+    end: int | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ScaleStep:
+    """One label of a verbal quantifier scale: shares in ``[low, high]`` of the denominator."""
+
+    label: str
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class QuantifierScale:
+    steps: tuple[ScaleStep, ...]
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A code the engine proposes for an excerpt, with the reasons a coder can judge."""
+
+    code_path: str
+    score: float
+    suggested: bool
+    keywords: tuple[str, ...] = ()
+    top_terms: tuple[str, ...] = ()
+    similar_excerpt: str | None = None
+    source: str = ""
+
+
+@dataclass
+class ImportBundle:
+    """Everything one import command brings in; the store writes it in one transaction."""
+
+    source: str
+    respondents: list[Respondent] = field(default_factory=list)
+    codes: list[Code] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    scale: QuantifierScale | None = None
+    documents: list[Document] = field(default_factory=list)
+    coded: list[CodedRow] = field(default_factory=list)
+    coded_source: str = ""
+    unit: str = "turn"
+    """Excerpt unit for new documents: ``turn`` (default) or ``sentence``."""
+    sentences: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    """Sentence spans per document name, filled by the nlp layer when ``unit == 'sentence'``."""
+    skipped: list[str] = field(default_factory=list)
+    """Files the import saw and deliberately did not read (e.g. a folder's README)."""

@@ -1,0 +1,58 @@
+"""The demo project: built once from the bundled corpus into the user's data directory.
+
+``qualtally demo`` finds the corpus (inside the installed package, or in the source
+checkout for an editable install), imports it into a fresh project file the first time,
+and reopens that same file ever after, so a user's demo coding is never thrown away.
+The file is built under a temporary name and renamed into place, so an interrupted
+build never leaves a half-imported demo behind.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from qualtally.core.errors import InputError
+
+DEMO_NAME = "iom-evaluation"
+
+
+def corpus_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "demo_corpus" / DEMO_NAME, here.parents[1] / "corpus" / DEMO_NAME):
+        if (candidate / "qualtally-manifest.yaml").exists():
+            return candidate
+    raise InputError(DEMO_NAME, "the demo corpus is not installed with this copy of qualtally")
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("qualtally", appauthor=False))
+
+
+def demo_project_path() -> Path:
+    return data_dir() / f"{DEMO_NAME}.qtally"
+
+
+def ensure_demo_project(progress=None) -> Path:
+    """Path of the demo project, building it from the corpus on first use."""
+    from qualtally.project import Project
+
+    path = demo_project_path()
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.building")
+    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        leftover.unlink(missing_ok=True)
+    try:
+        with Project.new(tmp) as project:
+            project.import_paths([corpus_dir()], actor="demo", progress=progress)
+            with project.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
+    return path

@@ -1,0 +1,1 @@
+"""Files methodologists hand around: coded-excerpts CSV, XLSX workbook, HTML report."""

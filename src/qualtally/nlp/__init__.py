@@ -1,0 +1,1 @@
+"""spaCy segmentation and matching, scikit-learn suggesters, skops persistence."""

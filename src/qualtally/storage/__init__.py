@@ -1,0 +1,1 @@
+"""SQLAlchemy Core tables, engine set-up, migrations, reads and transactional writes."""

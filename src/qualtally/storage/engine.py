@@ -1,0 +1,102 @@
+"""Opening a project file: engine, SQLite PRAGMAs, and migrations with a safety copy.
+
+A project is one SQLite file. WAL lets the TUI's background readers run beside the
+writer, ``synchronous=FULL`` makes every acknowledged commit durable (it survives a
+SIGKILL, and a power cut), and foreign keys are enforced. Before Alembic touches a file
+that already holds data at an older revision, the file is copied beside itself.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from qualtally.core.errors import InputError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _set_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - exercised via every test
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def make_engine(url_or_path: str | Path) -> Engine:
+    """An engine for a project file path, or any SQLAlchemy URL (e.g. PostgreSQL)."""
+    text = str(url_or_path)
+    if "://" in text:
+        return sa.create_engine(text)
+    engine = sa.create_engine(f"sqlite:///{Path(text)}")
+    sa.event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+def _alembic_config():
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine, path: Path | None) -> Path | None:
+    """Bring the schema to head; return the path of the safety copy if one was taken."""
+    from alembic import command
+
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return None
+    backup = None
+    if path is not None and current is not None and path.exists():
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        backup = path.with_name(f"{path.name}.{current}-{stamp}.bak")
+        with engine.connect() as conn:  # fold the WAL into the main file before copying
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copy2(path, backup)
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return backup
+
+
+def check_project_file(path: Path) -> None:
+    """Refuse a file that exists but is not a SQLite database, before SQLite touches it."""
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as fh:
+            if fh.read(16) != SQLITE_MAGIC:
+                raise InputError(str(path), "not a qualtally project (not a SQLite file)")
+
+
+def open_engine(path: Path, *, create: bool) -> Engine:
+    if not create and not path.exists():
+        raise InputError(str(path), "no such project (create it with `qualtally new`)")
+    if create and path.exists() and path.stat().st_size > 0:
+        raise InputError(str(path), "already exists")
+    check_project_file(path)
+    engine = make_engine(path)
+    migrate(engine, path)
+    return engine

@@ -1,0 +1,361 @@
+"""The store: every write the project makes, each in one transaction, each logged.
+
+Reads live in ``storage/queries.py``; undo/redo in ``storage/history.py``. Writes that a
+person makes (apply or remove a code, a memo, a narrowed excerpt, a code edit) append an
+undoable event in the same transaction as the change itself, so the event log is the
+audit trail and the undo stack at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from qualtally.core.errors import InputError
+from qualtally.core.models import (
+    ORIGIN_HUMAN,
+    Code,
+    ImportBundle,
+    join_path,
+    split_path,
+)
+from qualtally.core.placement import place_rows
+from qualtally.storage import tables as t
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def log_event(
+    conn: Connection,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    *,
+    undoable: bool = False,
+    ref: int | None = None,
+) -> int:
+    res = conn.execute(
+        sa.insert(t.events).values(
+            at=now(), actor=actor, action=action, entity=entity, entity_id=entity_id,
+            before=before, after=after, undoable=undoable, ref=ref,
+        )
+    )
+    return int(res.inserted_primary_key[0])
+
+
+def ensure_code_path(conn: Connection, path: str, cache: dict[str, int] | None = None) -> int:
+    """Id of the code at ``path``, creating it and any missing ancestors."""
+    levels = split_path(path)
+    if not levels:
+        raise InputError(path or "(empty)", "empty code path")
+    parent_id: int | None = None
+    for depth in range(1, len(levels) + 1):
+        sub = join_path(levels[:depth])
+        if cache is not None and sub in cache:
+            parent_id = cache[sub]
+            continue
+        row = conn.execute(sa.select(t.codes.c.id).where(t.codes.c.path == sub)).first()
+        if row is None:
+            ordinal = conn.execute(sa.select(sa.func.count()).select_from(t.codes)).scalar_one()
+            res = conn.execute(
+                sa.insert(t.codes).values(
+                    parent_id=parent_id, path=sub, name=levels[depth - 1], definition="",
+                    include="", exclude="", keywords=[], examples=[], colour="",
+                    finding_key=None, ordinal=ordinal,
+                )
+            )
+            code_id = int(res.inserted_primary_key[0])
+        else:
+            code_id = int(row.id)
+        if cache is not None:
+            cache[sub] = code_id
+        parent_id = code_id
+    assert parent_id is not None
+    return parent_id
+
+
+class Store:
+    """Writes to one project database. Thread-safe: each call opens its own connection."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- settings -----------------------------------------------------------------
+    def set_setting(self, key: str, value: Any, actor: str = "system") -> None:
+        with self.engine.begin() as conn:
+            old = conn.execute(sa.select(t.settings.c.value).where(t.settings.c.key == key)).first()
+            if old is None:
+                conn.execute(sa.insert(t.settings).values(key=key, value=value))
+            else:
+                conn.execute(sa.update(t.settings).where(t.settings.c.key == key).values(value=value))
+            log_event(conn, actor, "setting.set", "settings", None,
+                      {"key": key, "value": old[0] if old else None}, {"key": key, "value": value})
+
+    # -- import ---------------------------------------------------------------------
+    def import_bundle(self, bundle: ImportBundle, actor: str) -> dict[str, int]:
+        """Write a whole import in one transaction; raise InputError and write nothing if bad."""
+        counts = dict(respondents=0, documents=0, excerpts=0, codes=0, codings=0, findings=0)
+        with self.engine.begin() as conn:
+            resp_ids = {r.key: r.id for r in conn.execute(sa.select(t.respondents.c.key, t.respondents.c.id))}
+            for r in bundle.respondents:
+                if r.key in resp_ids:
+                    conn.execute(sa.update(t.respondents).where(t.respondents.c.key == r.key)
+                                 .values(attributes=dict(r.attributes)))
+                else:
+                    res = conn.execute(sa.insert(t.respondents).values(key=r.key, attributes=dict(r.attributes)))
+                    resp_ids[r.key] = int(res.inserted_primary_key[0])
+                    counts["respondents"] += 1
+
+            code_cache: dict[str, int] = {}
+            before_codes = conn.execute(sa.select(sa.func.count()).select_from(t.codes)).scalar_one()
+            for code in bundle.codes:
+                code_id = ensure_code_path(conn, code.path, code_cache)
+                conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(
+                    definition=code.definition, include=code.include, exclude=code.exclude,
+                    keywords=list(code.keywords), examples=list(code.examples),
+                    colour=code.colour, finding_key=code.finding,
+                ))
+
+            for i, f in enumerate(bundle.findings):
+                values = dict(statement=f.statement, section=f.section, quantifier=f.quantifier,
+                              asked=list(f.asked), ordinal=i)
+                exists = conn.execute(sa.select(t.findings.c.id).where(t.findings.c.key == f.key)).first()
+                if exists:
+                    conn.execute(sa.update(t.findings).where(t.findings.c.key == f.key).values(**values))
+                else:
+                    conn.execute(sa.insert(t.findings).values(key=f.key, **values))
+                    counts["findings"] += 1
+                for path in f.code_paths:
+                    code_id = ensure_code_path(conn, path, code_cache)
+                    conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(finding_key=f.key))
+            if bundle.scale is not None:
+                value = {"steps": [[s.label, s.low, s.high] for s in bundle.scale.steps],
+                         "source": bundle.scale.source}
+                conn.execute(sa.delete(t.settings).where(t.settings.c.key == "scale"))
+                conn.execute(sa.insert(t.settings).values(key="scale", value=value))
+
+            known = {row.name: row.text for row in conn.execute(sa.select(t.documents.c.name, t.documents.c.text))}
+            docs = list(bundle.documents)
+            for doc in docs:
+                if doc.name in known:
+                    raise InputError(doc.name, "a document with this name is already in the project")
+                known[doc.name] = doc.text
+            synthetic, placements = place_rows(bundle.coded, known, bundle.coded_source or bundle.source)
+            docs.extend(synthetic)
+
+            doc_ids: dict[str, int] = {}
+            for doc in docs:
+                doc_ids[doc.name] = self._insert_document(conn, doc, bundle, resp_ids, counts)
+            for name, doc_id in conn.execute(sa.select(t.documents.c.name, t.documents.c.id)):
+                doc_ids.setdefault(name, doc_id)
+
+            for p in placements:
+                row = p.row
+                resp_key = row.respondent or None
+                if resp_key and resp_key not in resp_ids:
+                    res = conn.execute(sa.insert(t.respondents).values(key=resp_key, attributes={}))
+                    resp_ids[resp_key] = int(res.inserted_primary_key[0])
+                    counts["respondents"] += 1
+                excerpt_id = self._ensure_excerpt(conn, doc_ids[p.document], p.start, p.end,
+                                                  resp_ids.get(resp_key) if resp_key else None,
+                                                  row.question, counts)
+                if not row.codes:
+                    conn.execute(sa.delete(t.reviewed).where(
+                        (t.reviewed.c.excerpt_id == excerpt_id) & (t.reviewed.c.coder == row.coder)))
+                    conn.execute(sa.insert(t.reviewed).values(excerpt_id=excerpt_id, coder=row.coder))
+                for path in row.codes:
+                    code_id = ensure_code_path(conn, path, code_cache)
+                    exists = conn.execute(sa.select(t.codings.c.id).where(
+                        (t.codings.c.excerpt_id == excerpt_id) & (t.codings.c.code_id == code_id)
+                        & (t.codings.c.coder == row.coder))).first()
+                    if exists is None:
+                        conn.execute(sa.insert(t.codings).values(
+                            excerpt_id=excerpt_id, code_id=code_id, coder=row.coder,
+                            origin=ORIGIN_HUMAN, created=now()))
+                        counts["codings"] += 1
+            after_codes = conn.execute(sa.select(sa.func.count()).select_from(t.codes)).scalar_one()
+            counts["codes"] = after_codes - before_codes
+            log_event(conn, actor, "import", "project", None, None, {"source": bundle.source, **counts})
+        return counts
+
+    def _insert_document(self, conn, doc, bundle: ImportBundle, resp_ids, counts) -> int:
+        res = conn.execute(sa.insert(t.documents).values(
+            name=doc.name, kind=doc.kind, text=doc.text, meta=dict(doc.meta)))
+        doc_id = int(res.inserted_primary_key[0])
+        counts["documents"] += 1
+        sentences = bundle.sentences.get(doc.name) if bundle.unit == "sentence" else None
+        for idx, turn in enumerate(doc.turns):
+            if turn.respondent_key and turn.respondent_key not in resp_ids:
+                res = conn.execute(sa.insert(t.respondents).values(key=turn.respondent_key, attributes={}))
+                resp_ids[turn.respondent_key] = int(res.inserted_primary_key[0])
+                counts["respondents"] += 1
+            rid = resp_ids.get(turn.respondent_key) if turn.respondent_key else None
+            conn.execute(sa.insert(t.turns).values(
+                document_id=doc_id, idx=idx, start=turn.start, end=turn.end,
+                speaker=turn.speaker, respondent_id=rid, meta=dict(turn.meta)))
+            if rid is None or turn.end <= turn.start or doc.kind == "csv":
+                continue
+            spans = [(turn.start, turn.end)]
+            if sentences is not None:
+                spans = [(s, e) for s, e in sentences if turn.start <= s and e <= turn.end] or spans
+            for s, e in spans:
+                self._ensure_excerpt(conn, doc_id, s, e, rid, turn.meta.get("question"), counts)
+        return doc_id
+
+    @staticmethod
+    def _ensure_excerpt(conn, doc_id, start, end, rid, question, counts) -> int:
+        row = conn.execute(sa.select(t.excerpts.c.id).where(
+            (t.excerpts.c.document_id == doc_id) & (t.excerpts.c.start == start)
+            & (t.excerpts.c.end == end))).first()
+        if row is not None:
+            if question:
+                conn.execute(sa.update(t.excerpts).where(t.excerpts.c.id == row.id)
+                             .where(t.excerpts.c.question.is_(None)).values(question=question))
+            return int(row.id)
+        parent = conn.execute(sa.select(t.excerpts.c.id).where(
+            (t.excerpts.c.document_id == doc_id) & (t.excerpts.c.start <= start)
+            & (t.excerpts.c.end >= end) & (t.excerpts.c.parent_id.is_(None)))
+            .order_by(t.excerpts.c.start)).first()
+        res = conn.execute(sa.insert(t.excerpts).values(
+            document_id=doc_id, start=start, end=end, respondent_id=rid,
+            parent_id=parent.id if parent else None, question=question))
+        counts["excerpts"] += 1
+        return int(res.inserted_primary_key[0])
+
+    # -- coding -------------------------------------------------------------------------
+    def apply_code(self, excerpt_id: int, code_id: int, coder: str, origin: str = ORIGIN_HUMAN) -> bool:
+        """Apply a code; False if this coder already had it on this excerpt."""
+        with self.engine.begin() as conn:
+            exists = conn.execute(sa.select(t.codings.c.id).where(
+                (t.codings.c.excerpt_id == excerpt_id) & (t.codings.c.code_id == code_id)
+                & (t.codings.c.coder == coder))).first()
+            if exists is not None:
+                return False
+            data = dict(excerpt_id=excerpt_id, code_id=code_id, coder=coder, origin=origin, created=now())
+            res = conn.execute(sa.insert(t.codings).values(**data))
+            conn.execute(sa.delete(t.reviewed).where(
+                (t.reviewed.c.excerpt_id == excerpt_id) & (t.reviewed.c.coder == coder)))
+            log_event(conn, coder, "coding.add", "codings", int(res.inserted_primary_key[0]),
+                      None, data, undoable=True)
+        return True
+
+    def remove_code(self, excerpt_id: int, code_id: int, coder: str) -> bool:
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(t.codings).where(
+                (t.codings.c.excerpt_id == excerpt_id) & (t.codings.c.code_id == code_id)
+                & (t.codings.c.coder == coder))).first()
+            if row is None:
+                return False
+            conn.execute(sa.delete(t.codings).where(t.codings.c.id == row.id))
+            before = dict(excerpt_id=row.excerpt_id, code_id=row.code_id, coder=row.coder,
+                          origin=row.origin, created=row.created)
+            log_event(conn, coder, "coding.remove", "codings", row.id, before, None, undoable=True)
+        return True
+
+    def reject_suggestion(self, excerpt_id: int, code_id: int, coder: str) -> None:
+        with self.engine.begin() as conn:
+            exists = conn.execute(sa.select(t.rejections.c.id).where(
+                (t.rejections.c.excerpt_id == excerpt_id) & (t.rejections.c.code_id == code_id)
+                & (t.rejections.c.coder == coder))).first()
+            if exists:
+                return
+            data = dict(excerpt_id=excerpt_id, code_id=code_id, coder=coder, created=now())
+            res = conn.execute(sa.insert(t.rejections).values(**data))
+            log_event(conn, coder, "suggestion.reject", "rejections",
+                      int(res.inserted_primary_key[0]), None, data, undoable=True)
+
+    def set_memo(self, excerpt_id: int, coder: str, text: str) -> None:
+        with self.engine.begin() as conn:
+            old = conn.execute(sa.select(t.memos).where(
+                (t.memos.c.excerpt_id == excerpt_id) & (t.memos.c.coder == coder))).first()
+            before = {"excerpt_id": excerpt_id, "coder": coder, "text": old.text} if old else None
+            after = {"excerpt_id": excerpt_id, "coder": coder, "text": text} if text else None
+            _write_memo(conn, excerpt_id, coder, text)
+            log_event(conn, coder, "memo.set", "memos", excerpt_id, before, after, undoable=True)
+
+    def narrow_excerpt(self, excerpt_id: int, start: int, end: int, coder: str) -> int:
+        """Create (or find) a span excerpt inside ``excerpt_id``; return its id."""
+        with self.engine.begin() as conn:
+            base = conn.execute(sa.select(t.excerpts).where(t.excerpts.c.id == excerpt_id)).first()
+            if base is None:
+                raise InputError(f"excerpt {excerpt_id}", "no such excerpt")
+            if not (base.start <= start < end <= base.end):
+                raise InputError(f"excerpt {excerpt_id}", "the span lies outside the excerpt")
+            existing = conn.execute(sa.select(t.excerpts.c.id).where(
+                (t.excerpts.c.document_id == base.document_id) & (t.excerpts.c.start == start)
+                & (t.excerpts.c.end == end))).first()
+            if existing:
+                return int(existing.id)
+            data = dict(document_id=base.document_id, start=start, end=end,
+                        respondent_id=base.respondent_id, parent_id=base.id, question=base.question)
+            res = conn.execute(sa.insert(t.excerpts).values(**data))
+            new_id = int(res.inserted_primary_key[0])
+            log_event(conn, coder, "excerpt.add", "excerpts", new_id, None, {**data, "id": new_id},
+                      undoable=True)
+            return new_id
+
+    # -- codebook -----------------------------------------------------------------------
+    def add_code(self, code: Code, actor: str) -> int:
+        with self.engine.begin() as conn:
+            exists = conn.execute(sa.select(t.codes.c.id).where(t.codes.c.path == code.path)).first()
+            if exists:
+                raise InputError(code.path, "a code with this path already exists")
+            code_id = ensure_code_path(conn, code.path)
+            values = _code_values(code)
+            conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(**values))
+            log_event(conn, actor, "code.add", "codes", code_id, None,
+                      {"path": code.path, **values}, undoable=True)
+            return code_id
+
+    def update_code(self, code_id: int, actor: str, **fields: Any) -> None:
+        allowed = {"definition", "include", "exclude", "keywords", "examples", "colour", "finding_key", "name"}
+        bad = set(fields) - allowed
+        if bad:
+            raise ValueError(f"cannot update {sorted(bad)}")
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(t.codes).where(t.codes.c.id == code_id)).first()
+            if row is None:
+                raise InputError(f"code {code_id}", "no such code")
+            before = {k: getattr(row, k) for k in fields}
+            if "name" in fields:
+                _rename(conn, row, fields["name"])
+            rest = {k: v for k, v in fields.items() if k != "name"}
+            if rest:
+                conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(**rest))
+            log_event(conn, actor, "code.update", "codes", code_id, before, dict(fields), undoable=True)
+
+
+def _code_values(code: Code) -> dict[str, Any]:
+    return dict(definition=code.definition, include=code.include, exclude=code.exclude,
+                keywords=list(code.keywords), examples=list(code.examples),
+                colour=code.colour, finding_key=code.finding)
+
+
+def _rename(conn: Connection, row, name: str) -> None:
+    name = name.strip()
+    if not name or ">" in name or ";" in name:
+        raise InputError(name or "(empty)", "a code name must be non-empty without '>' or ';'")
+    old_path = row.path
+    new_path = join_path(split_path(old_path)[:-1] + (name,))
+    if conn.execute(sa.select(t.codes.c.id).where(t.codes.c.path == new_path)).first():
+        raise InputError(new_path, "a code with this path already exists")
+    conn.execute(sa.update(t.codes).where(t.codes.c.id == row.id).values(name=name, path=new_path))
+    prefix = old_path + " > "
+    for child in conn.execute(sa.select(t.codes.c.id, t.codes.c.path)
+                              .where(t.codes.c.path.startswith(prefix, autoescape=True))).all():
+        conn.execute(sa.update(t.codes).where(t.codes.c.id == child.id)
+                     .values(path=new_path + child.path[len(old_path):]))
+
+
+def _write_memo(conn: Connection, excerpt_id: int, coder: str, text: str) -> None:
+    conn.execute(sa.delete(t.memos).where((t.memos.c.excerpt_id == excerpt_id) & (t.memos.c.coder == coder)))
+    if text:
+        conn.execute(sa.insert(t.memos).values(excerpt_id=excerpt_id, coder=coder, text=text, updated=now()))

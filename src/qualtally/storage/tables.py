@@ -1,0 +1,165 @@
+"""The project schema, declared once with SQLAlchemy Core.
+
+Only portable types and constraints are used (no SQLite-only features), so the same
+tables and queries run on PostgreSQL for teams. Alembic migrations in
+``storage/migrations`` create exactly these tables; a test checks they agree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", JSON, nullable=False),
+)
+
+respondents = Table(
+    "respondents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("attributes", JSON, nullable=False, default=dict),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(500), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("meta", JSON, nullable=False, default=dict),
+)
+
+turns = Table(
+    "turns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("speaker", String(200), nullable=False),
+    Column("respondent_id", Integer, ForeignKey("respondents.id"), nullable=True),
+    Column("meta", JSON, nullable=False, default=dict),
+    UniqueConstraint("document_id", "idx"),
+)
+
+excerpts = Table(
+    "excerpts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("respondent_id", Integer, ForeignKey("respondents.id"), nullable=True),
+    Column("parent_id", Integer, ForeignKey("excerpts.id"), nullable=True),
+    Column("question", String(200), nullable=True),
+    UniqueConstraint("document_id", "start", "end"),
+)
+Index("ix_excerpts_doc", excerpts.c.document_id, excerpts.c.start)
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(50), nullable=False, unique=True),
+    Column("statement", Text, nullable=False),
+    Column("section", String(200), nullable=False, default=""),
+    Column("quantifier", String(50), nullable=True),
+    Column("asked", JSON, nullable=False, default=list),
+    Column("ordinal", Integer, nullable=False, default=0),
+)
+
+codes = Table(
+    "codes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("parent_id", Integer, ForeignKey("codes.id"), nullable=True),
+    Column("path", String(1000), nullable=False, unique=True),
+    Column("name", String(300), nullable=False),
+    Column("definition", Text, nullable=False, default=""),
+    Column("include", Text, nullable=False, default=""),
+    Column("exclude", Text, nullable=False, default=""),
+    Column("keywords", JSON, nullable=False, default=list),
+    Column("examples", JSON, nullable=False, default=list),
+    Column("colour", String(20), nullable=False, default=""),
+    Column("finding_key", String(50), nullable=True),
+    Column("ordinal", Integer, nullable=False, default=0),
+)
+
+codings = Table(
+    "codings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("excerpt_id", Integer, ForeignKey("excerpts.id", ondelete="CASCADE"), nullable=False),
+    Column("code_id", Integer, ForeignKey("codes.id", ondelete="CASCADE"), nullable=False),
+    Column("coder", String(200), nullable=False),
+    Column("origin", String(30), nullable=False),
+    Column("created", String(40), nullable=False),
+    UniqueConstraint("excerpt_id", "code_id", "coder"),
+)
+Index("ix_codings_code", codings.c.code_id)
+
+reviewed = Table(
+    "reviewed",
+    metadata,
+    Column("excerpt_id", Integer, ForeignKey("excerpts.id", ondelete="CASCADE"), primary_key=True),
+    Column("coder", String(200), primary_key=True),
+)
+"""An excerpt a coder looked at and coded with nothing (an empty ``codes`` cell)."""
+
+rejections = Table(
+    "rejections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("excerpt_id", Integer, ForeignKey("excerpts.id", ondelete="CASCADE"), nullable=False),
+    Column("code_id", Integer, ForeignKey("codes.id", ondelete="CASCADE"), nullable=False),
+    Column("coder", String(200), nullable=False),
+    Column("created", String(40), nullable=False),
+    UniqueConstraint("excerpt_id", "code_id", "coder"),
+)
+
+memos = Table(
+    "memos",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("excerpt_id", Integer, ForeignKey("excerpts.id", ondelete="CASCADE"), nullable=False),
+    Column("coder", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("updated", String(40), nullable=False),
+    UniqueConstraint("excerpt_id", "coder"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", String(40), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(50), nullable=False),
+    Column("entity", String(50), nullable=False),
+    Column("entity_id", Integer, nullable=True),
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=True),
+    Column("ref", Integer, nullable=True),
+    Column("undoable", Boolean, nullable=False, default=False),
+)
+Index("ix_events_actor", events.c.actor, events.c.id)
