@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from qualtally.core.errors import InputError
+from qualtally.facade_analysis import AnalysisMixin
+from qualtally.facade_suggest import SuggestionsMixin
 from qualtally.core.models import ORIGIN_HUMAN, Code, Document, Excerpt, Finding, QuantifierScale, Respondent
 from qualtally.storage import history, queries
 from qualtally.storage.engine import open_engine
@@ -30,7 +32,7 @@ def default_coder() -> str:
         return "coder"
 
 
-class Project:
+class Project(SuggestionsMixin, AnalysisMixin):
     def __init__(self, path: Path, *, create: bool = False) -> None:
         self.path = Path(path)
         self.engine = open_engine(self.path, create=create)
@@ -171,4 +173,6 @@ class Project:
 
             write_coded_csv(self.export_rows(), out)
             return out
-        raise InputError(str(out), f"cannot export to {suffix or 'a file without extension'} (use .csv)")
+        if suffix in (".xlsx", ".html"):
+            return self.export_report(out)
+        raise InputError(str(out), f"cannot export to {suffix or 'a file without extension'} (use .csv, .xlsx or .html)")
