@@ -33,18 +33,19 @@ def default_coder() -> str:
 
 
 class Project(SuggestionsMixin, AnalysisMixin):
-    def __init__(self, path: Path, *, create: bool = False) -> None:
-        self.path = Path(path)
+    def __init__(self, path: Path | str, *, create: bool = False) -> None:
+        # a file path, or a SQLAlchemy URL (e.g. postgresql+psycopg://...) for a team server
+        self.path = str(path) if "://" in str(path) else Path(path)
         self.engine = open_engine(self.path, create=create)
         self.store = Store(self.engine)
 
     @classmethod
     def new(cls, path: str | Path) -> "Project":
-        return cls(Path(path), create=True)
+        return cls(path, create=True)
 
     @classmethod
     def open(cls, path: str | Path) -> "Project":
-        return cls(Path(path), create=False)
+        return cls(path, create=False)
 
     def close(self) -> None:
         self.engine.dispose()

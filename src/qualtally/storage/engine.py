@@ -91,7 +91,13 @@ def check_project_file(path: Path) -> None:
                 raise InputError(str(path), "not a qualtally project (not a SQLite file)")
 
 
-def open_engine(path: Path, *, create: bool) -> Engine:
+def open_engine(path: Path | str, *, create: bool) -> Engine:
+    """Engine for a project file (checked, migrated) or a server URL such as PostgreSQL's."""
+    if "://" in str(path):
+        engine = make_engine(str(path))
+        migrate(engine, None)
+        return engine
+    path = Path(path)
     if not create and not path.exists():
         raise InputError(str(path), "no such project (create it with `qualtally new`)")
     if create and path.exists() and path.stat().st_size > 0:
