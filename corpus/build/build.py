@@ -100,7 +100,7 @@ ALIASES = {
     "cost": "Other > Cost of services",
 }
 
-LABEL_RE = re.compile(r"^([A-Z][A-Za-z.'\- ]{0,40}):(?:\s|$)")
+LABEL_RE = re.compile(r"^([A-ZÀ-Þ][\w.'\- ]{0,40}):(?:\s|$)")
 ANN_RE = re.compile(r"^@(?P<who>[abq])\s*(?P<rest>.*)$")
 SUBSTANTIVE_WORDS = 15
 
