@@ -463,7 +463,7 @@ def main(argv):
             raise SystemExit(f"alias {alias}: {p!r} not in codebook.yaml")
     respondents = load_respondents()
 
-    sources = [Source(p) for p in sorted(SOURCES.glob("*.src"))]
+    sources = [Source(p) for p in sorted(SOURCES.glob("*.src"), key=lambda p: (p.name.startswith("FG"), p.name))]
     rows = []
     manifest_entries = []
     words = {}
