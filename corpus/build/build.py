@@ -302,15 +302,20 @@ class Source:
 # rendering
 # --------------------------------------------------------------------------
 
+# anything an importer could mistake for "Speaker: " at the start of a line
+LOOSE_LABEL_RE = re.compile(r"^[^\W\d_][\w.'\- ]{0,40}:\s")
+
+
 def wrap_turn(label, text, width):
     if not width:
         return f"{label}: {text}"
-    lines = textwrap.wrap(f"{label}: {text}", width=width, break_long_words=False,
-                          break_on_hyphens=False)
-    for l in lines[1:]:
-        if LABEL_RE.match(l):
-            raise SystemExit(f"wrapped line looks like a label: {l!r}")
-    return "\n".join(lines)
+    # narrow the column until no continuation line looks like a speaker label
+    for w in range(width, width - 15, -1):
+        lines = textwrap.wrap(f"{label}: {text}", width=w, break_long_words=False,
+                              break_on_hyphens=False)
+        if not any(LOOSE_LABEL_RE.match(l) for l in lines[1:]):
+            return "\n".join(lines)
+    raise SystemExit(f"cannot wrap turn without a label-like line: {text[:60]!r}")
 
 
 def render_text(src: Source) -> bytes:
