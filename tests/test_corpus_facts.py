@@ -327,8 +327,9 @@ def test_coder_b_is_an_independent_partial_coding(coded):
     shared = set(same_span) & set(b_spans)
     agree = [k for k in shared if set(same_span[k].split(";")) == set(b_spans[k].split(";"))]
     differ = [k for k in shared if k not in agree]
-    assert len(agree) >= 20, "the coders agree on most excerpts"
-    assert len(differ) >= 8, "different code choices on several excerpts"
+    # the numbers given in corpus/README.md
+    assert (len(a6), len(b), len(shared), len(agree)) == (84, 69, 65, 41)
+    assert len(differ) == 24, "different code choices on some excerpts"
     missed = [r for r in a6 if not any(
         x["document"] == r["document"] and (x["text"] in r["text"] or r["text"] in x["text"]) for x in b)]
     assert len(missed) >= 2, "coder-b missed some excerpts entirely"

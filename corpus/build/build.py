@@ -377,9 +377,13 @@ def _cues(src: Source, max_words=16):
         words = turn.text.split(" ")
         chunks = []
         cur = []
-        for w in words:
+        for i, w in enumerate(words):
             cur.append(w)
-            if len(cur) >= max_words or (len(cur) >= 8 and w.endswith((".", "?", "!")) and len(cur) > max_words * 0.6):
+            left = len(words) - i - 1
+            if left < 5:
+                continue  # never leave a stub of a few words for the next cue
+            sentence_end = w.endswith((".", "?", "!", "]"))
+            if len(cur) >= max_words or (sentence_end and len(cur) >= 6):
                 chunks.append(cur)
                 cur = []
         if cur:
