@@ -405,3 +405,31 @@ def test_headquarters_say_coordination_is_adequate(coded, respondents):
     adequate = {r["respondent"] for r in coded if r["coder"] == "coder-a"
                 and "Performance > Coordination seen as adequate" in r["codes"].split(";")}
     assert {r for r in adequate if respondents[r]["group"] == "CIC headquarters"} == {"R01", "R02", "R07"}
+
+
+def test_codebook_entries_are_complete():
+    cb = yaml.safe_load((CORPUS / "codebook.yaml").read_text(encoding="utf-8"))
+    assert cb["name"]
+
+    def walk(nodes, depth):
+        for node in nodes:
+            assert node.get("definition"), node["name"]
+            if depth > 0:
+                for key in ("include", "exclude", "keywords"):
+                    assert node.get(key), (node["name"], key)
+                assert isinstance(node["keywords"], list)
+            walk(node.get("children") or [], depth + 1)
+
+    walk(cb["codes"], 0)
+
+
+def test_non_supporters_of_p2_defend_the_growth(coded, support, respondents):
+    growth = {r["respondent"] for r in coded if r["coder"] == "coder-a"
+              and "Performance > Growth as a response to member demand" in r["codes"].split(";")}
+    assert growth == set(respondents) - support["P2"]
+
+
+def test_reservations_code_marks_the_r1_dissenters(coded):
+    doubt = {r["respondent"] for r in coded if r["coder"] == "coder-a"
+             and "Relevance > Reservations about membership" in r["codes"].split(";")}
+    assert doubt == {"R05", "R17"}
