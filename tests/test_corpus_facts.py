@@ -433,3 +433,20 @@ def test_reservations_code_marks_the_r1_dissenters(coded):
     doubt = {r["respondent"] for r in coded if r["coder"] == "coder-a"
              and "Relevance > Reservations about membership" in r["codes"].split(";")}
     assert doubt == {"R05", "R17"}
+
+
+def test_readme_table_matches_the_data(findings, support, respondents):
+    """The 'All findings, coder-a' table in corpus/README.md is what the data says."""
+    items, scale = findings
+    readme = (ROOT / "corpus" / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([RP]\d) \| ([a-z ]+) \| [^|]+ \| (\d+) \| ([01]\.\d\d) \| ([a-z ]+) \|"
+                      r" (\d/\d) \| (\d/\d) \| (\d/\d) \| (\d/\d) \| (\d/\d) \|$", readme, re.M)
+    assert [r[0] for r in rows] == list(CLAIMS)
+    for fid, claimed, n, share, label, *groups in rows:
+        ids = support[fid]
+        assert claimed == CLAIMS[fid][0]
+        assert int(n) == len(ids)
+        assert share == f"{int(len(ids) / 24 * 100) / 100:.2f}"
+        assert label == label_for(len(ids) / 24, scale)
+        got = by_group(ids, respondents)
+        assert groups == [f"{got[k][0]}/{got[k][1]}" for k in GROUPS], fid

@@ -20,14 +20,19 @@ Source format
 A block of ``key: value`` lines, a line ``---``, then the transcript body.
 
 Keys: file (path relative to iom-evaluation/), format (txt|md|docx|vtt|srt),
-respondent (Rnn, for one-on-one interviews) or speakers ("Name=Rnn, Name=Rnn"),
+respondent (Rnn) and label (the respondent's speaker label, e.g. a name or "A")
+for one-on-one interviews, or speakers ("Name=Rnn, Name=Rnn") for a focus group,
 coder_b (yes/no), crlf (yes/no), bom (yes/no), wrap (column to wrap turns at
 in txt/md, 0 = one line per turn), start (seconds offset of first cue, vtt/srt).
 
 Body: header lines (belong to no one) followed by turns.  A turn starts with
-``Label: text`` on a new line; following non-annotation lines continue it (in
-the source, continuation lines are joined with single spaces; the rendered
-file decides on wrapping).  Blank lines separate turns.
+``Label: text`` on a new line, where Label is Interviewer, Q, Moderator or a
+respondent label declared in the header; following non-annotation lines
+continue it (in the source, continuation lines are joined with single spaces;
+the rendered file decides on wrapping: ``wrap: N`` wraps txt/md turns at
+column N, narrowing it if a continuation line would look like a speaker
+label).  Blank lines separate turns.  Header lines must not look like
+``Word: `` at the start of a line.
 
 Annotation lines start with ``@`` and attach to the turn above them:
 
