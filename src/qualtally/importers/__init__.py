@@ -34,8 +34,8 @@ _ORDER = {"respondents": 0, "auto": 1, "codebook": 2, "findings": 3, "coded": 4,
 
 def table_role(columns: set[str]) -> str | None:
     """The role of a spreadsheet from its (lower-cased) columns, or None."""
-    if {"text", "codes"} <= columns:
-        return "coded"
+    if "text" in columns or "codes" in columns:
+        return "coded"  # with one of the two missing, reading it names the missing column
     if "respondent" in columns and "text" not in columns:
         return "respondents"
     if "path" in columns or {"name", "parent"} <= columns:
