@@ -34,7 +34,7 @@ def test_crlf_csv_with_bom_and_semicolons(tmp_path):
     raw = codecs.BOM_UTF8 + "Respondent;Région\r\nR1;Montréal\r\nR2;Genève\r\n".encode("utf-8")
     bundle = load_paths([write(tmp_path / "people.csv", raw)])
     assert [(r.key, r.attributes) for r in bundle.respondents] == [
-        ("R1", {"région": "Montréal"}), ("R2", {"région": "Genève"})]
+        ("R1", {"Région": "Montréal"}), ("R2", {"Région": "Genève"})]
 
 
 def _error(paths) -> InputError:

@@ -73,6 +73,8 @@ def test_manifest_decides_every_role(tmp_path):
     (lambda m: m.replace("codebook: codebook.yaml", "codebook: [codebook.yaml, respondents.csv]"),
      "study/qualtally-manifest.yaml", "listed under two roles"),
     (lambda m: m + "colour: red\n", "study/qualtally-manifest.yaml", "unknown key 'colour'"),
+    (lambda m: m.replace("interviews/more/*.vtt", "interviews/more/*.srt"),
+     "study/qualtally-manifest.yaml", "transcripts pattern 'interviews/more/*.srt' matches no file"),
     (lambda m: m.replace("coded: coded.csv", "coded: [coded.csv, README.md]").replace("README.md, ", ""),
      "README.md", "listed as coded in qualtally-manifest.yaml, but a coded file must be .csv or .xlsx"),
 ])

@@ -23,7 +23,7 @@ def test_respondents_csv(tmp_path):
               "RESPONDENT, Region ,Role\nR01,East,Donor\n\nR02,West,\n")
     bundle = load_paths([f])
     assert [(r.key, r.attributes) for r in bundle.respondents] == [
-        ("R01", {"region": "East", "role": "Donor"}), ("R02", {"region": "West", "role": ""})]
+        ("R01", {"Region": "East", "Role": "Donor"}), ("R02", {"Region": "West", "Role": ""})]
     assert bundle.documents == [] and bundle.codes == [] and bundle.coded == []
 
 

@@ -137,9 +137,9 @@ def test_focus_group_each_turn_to_its_own_respondent(tmp_path):
         ("Li Wei", "R16"), ("Marie Tremblay", "R10"), ("Facilitator", None)]
 
 
-def test_unlabelled_text_goes_to_the_stem_key_or_nobody(tmp_path):
+def test_unlabelled_text_is_one_turn_of_the_stem_key_or_the_stem(tmp_path):
     keyed = load_paths([write(tmp_path / "R03 notes.txt", "  Just prose, no labels.\n")]).documents[0]
     assert [(t.respondent_key, keyed.text[t.start:t.end]) for t in keyed.turns] == [
         ("R03", "Just prose, no labels.")]
-    anon = load_paths([write(tmp_path / "notes.txt", "Just prose.\n")]).documents[0]
-    assert anon.turns == ()
+    anon = load_paths([write(tmp_path / "kigali-notes.txt", "Just prose.\n")]).documents[0]
+    assert [(t.speaker, t.respondent_key) for t in anon.turns] == [("", "kigali-notes")]

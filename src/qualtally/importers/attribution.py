@@ -15,8 +15,8 @@ documented rules, first match wins:
    respondent, keyed by the file stem, so two files' "Respondent" are two people.
 7. Otherwise the label itself is the respondent key.
 
-Text with no speaker label at all (a caption without a speaker, an unlabelled file)
-goes to the respondent of rule 3 or 5 when there is one, else to nobody.
+Text with no speaker label at all (an unlabelled file, a caption without a speaker
+before any other) is one respondent's: that of rule 3, else 5, else the file stem as in 6.
 """
 
 from __future__ import annotations
@@ -82,9 +82,9 @@ class Attribution:
     def is_interviewer(self, label: str) -> bool:
         return norm(label) in self.interviewers or _role(label) in INTERVIEWER_ROLES
 
-    def default_key(self) -> str | None:
-        """The respondent of unlabelled text: manifest respondent or file-stem key."""
-        return self.respondent or stem_key(self.doc_name)
+    def default_key(self) -> str:
+        """The respondent of unlabelled text: manifest respondent, stem key, or the stem."""
+        return self.respondent or stem_key(self.doc_name) or PurePosixPath(self.doc_name).stem
 
     def respondent_for(self, label: str) -> str | None:
         label = label.strip()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from qualtally.core.errors import InputError
@@ -91,6 +92,9 @@ def _manifest_jobs(folder: Path, files: list[str], manifest_rel: str, manifest: 
     for rel in manifest.listed():
         if rel not in present:
             raise InputError(manifest.name, f"lists {rel!r} but there is no such file in the folder")
+    for entry in manifest.transcripts:
+        if not any(fnmatchcase(rel, entry.file) for rel in files):
+            raise InputError(manifest.name, f"transcripts pattern {entry.file!r} matches no file")
     jobs = []
     for rel in files:
         if rel == manifest_rel:

@@ -23,6 +23,7 @@ def read_respondents(table: Table) -> list[Respondent]:
             raise InputError(table.name, f"duplicate respondent id {key!r} on line {line} "
                              f"(first on line {first_line[key]})")
         first_line[key] = line
-        attributes = {col: value.strip() for col, value in row.items() if col != "respondent"}
+        attributes = {table.spelling[col]: value.strip() for col, value in row.items()
+                      if col != "respondent"}
         out.append(Respondent(key=key, attributes=attributes))
     return out

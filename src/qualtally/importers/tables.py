@@ -23,6 +23,9 @@ from qualtally.importers.decoding import read_bytes, read_text
 class Table:
     name: str
     header: list[str]
+    """Lower-cased column names: every lookup is case-insensitive."""
+    spelling: dict[str, str] = field(default_factory=dict)
+    """Lower-cased column -> the column name as written (for attribute names)."""
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     """``(line, {lower-cased column: value as written})`` for each non-blank row."""
 
@@ -40,13 +43,14 @@ def _make(name: str, records: list[tuple[int, list[str]]]) -> Table:
     if not records:
         raise InputError(name, "empty file")
     _, raw_header = records[0]
-    header = [h.strip().lstrip("\ufeff").casefold() for h in raw_header]
+    written = [" ".join(h.lstrip("\ufeff").split()) for h in raw_header]
+    header = [h.casefold() for h in written]
     seen: set[str] = set()
     for h in header:
         if h and h in seen:
             raise InputError(name, f"column {h!r} appears twice in the header")
         seen.add(h)
-    table = Table(name, [h for h in header if h])
+    table = Table(name, [h for h in header if h], {h: w for h, w in zip(header, written) if h})
     for line, values in records[1:]:
         if not any(v.strip() for v in values):
             continue

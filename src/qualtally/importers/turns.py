@@ -73,12 +73,9 @@ def label_matches(text: str) -> list[re.Match[str]]:
 def parse_turns(text: str, who: Attribution) -> tuple[Turn, ...]:
     """The turns of a normalised (LF-only) text, attributed with ``who``."""
     matches = label_matches(text)
-    if not matches:
-        key = who.default_key()
-        if key is None:
-            return ()
+    if not matches:  # an unlabelled text: one turn, the document's respondent
         start, end = _content(text, 0, len(text))
-        return (Turn(start, end, "", key, {}),)
+        return (Turn(start, end, "", who.default_key(), {}),)
     turns: list[Turn] = []
     for i, m in enumerate(matches):
         nxt = matches[i + 1].start() if i + 1 < len(matches) else len(text)
