@@ -9,7 +9,7 @@ import pytest
 from qualtally.core.errors import InputError
 from qualtally.importers import load_paths
 
-from conftest import make_docx, write
+from importer_files import make_docx, write
 
 TEXT = "Interviewer: Où étiez-vous ?\nRenée Côté: À Genève — “naturally”.\n"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import cli, info, make_docx, write
+from importer_files import cli, info, make_docx, write
 
 GOOD = "Interviewer: Why?\nR01: Because.\n"
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from qualtally.project import Project
 
-from conftest import write
+from importer_files import write
 
 _chars = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff")
 _content = st.text(alphabet=st.one_of(_chars, st.sampled_from(" \n\t:é—“”")), max_size=40)

@@ -8,7 +8,7 @@ from qualtally.core.errors import InputError
 from qualtally.core.models import CodedRow
 from qualtally.importers import load_paths
 
-from conftest import make_xlsx, write
+from importer_files import make_xlsx, write
 
 
 def _error(path) -> InputError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qualtally.importers import load_paths
 
-from conftest import make_docx, write
+from importer_files import make_docx, write
 
 
 def _turns(doc):

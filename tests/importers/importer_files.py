@@ -1,4 +1,7 @@
-"""Fixtures for the importer tests: files written in tmp_path, projects, the CLI."""
+"""Helpers for the importer tests: files written in tmp_path, and the real CLI.
+
+A plain module (not conftest.py) so that ``from importer_files import ...`` cannot pick up
+another directory's conftest when the whole suite runs."""
 
 from __future__ import annotations
 
@@ -7,8 +10,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -54,11 +55,3 @@ def info(project: Path) -> dict:
     res = cli("info", str(project), "--json")
     assert res.returncode == 0, res.stderr
     return json.loads(res.stdout)
-
-
-@pytest.fixture
-def project(tmp_path):
-    from qualtally.project import Project
-
-    with Project.new(tmp_path / "p.qtally") as p:
-        yield p
