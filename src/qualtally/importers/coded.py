@@ -1,0 +1,54 @@
+"""Coded-excerpts spreadsheets: the table every QDA package exports, one row per coding.
+
+Required columns ``respondent``, ``text``, ``codes`` (code paths separated by ";", levels
+by ">"; empty means the coder looked and applied nothing); optional ``coder`` (default
+"imported"), ``document``, ``question``, ``start``, ``end``. Placing rows in documents
+is :mod:`qualtally.core.placement`'s job; here we only read and check them.
+"""
+
+from __future__ import annotations
+
+from qualtally.core.errors import InputError
+from qualtally.core.models import CodedRow, join_path, split_path
+from qualtally.importers.tables import Table
+
+
+def _offset(table: Table, line: int, row: dict[str, str], col: str) -> int | None:
+    value = row.get(col, "").strip()
+    if not value:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise InputError(table.name, f"line {line}: {col} must be a whole number, not {value!r}") from None
+    if number < 0:
+        raise InputError(table.name, f"line {line}: {col} must not be negative")
+    return number
+
+
+def code_paths(cell: str) -> tuple[str, ...]:
+    """``"A > B; C"`` -> ``("A > B", "C")``; duplicates dropped, order kept."""
+    paths: list[str] = []
+    for part in cell.split(";"):
+        levels = split_path(part)
+        if levels and join_path(levels) not in paths:
+            paths.append(join_path(levels))
+    return tuple(paths)
+
+
+def read_coded(table: Table) -> list[CodedRow]:
+    table.require("respondent", "text", "codes")
+    rows: list[CodedRow] = []
+    for line, row in table.rows:
+        row = {k: (v if k == "text" else v.strip()) for k, v in row.items()}
+        if not row["text"].strip():
+            raise InputError(table.name, f"line {line}: empty text")
+        start, end = _offset(table, line, row, "start"), _offset(table, line, row, "end")
+        if start is not None and end is not None and end < start:
+            raise InputError(table.name, f"line {line}: end ({end}) is before start ({start})")
+        rows.append(CodedRow(
+            respondent=row["respondent"], text=row["text"], codes=code_paths(row["codes"]),
+            coder=row.get("coder") or "imported", document=row.get("document") or None,
+            question=row.get("question") or None, start=start, end=end, line=line,
+        ))
+    return rows

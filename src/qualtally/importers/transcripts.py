@@ -1,0 +1,55 @@
+"""Plain-text, Markdown and Word transcripts: one Document each, turns from label lines.
+
+The document text is the file's text (line ends normalised, BOM dropped); for a .docx
+it is the body paragraphs joined by "\\n". Turns come from :mod:`.turns`, respondents
+from :mod:`.attribution`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qualtally.core.errors import InputError
+from qualtally.core.models import Document
+from qualtally.importers.attribution import Attribution
+from qualtally.importers.decoding import normalise_newlines, read_bytes, read_text
+from qualtally.importers.turns import parse_turns
+
+
+def read_txt(path: Path, name: str, who: Attribution) -> Document:
+    text = read_text(path, name)
+    kind = "md" if path.suffix.lower() == ".md" else "txt"
+    return Document(name=name, text=text, turns=parse_turns(text, who), kind=kind)
+
+
+def docx_text(path: Path, label: str) -> str:
+    """Body paragraphs of a .docx joined by newlines; InputError if it is not a valid .docx."""
+    import io
+    import zipfile
+
+    data = read_bytes(path, label)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            bad = zf.testzip()
+            if bad is not None:
+                raise InputError(label, f"not a valid .docx (corrupt member {bad})")
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
+        raise InputError(label, f"not a valid .docx ({err or type(err).__name__})") from None
+    try:
+        import docx
+
+        document = docx.Document(io.BytesIO(data))
+        paragraphs = [p.text for p in document.paragraphs]
+    except InputError:
+        raise
+    except Exception as err:  # python-docx raises many types on a damaged package
+        raise InputError(label, f"not a valid .docx ({type(err).__name__}: {err})") from None
+    text = normalise_newlines("\n".join(paragraphs))
+    if not text.strip():
+        raise InputError(label, "empty file")
+    return text
+
+
+def read_docx(path: Path, name: str, who: Attribution) -> Document:
+    text = docx_text(path, name)
+    return Document(name=name, text=text, turns=parse_turns(text, who), kind="docx")

@@ -1,0 +1,65 @@
+"""Through the real command: bad input exits 2 with one line, and the project is unchanged."""
+
+from __future__ import annotations
+
+import pytest
+
+from importer_files import cli, info, make_docx, write
+
+GOOD = "Interviewer: Why?\nR01: Because.\n"
+
+
+@pytest.fixture
+def filled(tmp_path):
+    project = tmp_path / "p.qtally"
+    assert cli("new", str(project)).returncode == 0
+    res = cli("import", str(project), str(write(tmp_path / "in" / "R01.txt", GOOD)), "--quiet")
+    assert res.returncode == 0, res.stderr
+    return project
+
+
+def _bad_files(tmp_path):
+    docx = make_docx(tmp_path / "src" / "ok.docx", ["Q: a", "A: b"]).read_bytes()
+    return {
+        "binary": write(tmp_path / "bad" / "R02.txt", b"MZ\x90\x00\x03\x00\x00\x00\xff\xff"),
+        "empty": write(tmp_path / "bad" / "R03.txt", b"\r\n  \r\n"),
+        "truncated docx": write(tmp_path / "bad" / "R04.docx", docx[: len(docx) // 3]),
+        "missing column": write(tmp_path / "bad" / "coded.csv", "respondent,text\nR01,Because.\n"),
+        "duplicate ids": write(tmp_path / "bad" / "respondents.csv", "respondent\nR01\nR01\n"),
+        "cycle": write(tmp_path / "bad" / "codebook.csv", "name,parent\nA,B\nB,A\n"),
+    }
+
+
+@pytest.mark.parametrize("case", ["binary", "empty", "truncated docx", "missing column",
+                                  "duplicate ids", "cycle"])
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, filled, case):
+    bad = _bad_files(tmp_path)[case]
+    good_too = write(tmp_path / "more" / "R05.txt", "Interviewer: Hm?\nR05: Yes.\n")
+    before = info(filled)
+    res = cli("import", str(filled), str(good_too), str(bad), "--quiet")
+    assert res.returncode == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"qualtally: error: {bad.name}: "), res.stderr
+    assert res.stdout == ""
+    assert info(filled) == before
+
+
+def test_progress_lines_do_not_hide_the_one_error_line(tmp_path, filled):
+    bad = write(tmp_path / "d" / "z.txt", b"")
+    write(tmp_path / "d" / "a.txt", GOOD.replace("R01", "R02"))
+    res = cli("import", str(filled), str(tmp_path / "d"))
+    assert res.returncode == 2
+    errors = [ln for ln in res.stderr.splitlines() if "error" in ln]
+    assert errors == [f"qualtally: error: {bad.name}: empty file"]
+
+
+def test_good_import_reports_counts_and_skips(tmp_path):
+    project = tmp_path / "p.qtally"
+    cli("new", str(project))
+    folder = tmp_path / "study"
+    write(folder / "README.txt", "about\n")
+    write(folder / "R01.txt", GOOD)
+    res = cli("import", str(project), str(folder), "--quiet")
+    assert res.returncode == 0, res.stderr
+    assert "1 documents" in res.stdout and "skipped README.txt" in res.stdout
+    assert info(project)["excerpts"] == 1

@@ -1,0 +1,46 @@
+"""Sentence spans straight from nlp.segment, and the optional shared interview corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qualtally.core.models import Document, Turn
+from qualtally.importers import load_paths
+from qualtally.nlp.segment import sentence_spans
+
+PDPILOT = Path("/work/shared/data/pdpilot-interviews/derived/transcripts_txt")
+
+
+def test_spans_are_trimmed_absolute_and_inside_respondent_turns():
+    text = "Q: Why? Tell me.\nR1:  First point.   Second one?\n  Third, over\na line.  \nQ: Thanks."
+    start, end = text.index("R1:") + 3, text.index("\nQ: Thanks")  # untrimmed on purpose
+    turns = (Turn(3, 16, "Q", None), Turn(start, end, "R1", "R1"), Turn(end + 4, len(text), "Q", None))
+    doc = Document("d.txt", text, turns)
+    calls = []
+    spans = sentence_spans([doc, Document("empty.txt", "x", ())],
+                           progress=lambda *a: calls.append(a))
+    assert [text[s:e] for s, e in spans["d.txt"]] == [
+        "First point.", "Second one?", "Third, over\na line."]
+    assert spans["empty.txt"] == []
+    assert calls and calls[-1] == ("splitting sentences", 1, 1)
+
+
+def test_empty_and_whitespace_turns_give_no_spans():
+    text = "A: \nA:   \n"
+    doc = Document("d.txt", text, (Turn(2, 2, "A", "R1"), Turn(6, 9, "A", "R1")))
+    assert sentence_spans([doc]) == {"d.txt": []}
+
+
+@pytest.mark.skipif(not PDPILOT.is_dir(), reason="shared corpus not present")
+def test_shared_pdpilot_transcripts_import():
+    bundle = load_paths([PDPILOT])
+    assert sorted(d.name for d in bundle.documents) == [f"P{i}.txt" for i in range(1, 8)]
+    for doc in bundle.documents:
+        stem = doc.name.removesuffix(".txt")
+        assert len(doc.turns) > 50
+        assert {t.respondent_key for t in doc.turns} == {stem}  # "Dan" is not a known interviewer
+        assert not doc.text.startswith(doc.text[doc.turns[0].start:doc.turns[0].end])
+    spans = sentence_spans(bundle.documents[:1])
+    assert len(spans["P1.txt"]) > len(bundle.documents[0].turns)
