@@ -1,0 +1,100 @@
+"""Coded-excerpts and texts CSV files as training and prediction items.
+
+The CLI harness (``suggest --train``, ``evaluate``) must work on any coded-excerpts CSV
+without a project, so this small reader turns one into multi-label :class:`Item` rows:
+rows with the same (document, text) and coder are one excerpt, their codes merged. When
+several coders coded the same excerpt, one coder's view is kept (``coder`` or the first
+alphabetically), because averaging two people's codes would train on neither.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from qualtally.core.errors import InputError
+from qualtally.core.models import PATH_SEP, CodedRow, split_path
+
+
+@dataclass
+class Item:
+    """One excerpt with its set of codes (empty = coded as nothing applies)."""
+
+    text: str
+    codes: tuple[str, ...]
+    question: str = ""
+    document: str = ""
+    respondent: str = ""
+    key: str = ""
+
+
+def norm_code(path: str) -> str:
+    return PATH_SEP.join(split_path(path))
+
+
+def _read(path: str | Path) -> list[dict[str, str]]:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(str(path), "file not found")
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+        rows = []
+        for raw in reader:
+            rows.append({k.strip().lower(): (v or "") for k, v in raw.items() if k is not None})
+    return rows if rows or fields else []
+
+
+def rows_to_items(rows: list[CodedRow], coder: str | None = None) -> list[Item]:
+    """Merge coded rows into multi-label items, keeping one coder's view."""
+    coders = sorted({r.coder for r in rows})
+    if coder is not None and coder not in coders:
+        raise InputError(coder, f"no rows by this coder (coders: {', '.join(coders)})")
+    by_key: dict[tuple, Item] = {}
+    seen_by: dict[tuple, set[str]] = defaultdict(set)
+    for r in rows:
+        key = (r.document or "", r.text.strip(), r.question or "")
+        seen_by[key].add(r.coder)
+    for r in rows:
+        key = (r.document or "", r.text.strip(), r.question or "")
+        chosen = coder if coder is not None else min(seen_by[key])
+        if r.coder != chosen:
+            continue
+        item = by_key.get(key)
+        if item is None:
+            item = by_key[key] = Item(r.text.strip(), (), r.question or "", r.document or "",
+                                      r.respondent, f"{r.document or ''}#{len(by_key)}")
+        new = [norm_code(c) for c in r.codes if norm_code(c)]
+        item.codes = tuple(dict.fromkeys(item.codes + tuple(new)))
+    return list(by_key.values())
+
+
+def load_coded(path: str | Path, coder: str | None = None) -> list[Item]:
+    """Read a coded-excerpts CSV (``respondent``, ``text``, ``codes`` at least)."""
+    rows = _read(path)
+    if not rows:
+        raise InputError(str(path), "no rows")
+    missing = {"text", "codes"} - set(rows[0])
+    if missing:
+        raise InputError(str(path), f"missing column(s): {', '.join(sorted(missing))}")
+    coded = []
+    for i, r in enumerate(rows, start=2):
+        if not r["text"].strip():
+            continue
+        codes = tuple(c for c in (x.strip() for x in r["codes"].split(";")) if c)
+        coded.append(CodedRow(r.get("respondent", ""), r["text"], codes, r.get("coder") or "imported",
+                              r.get("document") or None, r.get("question") or None, line=i))
+    return rows_to_items(coded, coder)
+
+
+def load_texts(path: str | Path) -> list[tuple[str, str, str]]:
+    """Read a texts CSV (``id``, ``text``, optional ``question``) as (id, text, question)."""
+    rows = _read(path)
+    if rows and "text" not in rows[0]:
+        raise InputError(str(path), "missing column: text")
+    out = []
+    for i, r in enumerate(rows, start=1):
+        out.append((r.get("id") or str(i), r["text"], r.get("question", "")))
+    return out

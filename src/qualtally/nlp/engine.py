@@ -1,0 +1,106 @@
+"""The suggestion engine: learned models per codebook, cold start, and explanations.
+
+Ties the pieces together for both the CLI harness and the Project façade: one
+:class:`~qualtally.nlp.model.CodeSuggester` per question (codebooks are often per
+question) or one for everything, cold-start scores from the codebook blended in for codes
+with few examples (and used alone for codes nobody has applied yet), and a
+:class:`~qualtally.core.models.Suggestion` with its reasons for each proposed code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qualtally.core.models import Suggestion
+from qualtally.nlp.coldstart import CodeProfile, ColdStart
+from qualtally.nlp.dataset import Item
+from qualtally.nlp.explain import similar_coded, top_terms
+from qualtally.nlp.model import CodeSuggester
+
+FEW = 8
+"""Below this many positive examples a code's score leans on the cold-start score."""
+
+
+@dataclass
+class Engine:
+    models: dict[str, CodeSuggester] = field(default_factory=dict)
+    profiles: list[CodeProfile] = field(default_factory=list)
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        self.cold = ColdStart(self.profiles) if self.profiles else None
+
+    @classmethod
+    def train(cls, items: list[Item], profiles: list[CodeProfile] | None = None, *,
+              by_question: bool | None = None, seed: int = 0, negatives=None) -> "Engine":
+        """Fit one model per question (when items carry >1 question) or one overall."""
+        questions = sorted({it.question or "" for it in items})
+        if by_question is None:
+            by_question = len(questions) > 1
+        groups = {q: [i for i, it in enumerate(items) if (it.question or "") == q]
+                  for q in questions} if by_question else {"": list(range(len(items)))}
+        models = {}
+        for q, idx in groups.items():
+            if not any(items[i].codes for i in idx):
+                continue
+            neg = [negatives[i] for i in idx] if negatives is not None else None
+            models[q] = CodeSuggester(random_state=seed).fit(
+                [items[i].text for i in idx], [items[i].codes for i in idx], negatives=neg)
+        return cls(models, list(profiles or []), seed)
+
+    def model_for(self, question: str | None) -> CodeSuggester | None:
+        q = question or ""
+        if q in self.models:
+            return self.models[q]
+        if "" in self.models:
+            return self.models[""]
+        return None
+
+    def score(self, texts: list[str], question: str | None = None):
+        """(codes, scores (n, K), suggested (n, K), model or None, feature rows or None)."""
+        model = self.model_for(question)
+        codes: list[str] = list(model.classes_) if model is not None else []
+        if self.cold is not None:
+            codes += [p for p in self.cold.paths if p not in set(codes)]
+        n, K = len(texts), len(codes)
+        S, P = np.zeros((n, K)), np.zeros((n, K), dtype=bool)
+        M = None
+        if model is not None:
+            M = model.transform_texts(texts)
+            s = model.scores_from_matrix(M)
+            k = len(model.classes_)
+            S[:, :k], P[:, :k] = s, model.decide(s)
+        if self.cold is not None:
+            cs, _ = self.cold.scores(texts)
+            cold_index = {p: j for j, p in enumerate(self.cold.paths)}
+            trained = len(model.classes_) if model is not None else 0
+            for j, code in enumerate(codes):
+                c = cs[:, cold_index[code]] if code in cold_index else None
+                if c is None:
+                    continue
+                if j >= trained:  # nobody has applied it yet: cold start alone
+                    S[:, j], P[:, j] = c, self.cold.suggested(c)
+                elif model.n_positive_[j] < FEW:
+                    a = model.n_positive_[j] / FEW
+                    S[:, j] = a * S[:, j] + (1 - a) * c
+                    P[:, j] = P[:, j] | ((S[:, j] >= model.thresholds_[j]) & (c >= 0.5))
+        return codes, S, P, model, M
+
+    def suggest(self, text: str, question: str | None = None, exclude=(), limit: int = 9,
+                explain: bool = True) -> list[Suggestion]:
+        """Codes for one excerpt, best first, minus ``exclude`` (applied or rejected)."""
+        codes, S, P, model, M = self.score([text], question)
+        order = [j for j in np.argsort(-S[0], kind="stable") if codes[j] not in set(exclude)]
+        hits = self.cold.keyword_hits([text])[0] if (explain and self.cold is not None) else {}
+        out = []
+        for j in order[:limit]:
+            terms, similar = (), None
+            trained = model is not None and j < len(model.classes_)
+            if explain and trained:
+                terms, similar = top_terms(model, M[0], j), similar_coded(model, M[0], j)
+            source = "model" if trained else "keywords"
+            out.append(Suggestion(codes[j], round(float(S[0, j]), 4), bool(P[0, j]),
+                                  hits.get(codes[j], ()), terms, similar, source))
+        return out

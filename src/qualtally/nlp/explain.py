@@ -1,0 +1,46 @@
+"""Why a code is proposed: the evidence a coder can judge in a glance.
+
+For one excerpt and one code: the terms of the excerpt that pushed the code's linear
+score up most (lemmas and lemma pairs, weighted by the excerpt's TF-IDF times the code's
+coefficient), and the most similar excerpt already coded with that code. Keyword hits come
+from :mod:`qualtally.nlp.coldstart`. Computed only for the few codes shown.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qualtally.nlp.text import STOP_WORDS
+
+SNIPPET = 160
+
+
+def top_terms(model, row, k: int, n: int = 3) -> tuple[str, ...]:
+    """The excerpt's most weighted terms for code column ``k`` (positive contributions only)."""
+    feats = model.features_
+    n_word = feats.n_word_
+    row = row.tocsr()
+    idx = row.indices[row.indices < n_word]
+    if not len(idx):
+        return ()
+    vals = row[0, idx].toarray().ravel() * model.coef_[k, idx]
+    terms = feats.word_terms()
+    out = []
+    for j in np.argsort(-vals):
+        if vals[j] <= 0 or len(out) >= n:
+            break
+        term = terms[idx[j]]
+        if any(w in STOP_WORDS for w in term.split()):
+            continue
+        out.append(str(term))
+    return tuple(out)
+
+
+def similar_coded(model, row, k: int) -> str | None:
+    """The training excerpt coded with code ``k`` that is most similar to this excerpt."""
+    rows = np.flatnonzero(model.train_labels_[:, k])
+    if not len(rows):
+        return None
+    sims = (model.train_matrix_[rows] @ row.T).toarray().ravel()
+    text = model.train_texts_[int(rows[int(np.argmax(sims))])]
+    return text if len(text) <= SNIPPET else text[: SNIPPET - 1].rstrip() + "…"

@@ -1,0 +1,58 @@
+"""The text features every learned suggester shares: word and character TF-IDF.
+
+Short survey answers and interview turns share few exact words with one another, so
+lemmatised word 1-2 grams (meaning) are joined by character 2-5 grams inside word
+boundaries (spelling variants, compounds, typos). Kept as one small transformer so the
+classifier, the nearest-neighbour search and the explanations see the same vectors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from qualtally.nlp.text import lemma_texts
+
+
+class TextFeatures(TransformerMixin, BaseEstimator):
+    """Raw texts -> L2-normalised [word TF-IDF | char TF-IDF] rows."""
+
+    def __init__(self, word_ngrams=(1, 2), char_ngrams=(2, 5), char_weight=1.0,
+                 max_char_features=60_000):
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.char_weight = char_weight
+        self.max_char_features = max_char_features
+
+    def _inputs(self, texts):
+        texts = [str(t) for t in texts]
+        return lemma_texts(texts), [t.lower() for t in texts]
+
+    def fit(self, X, y=None):
+        lemmas, lowered = self._inputs(X)
+        self.word_ = TfidfVectorizer(ngram_range=tuple(self.word_ngrams), sublinear_tf=True,
+                                     token_pattern=r"(?u)\b\w+\b", min_df=1, dtype=np.float32)
+        self.word_.fit(lemmas)
+        self.char_ = None
+        if self.char_weight > 0:
+            self.char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams),
+                                         sublinear_tf=True, min_df=1, dtype=np.float32,
+                                         max_features=self.max_char_features)
+            self.char_.fit(lowered)
+        self.n_word_ = len(self.word_.vocabulary_)
+        return self
+
+    def transform(self, X):
+        lemmas, lowered = self._inputs(X)
+        parts = [self.word_.transform(lemmas)]
+        if self.char_ is not None:
+            parts.append(self.char_.transform(lowered) * self.char_weight)
+        mat = sp.hstack(parts, format="csr", dtype=np.float32)
+        norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sp.csr_matrix(sp.diags(1.0 / norms) @ mat, dtype=np.float32)
+
+    def word_terms(self) -> np.ndarray:
+        return self.word_.get_feature_names_out()

@@ -1,0 +1,72 @@
+"""Lemma-normalised text: the one string form that features, keywords and matchers share.
+
+A TF-IDF vectoriser, a keyword matcher and a similarity search only agree with each
+other if they see words the same way, so all of them go through :func:`lemma_texts`
+(lower-cased lookup lemmas from the shared spaCy pipeline, punctuation dropped). A small
+per-process cache makes repeated calls for the same excerpt (the TUI moving back and
+forth) free.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+
+_CACHE: OrderedDict[str, str] = OrderedDict()
+_CACHE_MAX = 50_000
+_LOCK = threading.Lock()
+
+STOP_WORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further
+had has have having he her here hers herself him himself his how i if in into is it its itself
+just me more most my myself no nor not now of off on once only or other our ours ourselves out
+over own same she should so some such than that the their theirs them themselves then there
+these they this those through to too under until up very was we were what when where which
+while who whom why will with would you your yours yourself yourselves um uh yeah like know
+mean kind sort really just thing think get go s 's n't be do have
+""".split())
+"""Words ignored when a code's name becomes keywords or when terms explain a score."""
+
+
+def _lemmatise(docs) -> list[str]:
+    out = []
+    for doc in docs:
+        words = []
+        for tok in doc:
+            if tok.is_punct or tok.is_space:
+                continue
+            lemma = (tok.lemma_ or tok.text).lower()
+            words.append(lemma)
+        out.append(" ".join(words))
+    return out
+
+
+def lemma_texts(texts: Iterable[str], batch_size: int = 256) -> list[str]:
+    """Each text as space-separated lower-case lemmas (cached per text)."""
+    from qualtally.nlp.pipeline import get_nlp
+
+    texts = [t or "" for t in texts]
+    with _LOCK:
+        known = {t: _CACHE[t] for t in texts if t in _CACHE}
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    if missing:
+        nlp = get_nlp()
+        # lower-case first: the lookup tables miss capitalised forms ("Members")
+        done = _lemmatise(nlp.pipe((t.lower() for t in missing), batch_size=batch_size))
+        known.update(zip(missing, done))
+        with _LOCK:
+            _CACHE.update(zip(missing, done))
+            while len(_CACHE) > _CACHE_MAX:
+                _CACHE.popitem(last=False)
+    return [known[t] for t in texts]
+
+
+def lemma_text(text: str) -> str:
+    return lemma_texts([text])[0]
+
+
+def content_words(lemmas: str) -> list[str]:
+    """The lemmas of a lemma string that carry meaning (no stop words, no 1-letter tokens)."""
+    return [w for w in lemmas.split() if w not in STOP_WORDS and len(w) > 1 and not w.isdigit()]

@@ -1,0 +1,39 @@
+"""Tiny, seeded coded-excerpt fixtures written by the tests themselves (imported by the nlp tests)."""
+
+from __future__ import annotations
+
+import csv
+import random
+
+PHRASES = {
+    "Funding > Delays": ["the money arrived months late", "payments were delayed again",
+                         "funds came after the deadline", "late disbursement hurt us"],
+    "Funding > Amount": ["the budget was far too small", "we needed more money",
+                         "the grant was not enough", "funding levels were insufficient"],
+    "Training": ["the workshop taught us a lot", "staff training was excellent",
+                 "the course improved our skills", "trainers were knowledgeable"],
+    "Partnership": ["the partners cooperated well", "coordination with the ministry was good",
+                    "we worked closely with other agencies", "joint planning with partners helped"],
+}
+FILLER = ["honestly", "in our district", "overall", "as I said", "to be frank", "last year"]
+
+
+def make_rows(n: int, seed: int = 0, question: str = "") -> list[dict]:
+    rng = random.Random(seed)
+    codes = sorted(PHRASES)
+    rows = []
+    for i in range(n):
+        chosen = rng.sample(codes, 2 if rng.random() < 0.25 else 1)
+        parts = [rng.choice(PHRASES[c]) for c in chosen]
+        text = f"{rng.choice(FILLER)}, " + " and ".join(parts) + "."
+        rows.append({"respondent": f"R{i % 12:02d}", "document": f"doc{i}", "question": question,
+                     "text": text, "codes": ";".join(chosen), "coder": "ann"})
+    return rows
+
+
+def write_csv(path, rows, fields=("respondent", "document", "question", "text", "codes", "coder")):
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(fields), extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    return path

@@ -1,0 +1,51 @@
+import json
+
+from nlp_fixtures import make_rows, write_csv
+
+from qualtally.cli import main
+
+
+def test_suggest_train_input_json(tmp_path, capsys):
+    rows = make_rows(60, seed=1, question="Q1") + make_rows(40, seed=2, question="Q2")
+    coded = write_csv(tmp_path / "coded.csv", rows)
+    texts = tmp_path / "texts.csv"
+    texts.write_text("id,text,question\na,the grant was not enough,Q1\nb,the trainers were knowledgeable,Q2\n")
+    assert main(["suggest", "--train", str(coded), "--input", str(texts), "--json"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x["id"] for x in lines] == ["a", "b"]
+    first = lines[0]["suggestions"]
+    assert set(first[0]) == {"code", "score", "suggested"}
+    assert first[0]["code"] == "Funding > Amount" and first[0]["suggested"] is True
+    assert [s["score"] for s in first] == sorted((s["score"] for s in first), reverse=True)
+    assert lines[1]["suggestions"][0]["code"] == "Training"
+
+
+def test_evaluate_json_compares_model_and_keywords(coded_csv, capsys):
+    assert main(["evaluate", str(coded_csv), "--json", "--folds", "3"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    for key in ("micro_f1", "macro_f1", "precision_at_1", "recall_at_3"):
+        assert set(out["summary"][key]) == {"model", "keyword"}
+    assert out["model"]["micro_f1"] > out["keyword"]["micro_f1"]
+    assert set(out["learning_curve"]) == {"25", "50", "100", "200"}
+    assert out["learning_curve"]["25"] is not None and out["learning_curve"]["200"] is None
+    assert "Training" in out["model"]["per_code"]
+
+
+def test_evaluate_by_question(tmp_path, capsys):
+    rows = make_rows(30, seed=1, question="Q1") + make_rows(30, seed=2, question="Q2")
+    coded = write_csv(tmp_path / "coded.csv", rows)
+    assert main(["evaluate", str(coded), "--by", "question", "--json", "--no-curve"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out["questions"]) == {"Q1", "Q2"} and out["summary"]["codebooks"] == 2
+
+
+def test_train_writes_model_and_card(coded_csv, tmp_path, capsys):
+    out = tmp_path / "model"
+    assert main(["train", str(coded_csv), "--out", str(out), "--no-eval"]) == 0
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["training_size"] == 60 and (out / "model.skops").is_file()
+    texts = tmp_path / "t.csv"
+    texts.write_text("id,text\n1,staff training was excellent\n")
+    assert main(["suggest", "--model", str(out), "--input", str(texts), "--json"]) == 0
+    line = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert line["suggestions"][0]["code"] == "Training"
