@@ -38,7 +38,9 @@ ID_ITEM = re.compile(r"^\s*(?:[-*+•]\s*)?\*\*(?P<key>[A-Za-z]+\d+)\.?\*\*\.?\s
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘(])")
 WORD = re.compile(r"[a-z][a-z'-]+")
 STOP = frozenset("the a an of to and or in on for with by as at that this is are was were be been it its "
-                 "from which who their there they has have had not but also such more than into".split())
+                 "from which who their there they has have had not but also such more than into said "
+                 "all almost nearly most many some several few none each every majority respondents "
+                 "respondent interviewees interviewee informants participants stakeholders".split())
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,8 @@ def link(passage_text: str, statements: dict[str, str], threshold: float = 0.25)
         other = _words(statement)
         if not words or not other:
             continue
-        score = len(words & other) / min(len(words), len(other))
+        shared = len(words & other)
+        score = shared / min(len(words), len(other)) if shared >= 2 else 0.0
         if score > best_score:
             best, best_score = key, score
     return best if best_score >= threshold else None
