@@ -1,0 +1,221 @@
+"""The respondent tally as plain data, and the pure rules that build it.
+
+Storage answers one question ("for each node of the code tree, which respondents have
+how many counted excerpts under it?"); everything else -- roll-up nodes, finding
+nodes, denominators, attribute splits, labels -- is decided here, once, so the TUI,
+the CLI and every export print the same numbers. Standard library only.
+
+A *node* is a code (its id; the code and all its descendants) or a finding (a negative
+id; the subtrees of every code linked to it). Counting per node in one SQL query is
+what makes roll-up exact: an excerpt coded with two children counts once for the parent.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from qualtally.core.claims import primary_claim
+from qualtally.core.models import Code, Finding, QuantifierScale, Respondent
+from qualtally.core.quantifiers import compare, label_for, share
+
+MISSING = "(none)"
+"""The group of respondents who lack the attribute a tally is split by."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """n of N respondents, with the label the scale gives that share."""
+
+    n: int
+    total: int
+    label: str
+    excerpts: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.n}/{self.total} {self.label}"
+
+
+@dataclass(frozen=True)
+class CodeRow:
+    code_id: int
+    path: str
+    depth: int
+    finding_key: str | None
+    respondents: int
+    excerpts: int
+    by: dict[str, int]
+    excerpts_by: dict[str, int]
+    supporters: frozenset[str]
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    key: str
+    statement: str
+    section: str
+    code_paths: tuple[str, ...]
+    respondents: int
+    excerpts: int
+    denominator: int
+    share: float | None
+    label: str
+    claimed: str | None
+    claim_phrase: str | None
+    verdict: str
+    by: dict[str, Cell]
+    supporters: frozenset[str]
+    """Supporting respondents inside the denominator."""
+    base: frozenset[str]
+    """The denominator's respondents."""
+    outside: frozenset[str] = frozenset()
+    """Supporters who are not in the denominator (not asked about the topic)."""
+
+    @property
+    def cell(self) -> Cell:
+        return Cell(self.respondents, self.denominator, self.label, self.excerpts)
+
+
+@dataclass(frozen=True)
+class Tally:
+    respondents_total: int
+    by: str | None
+    groups: dict[str, int]
+    codes: list[CodeRow]
+    findings: list[FindingRow]
+    scale: QuantifierScale
+    coder: str | None = None
+    respondent_groups: dict[str, str] = field(default_factory=dict)
+    """Respondent key -> group value under ``by`` (empty without ``by``)."""
+
+    def finding(self, key: str) -> FindingRow | None:
+        return next((f for f in self.findings if f.key == key), None)
+
+    def to_json(self) -> dict:
+        """The documented shape of ``qualtally tally --json``."""
+        return {
+            "respondents_total": self.respondents_total,
+            "by": self.by,
+            "coder": self.coder,
+            "groups": self.groups,
+            "scale": {"steps": [[s.label, s.low, s.high] for s in self.scale.steps], "source": self.scale.source},
+            "codes": [{"path": c.path, "respondents": c.respondents, "excerpts": c.excerpts,
+                       "by": c.by, "excerpts_by": c.excerpts_by} for c in self.codes],
+            "findings": [{"id": f.key, "statement": f.statement, "section": f.section,
+                          "codes": list(f.code_paths), "respondents": f.respondents, "excerpts": f.excerpts,
+                          "denominator": f.denominator, "share": f.share, "label": f.label,
+                          "n_of_N": f"{f.respondents}/{f.denominator} {f.label}",
+                          "claimed": f.claimed, "verdict": f.verdict,
+                          "by": {g: {"respondents": c.n, "denominator": c.total, "label": c.label}
+                                 for g, c in f.by.items()}} for f in self.findings],
+        }
+
+
+def finding_node(index: int) -> int:
+    return -(index + 1)
+
+
+def closure(codes: list[Code], findings: list[Finding]) -> list[tuple[int, int]]:
+    """(node, code id) pairs: every code under each code node and each finding node."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for c in codes:
+        children[c.parent_id].append(c.id)  # type: ignore[arg-type]
+
+    def subtree(code_id: int) -> list[int]:
+        out, stack = [], [code_id]
+        while stack:
+            cid = stack.pop()
+            out.append(cid)
+            stack.extend(children.get(cid, ()))
+        return out
+
+    pairs = {(c.id, d) for c in codes for d in subtree(c.id)}  # type: ignore[arg-type]
+    by_path = {c.path: c.id for c in codes}
+    for i, f in enumerate(findings):
+        for path in f.code_paths:
+            if path in by_path:
+                pairs.update((finding_node(i), d) for d in subtree(by_path[path]))
+    return sorted(pairs)
+
+
+def denominator(finding: Finding, interviewed: set[str], node_keys: dict[str, set[str]],
+                questions: dict[str, set[str]], known: set[str]) -> frozenset[str]:
+    """Who was asked: everyone interviewed, or the finding's ``asked`` list.
+
+    ``asked`` entries are respondent keys, ``code:PATH`` (everyone with an excerpt under
+    that question code) or ``question:Q`` (everyone with an excerpt under guide question Q).
+    """
+    if not finding.asked:
+        return frozenset(interviewed)
+    base: set[str] = set()
+    for entry in finding.asked:
+        if entry.startswith("code:"):
+            base |= node_keys.get(entry[5:].strip(), set())
+        elif entry.startswith("question:"):
+            base |= questions.get(entry[9:].strip(), set())
+        elif entry in known:
+            base.add(entry)
+    return frozenset(base)
+
+
+def build_tally(codes: list[Code], findings: list[Finding], respondents: list[Respondent],
+                interviewed_ids: Iterable[int], support: Iterable[tuple[int, int, int]],
+                scale: QuantifierScale, by: str | None = None, coder: str | None = None,
+                questions: dict[str, set[str]] | None = None) -> Tally:
+    """Assemble the tally from ``support`` rows ``(node, respondent id, counted excerpts)``."""
+    keys = {r.id: r.key for r in respondents}
+    interviewed = {keys[i] for i in interviewed_ids if i in keys}
+    group_of = {r.key: (r.attributes.get(by) or MISSING) for r in respondents} if by else {}
+    per_node: dict[int, dict[str, int]] = defaultdict(dict)
+    for node, rid, n_excerpts in support:
+        if rid in keys:
+            per_node[node][keys[rid]] = int(n_excerpts)
+
+    groups: dict[str, int] = {}
+    if by:
+        for k in sorted(interviewed):
+            groups[group_of[k]] = groups.get(group_of[k], 0) + 1
+        groups = dict(sorted(groups.items(), key=lambda kv: (kv[0] == MISSING, kv[0])))
+
+    code_rows = []
+    node_keys: dict[str, set[str]] = {}
+    for c in codes:
+        hits = per_node.get(c.id, {})  # type: ignore[arg-type]
+        node_keys[c.path] = set(hits)
+        code_rows.append(CodeRow(
+            c.id, c.path, c.depth, c.finding, len(hits), sum(hits.values()),  # type: ignore[arg-type]
+            _split(hits, group_of, groups, count=True), _split(hits, group_of, groups, count=False),
+            frozenset(hits)))
+
+    labels = tuple(s.label for s in scale.steps)
+    finding_rows = []
+    for i, f in enumerate(findings):
+        hits = per_node.get(finding_node(i), {})
+        base = denominator(f, interviewed, node_keys, questions or {}, set(keys.values()))
+        inside = {k: v for k, v in hits.items() if k in base}
+        claim = primary_claim(f.statement, labels)
+        claimed = f.quantifier or (claim.label if claim else None)
+        n, total = len(inside), len(base)
+        verdict = compare(claimed, n, total, scale).verdict if claimed else "no quantifier claim"
+        split = {g: _cell(sum(1 for k in inside if group_of[k] == g),
+                          sum(1 for k in base if group_of.get(k) == g), scale,
+                          sum(v for k, v in inside.items() if group_of[k] == g)) for g in groups}
+        finding_rows.append(FindingRow(
+            f.key, f.statement, f.section, f.code_paths, n, sum(inside.values()), total,
+            share(n, total), label_for(n, total, scale), claimed, claim.phrase if claim else None,
+            verdict, split, frozenset(inside), base, frozenset(set(hits) - base)))
+    return Tally(len(interviewed), by, groups, code_rows, finding_rows, scale, coder, group_of)
+
+
+def _split(hits: dict[str, int], group_of: dict[str, str], groups: dict[str, int], count: bool) -> dict[str, int]:
+    out = {g: 0 for g in groups}
+    for k, v in hits.items():
+        g = group_of.get(k)
+        if g is not None:
+            out[g] = out.get(g, 0) + (1 if count else v)
+    return out
+
+
+def _cell(n: int, total: int, scale: QuantifierScale, excerpts: int = 0) -> Cell:
+    return Cell(n, total, label_for(n, total, scale), excerpts)

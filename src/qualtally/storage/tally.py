@@ -1,0 +1,115 @@
+"""THE query that counts distinct respondents: the one definition of "support".
+
+A coding counts when a person decided it (origin ``human`` or ``suggestion-accepted``),
+by any coder or by the one asked for. Its respondent is the respondent of its *excerpt*
+(set per speaker turn, so a focus group's speakers count separately and a person
+interviewed in two documents counts once), never the document. The TUI, the CLI and
+every export reach these numbers only through :func:`support`; the drill-down lists
+exactly the excerpts that query counts, through the same :func:`_counted` filter.
+
+Roll-up and finding links are a closure computed in Python (``core.tally.closure``),
+shipped as a temporary table and joined, so one GROUP BY gives exact distinct counts
+for every node of the code tree and every finding.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from qualtally.core.models import ORIGINS
+from qualtally.storage import tables as t
+from qualtally.storage.store import log_event
+
+
+def _counted(coder: str | None):
+    cond = t.codings.c.origin.in_(ORIGINS)
+    if coder is not None:
+        cond = cond & (t.codings.c.coder == coder)
+    return cond & t.excerpts.c.respondent_id.is_not(None)
+
+
+def _closure_table(conn: Connection, pairs: list[tuple[int, int]]) -> sa.Table:
+    md = sa.MetaData()
+    table = sa.Table("qt_closure", md, sa.Column("node", sa.Integer, nullable=False),
+                     sa.Column("code_id", sa.Integer, nullable=False), prefixes=["TEMPORARY"])
+    conn.execute(sa.text("DROP TABLE IF EXISTS qt_closure"))
+    table.create(conn)
+    if pairs:
+        conn.execute(table.insert(), [{"node": n, "code_id": c} for n, c in pairs])
+    sa.Index("ix_qt_closure", table.c.code_id, table.c.node).create(conn)
+    return table
+
+
+def support(conn: Connection, pairs: list[tuple[int, int]], coder: str | None = None) -> list[tuple[int, int, int]]:
+    """``(node, respondent id, distinct counted excerpts)`` for every node with support."""
+    if not pairs:
+        return []
+    cl = _closure_table(conn, pairs)
+    try:
+        q = (sa.select(cl.c.node, t.excerpts.c.respondent_id, sa.func.count(sa.distinct(t.codings.c.excerpt_id)))
+             .select_from(t.codings.join(t.excerpts, t.excerpts.c.id == t.codings.c.excerpt_id)
+                          .join(cl, cl.c.code_id == t.codings.c.code_id))
+             .where(_counted(coder))
+             .group_by(cl.c.node, t.excerpts.c.respondent_id))
+        return [(int(a), int(b), int(c)) for a, b, c in conn.execute(q)]
+    finally:
+        conn.execute(sa.text("DROP TABLE IF EXISTS qt_closure"))
+
+
+def interviewed(conn: Connection) -> set[int]:
+    """Respondents interviewed: everyone with at least one excerpt attributed to them."""
+    q = sa.select(t.excerpts.c.respondent_id).where(t.excerpts.c.respondent_id.is_not(None)).distinct()
+    return {int(r[0]) for r in conn.execute(q)}
+
+
+def question_respondents(conn: Connection) -> dict[str, set[str]]:
+    """Interview-guide question -> keys of respondents with an excerpt under it."""
+    q = (sa.select(t.excerpts.c.question, t.respondents.c.key).distinct()
+         .select_from(t.excerpts.join(t.respondents, t.respondents.c.id == t.excerpts.c.respondent_id))
+         .where(t.excerpts.c.question.is_not(None)))
+    out: dict[str, set[str]] = defaultdict(set)
+    for question, key in conn.execute(q):
+        out[question].add(key)
+    return dict(out)
+
+
+def supporting_excerpts(conn: Connection, code_ids: list[int], coder: str | None = None) -> list[dict[str, Any]]:
+    """The counted excerpts under ``code_ids``: one dict per excerpt, with its codes and coders."""
+    if not code_ids:
+        return []
+    text = t.documents.c.text
+    q = (sa.select(t.excerpts.c.id, t.documents.c.name.label("document"), t.excerpts.c.start,
+                   t.excerpts.c.end, t.excerpts.c.question, t.respondents.c.key.label("respondent"),
+                   sa.func.substr(text, t.excerpts.c.start + 1, t.excerpts.c.end - t.excerpts.c.start).label("text"),
+                   t.codes.c.path, t.codings.c.coder)
+         .select_from(t.codings.join(t.excerpts, t.excerpts.c.id == t.codings.c.excerpt_id)
+                      .join(t.documents, t.documents.c.id == t.excerpts.c.document_id)
+                      .join(t.respondents, t.respondents.c.id == t.excerpts.c.respondent_id)
+                      .join(t.codes, t.codes.c.id == t.codings.c.code_id))
+         .where(_counted(coder) & t.codings.c.code_id.in_(sa.bindparam("ids", expanding=True)))
+         .order_by(t.respondents.c.key, t.documents.c.name, t.excerpts.c.start))
+    out: dict[int, dict[str, Any]] = {}
+    for r in conn.execute(q, {"ids": list(code_ids)}):
+        row = out.setdefault(r.id, {"excerpt_id": r.id, "respondent": r.respondent, "document": r.document,
+                                    "start": r.start, "end": r.end, "question": r.question or "",
+                                    "text": r.text, "codes": [], "coders": []})
+        if r.path not in row["codes"]:
+            row["codes"].append(r.path)
+        if r.coder not in row["coders"]:
+            row["coders"].append(r.coder)
+    return list(out.values())
+
+
+def set_finding_asked(conn: Connection, key: str, asked: list[str], actor: str) -> bool:
+    """Store who was asked about a finding (its denominator); False if there is no such finding."""
+    row = conn.execute(sa.select(t.findings.c.id, t.findings.c.asked).where(t.findings.c.key == key)).first()
+    if row is None:
+        return False
+    conn.execute(sa.update(t.findings).where(t.findings.c.id == row.id).values(asked=list(asked)))
+    log_event(conn, actor, "finding.asked", "findings", row.id, {"key": key, "asked": row.asked},
+              {"key": key, "asked": list(asked)})
+    return True
