@@ -102,6 +102,10 @@ class QualtallyApp(App):
         self.project.maybe_retrain(self.coder)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.worker_state_changed(event)
+
+    def worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker is reported (screens forward theirs here)."""
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error

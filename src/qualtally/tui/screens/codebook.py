@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Tree
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from qualtally.tui.guard import guarded
 from qualtally.tui.messages import CountsReady
@@ -130,8 +130,7 @@ class CodebookScreen(Screen):
         code_id = self.project.add_code(code, self.coder)
         self.notify(f"Added {code.path}", timeout=1.5)
         self.reload()
-        if code_id in self.tree._code_nodes:
-            self.tree.move_cursor(self.tree._code_nodes[code_id])
+        self.tree.select_code(code_id)
 
     def action_filter_codes(self) -> None:
         box = self.query_one(CodeFilter)
@@ -159,3 +158,7 @@ class CodebookScreen(Screen):
 
     def on_counts_ready(self, message: CountsReady) -> None:
         self.tree.set_counts(message.counts)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker messages do not bubble: hand them to the app's single handler."""
+        self.app.worker_state_changed(event)

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from qualtally.core.models import ORIGIN_SUGGESTION, Code
 from qualtally.tui.guard import guarded
@@ -271,8 +271,7 @@ class CodingScreen(Screen):
         box.value = ""
         box.display = False
         self.tree.filter("")
-        if keep is not None and keep in self.tree._code_nodes:
-            self.tree.move_cursor(self.tree._code_nodes[keep])
+        self.tree.select_code(keep)
         self.transcript.focus()
 
     # -- memo, narrow, add code -------------------------------------------------------------------
@@ -339,7 +338,7 @@ class CodingScreen(Screen):
         code_id = self.project.add_code(code, self.coder)
         self.session.reload_codes()
         self.tree.set_codes(self.session.codes)
-        self.tree.move_cursor(self.tree._code_nodes.get(code_id))
+        self.tree.select_code(code_id)
         if apply_now and self.session.current is not None:
             self.session.apply(code_id)
         self.notify(f"Added {code.path}", timeout=1.5)
@@ -380,3 +379,7 @@ class CodingScreen(Screen):
 
     def on_counts_ready(self, message: CountsReady) -> None:
         self.tree.set_counts(message.counts)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker messages do not bubble: hand them to the app's single handler."""
+        self.app.worker_state_changed(event)

@@ -68,7 +68,7 @@ class CodebookTree(Tree[int]):
         self._rebuild()
         first = next((n for cid, n in self._code_nodes.items() if self._matches(self._by_id[cid])), None)
         if first is not None and self.query_text:
-            self.move_cursor(first)
+            self._move(first)
 
     @property
     def highlighted_code(self) -> int | None:
@@ -103,7 +103,17 @@ class CodebookTree(Tree[int]):
             node = parent.add(self._label(c), data=c.id, expand=True, allow_expand=has_kids)
             self._code_nodes[c.id] = node
         if keep_cursor in self._code_nodes:
-            self.move_cursor(self._code_nodes[keep_cursor])
+            self._move(self._code_nodes[keep_cursor])
+        elif self._code_nodes:
+            self._move(next(iter(self._code_nodes.values())))
+
+    def select_code(self, code_id: int | None) -> None:
+        if code_id in self._code_nodes:
+            self._move(self._code_nodes[code_id])
+
+    def _move(self, node: TreeNode[int]) -> None:
+        self._tree_lines  # noqa: B018 - builds the line table so that node._line is current
+        self.move_cursor(node)
 
     def _label(self, code: Code) -> Text:
         label = Text(no_wrap=True, overflow="ellipsis")
