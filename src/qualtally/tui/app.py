@@ -1,0 +1,167 @@
+"""The Textual application: modes, global keys and the startup worker, nothing else.
+
+``make_app(project, coder)`` is what the CLI runs and what the tests drive. The app
+owns the one ``Worker.StateChanged`` handler that turns any worker failure into a
+notification, the model-loading worker, and the keys that work on every screen
+(undo/redo through the store's event log, help, quit, switching screens). Every
+binding of every screen is also offered in the command palette.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from qualtally.tui.guard import describe, guarded
+from qualtally.tui.messages import ModelProgress, ModelReady
+from qualtally.tui.modals.help import HelpScreen
+from qualtally.tui.screens.codebook import CodebookScreen
+from qualtally.tui.screens.coding import CodingScreen
+from qualtally.tui.screens.placeholder import ComingSoonScreen
+
+UNDO_LABELS = {
+    "coding.add": "coding", "coding.remove": "code removal", "memo.set": "memo",
+    "excerpt.add": "narrowed span", "suggestion.reject": "rejected suggestion",
+    "code.add": "new code", "code.update": "code edit",
+}
+
+
+def findings_screen(project) -> Screen:
+    try:
+        from qualtally.tui.screens.findings import FindingsScreen
+    except ImportError:
+        return ComingSoonScreen("Findings", "Each finding of the report with its tally of respondents.")
+    return FindingsScreen(project)
+
+
+class QualtallyApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "qualtally"
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Keys"),
+        Binding("ctrl+z", "undo", "Undo"),
+        Binding("ctrl+y", "redo", "Redo"),
+        Binding("c", "switch_mode('codebook')", "Codebook"),
+        Binding("f", "switch_mode('findings')", "Findings", show=False),
+        Binding("g", "switch_mode('agreement')", "Agreement", show=False),
+        Binding("escape", "switch_mode('coding')", "Back to coding", show=False),
+    ]
+
+    def __init__(self, project, coder: str, *, load_model: bool = True) -> None:
+        self.project = project
+        self.coder = coder
+        self.load_model = load_model
+        self.coding = CodingScreen(project, coder)
+        self.MODES = {
+            "coding": lambda: self.coding,
+            "codebook": lambda: CodebookScreen(project, coder),
+            "findings": lambda: findings_screen(project),
+            "agreement": lambda: ComingSoonScreen(
+                "Agreement", "Agreement between coders (kappa per code) and their disagreements."),
+        }
+        super().__init__()
+        self.title = f"qualtally · {project.path.name}"
+        self.sub_title = f"coder: {coder}"
+        self._retrain_timer = None
+
+    def on_mount(self) -> None:
+        self.switch_mode("coding")
+        if self.load_model:
+            self.load_suggester()
+
+    # -- workers -------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="model", exit_on_error=False)
+    def load_suggester(self) -> None:
+        def progress(label: str, done: int, total: int) -> None:
+            self.post_message(ModelProgress(label, done, total))
+
+        self.project.load_suggester(progress=progress)
+        self.post_message(ModelReady())
+
+    def on_model_progress(self, message: ModelProgress) -> None:
+        self.coding.set_model_progress(message.label, message.done, message.total)
+
+    def on_model_ready(self, message: ModelReady) -> None:
+        self.coding.set_model_ready(message.error)
+
+    def schedule_retrain(self) -> None:
+        """Retrain the suggester a few seconds after the last coding, in a worker."""
+        if self._retrain_timer is not None:
+            self._retrain_timer.stop()
+        self._retrain_timer = self.set_timer(3.0, self.retrain)
+
+    @work(thread=True, exclusive=True, group="retrain", exit_on_error=False)
+    def retrain(self) -> None:
+        self.project.maybe_retrain(self.coder)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.worker_state_changed(event)
+
+    def worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker is reported (screens forward theirs here)."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if event.worker.group == "model":
+            self.coding.set_model_ready(describe(error))
+        self.notify(describe(error), title=f"{event.worker.group or 'background work'} failed",
+                    severity="error", timeout=8)
+
+    # -- global actions ---------------------------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    @guarded
+    def action_undo(self) -> None:
+        self._step(redo=False)
+
+    @guarded
+    def action_redo(self) -> None:
+        self._step(redo=True)
+
+    def _step(self, redo: bool) -> None:
+        action = self.project.redo(self.coder) if redo else self.project.undo(self.coder)
+        if action is None:
+            self.notify("Nothing to redo" if redo else "Nothing to undo", timeout=1.5)
+            return
+        verb = "Redid" if redo else "Undid"
+        self.notify(f"{verb} {UNDO_LABELS.get(action, action)}", timeout=1.5)
+        excerpt_id = self._touched_excerpt()
+        screen = self.screen
+        if hasattr(screen, "reload"):
+            screen.reload(focus_excerpt=excerpt_id)
+
+    def _touched_excerpt(self) -> int | None:
+        """The excerpt the last undo/redo changed, so the coder sees it happen."""
+        last = self.project.history(1)
+        if not last:
+            return None
+        data = last[0].get("before") or last[0].get("after") or {}
+        value = data.get("excerpt_id") if isinstance(data, dict) else None
+        return int(value) if value is not None else None
+
+    # -- command palette ----------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        seen = set()
+        for node, bindings in ((screen, screen.BINDINGS), (self, self.BINDINGS)):
+            for b in bindings:
+                if not isinstance(b, Binding) or b.action in seen or b.action == "quit":
+                    continue
+                seen.add(b.action)
+                key = self.get_key_display(Binding(b.key.split(",")[0], b.action))
+                yield SystemCommand(b.description or b.action, f"key: {key}",
+                                    partial(self.run_action, b.action, node))
+
+
+def make_app(project, coder: str, *, load_model: bool = True) -> QualtallyApp:
+    """The app for ``project`` as ``coder``; tests pass ``load_model=False`` to stub models."""
+    return QualtallyApp(project, coder, load_model=load_model)

@@ -1,0 +1,1 @@
+"""Modal screens that return a value to their caller through ``dismiss``."""

@@ -1,0 +1,164 @@
+"""The codebook screen: browse every code and edit its fields, or add codes.
+
+The tree on the left (with the same live respondent counts as the coding screen) and
+the selected code's form on the right. ``ctrl+s`` writes the form through
+``project.update_code``; every edit is an undoable event like a coding.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Tree
+from textual.worker import Worker, get_current_worker
+
+from qualtally.tui.guard import guarded
+from qualtally.tui.messages import CountsReady
+from qualtally.tui.modals.add_code import AddCodeModal
+from qualtally.tui.session import respondent_counts
+from qualtally.tui.widgets.code_form import CodeForm
+from qualtally.tui.widgets.codebook_tree import CodebookTree, CodeFilter
+
+
+class CodebookScreen(Screen):
+    CSS_PATH = "codebook.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save code"),
+        Binding("n", "new_code", "New code under this one"),
+        Binding("N", "new_top_code", "New top-level code"),
+        Binding("slash", "filter_codes", "Filter codes"),
+    ]
+
+    def __init__(self, project, coder: str) -> None:
+        super().__init__()
+        self.project = project
+        self.coder = coder
+        self.codes = []
+        self.editing: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="codebook-body"):
+            with Vertical(id="codebook-left"):
+                yield CodeFilter(placeholder="filter codes…", id="codebook-filter")
+                yield CodebookTree(id="codebook-tree")
+            with Vertical(id="codebook-right"):
+                yield Label(id="codebook-heading")
+                yield Vertical(id="codebook-form")
+        yield Footer()
+
+    @property
+    def tree(self) -> CodebookTree:
+        return self.query_one(CodebookTree)
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.tree.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self, focus_excerpt: int | None = None) -> None:
+        self.codes = self.project.codes()
+        self.tree.set_codes(self.codes)
+        self.show_form(self.tree.highlighted_code)
+        self.recount()
+
+    @on(Tree.NodeHighlighted)
+    def highlighted(self, event: Tree.NodeHighlighted) -> None:
+        if event.node.data != self.editing:
+            self.show_form(event.node.data)
+
+    @on(CodebookTree.CodeApplied)
+    def edit_code(self, event: CodebookTree.CodeApplied) -> None:
+        self.query_one("#code-name").focus()
+
+    def show_form(self, code_id: int | None) -> None:
+        holder = self.query_one("#codebook-form", Vertical)
+        holder.remove_children()
+        code = next((c for c in self.codes if c.id == code_id), None)
+        self.editing = code.id if code else None
+        heading = Text(code.path if code else "No code selected", style="bold")
+        if code:
+            heading.append("   ctrl+s saves · escape goes back to coding", style="dim")
+        self.query_one("#codebook-heading", Label).update(heading)
+        if code is not None:
+            holder.mount(CodeForm(self.codes, self.project.findings(), code))
+
+    @guarded
+    def action_save(self) -> None:
+        if self.editing is None:
+            return
+        code = next(c for c in self.codes if c.id == self.editing)
+        values = self.query_one(CodeForm).values()
+        fields = {}
+        if values["name"] != code.name:
+            fields["name"] = values["name"]
+        for key in ("definition", "include", "exclude"):
+            if values[key] != getattr(code, key):
+                fields[key] = values[key]
+        if tuple(values["keywords"]) != tuple(code.keywords):
+            fields["keywords"] = list(values["keywords"])
+        if values["finding"] != code.finding:
+            fields["finding_key"] = values["finding"]
+        if values["parent_id"] != code.parent_id:
+            fields["parent_id"] = values["parent_id"]
+        if not fields:
+            self.notify("Nothing changed", timeout=1.5)
+            return
+        self.project.update_code(code.id, self.coder, **fields)
+        self.notify(f"Saved {values['name']}", timeout=1.5)
+        self.editing = None
+        self.reload()
+
+    def action_new_code(self, top: bool = False) -> None:
+        parent = None if top else self.tree.highlighted_code
+        self.app.push_screen(AddCodeModal(self.codes, self.project.findings(), parent), self.code_added)
+
+    def action_new_top_code(self) -> None:
+        self.action_new_code(top=True)
+
+    @guarded
+    def code_added(self, result) -> None:
+        if result is None:
+            return
+        code, _apply = result
+        code_id = self.project.add_code(code, self.coder)
+        self.notify(f"Added {code.path}", timeout=1.5)
+        self.reload()
+        self.tree.select_code(code_id)
+
+    def action_filter_codes(self) -> None:
+        box = self.query_one(CodeFilter)
+        box.display = True
+        box.focus()
+
+    @on(CodeFilter.Changed)
+    def filter_changed(self, event: CodeFilter.Changed) -> None:
+        self.tree.filter(event.value)
+
+    @on(CodeFilter.Move)
+    def filter_move(self, event: CodeFilter.Move) -> None:
+        self.tree.cursor_line = max(0, min(self.tree.cursor_line + event.delta, self.tree.last_line))
+
+    @on(CodeFilter.Submitted)
+    @on(CodeFilter.Done)
+    def filter_done(self) -> None:
+        self.tree.focus()
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def recount(self) -> None:
+        counts = respondent_counts(self.project)
+        if not get_current_worker().is_cancelled:
+            self.post_message(CountsReady(counts))
+
+    def on_counts_ready(self, message: CountsReady) -> None:
+        self.tree.set_counts(message.counts)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker messages do not bubble: hand them to the app's single handler."""
+        self.app.worker_state_changed(event)

@@ -1,0 +1,385 @@
+"""The coding screen: documents on the left, the transcript in the centre, codes on the right.
+
+Everything a coder does here is one key (see ``BINDINGS``), goes to the store at once
+through the façade, and is undoable. The screen owns a :class:`CodingSession` (where we
+are, what is coded) and passes data down to its widgets; widgets post messages up.
+Suggestions and respondent counts are computed in workers, so moving never waits.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label
+from textual.worker import Worker, get_current_worker
+
+from qualtally.core.models import ORIGIN_SUGGESTION, Code
+from qualtally.tui.guard import guarded
+from qualtally.tui.messages import CountsReady, SuggestionsReady
+from qualtally.tui.modals.add_code import AddCodeModal
+from qualtally.tui.modals.memo import MemoModal
+from qualtally.tui.modals.narrow import NarrowModal
+from qualtally.tui.session import CodingSession, respondent_counts
+from qualtally.tui.widgets.codebook_tree import CodebookTree, CodeFilter
+from qualtally.tui.widgets.document_list import DocumentList
+from qualtally.tui.widgets.suggestions import SuggestionPanel
+from qualtally.tui.widgets.transcript import TranscriptView
+
+
+class CodingScreen(Screen):
+    CSS_PATH = "coding.tcss"
+    BINDINGS = [
+        Binding("j,down", "move(1)", "Next excerpt"),
+        Binding("k,up", "move(-1)", "Previous excerpt"),
+        Binding("J", "move_document(1)", "Next document"),
+        Binding("K", "move_document(-1)", "Previous document"),
+        Binding("n", "next_uncoded", "Next uncoded"),
+        *(Binding(str(i), f"accept({i})", f"Apply suggestion {i}", show=False) for i in range(1, 10)),
+        Binding("x", "reject", "Reject suggestion"),
+        Binding("enter,space", "toggle_code", "Toggle code"),
+        Binding("slash", "filter_codes", "Filter codes"),
+        Binding("m", "memo", "Memo"),
+        Binding("s", "narrow", "Narrow to selection"),
+        Binding("a", "add_code", "Add code"),
+    ]
+
+    def __init__(self, project, coder: str) -> None:
+        super().__init__()
+        self.project = project
+        self.coder = coder
+        self.session = CodingSession(project, coder)
+        self.model_ready = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield Label(Text("Documents by respondent"), classes="panel-title")
+                yield DocumentList(id="documents")
+            with Vertical(id="centre"):
+                yield Label(id="status")
+                yield TranscriptView(id="transcript")
+            with Vertical(id="right"):
+                yield Label(Text("Codebook  (respondents)"), classes="panel-title")
+                yield CodeFilter(placeholder="filter codes…", id="code-filter")
+                yield CodebookTree(id="codebook")
+                yield Label(Text("Suggestions  (1–9 apply, x rejects)"), classes="panel-title")
+                yield SuggestionPanel(id="suggestions")
+        yield Footer()
+
+    # -- widgets --------------------------------------------------------------------------
+    @property
+    def transcript(self) -> TranscriptView:
+        return self.query_one(TranscriptView)
+
+    @property
+    def tree(self) -> CodebookTree:
+        return self.query_one(CodebookTree)
+
+    @property
+    def panel(self) -> SuggestionPanel:
+        return self.query_one(SuggestionPanel)
+
+    def on_mount(self) -> None:
+        self.session.load()
+        self.tree.set_codes(self.session.codes)
+        self.query_one(CodeFilter).display = False
+        self.show_document()
+        self.transcript.focus()
+        self.recount()
+
+    def reload(self, focus_excerpt: int | None = None) -> None:
+        """Re-read everything this screen shows (after undo/redo or a codebook edit)."""
+        s = self.session
+        s.reload_codes()
+        s.reload_progress()
+        if focus_excerpt is not None:
+            s.focus_excerpt(focus_excerpt)
+        elif s.document is not None:
+            s.reload_excerpts()
+        self.tree.set_codes(s.codes)
+        self.show_document()
+        self.recount()
+
+    def on_screen_resume(self) -> None:
+        if self.session.document is not None and self.is_mounted:
+            self.reload()
+
+    # -- showing ----------------------------------------------------------------------------
+    def codes_of(self) -> dict[int, list[Code]]:
+        by_id = self.session.code_by_id
+        return {k: [by_id[c] for c in v if c in by_id] for k, v in self.session.codings.items()}
+
+    def show_document(self) -> None:
+        s = self.session
+        self.query_one(DocumentList).set_rows(s.rows, s.doc_pos)
+        if s.document is None:
+            self.query_one("#status", Label).update(Text("This project has no documents yet."))
+            return
+        self.transcript.show(s.document, s.excerpts, self.codes_of(), s.current)
+        self.show_current(scroll=False)
+
+    def show_current(self, scroll: bool = True) -> None:
+        s = self.session
+        if scroll:
+            self.transcript.set_current(s.current)
+        self.tree.set_applied({c.id for c in s.current_codes})
+        self.update_status()
+        self.request_suggestions()
+
+    def update_status(self) -> None:
+        s = self.session
+        e = s.current
+        status = Text(no_wrap=True, overflow="ellipsis")
+        status.append(s.document.name if s.document else "", style="bold")
+        if e is None:
+            status.append("  no excerpts in this document")
+        else:
+            status.append(f"  {e.respondent_key or '—'}  excerpt {s.index + 1}/{len(s.excerpts)}")
+            if e.parent_id is not None:
+                status.append("  (narrowed span)")
+            if e.question:
+                status.append(f"  Q: {e.question}")
+            if self.project.memo(e.id, self.coder):
+                status.append("  ✎ memo")
+        self.query_one("#status", Label).update(status)
+
+    def codes_changed(self) -> None:
+        self.transcript.set_codes(self.codes_of())
+        self.query_one(DocumentList).refresh()
+        self.show_current(scroll=False)
+        self.recount()
+        if hasattr(self.project, "maybe_retrain"):
+            self.app.schedule_retrain()
+
+    # -- moving -----------------------------------------------------------------------------
+    def action_move(self, delta: int) -> None:
+        doc = self.session.document
+        if self.session.move(delta):
+            self._moved(doc)
+
+    def action_move_document(self, delta: int) -> None:
+        if self.session.move_document(delta):
+            self.show_document()
+
+    def action_next_uncoded(self) -> None:
+        doc = self.session.document
+        if self.session.next_uncoded():
+            self._moved(doc)
+        else:
+            self.notify("Every excerpt has a coding from you.")
+
+    def _moved(self, previous_doc) -> None:
+        if self.session.document is not previous_doc:
+            self.show_document()
+        else:
+            self.show_current()
+
+    @on(DocumentList.DocumentSelected)
+    def document_selected(self, event: DocumentList.DocumentSelected) -> None:
+        self.session.open_document(event.position)
+        self.show_document()
+
+    @on(TranscriptView.ExcerptSelected)
+    def excerpt_clicked(self, event: TranscriptView.ExcerptSelected) -> None:
+        if self.session.select_excerpt(event.excerpt_id):
+            self.show_current()
+
+    # -- coding -----------------------------------------------------------------------------
+    @guarded
+    def action_toggle_code(self) -> None:
+        code_id = self.tree.highlighted_code
+        if code_id is not None:
+            self.toggle(code_id)
+
+    @on(CodebookTree.CodeApplied)
+    def code_applied(self, event: CodebookTree.CodeApplied) -> None:
+        self.toggle(event.code_id)
+
+    @guarded
+    def toggle(self, code_id: int) -> None:
+        if self.session.current is None:
+            return
+        applied = self.session.toggle(code_id)
+        name = self.session.code_by_id[code_id].name
+        self.notify(f"{'Applied' if applied else 'Removed'} {name}", timeout=1.5)
+        self.codes_changed()
+
+    @guarded
+    def action_accept(self, number: int) -> None:
+        panel = self.panel
+        if self.session.current is None or number > len(panel.suggestions):
+            return
+        self.accept(number - 1)
+
+    @on(SuggestionPanel.SuggestionAccepted)
+    def suggestion_clicked(self, event: SuggestionPanel.SuggestionAccepted) -> None:
+        self.accept(event.index)
+
+    @guarded
+    def accept(self, index: int) -> None:
+        suggestion = self.panel.suggestions[index]
+        code = next((c for c in self.session.codes if c.path == suggestion.code_path), None)
+        if code is None:
+            self.notify(f"{suggestion.code_path} is no longer in the codebook", severity="warning")
+            return
+        self.session.apply(code.id, origin=ORIGIN_SUGGESTION)
+        self.notify(f"Applied {code.name}", timeout=1.5)
+        self.codes_changed()
+
+    @guarded
+    def action_reject(self) -> None:
+        e = self.session.current
+        index = self.panel.highlighted_suggestion
+        if e is None or index is None:
+            return
+        path = self.panel.suggestions[index].code_path
+        code = next((c for c in self.session.codes if c.path == path), None)
+        if code is not None:
+            self.project.reject_suggestion(e.id, code.id, self.coder)
+            self.notify(f"Rejected {code.name} for this excerpt", timeout=1.5)
+            self.request_suggestions()
+
+    # -- codebook filter --------------------------------------------------------------------------
+    def action_filter_codes(self) -> None:
+        box = self.query_one(CodeFilter)
+        box.display = True
+        box.focus()
+
+    @on(CodeFilter.Changed)
+    def filter_changed(self, event: CodeFilter.Changed) -> None:
+        self.tree.filter(event.value)
+
+    @on(CodeFilter.Move)
+    def filter_move(self, event: CodeFilter.Move) -> None:
+        tree = self.tree
+        tree.cursor_line = max(0, min(tree.cursor_line + event.delta, tree.last_line))
+
+    @on(CodeFilter.Submitted)
+    def filter_submitted(self, event: CodeFilter.Submitted) -> None:
+        self.action_toggle_code()
+        self.close_filter()
+
+    @on(CodeFilter.Done)
+    def close_filter(self) -> None:
+        box = self.query_one(CodeFilter)
+        keep = self.tree.highlighted_code
+        box.value = ""
+        box.display = False
+        self.tree.filter("")
+        self.tree.select_code(keep)
+        self.transcript.focus()
+
+    # -- memo, narrow, add code -------------------------------------------------------------------
+    def action_memo(self) -> None:
+        e = self.session.current
+        if e is None:
+            return
+        label = f"{e.respondent_key or 'excerpt'} · excerpt {self.session.index + 1}"
+        self.app.push_screen(MemoModal(label, self.project.memo(e.id, self.coder)), self.memo_written)
+
+    @guarded
+    def memo_written(self, text: str | None) -> None:
+        e = self.session.current
+        if text is None or e is None or text == self.project.memo(e.id, self.coder):
+            return
+        self.project.set_memo(e.id, self.coder, text)
+        self.notify("Memo saved" if text else "Memo deleted", timeout=1.5)
+        self.update_status()
+
+    def action_narrow(self) -> None:
+        s = self.session
+        if s.current is None:
+            return
+        span = self.transcript.selected_span()
+        if span is None:
+            self.app.push_screen(NarrowModal(s.current), self.narrow_to)
+            return
+        self.clear_selection()
+        self.narrow_to(span)
+
+    @guarded
+    def narrow_to(self, span: tuple[int, int] | None) -> None:
+        s = self.session
+        if span is None or s.current is None:
+            return
+        a, b = span
+        inside = [e for e in s.excerpts if e.start <= a and b <= e.end]
+        base = s.current if s.current in inside else min(inside, key=lambda e: e.end - e.start, default=None)
+        if base is None:
+            self.notify("Select text inside one excerpt to narrow it", severity="warning")
+            return
+        if (a, b) == (base.start, base.end):
+            self.notify("That is the whole excerpt already", severity="warning")
+            return
+        new_id = self.project.narrow(base.id, a, b, self.coder)
+        s.reload_progress()
+        s.reload_excerpts()
+        s.select_excerpt(new_id)
+        self.show_document()
+        self.notify("Narrowed: this span is now its own excerpt; code it as usual", timeout=2)
+
+    def action_add_code(self) -> None:
+        parent = self.tree.highlighted_code
+        parent_code = self.session.code_by_id.get(parent) if parent is not None else None
+        parent_id = parent_code.parent_id if parent_code else None
+        self.app.push_screen(AddCodeModal(self.session.codes, self.project.findings(), parent_id),
+                             self.code_added)
+
+    @guarded
+    def code_added(self, result) -> None:
+        if result is None:
+            return
+        code, apply_now = result
+        code_id = self.project.add_code(code, self.coder)
+        self.session.reload_codes()
+        self.tree.set_codes(self.session.codes)
+        self.tree.select_code(code_id)
+        if apply_now and self.session.current is not None:
+            self.session.apply(code_id)
+        self.notify(f"Added {code.path}", timeout=1.5)
+        self.codes_changed()
+
+    # -- workers ---------------------------------------------------------------------------------
+    def set_model_progress(self, label: str, done: int, total: int) -> None:
+        self.panel.set_progress(label, done, total)
+
+    def set_model_ready(self, error: str | None) -> None:
+        self.model_ready = error is None
+        self.panel.set_ready(error)
+        self.request_suggestions()
+
+    def request_suggestions(self) -> None:
+        e = self.session.current
+        if not self.model_ready or e is None:
+            self.panel.set_suggestions([])
+            return
+        self.suggest(e.id)
+
+    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
+    def suggest(self, excerpt_id: int) -> None:
+        found = self.project.suggestions(excerpt_id, self.coder, limit=9)
+        if not get_current_worker().is_cancelled:
+            self.post_message(SuggestionsReady(excerpt_id, found))
+
+    def on_suggestions_ready(self, message: SuggestionsReady) -> None:
+        current = self.session.current
+        if current is not None and current.id == message.excerpt_id:
+            self.panel.set_suggestions(message.suggestions)
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def recount(self) -> None:
+        counts = respondent_counts(self.project)
+        if not get_current_worker().is_cancelled:
+            self.post_message(CountsReady(counts))
+
+    def on_counts_ready(self, message: CountsReady) -> None:
+        self.tree.set_counts(message.counts)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker messages do not bubble: hand them to the app's single handler."""
+        self.app.worker_state_changed(event)

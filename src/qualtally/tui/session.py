@@ -1,0 +1,246 @@
+"""Where the coder is and what the current document holds, read through the façade.
+
+The coding screen asks this object to move (next excerpt, next document, next excerpt
+with no coding) and to code; it keeps the current document's excerpts and this coder's
+codings in memory so that moving costs no query, and it keeps per-document progress
+(coded / total excerpts) from two queries for the whole project, updated in place as
+the coder works. No Textual here, so it is tested and benchmarked without a terminal.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from qualtally.core.models import ORIGIN_HUMAN, Code, Document, Excerpt
+
+
+@dataclass
+class DocRow:
+    """A line of the document panel: one document, grouped under its first respondent."""
+
+    document_id: int
+    name: str
+    respondents: tuple[str, ...]
+    coded: int = 0
+    total: int = 0
+
+
+class CodingSession:
+    def __init__(self, project, coder: str) -> None:
+        self.project = project
+        self.coder = coder
+        self.codes: list[Code] = []
+        self.code_by_id: dict[int, Code] = {}
+        self.rows: list[DocRow] = []
+        self.doc_pos = 0
+        self.document: Document | None = None
+        self.excerpts: list[Excerpt] = []
+        self.index = 0
+        self.codings: dict[int, list[int]] = {}
+        """Excerpt id -> code ids this coder applied, for the current document."""
+        self._top: dict[int, int] = {}
+        """Excerpt id -> its top-level excerpt id (progress counts top-level excerpts)."""
+        self._coded_top: dict[int, set[int]] = defaultdict(set)
+
+    # -- loading --------------------------------------------------------------------
+    def load(self) -> None:
+        self.reload_codes()
+        self.reload_progress()
+        if self.rows:
+            self.open_document(0)
+
+    def reload_codes(self) -> None:
+        self.codes = self.project.codes()
+        self.code_by_id = {c.id: c for c in self.codes if c.id is not None}
+
+    def reload_progress(self) -> None:
+        """Documents with coded/total excerpts for this coder: two queries in all."""
+        names = {d.id: d.name for d in self.project.documents()}
+        excerpts = self.project.excerpts()
+        by_doc: dict[int, list[Excerpt]] = defaultdict(list)
+        for e in excerpts:
+            by_doc[e.document_id].append(e)
+        self._top = {}
+        for e in excerpts:
+            self._top[e.id] = e.id if e.parent_id is None else self._top.get(e.parent_id, e.parent_id)
+        codings = self.project.codings([e.id for e in excerpts], self.coder) if excerpts else {}
+        self._coded_top = defaultdict(set)
+        doc_of = {e.id: e.document_id for e in excerpts}
+        for excerpt_id in codings:
+            self._coded_top[doc_of[excerpt_id]].add(self._top[excerpt_id])
+        rows = []
+        for doc_id, name in names.items():
+            items = by_doc.get(doc_id, [])
+            resp = tuple(dict.fromkeys(e.respondent_key for e in items if e.respondent_key))
+            total = sum(1 for e in items if e.parent_id is None)
+            rows.append(DocRow(doc_id, name, resp, len(self._coded_top[doc_id]), total))
+        rows.sort(key=lambda r: (not r.respondents, r.respondents[:1], r.name))
+        current = self.document.id if self.document else None
+        self.rows = rows
+        self.doc_pos = next((i for i, r in enumerate(rows) if r.document_id == current), self.doc_pos)
+
+    def open_document(self, pos: int, index: int = 0) -> None:
+        self.doc_pos = max(0, min(pos, len(self.rows) - 1))
+        row = self.rows[self.doc_pos]
+        self.document = self.project.document(row.document_id)
+        self.reload_excerpts()
+        self.index = max(0, min(index, len(self.excerpts) - 1))
+
+    def reload_excerpts(self) -> None:
+        assert self.document is not None
+        current = self.current
+        self.excerpts = self.project.excerpts(self.document.id)
+        got = self.project.codings([e.id for e in self.excerpts], self.coder) if self.excerpts else {}
+        self.codings = {k: [c for c, _, _ in v] for k, v in got.items()}
+        if current is not None:
+            self.index = next((i for i, e in enumerate(self.excerpts) if e.id == current.id),
+                              min(self.index, max(0, len(self.excerpts) - 1)))
+        self._recount_current()
+
+    # -- where we are -----------------------------------------------------------------
+    @property
+    def current(self) -> Excerpt | None:
+        return self.excerpts[self.index] if 0 <= self.index < len(self.excerpts) else None
+
+    @property
+    def current_codes(self) -> list[Code]:
+        e = self.current
+        if e is None:
+            return []
+        return [self.code_by_id[c] for c in self.codings.get(e.id, []) if c in self.code_by_id]
+
+    def move(self, delta: int) -> bool:
+        """Next/previous excerpt, crossing into the next/previous document at the ends."""
+        target = self.index + delta
+        if 0 <= target < len(self.excerpts):
+            self.index = target
+            return True
+        step = 1 if delta > 0 else -1
+        pos = self.doc_pos + step
+        while 0 <= pos < len(self.rows):
+            if self.rows[pos].total:
+                self.open_document(pos)
+                self.index = 0 if step > 0 else len(self.excerpts) - 1
+                return True
+            pos += step
+        return False
+
+    def move_document(self, delta: int) -> bool:
+        pos = self.doc_pos + delta
+        if not 0 <= pos < len(self.rows):
+            return False
+        self.open_document(pos)
+        return True
+
+    def select_excerpt(self, excerpt_id: int) -> bool:
+        for i, e in enumerate(self.excerpts):
+            if e.id == excerpt_id:
+                self.index = i
+                return True
+        return False
+
+    def focus_excerpt(self, excerpt_id: int) -> bool:
+        """Open the document holding ``excerpt_id`` and make it current (after an undo)."""
+        try:
+            e = self.project.excerpt(excerpt_id)
+        except Exception:  # the excerpt itself was undone away
+            if self.document is not None:
+                self.reload_excerpts()
+            return False
+        pos = next((i for i, r in enumerate(self.rows) if r.document_id == e.document_id), None)
+        if pos is None:
+            return False
+        if self.document is None or self.document.id != e.document_id:
+            self.open_document(pos)
+        else:
+            self.reload_excerpts()
+        return self.select_excerpt(excerpt_id)
+
+    def next_uncoded(self) -> bool:
+        """The next excerpt (after the current one, wrapping round) that this coder has not coded."""
+        for i in range(self.index + 1, len(self.excerpts)):
+            if not self._is_coded(self.excerpts[i]):
+                self.index = i
+                return True
+        n = len(self.rows)
+        for k in range(1, n + 1):
+            pos = (self.doc_pos + k) % n
+            row = self.rows[pos]
+            if row.coded < row.total:
+                self.open_document(pos)
+                for i, e in enumerate(self.excerpts):
+                    if not self._is_coded(e):
+                        self.index = i
+                        return True
+        return False
+
+    def _is_coded(self, e: Excerpt) -> bool:
+        return bool(self.codings.get(e.id)) or (e.parent_id is None and e.id in self._coded_top_current())
+
+    def _coded_top_current(self) -> set[int]:
+        return self._coded_top[self.document.id] if self.document else set()
+
+    # -- coding ---------------------------------------------------------------------------
+    def toggle(self, code_id: int) -> bool:
+        e = self.current
+        assert e is not None
+        applied = self.project.toggle_code(e.id, code_id, self.coder)
+        self._after_change(e, code_id, applied)
+        return applied
+
+    def apply(self, code_id: int, origin: str = ORIGIN_HUMAN) -> bool:
+        e = self.current
+        assert e is not None
+        added = self.project.apply_code(e.id, code_id, self.coder, origin=origin)
+        self._after_change(e, code_id, True)
+        return added
+
+    def _after_change(self, e: Excerpt, code_id: int, applied: bool) -> None:
+        have = self.codings.setdefault(e.id, [])
+        if applied and code_id not in have:
+            have.append(code_id)
+        elif not applied and code_id in have:
+            have.remove(code_id)
+        if not have:
+            del self.codings[e.id]
+        self._recount_current()
+
+    def _recount_current(self) -> None:
+        if self.document is None or not self.rows:
+            return
+        doc_id = self.document.id
+        tops = set()
+        for e in self.excerpts:
+            if self.codings.get(e.id):
+                tops.add(self._top.get(e.id, e.parent_id or e.id))
+        self._coded_top[doc_id] = tops
+        row = self.rows[self.doc_pos]
+        row.coded = len(tops)
+        row.total = sum(1 for e in self.excerpts if e.parent_id is None)
+
+
+def respondent_counts(project) -> dict[int, int]:
+    """Code id -> distinct respondents coded with it or a descendant, by any coder.
+
+    Slow on big projects: the coding screen runs it in a worker. Uses the façade's
+    ``respondent_counts`` when the tally work provides one, so there is one definition.
+    """
+    if hasattr(project, "respondent_counts"):
+        return dict(project.respondent_counts())
+    codes = project.codes()
+    excerpts = project.excerpts()
+    who = {e.id: e.respondent_key for e in excerpts}
+    codings = project.codings(list(who)) if who else {}
+    parent = {c.id: c.parent_id for c in codes}
+    seen: dict[int, set[str]] = defaultdict(set)
+    for excerpt_id, rows in codings.items():
+        key = who.get(excerpt_id)
+        if not key:
+            continue
+        for code_id, _coder, _origin in rows:
+            node = code_id
+            while node is not None and key not in seen[node]:
+                seen[node].add(key)
+                node = parent.get(node)
+    return {c.id: len(seen.get(c.id, ())) for c in codes}

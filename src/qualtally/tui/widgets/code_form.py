@@ -1,0 +1,79 @@
+"""The fields of a code: name, parent, definition, inclusion, exclusion, keywords, finding.
+
+Used by the add-code modal on the coding screen and by the codebook screen's editor.
+``values()`` returns what the user typed as a plain dict; the caller talks to the
+project. Select prompts are ``Text``, so a code called "[CIC] liaison" shows as written.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Input, Label, Select, TextArea
+
+from qualtally.core.models import Code, Finding
+
+TOP = -1
+
+
+def keywords_of(raw: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(k.strip() for k in raw.replace(";", ",").split(",") if k.strip()))
+
+
+class CodeForm(VerticalScroll):
+    DEFAULT_CSS = """
+    CodeForm {
+        height: 1fr;
+        & > Label { color: $text-muted; margin-top: 1; }
+        & > TextArea { height: 4; }
+        & > Input, & > Select { width: 1fr; }
+    }
+    """
+
+    def __init__(self, codes: list[Code], findings: list[Finding], code: Code | None = None,
+                 parent_id: int | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.codes = codes
+        self.findings = findings
+        self.code = code
+        self.parent_id = code.parent_id if code else parent_id
+
+    def compose(self) -> ComposeResult:
+        c = self.code
+        yield Label(Text("Name"))
+        yield Input(c.name if c else "", placeholder="short name, no '>'", id="code-name")
+        yield Label(Text("Parent"))
+        parents = [(Text("(top level)"), TOP)] + [
+            (Text("  " * p.depth + p.name), p.id) for p in self.codes if not c or not _within(p, c)]
+        yield Select(parents, value=self.parent_id if self.parent_id is not None else TOP,
+                     allow_blank=False, id="code-parent")
+        yield Label(Text("Definition"))
+        yield TextArea(c.definition if c else "", id="code-definition")
+        yield Label(Text("Include when"))
+        yield TextArea(c.include if c else "", id="code-include")
+        yield Label(Text("Exclude when"))
+        yield TextArea(c.exclude if c else "", id="code-exclude")
+        yield Label(Text("Keywords (comma-separated)"))
+        yield Input(", ".join(c.keywords) if c else "", id="code-keywords")
+        yield Label(Text("Linked finding"))
+        options = [(Text("(none)"), "")] + [
+            (Text(f"{f.key}  {f.statement[:50]}"), f.key) for f in self.findings]
+        yield Select(options, value=(c.finding or "") if c else "", allow_blank=False, id="code-finding")
+
+    def values(self) -> dict:
+        parent = self.query_one("#code-parent", Select).value
+        return {
+            "name": self.query_one("#code-name", Input).value.strip(),
+            "parent_id": None if parent in (TOP, Select.BLANK) else parent,
+            "definition": self.query_one("#code-definition", TextArea).text.strip(),
+            "include": self.query_one("#code-include", TextArea).text.strip(),
+            "exclude": self.query_one("#code-exclude", TextArea).text.strip(),
+            "keywords": keywords_of(self.query_one("#code-keywords", Input).value),
+            "finding": self.query_one("#code-finding", Select).value or None,
+        }
+
+
+def _within(candidate: Code, code: Code) -> bool:
+    """True if ``candidate`` is ``code`` or one of its descendants (not a valid parent)."""
+    return candidate.id == code.id or candidate.path.startswith(code.path + " > ")
