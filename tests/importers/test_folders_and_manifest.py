@@ -100,7 +100,7 @@ def test_importing_the_manifest_file_imports_its_folder(tmp_path):
 
 def test_findings_role_calls_the_findings_reader(tmp_path):
     root = _folder(tmp_path, MANIFEST + "findings: findings.md\n")
-    write(root / "findings.md", "# Findings\n\n## Relevance\n\n- F1: Most respondents said it fits.\n")
+    write(root / "findings.md", "# Findings\n\n## Relevance\n\n- **F1.** Most respondents said it fits.\n")
     try:
         bundle = load_paths([root])
     except NotImplementedError:
