@@ -598,7 +598,7 @@ def main(argv):
         for g in GROUPS:
             ids = [k for k, v in respondents.items() if v["group"] == g]
             by.append(f"{len(s & set(ids))}/{len(ids)}")
-        print(f"{fid:6s} {len(s):2d}/{n}  share {len(s)/n:.2f}  " + "  ".join(by)
+        print(f"{fid:6s} {len(s):2d}/{n}  share {int(len(s) / n * 100) / 100:.2f} (rounded down)  " + "  ".join(by)
               + "   missing: " + ",".join(sorted(set(respondents) - s)))
     return 0
 
