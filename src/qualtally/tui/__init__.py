@@ -1,0 +1,1 @@
+"""The Textual coding interface; nothing outside ``qualtally.tui`` imports it."""
