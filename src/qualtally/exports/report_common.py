@@ -1,0 +1,53 @@
+"""What the XLSX workbook and the HTML report share: the split attribute, wording, atomic writes.
+
+Both exports must show the very numbers ``qualtally tally`` prints, so both take a
+:class:`~qualtally.core.tally.Tally` computed once by the façade and only lay it out.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
+
+COUNT_RULE = ("A respondent supports a code or finding when at least one excerpt attributed to them "
+              "(per speaker turn) carries that code, one of its sub-codes, or a code linked to the finding, "
+              "applied by a person (coded by hand or an accepted suggestion). Each respondent counts once "
+              "however many excerpts or documents they appear in. N is the respondents interviewed "
+              "(everyone with an excerpt), or those asked about the topic where the finding says so. "
+              "Shares are floored to two decimals before the scale's label is read.")
+
+NAME_LIKE = {"name", "label", "full name", "respondent", "key", "email"}
+
+
+def report_attribute(attributes: dict[str, dict[str, str]]) -> str | None:
+    """The attribute to split findings by: ``group`` if present, else the smallest useful one."""
+    values: dict[str, set[str]] = {}
+    for attrs in attributes.values():
+        for k, v in attrs.items():
+            if k.lower() not in NAME_LIKE and v:
+                values.setdefault(k, set()).add(v)
+    if "group" in values:
+        return "group"
+    useful = [(len(v), k) for k, v in values.items() if 1 < len(v) <= 12]
+    return min(useful)[1] if useful else None
+
+
+def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` on a temporary file beside ``out``, then rename it into place."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".qualtally-", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the user's usual mode
+        os.replace(tmp, out)
+    except BaseException:
+        with suppress(OSError):
+            tmp.unlink()
+        raise
