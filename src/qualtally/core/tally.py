@@ -13,8 +13,10 @@ what makes roll-up exact: an excerpt coded with two children counts once for the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 from qualtally.core.claims import primary_claim
 from qualtally.core.models import Code, Finding, QuantifierScale, Respondent
@@ -22,6 +24,102 @@ from qualtally.core.quantifiers import compare, label_for, share
 
 MISSING = "(none)"
 """The group of respondents who lack the attribute a tally is split by."""
+
+
+class LazyKeys(AbstractSet):
+    """A read-only set of respondent keys computed on first use (drill-down, 0/1 matrix).
+
+    Behaves as a set (``in``, ``len``, iteration, ``==``, ``&``, ``|``, ``-`` give frozensets),
+    so code written for the former frozenset fields keeps working.
+    """
+
+    __slots__ = ("_load", "_value")
+
+    def __init__(self, load: Callable[[], Iterable[str]]) -> None:
+        self._load: Callable[[], Iterable[str]] | None = load
+        self._value: frozenset[str] | None = None
+
+    def _get(self) -> frozenset[str]:
+        if self._value is None:
+            assert self._load is not None
+            self._value = frozenset(self._load())
+            self._load = None
+        return self._value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._get()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    @classmethod
+    def _from_iterable(cls, it: Iterable[str]) -> frozenset[str]:
+        return frozenset(it)
+
+    def __repr__(self) -> str:
+        return f"LazyKeys({set(self._get())!r})"
+
+
+@runtime_checkable
+class Support(Protocol):
+    """Per-node support, as storage answers it: totals, splits, and the respondents themselves."""
+
+    def totals(self, node: int) -> tuple[int, int]:
+        """(distinct respondents, counted excerpts summed over them)."""
+
+    def split(self, node: int, group_of: dict[str, str],
+              groups: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+        """(respondents per group, excerpts per group)."""
+
+    def counts(self, node: int) -> dict[str, int]:
+        """Respondent key -> counted excerpts."""
+
+    def keys(self, node: int) -> frozenset[str]:
+        """The supporting respondents' keys."""
+
+
+class RowSupport:
+    """:class:`Support` over ``(node, respondent id, excerpts)`` rows: the reference assembly."""
+
+    def __init__(self, rows: Iterable[tuple[int, int, int]], keys: dict[int, str]) -> None:
+        self.per_node: dict[int, dict[str, int]] = defaultdict(dict)
+        for node, rid, n_excerpts in rows:
+            if rid in keys:
+                self.per_node[node][keys[rid]] = int(n_excerpts)
+
+    def totals(self, node: int) -> tuple[int, int]:
+        hits = self.per_node.get(node, {})
+        return len(hits), sum(hits.values())
+
+    def split(self, node: int, group_of: dict[str, str],
+              groups: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+        hits = self.per_node.get(node, {})
+        return _split(hits, group_of, groups, count=True), _split(hits, group_of, groups, count=False)
+
+    def counts(self, node: int) -> dict[str, int]:
+        return dict(self.per_node.get(node, {}))
+
+    def keys(self, node: int) -> frozenset[str]:
+        return frozenset(self.per_node.get(node, {}))
+
+
+class _NodeKeys(Mapping):
+    """Code path -> supporting keys, computed only for the paths a denominator names."""
+
+    def __init__(self, support: Support, ids: dict[str, int]) -> None:
+        self.support, self.ids = support, ids
+
+    def __getitem__(self, path: str) -> frozenset[str]:
+        return self.support.keys(self.ids[path])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
 @dataclass(frozen=True)
@@ -47,7 +145,8 @@ class CodeRow:
     excerpts: int
     by: dict[str, int]
     excerpts_by: dict[str, int]
-    supporters: frozenset[str]
+    supporters: AbstractSet[str]
+    """Supporting respondents' keys (a :class:`LazyKeys` from a tally: computed on first use)."""
 
 
 @dataclass(frozen=True)
@@ -65,8 +164,8 @@ class FindingRow:
     claim_phrase: str | None
     verdict: str
     by: dict[str, Cell]
-    supporters: frozenset[str]
-    """Supporting respondents inside the denominator."""
+    supporters: AbstractSet[str]
+    """Supporting respondents inside the denominator (may be a :class:`LazyKeys`)."""
     base: frozenset[str]
     """The denominator's respondents."""
     outside: frozenset[str] = frozenset()
@@ -139,7 +238,7 @@ def closure(codes: list[Code], findings: list[Finding]) -> list[tuple[int, int]]
     return sorted(pairs)
 
 
-def denominator(finding: Finding, interviewed: set[str], node_keys: dict[str, set[str]],
+def denominator(finding: Finding, interviewed: set[str], node_keys: Mapping[str, AbstractSet[str]],
                 questions: dict[str, set[str]], known: set[str]) -> frozenset[str]:
     """Who was asked: everyone interviewed, or the finding's ``asked`` list.
 
@@ -160,17 +259,17 @@ def denominator(finding: Finding, interviewed: set[str], node_keys: dict[str, se
 
 
 def build_tally(codes: list[Code], findings: list[Finding], respondents: list[Respondent],
-                interviewed_ids: Iterable[int], support: Iterable[tuple[int, int, int]],
+                interviewed_ids: Iterable[int], support: Support | Iterable[tuple[int, int, int]],
                 scale: QuantifierScale, by: str | None = None, coder: str | None = None,
                 questions: dict[str, set[str]] | None = None) -> Tally:
-    """Assemble the tally from ``support`` rows ``(node, respondent id, counted excerpts)``."""
+    """Assemble the tally from ``support``: rows ``(node, respondent id, counted excerpts)``
+    or a :class:`Support` (storage's cached arrays); both give the same tally."""
     keys = {r.id: r.key for r in respondents}
-    interviewed = {keys[i] for i in interviewed_ids if i in keys}
+    interviewed = frozenset(keys[i] for i in interviewed_ids if i in keys)
     group_of = {r.key: (r.attributes.get(by) or MISSING) for r in respondents} if by else {}
-    per_node: dict[int, dict[str, int]] = defaultdict(dict)
-    for node, rid, n_excerpts in support:
-        if rid in keys:
-            per_node[node][keys[rid]] = int(n_excerpts)
+    if not isinstance(support, Support):
+        support = RowSupport(support, keys)  # type: ignore[arg-type]
+    sup: Support = support
 
     groups: dict[str, int] = {}
     if by:
@@ -179,32 +278,44 @@ def build_tally(codes: list[Code], findings: list[Finding], respondents: list[Re
         groups = dict(sorted(groups.items(), key=lambda kv: (kv[0] == MISSING, kv[0])))
 
     code_rows = []
-    node_keys: dict[str, set[str]] = {}
     for c in codes:
-        hits = per_node.get(c.id, {})  # type: ignore[arg-type]
-        node_keys[c.path] = set(hits)
+        node = c.id
+        n, n_excerpts = sup.totals(node)  # type: ignore[arg-type]
+        split = sup.split(node, group_of, groups) if by else ({}, {})  # type: ignore[arg-type]
         code_rows.append(CodeRow(
-            c.id, c.path, c.depth, c.finding, len(hits), sum(hits.values()),  # type: ignore[arg-type]
-            _split(hits, group_of, groups, count=True), _split(hits, group_of, groups, count=False),
-            frozenset(hits)))
+            c.id, c.path, c.depth, c.finding, n, n_excerpts, split[0], split[1],  # type: ignore[arg-type]
+            LazyKeys(lambda node=node: sup.keys(node))))
+    node_keys = _NodeKeys(sup, {c.path: c.id for c in codes})  # type: ignore[misc]
 
     labels = tuple(s.label for s in scale.steps)
     finding_rows = []
     for i, f in enumerate(findings):
-        hits = per_node.get(finding_node(i), {})
+        node = finding_node(i)
         base = denominator(f, interviewed, node_keys, questions or {}, set(keys.values()))
-        inside = {k: v for k, v in hits.items() if k in base}
+        if f.asked:
+            hits = sup.counts(node)
+            inside = {k: v for k, v in hits.items() if k in base}
+            n, n_excerpts = len(inside), sum(inside.values())
+            split = {g: _cell(sum(1 for k in inside if group_of[k] == g),
+                              sum(1 for k in base if group_of.get(k) == g), scale,
+                              sum(v for k, v in inside.items() if group_of[k] == g)) for g in groups}
+            supporters: AbstractSet[str] = frozenset(inside)
+            outside = frozenset(set(hits) - base)
+        else:
+            # Everyone counted has an excerpt, so is interviewed: all supporters are inside.
+            n, n_excerpts = sup.totals(node)
+            by_n, by_excerpts = sup.split(node, group_of, groups) if by else ({}, {})
+            split = {g: _cell(by_n.get(g, 0), groups[g], scale, by_excerpts.get(g, 0)) for g in groups}
+            supporters = LazyKeys(lambda node=node: sup.keys(node))
+            outside = frozenset()
+        total = len(base)
         claim = primary_claim(f.statement, labels)
         claimed = f.quantifier or (claim.label if claim else None)
-        n, total = len(inside), len(base)
         verdict = compare(claimed, n, total, scale).verdict if claimed else "no quantifier claim"
-        split = {g: _cell(sum(1 for k in inside if group_of[k] == g),
-                          sum(1 for k in base if group_of.get(k) == g), scale,
-                          sum(v for k, v in inside.items() if group_of[k] == g)) for g in groups}
         finding_rows.append(FindingRow(
-            f.key, f.statement, f.section, f.code_paths, n, sum(inside.values()), total,
+            f.key, f.statement, f.section, f.code_paths, n, n_excerpts, total,
             share(n, total), label_for(n, total, scale), claimed, claim.phrase if claim else None,
-            verdict, split, frozenset(inside), base, frozenset(set(hits) - base)))
+            verdict, split, supporters, base, outside))
     return Tally(len(interviewed), by, groups, code_rows, finding_rows, scale, coder, group_of)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -75,6 +76,7 @@ excerpts = Table(
     UniqueConstraint("document_id", "start", "end"),
 )
 Index("ix_excerpts_doc", excerpts.c.document_id, excerpts.c.start)
+Index("ix_excerpts_respondent", excerpts.c.respondent_id)
 
 findings = Table(
     "findings",
@@ -163,3 +165,27 @@ events = Table(
     Column("undoable", Boolean, nullable=False, default=False),
 )
 Index("ix_events_actor", events.c.actor, events.c.id)
+
+tally_cache = Table(
+    "tally_cache",
+    metadata,
+    Column("any_coder", Boolean, primary_key=True),
+    Column("coder", String(200), primary_key=True),
+    Column("respondent_id", Integer, primary_key=True),
+    Column("nodes", LargeBinary, nullable=False),
+    Column("excerpts", LargeBinary, nullable=False),
+)
+"""Derived, never authoritative: per respondent and coder scope (any coder, or ``coder``),
+the exact support query's rows for that respondent, packed as little-endian int32 arrays:
+node ids (code id, or minus a finding's id) and counted excerpts (``storage/tally_cache.py``)."""
+
+tally_cache_state = Table(
+    "tally_cache_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("valid", Boolean, nullable=False),
+    Column("codings", Integer, nullable=False),
+    Column("last_coding", Integer, nullable=False),
+)
+"""One row: whether ``tally_cache`` matches the codings, and the codings' count and max id
+when it last did (a write made outside this package is caught by the mismatch)."""

@@ -44,18 +44,31 @@ def _closure_table(conn: Connection, pairs: list[tuple[int, int]]) -> sa.Table:
     return table
 
 
-def support(conn: Connection, pairs: list[tuple[int, int]], coder: str | None = None) -> list[tuple[int, int, int]]:
-    """``(node, respondent id, distinct counted excerpts)`` for every node with support."""
-    if not pairs:
+def support(conn: Connection, pairs: list[tuple[int, int]], coder: str | None = None, *,
+            respondents: list[int] | None = None, per_coder: bool = False) -> list[tuple]:
+    """``(node, respondent id, distinct counted excerpts)`` for every node with support.
+
+    ``respondents`` limits the count to those respondent ids (exact for them: a
+    respondent's count depends on their own excerpts only). ``per_coder`` counts every
+    coder separately and returns ``(node, respondent id, coder, excerpts)`` rows.
+    """
+    if not pairs or (respondents is not None and not respondents):
         return []
     cl = _closure_table(conn, pairs)
     try:
-        q = (sa.select(cl.c.node, t.excerpts.c.respondent_id, sa.func.count(sa.distinct(t.codings.c.excerpt_id)))
+        cols = [cl.c.node, t.excerpts.c.respondent_id] + ([t.codings.c.coder] if per_coder else [])
+        cond = _counted(coder)
+        if respondents is not None:
+            cond = cond & t.excerpts.c.respondent_id.in_(sa.bindparam("rids", expanding=True))
+        q = (sa.select(*cols, sa.func.count(sa.distinct(t.codings.c.excerpt_id)))
              .select_from(t.codings.join(t.excerpts, t.excerpts.c.id == t.codings.c.excerpt_id)
                           .join(cl, cl.c.code_id == t.codings.c.code_id))
-             .where(_counted(coder))
-             .group_by(cl.c.node, t.excerpts.c.respondent_id))
-        return [(int(a), int(b), int(c)) for a, b, c in conn.execute(q)]
+             .where(cond)
+             .group_by(*cols))
+        params = {"rids": sorted(respondents)} if respondents is not None else {}
+        if per_coder:
+            return [(int(a), int(b), str(c), int(d)) for a, b, c, d in conn.execute(q, params)]
+        return [(int(a), int(b), int(c)) for a, b, c in conn.execute(q, params)]
     finally:
         conn.execute(sa.text("DROP TABLE IF EXISTS qt_closure"))
 
