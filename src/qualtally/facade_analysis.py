@@ -8,35 +8,53 @@ connection (one consistent snapshot) and counts through ``storage.tally.support`
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from qualtally.core.audit import ClaimCheck, Drilldown, SupportExcerpt, audit
 from qualtally.core.claims import Passage, passages
 from qualtally.core.errors import InputError
-from qualtally.core.models import QuantifierScale
+from qualtally.core.models import QuantifierScale, Respondent
 from qualtally.core.quantifiers import DEFAULT_SCALE, label_for, scale_to_json, validate
-from qualtally.core.tally import MISSING, Tally, build_tally, closure
+from qualtally.core.tally import MISSING, Tally, build_tally, closure, finding_node
 from qualtally.storage import queries
+from qualtally.storage import tables as t
 from qualtally.storage import tally as stally
+from qualtally.storage import tally_cache as tcache
+from qualtally.storage.tally_support import ArraySupport
 
 
 class AnalysisMixin:
     engine: object
 
     # -- the tally --------------------------------------------------------------------
-    def tally(self, by: str | None = None, coder: str | None = None) -> Tally:
-        """Distinct respondents and excerpts per code (rolled up) and per finding."""
+    def tally(self, by: str | None = None, coder: str | None = None, *, exact: bool = False) -> Tally:
+        """Distinct respondents and excerpts per code (rolled up) and per finding.
+
+        Read from the tally cache (``storage/tally_cache.py``), which holds the exact support
+        query's answer per respondent; ``exact=True`` runs that query over all codings instead
+        (the reference: slow on large projects, same result).
+        """
+        if not exact:
+            tcache.ensure(self.engine)  # type: ignore[arg-type]
         with self.engine.connect() as conn:  # type: ignore[attr-defined]
             codes = queries.codes(conn)
             findings = queries.findings(conn)
-            respondents = queries.respondents(conn)
+            respondents = _respondents(conn, by)
             scale = queries.scale(conn) or DEFAULT_SCALE
             if by is not None and not any(by in r.attributes for r in respondents):
-                names = sorted({a for r in respondents for a in r.attributes})
+                names = sorted({a for r in _respondents(conn, "") for a in r.attributes})
                 raise InputError(by, f"no respondent has this attribute (known: {', '.join(names) or 'none'})")
-            rows = stally.support(conn, closure(codes, findings), coder)
+            keys = {r.id: r.key for r in respondents}
+            if exact:
+                rows = stally.support(conn, closure(codes, findings), coder)
+            else:
+                rows = _cached_support(conn, coder, keys, len(findings))
             interviewed = stally.interviewed(conn)
-            questions = stally.question_respondents(conn)
+            wants_questions = any(a.startswith("question:") for f in findings for a in f.asked)
+            questions = stally.question_respondents(conn) if wants_questions else {}
         return build_tally(codes, findings, respondents, interviewed, rows, scale, by, coder, questions)
 
     def attribute_names(self) -> list[str]:
@@ -129,6 +147,44 @@ class AnalysisMixin:
 
             write_html(self, tally, checks, out)
         return out
+
+
+def _respondents(conn, by: str | None) -> list[Respondent]:
+    """Respondents with their attributes parsed only when a split needs them (``by``; "" for all).
+
+    Parsing 10k JSON documents one by one is a noticeable part of a large tally, so the
+    texts are parsed in one ``json.loads`` (drivers that return dicts are used as is).
+    """
+    cols = [t.respondents.c.id, t.respondents.c.key]
+    if by is None:
+        rows = conn.execute(sa.select(*cols).order_by(t.respondents.c.key)).all()
+        return [Respondent(r.key, {}, r.id) for r in rows]
+    raw = sa.type_coerce(t.respondents.c.attributes, sa.Text)
+    rows = conn.execute(sa.select(*cols, raw.label("a")).order_by(t.respondents.c.key)).all()
+    texts = [r.a if isinstance(r.a, str) else json.dumps(r.a) for r in rows]
+    parsed = json.loads("[" + ",".join(t_ or "{}" for t_ in texts) + "]")
+    if by:
+        return [Respondent(r.key, {by: a[by]} if isinstance(a, dict) and by in a else {}, r.id)
+                for r, a in zip(rows, parsed)]
+    return [Respondent(r.key, dict(a or {}), r.id) for r, a in zip(rows, parsed)]
+
+
+def _cached_support(conn, coder: str | None, keys: dict[int, str], n_findings: int) -> ArraySupport:
+    """The cached support arrays, with findings renumbered from -id to ``finding_node(i)``."""
+    import numpy as np
+
+    rids, nodes, counts = tcache.load(conn, coder)
+    ids = tcache.finding_ids(conn)[:n_findings]
+    if ids and len(nodes):
+        lut_size = max(ids) + 1
+        lut = np.zeros(lut_size, dtype=np.int64)
+        lut[np.asarray(ids, dtype=np.int64)] = [finding_node(i) for i in range(len(ids))]
+        neg = nodes < 0
+        fid = -nodes[neg]
+        mapped = np.where(fid < lut_size, lut[np.minimum(fid, lut_size - 1)], 0)
+        nodes = nodes.copy()
+        nodes[neg] = mapped  # 0: a finding no longer listed (never a code id)
+    return ArraySupport(rids, nodes, counts, keys)
 
 
 def _subtree_ids(codes, roots: list[int]) -> list[int]:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from qualtally.core.errors import InputError
 from qualtally.storage import tables as t
 from qualtally.storage.store import _rename, _write_memo, log_event, now
+from qualtally.storage.tally_cache import maintained
 
 
 def stacks(conn: Connection, actor: str) -> tuple[list[int], list[int]]:
@@ -106,13 +107,14 @@ def _apply_code_update(conn: Connection, code_id: int, fields: dict[str, Any]) -
 
 def step(engine: Engine, actor: str, *, redo: bool) -> str | None:
     """Undo (or redo) ``actor``'s latest change; return its action name, or None if none."""
-    with engine.begin() as conn:
+    with engine.begin() as conn, maintained(conn, structure=True) as tally_cache:
         done, redoable = stacks(conn, actor)
         pool = redoable if redo else done
         if not pool:
             return None
         target = conn.execute(sa.select(t.events).where(t.events.c.id == pool[-1])).first()
         reverse = not redo
+        tally_cache.event(target.before or target.after or {})
         if target.action == "code.update":
             _apply_code_update(conn, target.entity_id, target.before if reverse else target.after)
         else:

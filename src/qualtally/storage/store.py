@@ -24,6 +24,7 @@ from qualtally.core.models import (
 )
 from qualtally.core.placement import place_rows
 from qualtally.storage import tables as t
+from qualtally.storage.tally_cache import maintained
 
 
 def now() -> str:
@@ -103,7 +104,7 @@ class Store:
     def import_bundle(self, bundle: ImportBundle, actor: str) -> dict[str, int]:
         """Write a whole import in one transaction; raise InputError and write nothing if bad."""
         counts = dict(respondents=0, documents=0, excerpts=0, codes=0, codings=0, findings=0)
-        with self.engine.begin() as conn:
+        with self.engine.begin() as conn, maintained(conn, structure=True, new_codings=True, build=True):
             resp_ids = {r.key: r.id for r in conn.execute(sa.select(t.respondents.c.key, t.respondents.c.id))}
             for r in bundle.respondents:
                 if r.key in resp_ids:
@@ -233,7 +234,8 @@ class Store:
     # -- coding -------------------------------------------------------------------------
     def apply_code(self, excerpt_id: int, code_id: int, coder: str, origin: str = ORIGIN_HUMAN) -> bool:
         """Apply a code; False if this coder already had it on this excerpt."""
-        with self.engine.begin() as conn:
+        with self.engine.begin() as conn, maintained(conn) as tally_cache:
+            tally_cache.excerpts([excerpt_id])
             exists = conn.execute(sa.select(t.codings.c.id).where(
                 (t.codings.c.excerpt_id == excerpt_id) & (t.codings.c.code_id == code_id)
                 & (t.codings.c.coder == coder))).first()
@@ -248,7 +250,8 @@ class Store:
         return True
 
     def remove_code(self, excerpt_id: int, code_id: int, coder: str) -> bool:
-        with self.engine.begin() as conn:
+        with self.engine.begin() as conn, maintained(conn) as tally_cache:
+            tally_cache.excerpts([excerpt_id])
             row = conn.execute(sa.select(t.codings).where(
                 (t.codings.c.excerpt_id == excerpt_id) & (t.codings.c.code_id == code_id)
                 & (t.codings.c.coder == coder))).first()
@@ -283,7 +286,7 @@ class Store:
 
     def narrow_excerpt(self, excerpt_id: int, start: int, end: int, coder: str) -> int:
         """Create (or find) a span excerpt inside ``excerpt_id``; return its id."""
-        with self.engine.begin() as conn:
+        with self.engine.begin() as conn, maintained(conn):  # a new excerpt has no codings yet
             base = conn.execute(sa.select(t.excerpts).where(t.excerpts.c.id == excerpt_id)).first()
             if base is None:
                 raise InputError(f"excerpt {excerpt_id}", "no such excerpt")
@@ -304,7 +307,7 @@ class Store:
 
     # -- codebook -----------------------------------------------------------------------
     def add_code(self, code: Code, actor: str) -> int:
-        with self.engine.begin() as conn:
+        with self.engine.begin() as conn, maintained(conn, structure=True):
             exists = conn.execute(sa.select(t.codes.c.id).where(t.codes.c.path == code.path)).first()
             if exists:
                 raise InputError(code.path, "a code with this path already exists")
@@ -320,7 +323,7 @@ class Store:
         bad = set(fields) - allowed
         if bad:
             raise ValueError(f"cannot update {sorted(bad)}")
-        with self.engine.begin() as conn:
+        with self.engine.begin() as conn, maintained(conn, structure=True):
             row = conn.execute(sa.select(t.codes).where(t.codes.c.id == code_id)).first()
             if row is None:
                 raise InputError(f"code {code_id}", "no such code")

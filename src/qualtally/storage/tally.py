@@ -119,10 +119,13 @@ def supporting_excerpts(conn: Connection, code_ids: list[int], coder: str | None
 
 def set_finding_asked(conn: Connection, key: str, asked: list[str], actor: str) -> bool:
     """Store who was asked about a finding (its denominator); False if there is no such finding."""
+    from qualtally.storage.tally_cache import maintained
+
     row = conn.execute(sa.select(t.findings.c.id, t.findings.c.asked).where(t.findings.c.key == key)).first()
     if row is None:
         return False
-    conn.execute(sa.update(t.findings).where(t.findings.c.id == row.id).values(asked=list(asked)))
+    with maintained(conn):  # the denominator is not cached: counts are unchanged
+        conn.execute(sa.update(t.findings).where(t.findings.c.id == row.id).values(asked=list(asked)))
     log_event(conn, actor, "finding.asked", "findings", row.id, {"key": key, "asked": row.asked},
               {"key": key, "asked": list(asked)})
     return True

@@ -194,8 +194,9 @@ def _writing(conn: Connection) -> Iterator[None]:
 class Tracker:
     """What a write touched: respondents (directly or through excerpts), new codings, the tree."""
 
-    def __init__(self, conn: Connection, structure: bool, new_codings: bool) -> None:
+    def __init__(self, conn: Connection, structure: bool, new_codings: bool, build: bool = False) -> None:
         self.conn = conn
+        self.build = build
         self.rids: set[int] = set()
         self.pairs_before = set(pairs(conn)) if structure else None
         self.last_coding = fingerprint(conn)[1] if new_codings else None
@@ -211,11 +212,19 @@ class Tracker:
     def respondents(self, rids: Iterable[int | None]) -> None:
         self.rids.update(int(r) for r in rids if r is not None)
 
+    def event(self, data: dict[str, Any]) -> None:
+        """An event's before/after data: its excerpt's (or new excerpt's) respondent is touched."""
+        if data.get("excerpt_id") is not None:
+            self.excerpts([int(data["excerpt_id"])])
+        self.respondents([data.get("respondent_id")])
+
     def finish(self) -> None:
         conn = self.conn
         state = conn.execute(sa.select(t.tally_cache_state.c.valid).where(t.tally_cache_state.c.id == 1)).first()
         if state is None or not state.valid:
-            return  # stale already: the next read rebuilds it wholesale
+            if self.build:  # an import: pay the wholesale count now rather than at the next read
+                rebuild(conn)
+            return  # otherwise stale already: the next read rebuilds it wholesale
         if self.last_coding is not None:
             q = (sa.select(t.excerpts.c.respondent_id).distinct()
                  .select_from(t.codings.join(t.excerpts, t.excerpts.c.id == t.codings.c.excerpt_id))
@@ -240,14 +249,16 @@ class Tracker:
 
 
 @contextmanager
-def maintained(conn: Connection, *, structure: bool = False, new_codings: bool = False) -> Iterator[Tracker]:
+def maintained(conn: Connection, *, structure: bool = False, new_codings: bool = False,
+               build: bool = False) -> Iterator[Tracker]:
     """Wrap a write: its statements do not invalidate the cache; the cache is updated at the end.
 
     ``structure``: the write may change the code tree or finding links. ``new_codings``:
     the respondents of codings inserted inside are recounted without being named.
+    ``build``: if the cache is stale, rebuild it now (imports).
     """
     with _writing(conn):
-        tracker = Tracker(conn, structure, new_codings)
+        tracker = Tracker(conn, structure, new_codings, build)
         yield tracker
         tracker.finish()
 
