@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
 from qualtally.core.audit import ClaimCheck, Drilldown, SupportExcerpt, audit
 from qualtally.core.claims import Passage, passages
 from qualtally.core.errors import InputError
-from qualtally.core.models import QuantifierScale, Respondent
+from qualtally.core.models import QuantifierScale
 from qualtally.core.quantifiers import DEFAULT_SCALE, label_for, scale_to_json, validate
 from qualtally.core.tally import MISSING, Tally, build_tally, closure, finding_node
 from qualtally.storage import queries
@@ -149,8 +150,16 @@ class AnalysisMixin:
         return out
 
 
-def _respondents(conn, by: str | None) -> list[Respondent]:
-    """Respondents with their attributes parsed only when a split needs them (``by``; "" for all).
+class _Respondent(NamedTuple):
+    """What the tally needs of a respondent (a cheap stand-in for ``core.models.Respondent``)."""
+
+    key: str
+    attributes: dict
+    id: int
+
+
+def _respondents(conn, by: str | None) -> list[_Respondent]:
+    """Respondents, with attributes parsed only when a split needs them (``by``).
 
     Parsing 10k JSON documents one by one is a noticeable part of a large tally, so the
     texts are parsed in one ``json.loads`` (drivers that return dicts are used as is).
@@ -158,15 +167,12 @@ def _respondents(conn, by: str | None) -> list[Respondent]:
     cols = [t.respondents.c.id, t.respondents.c.key]
     if by is None:
         rows = conn.execute(sa.select(*cols).order_by(t.respondents.c.key)).all()
-        return [Respondent(r.key, {}, r.id) for r in rows]
+        return [_Respondent(key, {}, rid) for rid, key in rows]
     raw = sa.type_coerce(t.respondents.c.attributes, sa.Text)
-    rows = conn.execute(sa.select(*cols, raw.label("a")).order_by(t.respondents.c.key)).all()
-    texts = [r.a if isinstance(r.a, str) else json.dumps(r.a) for r in rows]
-    parsed = json.loads("[" + ",".join(t_ or "{}" for t_ in texts) + "]")
-    if by:
-        return [Respondent(r.key, {by: a[by]} if isinstance(a, dict) and by in a else {}, r.id)
-                for r, a in zip(rows, parsed)]
-    return [Respondent(r.key, dict(a or {}), r.id) for r, a in zip(rows, parsed)]
+    rows = conn.execute(sa.select(*cols, raw).order_by(t.respondents.c.key)).all()
+    texts = [a if isinstance(a, str) else json.dumps(a) for _, _, a in rows]
+    parsed = json.loads("[" + ",".join(x or "{}" for x in texts) + "]")
+    return [_Respondent(key, a if isinstance(a, dict) else {}, rid) for (rid, key, _), a in zip(rows, parsed)]
 
 
 def _cached_support(conn, coder: str | None, keys: dict[int, str], n_findings: int) -> ArraySupport:

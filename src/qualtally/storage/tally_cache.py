@@ -109,9 +109,10 @@ def _unpack(nodes: bytes, excerpts: bytes) -> dict[int, int]:
 
 # -- state ------------------------------------------------------------------------------
 def fingerprint(conn: Connection) -> tuple[int, int]:
-    n, last = conn.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(t.codings.c.id), 0))
-                           .select_from(t.codings)).one()
-    return int(n), int(last)
+    # Two statements: SQLite answers each from an index, but not both in one scan.
+    n = conn.execute(sa.select(sa.func.count()).select_from(t.codings)).scalar_one()
+    last = conn.execute(sa.select(sa.func.max(t.codings.c.id))).scalar_one()
+    return int(n), int(last or 0)
 
 
 def is_valid(conn: Connection) -> bool:

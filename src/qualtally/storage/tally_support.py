@@ -25,52 +25,57 @@ class ArraySupport:
             self.key_of[ids] = list(keys.values())
             known[ids] = True
         keep = known[rids]
-        rids, nodes, counts = rids[keep], nodes[keep], counts[keep]
-        order = np.argsort(nodes, kind="stable")
-        self.rids, self.nodes, self.excerpts = rids[order], nodes[order], counts[order]
-        self.uniq, starts, sizes = np.unique(self.nodes, return_index=True, return_counts=True)
-        sums = np.add.reduceat(self.excerpts, starts) if len(starts) else np.zeros(0, dtype=np.int64)
-        self.span = {int(n): (int(s), int(s + k)) for n, s, k in zip(self.uniq, starts, sizes)}
-        self.tot = {int(n): (int(k), int(x)) for n, k, x in zip(self.uniq, sizes, sums)}
-        self._split_for: tuple[int, int, dict[int, tuple[dict[str, int], dict[str, int]]]] | None = None
+        if not keep.all():
+            rids, nodes, counts = rids[keep], nodes[keep], counts[keep]
+        self.rids, self.nodes, self.excerpts = rids, nodes, counts
+        self.low = int(nodes.min()) if len(nodes) else 0
+        slot = nodes - self.low  # nodes are small ints (code ids, minus finding numbers): no sort needed
+        self.slot = slot
+        self.size = int(slot.max()) + 1 if len(slot) else 0
+        self.n = np.bincount(slot, minlength=self.size)
+        self.sum = np.bincount(slot, weights=counts, minlength=self.size)
+        self._split_for: tuple[int, int, Any, Any, list[str]] | None = None
+
+    def _slot(self, node: int) -> int | None:
+        s = node - self.low
+        return s if 0 <= s < self.size else None
 
     def totals(self, node: int) -> tuple[int, int]:
-        return self.tot.get(node, (0, 0))
+        s = self._slot(node)
+        return (0, 0) if s is None else (int(self.n[s]), int(round(self.sum[s])))
+
+    def _mask(self, node: int) -> Any:
+        return self.nodes == node
 
     def keys(self, node: int) -> frozenset[str]:
-        s, e = self.span.get(node, (0, 0))
-        return frozenset(self.key_of[self.rids[s:e]].tolist())
+        return frozenset(self.key_of[self.rids[self._mask(node)]].tolist())
 
     def counts(self, node: int) -> dict[str, int]:
-        s, e = self.span.get(node, (0, 0))
-        return dict(zip(self.key_of[self.rids[s:e]].tolist(), self.excerpts[s:e].tolist()))
+        m = self._mask(node)
+        return dict(zip(self.key_of[self.rids[m]].tolist(), self.excerpts[m].tolist()))
 
     def split(self, node: int, group_of: dict[str, str],
               groups: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
         cached = self._split_for
         if cached is None or cached[0] != id(group_of) or cached[1] != id(groups):
-            cached = (id(group_of), id(groups), self._all_splits(group_of, groups))
+            cached = (id(group_of), id(groups), *self._all_splits(group_of, groups), list(groups))
             self._split_for = cached
-        zero = {g: 0 for g in groups}
-        return cached[2].get(node, (zero, dict(zero)))
+        _, _, resp, exc, names = cached
+        s = self._slot(node)
+        if s is None:
+            return {g: 0 for g in names}, {g: 0 for g in names}
+        return ({g: int(v) for g, v in zip(names, resp[s].tolist())},
+                {g: int(round(v)) for g, v in zip(names, exc[s].tolist())})
 
-    def _all_splits(self, group_of: dict[str, str],
-                    groups: dict[str, int]) -> dict[int, tuple[dict[str, int], dict[str, int]]]:
-        names = list(groups)
-        pos = {g: i for i, g in enumerate(names)}
-        gidx = np.full(len(self.key_of), -1, dtype=np.int64)
-        for rid, key in enumerate(self.key_of.tolist()):
-            if key is not None and group_of.get(key) in pos:
-                gidx[rid] = pos[group_of[key]]
+    def _all_splits(self, group_of: dict[str, str], groups: dict[str, int]) -> tuple[Any, Any]:
+        pos = {g: i for i, g in enumerate(groups)}
+        width = max(len(pos), 1)
+        gidx = np.fromiter((pos.get(group_of.get(k), -1) if k is not None else -1  # type: ignore[arg-type]
+                            for k in self.key_of.tolist()), dtype=np.int64, count=len(self.key_of))
         g = gidx[self.rids]
         ok = g >= 0
-        width = max(len(names), 1)
-        flat = np.searchsorted(self.uniq, self.nodes[ok]) * width + g[ok]
-        size = len(self.uniq) * width
+        flat = self.slot[ok] * width + g[ok]
+        size = self.size * width
         resp = np.bincount(flat, minlength=size).reshape(-1, width)
         exc = np.bincount(flat, weights=self.excerpts[ok], minlength=size).reshape(-1, width)
-        out = {}
-        for i, node in enumerate(self.uniq.tolist()):
-            out[node] = ({g: int(resp[i, j]) for j, g in enumerate(names)},
-                         {g: int(round(exc[i, j])) for j, g in enumerate(names)})
-        return out
+        return resp, exc
