@@ -45,27 +45,35 @@ def _closure_table(conn: Connection, pairs: list[tuple[int, int]]) -> sa.Table:
 
 
 def support(conn: Connection, pairs: list[tuple[int, int]], coder: str | None = None, *,
-            respondents: list[int] | None = None, per_coder: bool = False) -> list[tuple]:
+            respondents: list[int] | None = None, nodes: set[int] | None = None,
+            per_coder: bool = False) -> list[tuple]:
     """``(node, respondent id, distinct counted excerpts)`` for every node with support.
 
-    ``respondents`` limits the count to those respondent ids (exact for them: a
-    respondent's count depends on their own excerpts only). ``per_coder`` counts every
-    coder separately and returns ``(node, respondent id, coder, excerpts)`` rows.
+    ``respondents`` limits the count to those respondent ids, ``nodes`` to those nodes
+    (each exact: a respondent's count for a node depends only on their own excerpts coded
+    under that node). ``per_coder`` counts every coder separately and returns
+    ``(node, respondent id, coder, excerpts)`` rows.
     """
+    if nodes is not None:
+        pairs = [p for p in pairs if p[0] in nodes]
     if not pairs or (respondents is not None and not respondents):
         return []
     cl = _closure_table(conn, pairs)
     try:
         cols = [cl.c.node, t.excerpts.c.respondent_id] + ([t.codings.c.coder] if per_coder else [])
         cond = _counted(coder)
+        params: dict[str, Any] = {}
         if respondents is not None:
             cond = cond & t.excerpts.c.respondent_id.in_(sa.bindparam("rids", expanding=True))
+            params["rids"] = sorted(respondents)
+        if nodes is not None:  # redundant with the join; lets the planner start from the code index
+            cond = cond & t.codings.c.code_id.in_(sa.bindparam("cids", expanding=True))
+            params["cids"] = sorted({c for _, c in pairs})
         q = (sa.select(*cols, sa.func.count(sa.distinct(t.codings.c.excerpt_id)))
              .select_from(t.codings.join(t.excerpts, t.excerpts.c.id == t.codings.c.excerpt_id)
                           .join(cl, cl.c.code_id == t.codings.c.code_id))
              .where(cond)
              .group_by(*cols))
-        params = {"rids": sorted(respondents)} if respondents is not None else {}
         if per_coder:
             return [(int(a), int(b), str(c), int(d)) for a, b, c, d in conn.execute(q, params)]
         return [(int(a), int(b), int(c)) for a, b, c in conn.execute(q, params)]

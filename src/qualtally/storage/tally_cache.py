@@ -79,17 +79,17 @@ def _group(rows: list[tuple]) -> dict[tuple[bool, str, int], dict[int, int]]:
     return out
 
 
-def _compute(conn: Connection, pair_list: list[tuple[int, int]],
-             respondents: list[int] | None = None) -> dict[tuple[bool, str, int], dict[int, int]]:
+def _compute(conn: Connection, pair_list: list[tuple[int, int]], respondents: list[int] | None = None,
+             nodes: set[int] | None = None) -> dict[tuple[bool, str, int], dict[int, int]]:
     from qualtally.storage.tally import support
 
     if respondents is not None and len(respondents) > _CHUNK:
         out: dict[tuple[bool, str, int], dict[int, int]] = {}
         for i in range(0, len(respondents), _CHUNK):
-            out.update(_compute(conn, pair_list, respondents[i:i + _CHUNK]))
+            out.update(_compute(conn, pair_list, respondents[i:i + _CHUNK], nodes))
         return out
-    rows = support(conn, pair_list, None, respondents=respondents)
-    rows += support(conn, pair_list, None, respondents=respondents, per_coder=True)
+    rows = support(conn, pair_list, None, respondents=respondents, nodes=nodes)
+    rows += support(conn, pair_list, None, respondents=respondents, nodes=nodes, per_coder=True)
     return _group(rows)
 
 
@@ -152,22 +152,16 @@ def _recount_respondents(conn: Connection, rids: set[int]) -> None:
 
 def _recount_nodes(conn: Connection, nodes: set[int], pair_list: list[tuple[int, int]]) -> None:
     """Replace the entries of ``nodes`` in every respondent's row by a fresh count of them."""
-    fresh = _compute(conn, [p for p in pair_list if p[0] in nodes])
+    fresh = _compute(conn, pair_list, nodes=nodes)
     c = t.tally_cache.c
-    for row in conn.execute(sa.select(c.any_coder, c.coder, c.respondent_id, c.nodes, c.excerpts)).all():
+    merged: dict[tuple[bool, str, int], dict[int, int]] = {}
+    for row in conn.execute(sa.select(c.any_coder, c.coder, c.respondent_id, c.nodes, c.excerpts)):
         key = (bool(row.any_coder), row.coder, int(row.respondent_id))
-        old = _unpack(row.nodes, row.excerpts)
-        new = {n: v for n, v in old.items() if n not in nodes}
-        new.update(fresh.pop(key, {}))
-        if new == old:
-            continue
-        where = (c.any_coder == key[0]) & (c.coder == key[1]) & (c.respondent_id == key[2])
-        if new:
-            conn.execute(sa.update(t.tally_cache).where(where)
-                         .values(nodes=_pack(new), excerpts=_pack(new.values())))
-        else:
-            conn.execute(sa.delete(t.tally_cache).where(where))
-    _insert(conn, fresh)
+        merged[key] = {n: v for n, v in _unpack(row.nodes, row.excerpts).items() if n not in nodes}
+    for key, values in fresh.items():
+        merged.setdefault(key, {}).update(values)
+    conn.execute(sa.delete(t.tally_cache))  # rewritten in bulk: far cheaper than row-by-row updates
+    _insert(conn, merged)
 
 
 def ensure(engine: Engine) -> None:
