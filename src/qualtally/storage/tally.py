@@ -46,13 +46,14 @@ def _closure_table(conn: Connection, pairs: list[tuple[int, int]]) -> sa.Table:
 
 def support(conn: Connection, pairs: list[tuple[int, int]], coder: str | None = None, *,
             respondents: list[int] | None = None, nodes: set[int] | None = None,
-            per_coder: bool = False) -> list[tuple]:
+            per_coder: bool = False, with_coders: bool = False) -> list[tuple]:
     """``(node, respondent id, distinct counted excerpts)`` for every node with support.
 
     ``respondents`` limits the count to those respondent ids, ``nodes`` to those nodes
     (each exact: a respondent's count for a node depends only on their own excerpts coded
     under that node). ``per_coder`` counts every coder separately and returns
-    ``(node, respondent id, coder, excerpts)`` rows.
+    ``(node, respondent id, coder, excerpts)`` rows; ``with_coders`` returns both kinds,
+    the per-coder rows after the others (one closure table for both: the tally cache).
     """
     if nodes is not None:
         pairs = [p for p in pairs if p[0] in nodes]
@@ -60,7 +61,6 @@ def support(conn: Connection, pairs: list[tuple[int, int]], coder: str | None = 
         return []
     cl = _closure_table(conn, pairs)
     try:
-        cols = [cl.c.node, t.excerpts.c.respondent_id] + ([t.codings.c.coder] if per_coder else [])
         cond = _counted(coder)
         params: dict[str, Any] = {}
         if respondents is not None:
@@ -69,14 +69,19 @@ def support(conn: Connection, pairs: list[tuple[int, int]], coder: str | None = 
         if nodes is not None:  # redundant with the join; lets the planner start from the code index
             cond = cond & t.codings.c.code_id.in_(sa.bindparam("cids", expanding=True))
             params["cids"] = sorted({c for _, c in pairs})
-        q = (sa.select(*cols, sa.func.count(sa.distinct(t.codings.c.excerpt_id)))
-             .select_from(t.codings.join(t.excerpts, t.excerpts.c.id == t.codings.c.excerpt_id)
-                          .join(cl, cl.c.code_id == t.codings.c.code_id))
-             .where(cond)
-             .group_by(*cols))
-        if per_coder:
-            return [(int(a), int(b), str(c), int(d)) for a, b, c, d in conn.execute(q, params)]
-        return [(int(a), int(b), int(c)) for a, b, c in conn.execute(q, params)]
+        out: list[tuple] = []
+        for split in ((False, True) if with_coders else (per_coder,)):
+            cols = [cl.c.node, t.excerpts.c.respondent_id] + ([t.codings.c.coder] if split else [])
+            q = (sa.select(*cols, sa.func.count(sa.distinct(t.codings.c.excerpt_id)))
+                 .select_from(t.codings.join(t.excerpts, t.excerpts.c.id == t.codings.c.excerpt_id)
+                              .join(cl, cl.c.code_id == t.codings.c.code_id))
+                 .where(cond)
+                 .group_by(*cols))
+            if split:
+                out += [(int(a), int(b), str(c), int(d)) for a, b, c, d in conn.execute(q, params)]
+            else:
+                out += [(int(a), int(b), int(c)) for a, b, c in conn.execute(q, params)]
+        return out
     finally:
         conn.execute(sa.text("DROP TABLE IF EXISTS qt_closure"))
 

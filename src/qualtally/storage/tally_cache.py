@@ -88,9 +88,7 @@ def _compute(conn: Connection, pair_list: list[tuple[int, int]], respondents: li
         for i in range(0, len(respondents), _CHUNK):
             out.update(_compute(conn, pair_list, respondents[i:i + _CHUNK], nodes))
         return out
-    rows = support(conn, pair_list, None, respondents=respondents, nodes=nodes)
-    rows += support(conn, pair_list, None, respondents=respondents, nodes=nodes, per_coder=True)
-    return _group(rows)
+    return _group(support(conn, pair_list, None, respondents=respondents, nodes=nodes, with_coders=True))
 
 
 def _insert(conn: Connection, groups: dict[tuple[bool, str, int], dict[int, int]]) -> None:
@@ -120,8 +118,8 @@ def is_valid(conn: Connection) -> bool:
     return bool(row is not None and row.valid and (row.codings, row.last_coding) == fingerprint(conn))
 
 
-def _set_state(conn: Connection, valid: bool) -> None:
-    n, last = fingerprint(conn) if valid else (0, 0)
+def _set_state(conn: Connection, valid: bool, known: tuple[int, int] | None = None) -> None:
+    n, last = (known or fingerprint(conn)) if valid else (0, 0)
     values = {"valid": valid, "codings": n, "last_coding": last}
     with _writing(conn):
         if conn.execute(sa.update(t.tally_cache_state).where(t.tally_cache_state.c.id == 1)
@@ -193,16 +191,40 @@ class Tracker:
         self.conn = conn
         self.build = build
         self.rids: set[int] = set()
+        self.excerpt_codings: dict[int, int] = {}  # touched excerpt -> its codings before the write
         self.pairs_before = set(pairs(conn)) if structure else None
         self.last_coding = fingerprint(conn)[1] if new_codings else None
 
     def excerpts(self, excerpt_ids: Iterable[int]) -> None:
-        """Call before deleting an excerpt: its respondent is read now."""
-        ids = list(excerpt_ids)
+        """Call before changing the excerpts' codings (or deleting them): respondent and codings are read now."""
+        ids = [i for i in excerpt_ids if i not in self.excerpt_codings]
+        self.excerpt_codings.update(self._codings_on(ids))
         for i in range(0, len(ids), _CHUNK):
             q = (sa.select(t.excerpts.c.respondent_id).distinct()
                  .where(t.excerpts.c.id.in_(ids[i:i + _CHUNK]) & t.excerpts.c.respondent_id.is_not(None)))
             self.rids.update(int(r[0]) for r in self.conn.execute(q))
+
+    def _codings_on(self, ids: list[int]) -> dict[int, int]:
+        out = dict.fromkeys(ids, 0)
+        for i in range(0, len(ids), _CHUNK):
+            q = (sa.select(t.codings.c.excerpt_id, sa.func.count()).group_by(t.codings.c.excerpt_id)
+                 .where(t.codings.c.excerpt_id.in_(ids[i:i + _CHUNK])))
+            out.update({int(e): int(n) for e, n in self.conn.execute(q)})
+        return out
+
+    def _codings_now(self, state: Any) -> tuple[int, int]:
+        """The codings' (count, max id) after this write, from the recorded one and this write's delta
+        (counting a million rows on every click would cost more than the rest of the update)."""
+        conn = self.conn
+        n = int(state.codings) + sum(self._codings_on(list(self.excerpt_codings)).values()) \
+            - sum(self.excerpt_codings.values())
+        if self.last_coding is not None:
+            q = sa.select(sa.func.count()).select_from(t.codings).where(t.codings.c.id > self.last_coding)
+            if self.excerpt_codings:
+                q = q.where(t.codings.c.excerpt_id.not_in(list(self.excerpt_codings)))
+            n += int(conn.execute(q).scalar_one())
+        last = conn.execute(sa.select(sa.func.max(t.codings.c.id))).scalar_one()
+        return n, int(last or 0)
 
     def respondents(self, rids: Iterable[int | None]) -> None:
         self.rids.update(int(r) for r in rids if r is not None)
@@ -215,7 +237,7 @@ class Tracker:
 
     def finish(self) -> None:
         conn = self.conn
-        state = conn.execute(sa.select(t.tally_cache_state.c.valid).where(t.tally_cache_state.c.id == 1)).first()
+        state = conn.execute(sa.select(t.tally_cache_state).where(t.tally_cache_state.c.id == 1)).first()
         if state is None or not state.valid:
             if self.build:  # an import: pay the wholesale count now rather than at the next read
                 rebuild(conn)
@@ -240,7 +262,7 @@ class Tracker:
                 _recount_nodes(conn, {n for n, _ in diff}, sorted(now))
         if self.rids:
             _recount_respondents(conn, self.rids)
-        _set_state(conn, True)
+        _set_state(conn, True, self._codings_now(state))
 
 
 @contextmanager
