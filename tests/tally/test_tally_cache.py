@@ -221,3 +221,46 @@ def test_a_failed_write_leaves_cache_and_codings_as_they_were(small):
     with small.engine.connect() as conn:
         assert tcache.is_valid(conn)
     assert as_plain(small.tally()) == as_plain(small.tally(exact=True))
+
+
+KILLED_WRITER = """
+import sys
+from qualtally.project import Project
+p = Project.open(sys.argv[1])
+excerpts = [e.id for e in p.excerpts()]
+codes = [c.id for c in p.codes()]
+i = 0
+while True:  # write until killed, mid-transaction at some point
+    e, c = excerpts[i % len(excerpts)], codes[(i * 7) % len(codes)]
+    (p.apply_code if (i // len(excerpts)) % 2 == 0 else p.remove_code)(e, c, "killed")
+    if i % 3 == 2:
+        p.undo("killed")
+    print("ack", flush=True)
+    i += 1
+"""
+
+
+def test_sigkill_mid_write_leaves_cache_and_codings_consistent(small):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    path = small.path
+    small.tally()
+    small.close()
+    for acks in (3, 17):
+        child = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(path)], stdout=subprocess.PIPE, text=True)
+        try:
+            for _ in range(acks):
+                assert child.stdout.readline().strip() == "ack"
+            os.kill(child.pid, signal.SIGKILL)
+        finally:
+            child.wait(timeout=30)
+        from qualtally.project import Project
+
+        with Project.open(path) as again:
+            with again.engine.connect() as conn:
+                assert tcache.is_valid(conn)
+            for coder in (None, "killed"):
+                assert as_plain(again.tally(coder=coder)) == as_plain(again.tally(coder=coder, exact=True))
