@@ -141,11 +141,12 @@ def rebuild(conn: Connection) -> None:
         _set_state(conn, True)
 
 
-def _recount_respondents(conn: Connection, rids: set[int]) -> None:
+def _recount_respondents(conn: Connection, rids: set[int], pair_list: list[tuple[int, int]]) -> None:
+    """Replace the rows of ``rids`` (every scope) by a fresh count of those respondents."""
     ids = sorted(rids)
     for i in range(0, len(ids), _CHUNK):
         conn.execute(sa.delete(t.tally_cache).where(t.tally_cache.c.respondent_id.in_(ids[i:i + _CHUNK])))
-    _insert(conn, _compute(conn, pairs(conn), ids))
+    _insert(conn, _compute(conn, pair_list, ids))
 
 
 def _recount_nodes(conn: Connection, nodes: set[int], pair_list: list[tuple[int, int]]) -> None:
@@ -253,15 +254,15 @@ class Tracker:
         if everyone and len(self.rids) > FULL_REBUILD_SHARE * everyone:
             rebuild(conn)
             return
+        now = pairs(conn) if self.pairs_before is not None or self.rids else []
         if self.pairs_before is not None:
-            now = set(pairs(conn))
-            diff = now ^ self.pairs_before
+            diff = set(now) ^ self.pairs_before
             codes = sorted({c for _, c in diff})
             if codes and conn.execute(sa.select(t.codings.c.id).where(t.codings.c.code_id.in_(codes))
                                       .limit(1)).first() is not None:
-                _recount_nodes(conn, {n for n, _ in diff}, sorted(now))
+                _recount_nodes(conn, {n for n, _ in diff}, now)
         if self.rids:
-            _recount_respondents(conn, self.rids)
+            _recount_respondents(conn, self.rids, now)
         _set_state(conn, True, self._codings_now(state))
 
 
