@@ -175,6 +175,7 @@ tally_cache = Table(
     Column("nodes", LargeBinary, nullable=False),
     Column("excerpts", LargeBinary, nullable=False),
 )
+Index("ix_tally_cache_respondent", tally_cache.c.respondent_id)
 """Derived, never authoritative: per respondent and coder scope (any coder, or ``coder``),
 the exact support query's rows for that respondent, packed as little-endian int32 arrays:
 node ids (code id, or minus a finding's id) and counted excerpts (``storage/tally_cache.py``)."""

@@ -26,6 +26,7 @@ def upgrade() -> None:
     sa.Column('excerpts', sa.LargeBinary(), nullable=False),
     sa.PrimaryKeyConstraint('any_coder', 'coder', 'respondent_id')
     )
+    op.create_index('ix_tally_cache_respondent', 'tally_cache', ['respondent_id'], unique=False)
     op.create_table('tally_cache_state',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('valid', sa.Boolean(), nullable=False),
@@ -39,4 +40,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_excerpts_respondent', table_name='excerpts')
     op.drop_table('tally_cache_state')
+    op.drop_index('ix_tally_cache_respondent', table_name='tally_cache')
     op.drop_table('tally_cache')
