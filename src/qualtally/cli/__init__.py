@@ -49,3 +49,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. `qualtally tally P --json | head`
+        sys.stderr.close()
+        return 0
