@@ -131,3 +131,12 @@ def test_single_files_are_named_by_file_name_and_clashes_refused(tmp_path):
         load_paths([a, b])
     assert info.value.source == "R1.txt"
     assert "two transcripts would get this document name" in info.value.problem
+
+
+def test_a_nested_manifest_is_refused(tmp_path):
+    root = _folder(tmp_path, manifest=None)
+    write(root / "interviews" / "qualtally-manifest.yaml", "transcripts: [R01-ottawa-hq.txt]\n")
+    with pytest.raises(InputError) as info:
+        load_paths([root])
+    assert info.value.source == "interviews/qualtally-manifest.yaml"
+    assert "only works at the top of the folder" in info.value.problem

@@ -11,8 +11,10 @@ documented rules, first match wins:
 4. A label equal to a respondent key or a respondent's ``name`` attribute (respondents
    imported in the same bundle) is that respondent.
 5. A file stem starting with a key-like token (``R07-ottawa``, ``P3``) gives the key.
-6. A generic role (Respondent, Participant, Interviewee, A, R) is the document's own
-   respondent, keyed by the file stem, so two files' "Respondent" are two people.
+6. A generic role (Respondent, Participant, Interviewee, Speaker, A, R) is the document's
+   own respondent, keyed by the file stem, so two files' "Respondent" are two people; a
+   numbered one (Participant 2, Speaker B) is keyed ``stem/Participant 2``, so the
+   participants of a focus group stay distinct and never merge across files.
 7. Otherwise the label itself is the respondent key.
 
 Text with no speaker label at all (an unlabelled file, a caption without a speaker
@@ -29,7 +31,7 @@ from qualtally.core.errors import InputError
 from qualtally.core.models import Respondent
 
 INTERVIEWER_ROLES = frozenset({"interviewer", "q", "i", "moderator", "facilitator", "evaluator", "int"})
-RESPONDENT_ROLES = frozenset({"respondent", "participant", "interviewee", "a", "r"})
+RESPONDENT_ROLES = frozenset({"respondent", "participant", "interviewee", "speaker", "a", "r"})
 _KEY_TOKEN = re.compile(r"^([A-Za-z]{1,3}\d{1,4})(?=$|[-_ .,])")
 _ROLE_NUMBER = re.compile(r"[\s.]*(\d+|[A-Z])?$")
 
@@ -106,5 +108,6 @@ class Attribution:
         if key:
             return key
         if _role(label) in RESPONDENT_ROLES:
-            return PurePosixPath(self.doc_name).stem
+            stem = PurePosixPath(self.doc_name).stem
+            return stem if _role(label) == norm(label).rstrip(".") else f"{stem}/{label}"
         return label
