@@ -53,7 +53,10 @@ def parse_cues(text: str, name: str, vtt: bool) -> list[Cue]:
     if vtt:
         if not blocks or not blocks[0].lstrip().startswith("WEBVTT"):
             raise InputError(name, "not a WebVTT file (no WEBVTT header)")
-        blocks = blocks[1:]
+        header = blocks.pop(0).split("\n")
+        at = next((i for i, line in enumerate(header) if "-->" in line), None)
+        if at is not None:  # a cue right under the header, without the blank line
+            blocks.insert(0, "\n".join(header[max(1, at - 1) if at > 1 else at:]))
     cues: list[Cue] = []
     for block in blocks:
         lines = block.split("\n")

@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from qualtally.core.errors import InputError
-from qualtally.importers.decoding import read_bytes, read_text
+from qualtally.importers.decoding import check_zip, read_bytes, read_text
 
 
 @dataclass
@@ -94,6 +94,7 @@ def read_xlsx(path: Path, name: str) -> Table:
     import openpyxl
 
     data = read_bytes(path, name)
+    check_zip(data, name, ".xlsx")
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:

@@ -14,7 +14,7 @@ from pathlib import Path
 from qualtally.core.errors import InputError
 from qualtally.core.models import Document
 from qualtally.importers.attribution import Attribution
-from qualtally.importers.decoding import normalise_newlines, read_bytes, read_text
+from qualtally.importers.decoding import check_zip, normalise_newlines, read_bytes, read_text
 from qualtally.importers.turns import parse_turns
 
 
@@ -43,16 +43,9 @@ def _lines(container) -> Iterator[str]:
 def docx_text(path: Path, label: str) -> str:
     """Body paragraphs of a .docx joined by newlines; InputError if it is not a valid .docx."""
     import io
-    import zipfile
 
     data = read_bytes(path, label)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            bad = zf.testzip()
-            if bad is not None:
-                raise InputError(label, f"not a valid .docx (corrupt member {bad})")
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
-        raise InputError(label, f"not a valid .docx ({err or type(err).__name__})") from None
+    check_zip(data, label, ".docx")
     try:
         import docx
 
