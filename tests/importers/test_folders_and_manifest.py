@@ -100,12 +100,16 @@ def test_importing_the_manifest_file_imports_its_folder(tmp_path):
 
 def test_findings_role_calls_the_findings_reader(tmp_path):
     root = _folder(tmp_path, MANIFEST + "findings: findings.md\n")
-    write(root / "findings.md", "# Findings\n\n## Relevance\n\n- F1: Most respondents said it fits.\n")
+    write(root / "findings.md", "# Findings\n\n## Quantifier scale\n\n| label | from | to |\n"
+          "|---|---|---|\n| all | 1.00 | 1.00 |\n| most | 0.60 | 0.99 |\n| some | 0.00 | 0.59 |\n\n"
+          "Source: this test.\n\n## Key findings – relevance\n\n"
+          "- **R1.** Most respondents said the programme fits their needs.\n")
     try:
         bundle = load_paths([root])
     except NotImplementedError:
         pytest.skip("findings_md.read_findings is not built yet")
-    assert bundle.findings and all(d.name != "findings.md" for d in bundle.documents)
+    assert [f.key for f in bundle.findings] == ["R1"] and bundle.scale is not None
+    assert all(d.name != "findings.md" for d in bundle.documents)
 
 
 def test_folder_without_manifest_goes_by_the_rules(tmp_path):
