@@ -41,7 +41,7 @@ def norm(label: str) -> str:
     return " ".join(label.replace("\u2019", "'").split()).casefold()
 
 
-def _role(label: str) -> str:
+def role_word(label: str) -> str:
     """``"Interviewer 2"`` -> ``"interviewer"``; ``"Int."`` -> ``"int"``."""
     words = label.split()
     if len(words) == 2 and _ROLE_NUMBER.fullmatch(" " + words[1]):
@@ -82,7 +82,7 @@ class Attribution:
             self.speakers = {norm(k): str(v).strip() for k, v in self.speakers.items()}
 
     def is_interviewer(self, label: str) -> bool:
-        return norm(label) in self.interviewers or _role(label) in INTERVIEWER_ROLES
+        return norm(label) in self.interviewers or role_word(label) in INTERVIEWER_ROLES
 
     def default_key(self) -> str:
         """The respondent of unlabelled text: manifest respondent, stem key, or the stem."""
@@ -107,7 +107,7 @@ class Attribution:
         key = stem_key(self.doc_name)
         if key:
             return key
-        if _role(label) in RESPONDENT_ROLES:
+        if role_word(label) in RESPONDENT_ROLES:
             stem = PurePosixPath(self.doc_name).stem
-            return stem if _role(label) == norm(label).rstrip(".") else f"{stem}/{label}"
+            return stem if role_word(label) == norm(label).rstrip(".") else f"{stem}/{label}"
         return label

@@ -20,7 +20,7 @@ from qualtally.core.errors import InputError
 from qualtally.core.models import Document, Turn
 from qualtally.importers.attribution import Attribution
 from qualtally.importers.decoding import read_text
-from qualtally.importers.turns import LABEL_LINE, _plausible, timestamp
+from qualtally.importers.turns import leading_label, timestamp
 
 _TIMING = re.compile(
     r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
@@ -42,9 +42,9 @@ def _cue_text(lines: list[str]) -> tuple[str, str]:
     speaker = voice.group(1).strip() if voice else ""
     text = " ".join(html.unescape(_TAG.sub("", raw)).split())
     if not speaker:
-        m = LABEL_LINE.match(text)
-        if m and _plausible(m.group("label")):
-            speaker, text = " ".join(m.group("label").split()), text[m.end():].strip()
+        found = leading_label(text)
+        if found:
+            speaker, text = found[0], text[found[1]:].strip()
     return speaker, text
 
 
