@@ -64,3 +64,14 @@ def test_demo_corpus_imports_with_exact_excerpts(tmp_path):
             assert any(t.respondent_key for t in doc.turns), doc.name
         for e in project.excerpts():
             assert e.text == docs[e.document_id].text[e.start:e.end]
+
+
+@pytest.mark.skipif(not (PDPILOT.parent / "pdpilot_coded_segments.csv").exists(),
+                    reason="shared corpus not present")
+def test_foreign_coded_segments_are_refused_not_guessed():
+    from qualtally.core.errors import InputError
+
+    with pytest.raises(InputError) as info:
+        load_paths([PDPILOT.parent / "pdpilot_coded_segments.csv"])
+    assert info.value.source == "pdpilot_coded_segments.csv"
+    assert info.value.problem.startswith("cannot tell what this table is")
