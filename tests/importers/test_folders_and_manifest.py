@@ -19,7 +19,7 @@ transcripts:
   - file: interviews/R01-ottawa-hq.txt
     respondent: R01
   - file: interviews/FG1-focus-group.docx
-    speakers: {"Marie Tremblay": R10, "Ahmed Karimi": R15, "Li Wei": R16}
+    speakers: {"Marie Tremblay": R10, "Ahmed Karimi": R15, "Li Wei": R16, "Dan Roe": null}
   - interviews/more/*.vtt
 """
 
@@ -37,7 +37,7 @@ def _folder(tmp_path, manifest: str | None = MANIFEST):
     write(root / "interviews" / "R01-ottawa-hq.txt", "Dan: Does it fit?\nJane Roe: It fits.\n")
     make_docx(root / "interviews" / "FG1-focus-group.docx",
               ["Moderator: Views?", "Marie Tremblay: Late funds.", "Ahmed Karimi: Yes.",
-               "Li Wei: No."])
+               "Li Wei: No.", "Dan Roe: Thanks."])
     write(root / "interviews" / "more" / "R20.vtt",
           "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Sam>Hello.\n")
     write(root / ".DS_Store", b"\x00\x01")
@@ -54,7 +54,7 @@ def test_manifest_decides_every_role(tmp_path):
     r01 = docs["interviews/R01-ottawa-hq.txt"]
     assert [(t.speaker, t.respondent_key) for t in r01.turns] == [("Dan", None), ("Jane Roe", "R01")]
     fg = docs["interviews/FG1-focus-group.docx"]
-    assert [t.respondent_key for t in fg.turns] == [None, "R10", "R15", "R16"]
+    assert [t.respondent_key for t in fg.turns] == [None, "R10", "R15", "R16", None]
     assert [t.respondent_key for t in docs["interviews/more/R20.vtt"].turns] == ["R20"]
     assert [r.key for r in bundle.respondents] == ["R01", "R10", "R15", "R16"]
     assert [c.path for c in bundle.codes] == ["Relevance", "Relevance > Fit"]
@@ -124,7 +124,7 @@ def test_folder_without_manifest_goes_by_the_rules(tmp_path):
     # without the manifest, Dan is not known to be an interviewer: the file stem decides
     assert [t.respondent_key for t in r01.turns] == ["R01", "R01"]
     fg = next(d for d in bundle.documents if d.name.endswith(".docx"))
-    assert [t.respondent_key for t in fg.turns] == [None, "FG1", "FG1", "FG1"]
+    assert [t.respondent_key for t in fg.turns] == [None, "FG1", "FG1", "FG1", "FG1"]
 
 
 def test_single_files_are_named_by_file_name_and_clashes_refused(tmp_path):

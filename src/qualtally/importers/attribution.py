@@ -5,7 +5,8 @@ documented rules, first match wins:
 
 1. An interviewer label (Interviewer, Q, I, Moderator, Facilitator, Evaluator, Int, with
    an optional number, plus any name in the manifest's ``interviewers``) belongs to nobody.
-2. The manifest entry's ``speakers`` map (focus groups: each speaker its own respondent).
+2. The manifest entry's ``speakers`` map (focus groups: each speaker its own respondent;
+   a null value marks an interviewer).
    A speaker missing from a given map is an error, so nobody is silently mis-counted.
 3. The manifest entry's ``respondent``: every other turn is that respondent's.
 4. A label equal to a respondent key or a respondent's ``name`` attribute (respondents
@@ -72,14 +73,15 @@ class Attribution:
 
     doc_name: str
     interviewers: frozenset[str] = frozenset()
-    speakers: dict[str, str] | None = None
+    speakers: dict[str, str | None] | None = None
     respondent: str | None = None
     known: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.interviewers = frozenset(norm(n) for n in self.interviewers)
         if self.speakers is not None:
-            self.speakers = {norm(k): str(v).strip() for k, v in self.speakers.items()}
+            self.speakers = {norm(k): (str(v).strip() or None) if v is not None else None
+                             for k, v in self.speakers.items()}
 
     def is_interviewer(self, label: str) -> bool:
         return norm(label) in self.interviewers or role_word(label) in INTERVIEWER_ROLES
