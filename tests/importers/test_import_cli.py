@@ -9,13 +9,17 @@ from importer_files import cli, info, make_docx, write
 GOOD = "Interviewer: Why?\nR01: Because.\n"
 
 
-@pytest.fixture
-def filled(tmp_path):
-    project = tmp_path / "p.qtally"
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory):
+    """One project shared by every failing import below: each must leave it as it was."""
+    tmp = tmp_path_factory.mktemp("filled")
+    project = tmp / "p.qtally"
     assert cli("new", str(project)).returncode == 0
-    res = cli("import", str(project), str(write(tmp_path / "in" / "R01.txt", GOOD)), "--quiet")
+    res = cli("import", str(project), str(write(tmp / "in" / "R01.txt", GOOD)), "--quiet")
     assert res.returncode == 0, res.stderr
-    return project
+    counts = info(project)
+    assert counts["documents"] == 1 and counts["excerpts"] == 1
+    return project, counts
 
 
 def _bad_files(tmp_path):
@@ -34,20 +38,20 @@ def _bad_files(tmp_path):
                                   "duplicate ids", "cycle"])
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, filled, case):
     bad = _bad_files(tmp_path)[case]
+    project, before = filled
     good_too = write(tmp_path / "more" / "R05.txt", "Interviewer: Hm?\nR05: Yes.\n")
-    before = info(filled)
-    res = cli("import", str(filled), str(good_too), str(bad), "--quiet")
+    res = cli("import", str(project), str(good_too), str(bad), "--quiet")
     assert res.returncode == 2
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"qualtally: error: {bad.name}: "), res.stderr
     assert res.stdout == ""
-    assert info(filled) == before
+    assert info(project) == before
 
 
 def test_progress_lines_do_not_hide_the_one_error_line(tmp_path, filled):
     bad = write(tmp_path / "d" / "z.txt", b"")
     write(tmp_path / "d" / "a.txt", GOOD.replace("R01", "R02"))
-    res = cli("import", str(filled), str(tmp_path / "d"))
+    res = cli("import", str(filled[0]), str(tmp_path / "d"))
     assert res.returncode == 2
     errors = [ln for ln in res.stderr.splitlines() if "error" in ln]
     assert errors == [f"qualtally: error: {bad.name}: empty file"]

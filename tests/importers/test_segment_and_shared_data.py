@@ -44,3 +44,34 @@ def test_shared_pdpilot_transcripts_import():
         assert not doc.text.startswith(doc.text[doc.turns[0].start:doc.turns[0].end])
     spans = sentence_spans(bundle.documents[:1])
     assert len(spans["P1.txt"]) > len(bundle.documents[0].turns)
+
+
+DEMO = Path(__file__).resolve().parents[2] / "corpus" / "iom-evaluation"
+
+
+@pytest.mark.skipif(not (DEMO / "qualtally-manifest.yaml").exists(), reason="demo corpus not built")
+def test_demo_corpus_imports_with_exact_excerpts(tmp_path):
+    from qualtally.project import Project
+
+    with Project.new(tmp_path / "demo.qtally") as project:
+        try:
+            counts = project.import_paths([DEMO], actor="t")
+        except NotImplementedError:
+            pytest.skip("findings_md.read_findings is not built yet")
+        assert counts["documents"] > 0 and counts["skipped"] == ["README.md"]
+        docs = {d.id: project.document(d.id) for d in project.documents()}
+        for doc in docs.values():
+            assert any(t.respondent_key for t in doc.turns), doc.name
+        for e in project.excerpts():
+            assert e.text == docs[e.document_id].text[e.start:e.end]
+
+
+@pytest.mark.skipif(not (PDPILOT.parent / "pdpilot_coded_segments.csv").exists(),
+                    reason="shared corpus not present")
+def test_foreign_coded_segments_are_refused_not_guessed():
+    from qualtally.core.errors import InputError
+
+    with pytest.raises(InputError) as info:
+        load_paths([PDPILOT.parent / "pdpilot_coded_segments.csv"])
+    assert info.value.source == "pdpilot_coded_segments.csv"
+    assert info.value.problem.startswith("cannot tell what this table is")

@@ -156,3 +156,10 @@ def test_coded_xlsx(tmp_path):
 ])
 def test_coded_errors(tmp_path, body, problem):
     assert problem in _error(write(tmp_path / "coded.csv", body)).problem
+
+
+def test_excel_sep_hint_and_line_numbers(tmp_path):
+    f = write(tmp_path / "r.csv", "sep=;\nrespondent;note\nR01;a, b\nR02;\"two\nlines\"\nR01;x\n")
+    assert _error(f).problem == "duplicate respondent id 'R01' on line 6 (first on line 3)"
+    f.write_text("sep=;\nrespondent;note\nR01;a, b\n")
+    assert [(r.key, r.attributes) for r in load_paths([f]).respondents] == [("R01", {"note": "a, b"})]

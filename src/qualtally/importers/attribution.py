@@ -5,14 +5,17 @@ documented rules, first match wins:
 
 1. An interviewer label (Interviewer, Q, I, Moderator, Facilitator, Evaluator, Int, with
    an optional number, plus any name in the manifest's ``interviewers``) belongs to nobody.
-2. The manifest entry's ``speakers`` map (focus groups: each speaker its own respondent).
+2. The manifest entry's ``speakers`` map (focus groups: each speaker its own respondent;
+   a null value marks an interviewer).
    A speaker missing from a given map is an error, so nobody is silently mis-counted.
 3. The manifest entry's ``respondent``: every other turn is that respondent's.
 4. A label equal to a respondent key or a respondent's ``name`` attribute (respondents
    imported in the same bundle) is that respondent.
 5. A file stem starting with a key-like token (``R07-ottawa``, ``P3``) gives the key.
-6. A generic role (Respondent, Participant, Interviewee, A, R) is the document's own
-   respondent, keyed by the file stem, so two files' "Respondent" are two people.
+6. A generic role (Respondent, Participant, Interviewee, Speaker, A, R) is the document's
+   own respondent, keyed by the file stem, so two files' "Respondent" are two people; a
+   numbered one (Participant 2, Speaker B) is keyed ``stem/Participant 2``, so the
+   participants of a focus group stay distinct and never merge across files.
 7. Otherwise the label itself is the respondent key.
 
 Text with no speaker label at all (an unlabelled file, a caption without a speaker
@@ -29,7 +32,7 @@ from qualtally.core.errors import InputError
 from qualtally.core.models import Respondent
 
 INTERVIEWER_ROLES = frozenset({"interviewer", "q", "i", "moderator", "facilitator", "evaluator", "int"})
-RESPONDENT_ROLES = frozenset({"respondent", "participant", "interviewee", "a", "r"})
+RESPONDENT_ROLES = frozenset({"respondent", "participant", "interviewee", "speaker", "a", "r"})
 _KEY_TOKEN = re.compile(r"^([A-Za-z]{1,3}\d{1,4})(?=$|[-_ .,])")
 _ROLE_NUMBER = re.compile(r"[\s.]*(\d+|[A-Z])?$")
 
@@ -39,7 +42,7 @@ def norm(label: str) -> str:
     return " ".join(label.replace("\u2019", "'").split()).casefold()
 
 
-def _role(label: str) -> str:
+def role_word(label: str) -> str:
     """``"Interviewer 2"`` -> ``"interviewer"``; ``"Int."`` -> ``"int"``."""
     words = label.split()
     if len(words) == 2 and _ROLE_NUMBER.fullmatch(" " + words[1]):
@@ -70,17 +73,18 @@ class Attribution:
 
     doc_name: str
     interviewers: frozenset[str] = frozenset()
-    speakers: dict[str, str] | None = None
+    speakers: dict[str, str | None] | None = None
     respondent: str | None = None
     known: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.interviewers = frozenset(norm(n) for n in self.interviewers)
         if self.speakers is not None:
-            self.speakers = {norm(k): str(v).strip() for k, v in self.speakers.items()}
+            self.speakers = {norm(k): (str(v).strip() or None) if v is not None else None
+                             for k, v in self.speakers.items()}
 
     def is_interviewer(self, label: str) -> bool:
-        return norm(label) in self.interviewers or _role(label) in INTERVIEWER_ROLES
+        return norm(label) in self.interviewers or role_word(label) in INTERVIEWER_ROLES
 
     def default_key(self) -> str:
         """The respondent of unlabelled text: manifest respondent, stem key, or the stem."""
@@ -105,6 +109,7 @@ class Attribution:
         key = stem_key(self.doc_name)
         if key:
             return key
-        if _role(label) in RESPONDENT_ROLES:
-            return PurePosixPath(self.doc_name).stem
+        if role_word(label) in RESPONDENT_ROLES:
+            stem = PurePosixPath(self.doc_name).stem
+            return stem if role_word(label) == norm(label).rstrip(".") else f"{stem}/{label}"
         return label

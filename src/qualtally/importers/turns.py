@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from qualtally.core.models import Turn
-from qualtally.importers.attribution import INTERVIEWER_ROLES, RESPONDENT_ROLES, Attribution, _role
+from qualtally.importers.attribution import INTERVIEWER_ROLES, RESPONDENT_ROLES, Attribution, role_word
 
 _TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _TSB = rf"[\[(]({_TS})[\])]"
@@ -30,10 +30,10 @@ LABEL_LINE = re.compile(
 _PARTICLES = frozenset("de da das del della di dos du der den la le van von bin al y e st".split())
 
 
-def _plausible(label: str) -> bool:
+def plausible_label(label: str) -> bool:
     if len(label) > 60:
         return False
-    if _role(label) in INTERVIEWER_ROLES | RESPONDENT_ROLES:
+    if role_word(label) in INTERVIEWER_ROLES | RESPONDENT_ROLES:
         return True
     for i, word in enumerate(label.split()):
         if word[0].isupper() or word[0].isdigit():
@@ -66,8 +66,16 @@ def _content(text: str, start: int, end: int) -> tuple[int, int]:
     return start + lead, start + lead + len(stripped)
 
 
+def leading_label(text: str) -> tuple[str, int] | None:
+    """``(label, content start)`` when ``text`` opens with a speaker label, else None."""
+    m = LABEL_LINE.match(text)
+    if m and plausible_label(m.group("label")):
+        return " ".join(m.group("label").split()), m.end()
+    return None
+
+
 def label_matches(text: str) -> list[re.Match[str]]:
-    return [m for m in LABEL_LINE.finditer(text) if _plausible(m.group("label"))]
+    return [m for m in LABEL_LINE.finditer(text) if plausible_label(m.group("label"))]
 
 
 def parse_turns(text: str, who: Attribution) -> tuple[Turn, ...]:
