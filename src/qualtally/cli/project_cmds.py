@@ -57,10 +57,20 @@ def cmd_import(args) -> int:
     with Project.open(args.project) as project, cli_progress(not args.quiet) as progress:
         counts = project.import_paths(args.files, unit=args.unit, progress=progress)
     skipped = counts.pop("skipped", [])
-    print("imported " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    updated = counts.pop("updated", 0)
+    print("imported " + ", ".join(_plural(v, k) for k, v in counts.items()))
+    if updated:
+        print(f"updated {_plural(updated, 'existing records')} (before/after kept in the event log)")
     for name in skipped:
         print(f"skipped {name}")
     return 0
+
+
+def _plural(n: int, noun: str) -> str:
+    """``1 document``, ``2 documents``: nouns are given in the plural."""
+    if n == 1 and noun.endswith("s"):
+        noun = noun[:-1]
+    return f"{n} {noun}"
 
 
 def _summary(info: dict) -> str:

@@ -102,13 +102,13 @@ class Store:
     # -- import ---------------------------------------------------------------------
     def import_bundle(self, bundle: ImportBundle, actor: str) -> dict[str, int]:
         """Write a whole import in one transaction; raise InputError and write nothing if bad."""
-        counts = dict(respondents=0, documents=0, excerpts=0, codes=0, codings=0, findings=0)
+        counts = dict(respondents=0, documents=0, excerpts=0, codes=0, codings=0, findings=0, updated=0)
         with self.engine.begin() as conn:
             resp_ids = {r.key: r.id for r in conn.execute(sa.select(t.respondents.c.key, t.respondents.c.id))}
             for r in bundle.respondents:
                 if r.key in resp_ids:
-                    conn.execute(sa.update(t.respondents).where(t.respondents.c.key == r.key)
-                                 .values(attributes=dict(r.attributes)))
+                    _update_logged(conn, t.respondents, resp_ids[r.key], {"attributes": dict(r.attributes)},
+                                   actor, "respondent.update", counts)
                 else:
                     res = conn.execute(sa.insert(t.respondents).values(key=r.key, attributes=dict(r.attributes)))
                     resp_ids[r.key] = int(res.inserted_primary_key[0])
@@ -117,19 +117,20 @@ class Store:
             code_cache: dict[str, int] = {}
             before_codes = conn.execute(sa.select(sa.func.count()).select_from(t.codes)).scalar_one()
             for code in bundle.codes:
+                known_code = code.path in code_cache or conn.execute(
+                    sa.select(t.codes.c.id).where(t.codes.c.path == code.path)).first() is not None
                 code_id = ensure_code_path(conn, code.path, code_cache)
-                conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(
-                    definition=code.definition, include=code.include, exclude=code.exclude,
-                    keywords=list(code.keywords), examples=list(code.examples),
-                    colour=code.colour, finding_key=code.finding,
-                ))
+                if known_code:
+                    _update_logged(conn, t.codes, code_id, _code_values(code), actor, "code.update", counts)
+                else:
+                    conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(**_code_values(code)))
 
             for i, f in enumerate(bundle.findings):
                 values = dict(statement=f.statement, section=f.section, quantifier=f.quantifier,
                               asked=list(f.asked), ordinal=i)
                 exists = conn.execute(sa.select(t.findings.c.id).where(t.findings.c.key == f.key)).first()
                 if exists:
-                    conn.execute(sa.update(t.findings).where(t.findings.c.key == f.key).values(**values))
+                    _update_logged(conn, t.findings, exists.id, values, actor, "finding.update", counts)
                 else:
                     conn.execute(sa.insert(t.findings).values(key=f.key, **values))
                     counts["findings"] += 1
@@ -139,8 +140,11 @@ class Store:
             if bundle.scale is not None:
                 value = {"steps": [[s.label, s.low, s.high] for s in bundle.scale.steps],
                          "source": bundle.scale.source}
-                conn.execute(sa.delete(t.settings).where(t.settings.c.key == "scale"))
-                conn.execute(sa.insert(t.settings).values(key="scale", value=value))
+                old = conn.execute(sa.select(t.settings.c.value).where(t.settings.c.key == "scale")).first()
+                if old is None or old[0] != value:
+                    conn.execute(sa.delete(t.settings).where(t.settings.c.key == "scale"))
+                    conn.execute(sa.insert(t.settings).values(key="scale", value=value))
+                    log_event(conn, actor, "scale.set", "settings", None, old[0] if old else None, value)
 
             known = {row.name: row.text for row in conn.execute(sa.select(t.documents.c.name, t.documents.c.text))}
             docs = list(bundle.documents)
@@ -331,6 +335,19 @@ class Store:
             if rest:
                 conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(**rest))
             log_event(conn, actor, "code.update", "codes", code_id, before, dict(fields), undoable=True)
+
+
+def _update_logged(conn: Connection, table, row_id: int, values: dict[str, Any], actor: str,
+                   action: str, counts: dict[str, int]) -> None:
+    """Update a row an import brings again; log the fields that changed, before and after."""
+    old = conn.execute(sa.select(table).where(table.c.id == row_id)).first()
+    changed = {k: v for k, v in values.items() if getattr(old, k) != v}
+    if not changed:
+        return
+    conn.execute(sa.update(table).where(table.c.id == row_id).values(**changed))
+    log_event(conn, actor, action, table.name, row_id,
+              {k: getattr(old, k) for k in changed}, changed)
+    counts["updated"] += 1
 
 
 def _code_values(code: Code) -> dict[str, Any]:
