@@ -65,5 +65,5 @@ def test_good_import_reports_counts_and_skips(tmp_path):
     write(folder / "R01.txt", GOOD)
     res = cli("import", str(project), str(folder), "--quiet")
     assert res.returncode == 0, res.stderr
-    assert "1 documents" in res.stdout and "skipped README.txt" in res.stdout
+    assert "1 document," in res.stdout and "skipped README.txt" in res.stdout
     assert info(project)["excerpts"] == 1

@@ -121,8 +121,10 @@ class Coding:
     excerpt_id: int
     code_id: int
     coder: str
-    origin: str = ORIGIN_HUMAN
-    created: str = ""
+    origins: tuple[str, ...] = ()
+    """Per code, parallel to ``codes``: ``human`` or ``suggestion-accepted`` (empty: all human)."""
+    created: tuple[str, ...] = ()
+    """Per code, parallel to ``codes``: when it was applied (empty: the import time)."""
     id: int | None = None
 
 
@@ -162,6 +164,10 @@ class CodedRow:
     start: int | None = None
     end: int | None = None
     line: int = 0
+    origins: tuple[str, ...] = ()
+    """Per code, parallel to ``codes``: ``human`` or ``suggestion-accepted`` (empty: all human)."""
+    created: tuple[str, ...] = ()
+    """Per code, parallel to ``codes``: when it was applied (empty: the import time)."""
 
 
 @dataclass(frozen=True)

@@ -166,9 +166,13 @@ def export_rows(conn: Connection) -> list[dict[str, object]]:
     ex = {e.id: e for e in excerpts(conn)}
     names = dict(conn.execute(sa.select(t.documents.c.id, t.documents.c.name)).all())
     grouped: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for r in conn.execute(sa.select(t.codings.c.excerpt_id, t.codings.c.coder, t.codings.c.code_id)
-                          .order_by(t.codings.c.id)):
+    origins: dict[tuple[int, str], list[str]] = defaultdict(list)
+    created: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for r in conn.execute(sa.select(t.codings.c.excerpt_id, t.codings.c.coder, t.codings.c.code_id,
+                                    t.codings.c.origin, t.codings.c.created).order_by(t.codings.c.id)):
         grouped[(r.excerpt_id, r.coder)].append(paths[r.code_id])
+        origins[(r.excerpt_id, r.coder)].append(r.origin)
+        created[(r.excerpt_id, r.coder)].append(r.created)
     for excerpt_id, coder in reviewed(conn):
         grouped.setdefault((excerpt_id, coder), [])
     rows = []
@@ -179,6 +183,8 @@ def export_rows(conn: Connection) -> list[dict[str, object]]:
             "respondent": e.respondent_key or "", "document": names[e.document_id],
             "question": e.question or "", "coder": coder, "start": e.start, "end": e.end,
             "text": e.text, "codes": ";".join(code_paths),
+            "origin": ";".join(origins.get((excerpt_id, coder), [])),
+            "created": ";".join(created.get((excerpt_id, coder), [])),
         })
     return rows
 

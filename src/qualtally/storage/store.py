@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from qualtally.core.errors import InputError
 from qualtally.core.models import (
     ORIGIN_HUMAN,
+    ORIGINS,
     Code,
     ImportBundle,
     join_path,
@@ -163,6 +164,10 @@ class Store:
 
             for p in placements:
                 row = p.row
+                bad = [o for o in row.origins if o not in ORIGINS]
+                if bad or (row.origins and len(row.origins) != len(row.codes)):
+                    raise InputError(bundle.coded_source or bundle.source,
+                                     f"line {row.line}: origin must list one of {', '.join(ORIGINS)} per code")
                 resp_key = row.respondent or None
                 if resp_key and resp_key not in resp_ids:
                     res = conn.execute(sa.insert(t.respondents).values(key=resp_key, attributes={}))
@@ -175,7 +180,7 @@ class Store:
                     conn.execute(sa.delete(t.reviewed).where(
                         (t.reviewed.c.excerpt_id == excerpt_id) & (t.reviewed.c.coder == row.coder)))
                     conn.execute(sa.insert(t.reviewed).values(excerpt_id=excerpt_id, coder=row.coder))
-                for path in row.codes:
+                for i, path in enumerate(row.codes):
                     code_id = ensure_code_path(conn, path, code_cache)
                     exists = conn.execute(sa.select(t.codings.c.id).where(
                         (t.codings.c.excerpt_id == excerpt_id) & (t.codings.c.code_id == code_id)
@@ -183,7 +188,8 @@ class Store:
                     if exists is None:
                         conn.execute(sa.insert(t.codings).values(
                             excerpt_id=excerpt_id, code_id=code_id, coder=row.coder,
-                            origin=ORIGIN_HUMAN, created=now()))
+                            origin=row.origins[i] if row.origins else ORIGIN_HUMAN,
+                            created=row.created[i] if i < len(row.created) and row.created[i] else now()))
                         counts["codings"] += 1
             after_codes = conn.execute(sa.select(sa.func.count()).select_from(t.codes)).scalar_one()
             counts["codes"] = after_codes - before_codes
