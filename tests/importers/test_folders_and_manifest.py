@@ -121,10 +121,12 @@ def test_folder_without_manifest_goes_by_the_rules(tmp_path):
     assert sorted(bundle.skipped) == [".DS_Store", "README.md"]
     assert len(bundle.respondents) == 4 and len(bundle.codes) == 2 and len(bundle.coded) == 1
     r01 = next(d for d in bundle.documents if d.name.endswith("R01-ottawa-hq.txt"))
-    # without the manifest, Dan is not known to be an interviewer: the file stem decides
-    assert [t.respondent_key for t in r01.turns] == ["R01", "R01"]
+    # without the manifest, Dan is not known to be an interviewer: two speakers are two
+    # people, neither collapsed onto the file's id (that would count Dan's words as R01's)
+    assert [t.respondent_key for t in r01.turns] == ["Dan", "Jane Roe"]
     fg = next(d for d in bundle.documents if d.name.endswith(".docx"))
-    assert [t.respondent_key for t in fg.turns] == [None, "FG1", "FG1", "FG1", "FG1"]
+    assert [t.respondent_key for t in fg.turns] == [
+        None, "Marie Tremblay", "Ahmed Karimi", "Li Wei", "Dan Roe"]
 
 
 def test_single_files_are_named_by_file_name_and_clashes_refused(tmp_path):
