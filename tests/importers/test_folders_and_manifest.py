@@ -104,10 +104,7 @@ def test_findings_role_calls_the_findings_reader(tmp_path):
           "|---|---|---|\n| all | 1.00 | 1.00 |\n| most | 0.60 | 0.99 |\n| some | 0.00 | 0.59 |\n\n"
           "Source: this test.\n\n## Key findings – relevance\n\n"
           "- **R1.** Most respondents said the programme fits their needs.\n")
-    try:
-        bundle = load_paths([root])
-    except NotImplementedError:
-        pytest.skip("findings_md.read_findings is not built yet")
+    bundle = load_paths([root])
     assert [f.key for f in bundle.findings] == ["R1"] and bundle.scale is not None
     assert all(d.name != "findings.md" for d in bundle.documents)
 

@@ -59,10 +59,7 @@ def test_demo_corpus_imports_with_exact_excerpts(tmp_path):
     from qualtally.project import Project
 
     with Project.new(tmp_path / "demo.qtally") as project:
-        try:
-            counts = project.import_paths([DEMO], actor="t")
-        except NotImplementedError:
-            pytest.skip("findings_md.read_findings is not built yet")
+        counts = project.import_paths([DEMO], actor="t")
         assert counts["documents"] > 0 and counts["skipped"] == ["README.md"]
         docs = {d.id: project.document(d.id) for d in project.documents()}
         for doc in docs.values():

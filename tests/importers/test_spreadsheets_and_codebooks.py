@@ -163,3 +163,17 @@ def test_excel_sep_hint_and_line_numbers(tmp_path):
     assert _error(f).problem == "duplicate respondent id 'R01' on line 6 (first on line 3)"
     f.write_text("sep=;\nrespondent;note\nR01;a, b\n")
     assert [(r.key, r.attributes) for r in load_paths([f]).respondents] == [("R01", {"note": "a, b"})]
+
+
+@pytest.mark.parametrize("name,rows", [
+    ("respondents.csv", "respondent,group\n"),
+    ("coded.csv", "respondent,text,codes\r\n,,\r\n"),
+    ("codebook.csv", "path,parent\n"),
+])
+def test_a_table_with_only_a_header_is_an_error(tmp_path, name, rows):
+    assert _error(write(tmp_path / name, rows)).problem == "no data rows (only a header)"
+
+
+def test_an_xlsx_with_only_a_header_is_an_error(tmp_path):
+    f = make_xlsx(tmp_path / "people.xlsx", [["respondent", "region"], [None, None]])
+    assert _error(f).problem == "no data rows (only a header)"
