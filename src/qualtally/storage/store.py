@@ -19,6 +19,7 @@ from qualtally.core.models import (
     ORIGIN_HUMAN,
     Code,
     ImportBundle,
+    Turn,
     join_path,
     split_path,
 )
@@ -143,12 +144,15 @@ class Store:
                 conn.execute(sa.insert(t.settings).values(key="scale", value=value))
 
             known = {row.name: row.text for row in conn.execute(sa.select(t.documents.c.name, t.documents.c.text))}
+            turns_of = _stored_turns(conn) if bundle.coded else {}
             docs = list(bundle.documents)
             for doc in docs:
                 if doc.name in known:
                     raise InputError(doc.name, "a document with this name is already in the project")
                 known[doc.name] = doc.text
-            synthetic, placements = place_rows(bundle.coded, known, bundle.coded_source or bundle.source)
+                turns_of[doc.name] = list(doc.turns)
+            synthetic, placements = place_rows(bundle.coded, known, bundle.coded_source or bundle.source,
+                                               turns_of)
             docs.extend(synthetic)
 
             doc_ids: dict[str, int] = {}
@@ -159,7 +163,7 @@ class Store:
 
             for p in placements:
                 row = p.row
-                resp_key = row.respondent or None
+                resp_key = p.respondent
                 if resp_key and resp_key not in resp_ids:
                     res = conn.execute(sa.insert(t.respondents).values(key=resp_key, attributes={}))
                     resp_ids[resp_key] = int(res.inserted_primary_key[0])
@@ -331,6 +335,19 @@ class Store:
             if rest:
                 conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(**rest))
             log_event(conn, actor, "code.update", "codes", code_id, before, dict(fields), undoable=True)
+
+
+def _stored_turns(conn: Connection) -> dict[str, list[Turn]]:
+    """Document name -> its turns with respondent keys, for checking coded rows."""
+    q = (sa.select(t.documents.c.name, t.turns.c.start, t.turns.c.end, t.turns.c.speaker,
+                   t.respondents.c.key)
+         .join(t.documents, t.documents.c.id == t.turns.c.document_id)
+         .outerjoin(t.respondents, t.respondents.c.id == t.turns.c.respondent_id)
+         .order_by(t.turns.c.document_id, t.turns.c.idx))
+    out: dict[str, list[Turn]] = {}
+    for name, start, end, speaker, key in conn.execute(q):
+        out.setdefault(name, []).append(Turn(start, end, speaker, key))
+    return out
 
 
 def _code_values(code: Code) -> dict[str, Any]:
