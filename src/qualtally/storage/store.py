@@ -115,6 +115,13 @@ class Store:
                     resp_ids[r.key] = int(res.inserted_primary_key[0])
                     counts["respondents"] += 1
 
+            if bundle.attribute_types:
+                old = conn.execute(sa.select(t.settings.c.value)
+                                   .where(t.settings.c.key == "attribute_types")).first()
+                conn.execute(sa.delete(t.settings).where(t.settings.c.key == "attribute_types"))
+                conn.execute(sa.insert(t.settings).values(
+                    key="attribute_types", value={**(old[0] if old else {}), **bundle.attribute_types}))
+
             code_cache: dict[str, int] = {}
             before_codes = conn.execute(sa.select(sa.func.count()).select_from(t.codes)).scalar_one()
             for code in bundle.codes:
