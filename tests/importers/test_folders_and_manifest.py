@@ -104,10 +104,7 @@ def test_findings_role_calls_the_findings_reader(tmp_path):
           "|---|---|---|\n| all | 1.00 | 1.00 |\n| most | 0.60 | 0.99 |\n| some | 0.00 | 0.59 |\n\n"
           "Source: this test.\n\n## Key findings – relevance\n\n"
           "- **R1.** Most respondents said the programme fits their needs.\n")
-    try:
-        bundle = load_paths([root])
-    except NotImplementedError:
-        pytest.skip("findings_md.read_findings is not built yet")
+    bundle = load_paths([root])
     assert [f.key for f in bundle.findings] == ["R1"] and bundle.scale is not None
     assert all(d.name != "findings.md" for d in bundle.documents)
 
@@ -121,10 +118,12 @@ def test_folder_without_manifest_goes_by_the_rules(tmp_path):
     assert sorted(bundle.skipped) == [".DS_Store", "README.md"]
     assert len(bundle.respondents) == 4 and len(bundle.codes) == 2 and len(bundle.coded) == 1
     r01 = next(d for d in bundle.documents if d.name.endswith("R01-ottawa-hq.txt"))
-    # without the manifest, Dan is not known to be an interviewer: the file stem decides
-    assert [t.respondent_key for t in r01.turns] == ["R01", "R01"]
+    # without the manifest, Dan is not known to be an interviewer: two speakers are two
+    # people, neither collapsed onto the file's id (that would count Dan's words as R01's)
+    assert [t.respondent_key for t in r01.turns] == ["Dan", "Jane Roe"]
     fg = next(d for d in bundle.documents if d.name.endswith(".docx"))
-    assert [t.respondent_key for t in fg.turns] == [None, "FG1", "FG1", "FG1", "FG1"]
+    assert [t.respondent_key for t in fg.turns] == [
+        None, "Marie Tremblay", "Ahmed Karimi", "Li Wei", "Dan Roe"]
 
 
 def test_single_files_are_named_by_file_name_and_clashes_refused(tmp_path):

@@ -31,11 +31,15 @@ def _bad_files(tmp_path):
         "missing column": write(tmp_path / "bad" / "coded.csv", "respondent,text\nR01,Because.\n"),
         "duplicate ids": write(tmp_path / "bad" / "respondents.csv", "respondent\nR01\nR01\n"),
         "cycle": write(tmp_path / "bad" / "codebook.csv", "name,parent\nA,B\nB,A\n"),
+        "header-only respondents": write(tmp_path / "bad" / "people.csv", "respondent,group\n"),
+        "header-only coded": write(tmp_path / "bad" / "excerpts.csv", "respondent,text,codes\n\n"),
+        "header-only codebook": write(tmp_path / "bad" / "tree.csv", "path,parent\r\n"),
     }
 
 
 @pytest.mark.parametrize("case", ["binary", "empty", "truncated docx", "missing column",
-                                  "duplicate ids", "cycle"])
+                                  "duplicate ids", "cycle", "header-only respondents",
+                                  "header-only coded", "header-only codebook"])
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, filled, case):
     bad = _bad_files(tmp_path)[case]
     project, before = filled
@@ -46,6 +50,8 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, filled, ca
     assert len(lines) == 1 and lines[0].startswith(f"qualtally: error: {bad.name}: "), res.stderr
     assert res.stdout == ""
     assert info(project) == before
+    if case.startswith("header-only"):
+        assert lines[0].endswith(": no data rows (only a header)")
 
 
 def test_progress_lines_do_not_hide_the_one_error_line(tmp_path, filled):

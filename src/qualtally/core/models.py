@@ -32,7 +32,7 @@ class Respondent:
     """A person interviewed; ``key`` is the id used in the data (``R07``)."""
 
     key: str
-    attributes: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, object] = field(default_factory=dict)
     id: int | None = None
 
 
@@ -216,3 +216,5 @@ class ImportBundle:
     """Sentence spans per document name, filled by the nlp layer when ``unit == 'sentence'``."""
     skipped: list[str] = field(default_factory=list)
     """Files the import saw and deliberately did not read (e.g. a folder's README)."""
+    attribute_types: dict[str, str] = field(default_factory=dict)
+    """Respondent attribute -> inferred type (integer, number, boolean, date, text)."""

@@ -82,6 +82,7 @@ def cues_to_document(cues: list[Cue], name: str, kind: str, who: Attribution) ->
             merged[-1] = Cue(last.start, cue.end, last.speaker, f"{last.text} {cue.text}")
         else:
             merged.append(Cue(cue.start, cue.end, cue.speaker, cue.text))
+    who.set_labels(cue.speaker for cue in merged)
     lines: list[str] = []
     turns: list[Turn] = []
     offset = 0

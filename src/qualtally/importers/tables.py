@@ -5,7 +5,8 @@ either kind into a :class:`Table` whose header names are matched case-insensitiv
 whose rows remember the line (CSV) or row number (XLSX) they came from, so every later
 error can say where to look. A CSV's delimiter is given by Excel's ``sep=;`` first line,
 or else is the most frequent of ``,`` ``;`` and tab in its header line (European Excel
-writes ``;``); decoding is shared with transcripts.
+writes ``;``); decoding is shared with transcripts. A table with a header and no data
+rows is an error, whatever its role: "imported 0" would hide a wrong or truncated file.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def _make(name: str, records: list[tuple[int, list[str]]]) -> Table:
             raise InputError(name, f"line {line}: more cells than header columns")
         row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(header) if h}
         table.rows.append((line, row))
+    if not table.rows:  # importing nothing is not a success: the wrong file, or a lost export
+        raise InputError(name, "no data rows (only a header)")
     return table
 
 

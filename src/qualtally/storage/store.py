@@ -20,6 +20,7 @@ from qualtally.core.models import (
     ORIGINS,
     Code,
     ImportBundle,
+    Turn,
     join_path,
     split_path,
 )
@@ -115,6 +116,13 @@ class Store:
                     resp_ids[r.key] = int(res.inserted_primary_key[0])
                     counts["respondents"] += 1
 
+            if bundle.attribute_types:
+                old = conn.execute(sa.select(t.settings.c.value)
+                                   .where(t.settings.c.key == "attribute_types")).first()
+                conn.execute(sa.delete(t.settings).where(t.settings.c.key == "attribute_types"))
+                conn.execute(sa.insert(t.settings).values(
+                    key="attribute_types", value={**(old[0] if old else {}), **bundle.attribute_types}))
+
             code_cache: dict[str, int] = {}
             before_codes = conn.execute(sa.select(sa.func.count()).select_from(t.codes)).scalar_one()
             for code in bundle.codes:
@@ -148,12 +156,15 @@ class Store:
                     log_event(conn, actor, "scale.set", "settings", None, old[0] if old else None, value)
 
             known = {row.name: row.text for row in conn.execute(sa.select(t.documents.c.name, t.documents.c.text))}
+            turns_of = _stored_turns(conn) if bundle.coded else {}
             docs = list(bundle.documents)
             for doc in docs:
                 if doc.name in known:
                     raise InputError(doc.name, "a document with this name is already in the project")
                 known[doc.name] = doc.text
-            synthetic, placements = place_rows(bundle.coded, known, bundle.coded_source or bundle.source)
+                turns_of[doc.name] = list(doc.turns)
+            synthetic, placements = place_rows(bundle.coded, known, bundle.coded_source or bundle.source,
+                                               turns_of)
             docs.extend(synthetic)
 
             doc_ids: dict[str, int] = {}
@@ -168,7 +179,7 @@ class Store:
                 if bad or (row.origins and len(row.origins) != len(row.codes)):
                     raise InputError(bundle.coded_source or bundle.source,
                                      f"line {row.line}: origin must list one of {', '.join(ORIGINS)} per code")
-                resp_key = row.respondent or None
+                resp_key = p.respondent
                 if resp_key and resp_key not in resp_ids:
                     res = conn.execute(sa.insert(t.respondents).values(key=resp_key, attributes={}))
                     resp_ids[resp_key] = int(res.inserted_primary_key[0])
@@ -354,6 +365,19 @@ def _update_logged(conn: Connection, table, row_id: int, values: dict[str, Any],
     log_event(conn, actor, action, table.name, row_id,
               {k: getattr(old, k) for k in changed}, changed)
     counts["updated"] += 1
+
+
+def _stored_turns(conn: Connection) -> dict[str, list[Turn]]:
+    """Document name -> its turns with respondent keys, for checking coded rows."""
+    q = (sa.select(t.documents.c.name, t.turns.c.start, t.turns.c.end, t.turns.c.speaker,
+                   t.respondents.c.key)
+         .join(t.documents, t.documents.c.id == t.turns.c.document_id)
+         .outerjoin(t.respondents, t.respondents.c.id == t.turns.c.respondent_id)
+         .order_by(t.turns.c.document_id, t.turns.c.idx))
+    out: dict[str, list[Turn]] = {}
+    for name, start, end, speaker, key in conn.execute(q):
+        out.setdefault(name, []).append(Turn(start, end, speaker, key))
+    return out
 
 
 def _code_values(code: Code) -> dict[str, Any]:
