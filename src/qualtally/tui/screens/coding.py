@@ -250,7 +250,7 @@ class CodingScreen(Screen):
         box.display = True
         box.focus()
 
-    @on(CodeFilter.Changed)
+    @on(CodeFilter.Changed, "CodeFilter")
     def filter_changed(self, event: CodeFilter.Changed) -> None:
         self.tree.filter(event.value)
 
@@ -259,7 +259,7 @@ class CodingScreen(Screen):
         tree = self.tree
         tree.cursor_line = max(0, min(tree.cursor_line + event.delta, tree.last_line))
 
-    @on(CodeFilter.Submitted)
+    @on(CodeFilter.Submitted, "CodeFilter")
     def filter_submitted(self, event: CodeFilter.Submitted) -> None:
         self.action_toggle_code()
         self.close_filter()
