@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.binding import Binding
 
 from qualtally.core.models import Code, Document, ImportBundle, Turn
@@ -125,6 +126,7 @@ def big_project(path, documents: int, turns: int, words: int) -> Project:
     return project
 
 
+@pytest.mark.slow
 async def test_a_300k_character_transcript(tmp_path):
     project = big_project(tmp_path / "long.qtally", documents=1, turns=500, words=10)
     assert len(project.document(project.documents()[0].id).text) > 300_000
@@ -145,6 +147,7 @@ async def test_a_300k_character_transcript(tmp_path):
     project.close()
 
 
+@pytest.mark.slow
 async def test_6400_short_survey_answers(tmp_path):
     project = big_project(tmp_path / "survey.qtally", documents=6400, turns=1, words=1)
     app = make_app(project, CODER)
@@ -156,3 +159,21 @@ async def test_6400_short_survey_answers(tmp_path):
         assert app.coding.session.doc_pos == 3
         assert app.coding.session.rows[0].coded == 1
     project.close()
+
+
+async def test_codebook_move_code_to_another_parent(project):
+    app = make_app(project, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        code = project.code_by_path("Relevance > Reservations")
+        app.screen.query_one(CodebookTree).select_code(code.id)
+        await settle(pilot)
+        app.screen.query_one("#code-parent").value = project.code_by_path("Performance").id
+        app.screen.query_one(CodebookTree).focus()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert project.code_by_path("Performance > Reservations") is not None
+        await pilot.press("ctrl+z")
+        assert project.code_by_path("Relevance > Reservations") is not None

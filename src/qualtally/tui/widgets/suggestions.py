@@ -73,7 +73,7 @@ class SuggestionList(Widget, can_focus=True):
     def render(self) -> Text:
         if not self.suggestions:
             return Text(self.empty_text, style="dim")
-        out = Text()
+        out = Text(no_wrap=True, overflow="ellipsis")
         highlight = self.get_component_rich_style("suggestions--highlight", partial=True)
         for i, s in enumerate(self.suggestions):
             lines = suggestion_lines(i + 1, s)
