@@ -10,14 +10,13 @@ naming its codes. Text selection works as in any Textual widget, and
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.events import Click, Resize
-from textual.geometry import Region, Size
+from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
@@ -246,7 +245,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     def span_of(self, selection: Selection | None) -> tuple[int, int] | None:
         if selection is None or not self._rows:
             return None
-        start = selection.start or _origin()
+        start = selection.start or Offset(0, 0)
         end = selection.end
         a = self.offset_at(start.x, start.y)
         b = self.offset_at(end.x, end.y, end=True) if end is not None else len(self.document.text)
@@ -279,8 +278,3 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             best = min(inside, key=lambda e: e.end - e.start)
             self.post_message(self.ExcerptSelected(best.id))
 
-
-def _origin():
-    from textual.geometry import Offset
-
-    return Offset(0, 0)
