@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from qualtally.core.errors import InputError
 from qualtally.storage import tables as t
-from qualtally.storage.store import _rename, _write_memo, log_event, now
+from qualtally.storage.store import _move, _rename, _write_memo, log_event, now
 
 
 def stacks(conn: Connection, actor: str) -> tuple[list[int], list[int]]:
@@ -99,7 +99,9 @@ def _apply_code_update(conn: Connection, code_id: int, fields: dict[str, Any]) -
         return
     if "name" in fields and fields["name"] != row.name:
         _rename(conn, row, fields["name"])
-    rest = {k: v for k, v in fields.items() if k != "name"}
+    if "parent_id" in fields:
+        _move(conn, code_id, fields["parent_id"])
+    rest = {k: v for k, v in fields.items() if k not in ("name", "parent_id")}
     if rest:
         conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(**rest))
 

@@ -59,11 +59,10 @@ def documents(conn: Connection, with_text: bool = False) -> list[Document]:
 
 def document(conn: Connection, doc_id: int) -> Document:
     r = conn.execute(sa.select(t.documents).where(t.documents.c.id == doc_id)).one()
-    keys = dict(conn.execute(sa.select(t.respondents.c.id, t.respondents.c.key)).all())
-    turns = tuple(
-        Turn(x.start, x.end, x.speaker, keys.get(x.respondent_id), dict(x.meta or {}))
-        for x in conn.execute(sa.select(t.turns).where(t.turns.c.document_id == doc_id).order_by(t.turns.c.idx))
-    )
+    q = (sa.select(t.turns, t.respondents.c.key.label("respondent_key"))
+         .select_from(t.turns.outerjoin(t.respondents, t.respondents.c.id == t.turns.c.respondent_id))
+         .where(t.turns.c.document_id == doc_id).order_by(t.turns.c.idx))
+    turns = tuple(Turn(x.start, x.end, x.speaker, x.respondent_key, dict(x.meta or {})) for x in conn.execute(q))
     return Document(r.name, r.text, turns, r.kind, dict(r.meta or {}), r.id)
 
 

@@ -337,7 +337,8 @@ class Store:
             return code_id
 
     def update_code(self, code_id: int, actor: str, **fields: Any) -> None:
-        allowed = {"definition", "include", "exclude", "keywords", "examples", "colour", "finding_key", "name"}
+        allowed = {"definition", "include", "exclude", "keywords", "examples", "colour", "finding_key", "name",
+                   "parent_id"}
         bad = set(fields) - allowed
         if bad:
             raise ValueError(f"cannot update {sorted(bad)}")
@@ -348,7 +349,9 @@ class Store:
             before = {k: getattr(row, k) for k in fields}
             if "name" in fields:
                 _rename(conn, row, fields["name"])
-            rest = {k: v for k, v in fields.items() if k != "name"}
+            if "parent_id" in fields:
+                _move(conn, code_id, fields["parent_id"])
+            rest = {k: v for k, v in fields.items() if k not in ("name", "parent_id")}
             if rest:
                 conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(**rest))
             log_event(conn, actor, "code.update", "codes", code_id, before, dict(fields), undoable=True)
@@ -400,6 +403,30 @@ def _rename(conn: Connection, row, name: str) -> None:
                               .where(t.codes.c.path.startswith(prefix, autoescape=True))).all():
         conn.execute(sa.update(t.codes).where(t.codes.c.id == child.id)
                      .values(path=new_path + child.path[len(old_path):]))
+
+
+def _move(conn: Connection, code_id: int, parent_id: int | None) -> None:
+    """Give a code a new parent (None: top level), rewriting its path and its descendants'."""
+    row = conn.execute(sa.select(t.codes).where(t.codes.c.id == code_id)).one()
+    if row.parent_id == parent_id:
+        return
+    prefix = row.path + " > "
+    parent_path = None
+    if parent_id is not None:
+        parent = conn.execute(sa.select(t.codes.c.path).where(t.codes.c.id == parent_id)).first()
+        if parent is None:
+            raise InputError(f"code {parent_id}", "no such parent code")
+        if parent.path == row.path or parent.path.startswith(prefix):
+            raise InputError(row.path, "a code cannot move under itself or its own sub-codes")
+        parent_path = parent.path
+    new_path = join_path(split_path(parent_path or "") + (row.name,))
+    if conn.execute(sa.select(t.codes.c.id).where(t.codes.c.path == new_path)).first():
+        raise InputError(new_path, "a code with this path already exists")
+    conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(parent_id=parent_id, path=new_path))
+    for child in conn.execute(sa.select(t.codes.c.id, t.codes.c.path)
+                              .where(t.codes.c.path.startswith(prefix, autoescape=True))).all():
+        conn.execute(sa.update(t.codes).where(t.codes.c.id == child.id)
+                     .values(path=new_path + child.path[len(row.path):]))
 
 
 def _write_memo(conn: Connection, excerpt_id: int, coder: str, text: str) -> None:

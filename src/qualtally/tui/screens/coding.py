@@ -26,6 +26,7 @@ from qualtally.tui.modals.narrow import NarrowModal
 from qualtally.tui.session import CodingSession, respondent_counts
 from qualtally.tui.widgets.codebook_tree import CodebookTree, CodeFilter
 from qualtally.tui.widgets.document_list import DocumentList
+from qualtally.tui.widgets.status import StatusLine
 from qualtally.tui.widgets.suggestions import SuggestionPanel
 from qualtally.tui.widgets.transcript import TranscriptView
 
@@ -61,7 +62,7 @@ class CodingScreen(Screen):
                 yield Label(Text("Documents by respondent"), classes="panel-title")
                 yield DocumentList(id="documents")
             with Vertical(id="centre"):
-                yield Label(id="status")
+                yield StatusLine(id="status")
                 yield TranscriptView(id="transcript")
             with Vertical(id="right"):
                 yield Label(Text("Codebook  (respondents)"), classes="panel-title")
@@ -116,9 +117,13 @@ class CodingScreen(Screen):
 
     def show_document(self) -> None:
         s = self.session
-        self.query_one(DocumentList).set_rows(s.rows, s.doc_pos)
+        documents = self.query_one(DocumentList)
+        if documents.rows is not s.rows:
+            documents.set_rows(s.rows, s.doc_pos)
+        else:
+            documents.set_current(s.doc_pos)
         if s.document is None:
-            self.query_one("#status", Label).update(Text("This project has no documents yet."))
+            self.query_one(StatusLine).set(Text("This project has no documents yet."))
             return
         self.transcript.show(s.document, s.excerpts, self.codes_of(), s.current)
         self.show_current(scroll=False)
@@ -146,7 +151,7 @@ class CodingScreen(Screen):
                 status.append(f"  Q: {e.question}")
             if self.project.memo(e.id, self.coder):
                 status.append("  ✎ memo")
-        self.query_one("#status", Label).update(status)
+        self.query_one(StatusLine).set(status)
 
     def codes_changed(self) -> None:
         self.transcript.set_codes(self.codes_of())
@@ -250,7 +255,7 @@ class CodingScreen(Screen):
         box.display = True
         box.focus()
 
-    @on(CodeFilter.Changed)
+    @on(CodeFilter.Changed, "CodeFilter")
     def filter_changed(self, event: CodeFilter.Changed) -> None:
         self.tree.filter(event.value)
 
@@ -259,7 +264,7 @@ class CodingScreen(Screen):
         tree = self.tree
         tree.cursor_line = max(0, min(tree.cursor_line + event.delta, tree.last_line))
 
-    @on(CodeFilter.Submitted)
+    @on(CodeFilter.Submitted, "CodeFilter")
     def filter_submitted(self, event: CodeFilter.Submitted) -> None:
         self.action_toggle_code()
         self.close_filter()
