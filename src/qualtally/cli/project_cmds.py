@@ -105,21 +105,15 @@ def cmd_export(args) -> int:
 
 def _run_tui(project_path: Path, coder: str | None) -> int:
     from qualtally.project import Project, default_coder
+    from qualtally.tui.app import make_app
 
-    try:
-        from qualtally.tui.app import make_app
-    except ModuleNotFoundError as err:
-        if err.name and err.name.startswith("qualtally.tui"):
-            with Project.open(project_path) as project:
-                print(f"{project_path}\n{_summary(project.info())}")
-            return 0
-        raise
     project = Project.open(project_path)
     try:
-        make_app(project, coder or default_coder()).run()
+        app = make_app(project, coder or default_coder())
+        app.run()
     finally:
         project.close()
-    return 0
+    return int(app.return_code or 0)
 
 
 def cmd_code(args) -> int:

@@ -87,7 +87,7 @@ class NarrowModal(ModalScreen[tuple[int, int] | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         span = find_span(self.excerpt, event.value)
         if span is None:
-            self.notify("Those words are not in this excerpt", severity="warning")
+            self.notify("Those words are not in this excerpt", severity="warning", markup=False)
             return
         self.dismiss(span)
 

@@ -110,10 +110,10 @@ class CodebookScreen(Screen):
         if values["parent_id"] != code.parent_id:
             fields["parent_id"] = values["parent_id"]
         if not fields:
-            self.notify("Nothing changed", timeout=1.5)
+            self.notify("Nothing changed", timeout=1.5, markup=False)
             return
         self.project.update_code(code.id, self.coder, **fields)
-        self.notify(f"Saved {values['name']}", timeout=1.5)
+        self.notify(f"Saved {values['name']}", timeout=1.5, markup=False)
         self.editing = None
         self.reload()
 
@@ -130,7 +130,7 @@ class CodebookScreen(Screen):
             return
         code, _apply = result
         code_id = self.project.add_code(code, self.coder)
-        self.notify(f"Added {code.path}", timeout=1.5)
+        self.notify(f"Added {code.path}", timeout=1.5, markup=False)
         self.reload()
         self.tree.select_code(code_id)
 
