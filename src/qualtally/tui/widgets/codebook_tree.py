@@ -121,12 +121,13 @@ class CodebookTree(Tree[int]):
     def _label(self, code: Code) -> Text:
         label = Text(no_wrap=True, overflow="ellipsis")
         label.append("✓ " if code.id in self.applied else "  ", style=self._style("codebook--applied"))
+        # the count comes first: a narrow panel crops the end of a line, and a cropped
+        # count ("1" for "12") would be a wrong number, while a cropped name is only short
+        n = self.counts.get(code.id)
+        label.append(f"{n:>3} " if n is not None else "    ", style=self._style("codebook--count"))
         if code.colour.startswith("#"):
             label.append("● ", style=code.colour)
         label.append(code.name)
-        n = self.counts.get(code.id)
-        if n is not None:
-            label.append(f"  {n}", style=self._style("codebook--count"))
         return label
 
     def _style(self, name: str):
