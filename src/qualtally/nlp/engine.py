@@ -88,6 +88,14 @@ class Engine:
                     P[:, j] = P[:, j] | ((S[:, j] >= model.thresholds_[j]) & (c >= 0.5))
         return codes, S, P, model, M
 
+    def thresholds(self, question: str | None, codes: list[str]) -> np.ndarray:
+        """Decision threshold per code of :meth:`score`'s columns (0.5 for cold-start codes)."""
+        model = self.model_for(question)
+        th = np.full(len(codes), 0.5)
+        if model is not None:
+            th[: len(model.classes_)] = model.thresholds_
+        return th
+
     def suggest(self, text: str, question: str | None = None, exclude=(), limit: int = 9,
                 explain: bool = True) -> list[Suggestion]:
         """Codes for one excerpt, best first, minus ``exclude`` (applied or rejected)."""
