@@ -16,7 +16,7 @@ import numpy as np
 from qualtally.core.models import Suggestion
 from qualtally.nlp.coldstart import CodeProfile, ColdStart
 from qualtally.nlp.dataset import Item
-from qualtally.nlp.explain import similar_coded, top_terms
+from qualtally.nlp.explain import similar_coded, similarities, top_terms
 from qualtally.nlp.model import CodeSuggester
 
 FEW = 8
@@ -103,11 +103,12 @@ class Engine:
         order = [j for j in np.argsort(-S[0], kind="stable") if codes[j] not in set(exclude)]
         hits = self.cold.keyword_hits([text])[0] if (explain and self.cold is not None) else {}
         out = []
+        sims = similarities(model, M[0]) if (explain and model is not None) else None
         for j in order[:limit]:
             terms, similar = (), None
             trained = model is not None and j < len(model.classes_)
             if explain and trained:
-                terms, similar = top_terms(model, M[0], j), similar_coded(model, M[0], j)
+                terms, similar = top_terms(model, M[0], j), similar_coded(model, sims, j)
             source = "model" if trained else "keywords"
             out.append(Suggestion(codes[j], round(float(S[0, j]), 4), bool(P[0, j]),
                                   hits.get(codes[j], ()), terms, similar, source))

@@ -36,11 +36,15 @@ def top_terms(model, row, k: int, n: int = 3) -> tuple[str, ...]:
     return tuple(out)
 
 
-def similar_coded(model, row, k: int) -> str | None:
+def similarities(model, row) -> np.ndarray:
+    """Cosine similarity of one excerpt's feature row to every training excerpt."""
+    return (row @ model.train_matrix_t_).toarray().ravel()
+
+
+def similar_coded(model, sims: np.ndarray, k: int) -> str | None:
     """The training excerpt coded with code ``k`` that is most similar to this excerpt."""
     rows = np.flatnonzero(model.train_labels_[:, k])
     if not len(rows):
         return None
-    sims = (model.train_matrix_[rows] @ row.T).toarray().ravel()
-    text = model.train_texts_[int(rows[int(np.argmax(sims))])]
+    text = model.train_texts_[int(rows[int(np.argmax(sims[rows]))])]
     return text if len(text) <= SNIPPET else text[: SNIPPET - 1].rstrip() + "…"

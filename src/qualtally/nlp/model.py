@@ -19,6 +19,10 @@ from qualtally.nlp.features import TextFeatures
 from qualtally.nlp.tuning import tune_decision
 
 
+SGD_ABOVE = 10**9
+"""Training sets larger than this use SGD for the same loss, to retrain within seconds."""
+
+
 def label_matrix(y, classes, negatives=None):
     """(Y, known): 0/1 labels and a mask of which labels are known for each row.
 
@@ -43,14 +47,16 @@ def label_matrix(y, classes, negatives=None):
 class CodeSuggester(ClassifierMixin, BaseEstimator):
     """Multi-label code suggester; ``fit(texts, label_sets)``, ``scores(texts)``, ``predict``."""
 
-    def __init__(self, C=8.0, char_weight=1.0, knn_k=10, inner_folds=4,
-                 blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, random_state=0):
+    def __init__(self, C=8.0, char_weight=2.0, knn_k=10, inner_folds=4,
+                 blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, solver="auto",
+                 random_state=0):
         self.C = C
         self.char_weight = char_weight
         self.knn_k = knn_k
         self.inner_folds = inner_folds
         self.blend_grid = blend_grid
         self.at_least_one = at_least_one
+        self.solver = solver
         self.random_state = random_state
 
     # -- fitting --------------------------------------------------------------------------
@@ -58,10 +64,10 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         texts = [str(t) for t in X]
         self.classes_ = np.array(sorted({c for labels in y for c in labels}), dtype=object)
         Y, known = label_matrix(y, self.classes_, negatives)
-        self.features_ = TextFeatures(char_weight=self.char_weight).fit(texts)
-        M = self.features_.transform(texts)
+        self.features_ = TextFeatures(char_weight=self.char_weight)
+        M = self.features_.fit_transform(texts)
         self.coef_, self.intercept_ = self._fit_linear(M, Y, known)
-        self.train_matrix_, self.train_labels_ = M, Y * known
+        self.train_matrix_t_, self.train_labels_ = M.T.tocsr(), Y * known
         self.train_texts_ = texts
         self.n_positive_ = Y.sum(axis=0).astype(int)
         self._tune(M, Y, known)
@@ -69,32 +75,53 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
 
     def _fit_linear(self, M, Y, known):
         K = Y.shape[1]
+        M = M.astype(np.float64)  # what liblinear wants: convert once, not once per code
         coef = np.zeros((K, M.shape[1]), dtype=np.float32)
         intercept = np.zeros(K, dtype=np.float64)
-        for k in range(K):
+
+        def one(k):
             rows = known[:, k]
             yk = Y[rows, k]
             if yk.min() == yk.max():  # only positives (or none): a constant score
                 intercept[k] = 4.0 if yk.size and yk[0] else -4.0
-                continue
-            clf = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", dual=True,
-                                     random_state=self.random_state)
-            clf.fit(M[rows], yk)
+                return
+            clf = self._linear(M.shape[0])
+            clf.fit(M if rows.all() else M[rows], yk)
             coef[k] = clf.coef_[0]
             intercept[k] = clf.intercept_[0]
+
+        if K > 1 and M.shape[0] > 300:  # liblinear releases the GIL: use both cores
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                list(pool.map(one, range(K)))
+        else:
+            for k in range(K):
+                one(k)
         return coef, intercept
+
+    def _linear(self, n):
+        """Logistic regression: exact (liblinear) for small sets, SGD for large ones (speed)."""
+        solver = self.solver if self.solver != "auto" else ("liblinear" if n <= SGD_ABOVE else "sgd")
+        if solver == "sgd":
+            from sklearn.linear_model import SGDClassifier
+
+            return SGDClassifier(loss="log_loss", alpha=1.0 / (self.C * n), class_weight="balanced",
+                                 max_iter=15, tol=None, average=True, random_state=self.random_state)
+        return LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", dual=True,
+                                  tol=1e-3, random_state=self.random_state)
 
     def _tune(self, M, Y, known):
         """Out-of-fold scores -> blend weight, per-code thresholds, at-least-one rule."""
         n = M.shape[0]
-        folds = min(self.inner_folds, n)
+        folds = min(self.inner_folds if n <= 2000 else 3, n)
         lin = np.zeros(Y.shape)
         knn = np.zeros(Y.shape)
         if folds >= 2:
             for tr, te in KFold(folds, shuffle=True, random_state=self.random_state).split(M):
                 coef, icpt = self._fit_linear(M[tr], Y[tr], known[tr])
                 lin[te] = _sigmoid(M[te] @ coef.T + icpt)
-                knn[te] = _knn(M[te], M[tr], (Y * known)[tr], self.knn_k)
+                knn[te] = _knn(M[te], M[tr].T.tocsr(), (Y * known)[tr], self.knn_k)
         decision = tune_decision(lin, knn, Y, known, self.blend_grid, self.at_least_one)
         self.blend_, self.thresholds_, self.rescue_ = decision
 
@@ -106,7 +133,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         lin = _sigmoid(M @ self.coef_.T + self.intercept_)
         if self.blend_ <= 0:
             return lin
-        knn = _knn(M, self.train_matrix_, self.train_labels_, self.knn_k)
+        knn = _knn(M, self.train_matrix_t_, self.train_labels_, self.knn_k)
         return (1 - self.blend_) * lin + self.blend_ * knn
 
     def scores(self, X):
@@ -140,12 +167,16 @@ def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
-def _knn(Q, M, labels, k):
-    """Similarity-weighted share of the k most similar rows carrying each code."""
-    if M.shape[0] == 0:
+def _knn(Q, MT, labels, k):
+    """Similarity-weighted share of the k most similar rows carrying each code.
+
+    ``MT`` is the training matrix transposed (features x rows), kept in CSR form so a
+    query needs no conversion.
+    """
+    if MT.shape[1] == 0:
         return np.zeros((Q.shape[0], labels.shape[1]))
-    sims = (Q @ M.T).toarray()
-    k = min(k, M.shape[0])
+    sims = (Q @ MT).toarray()
+    k = min(k, MT.shape[1])
     idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
     top = np.take_along_axis(sims, idx, axis=1)
     weights = top / np.maximum(top.sum(axis=1, keepdims=True), 1e-9)
