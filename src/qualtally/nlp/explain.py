@@ -20,10 +20,11 @@ def top_terms(model, row, k: int, n: int = 3) -> tuple[str, ...]:
     feats = model.features_
     n_word = feats.n_word_
     row = row.tocsr()
-    idx = row.indices[row.indices < n_word]
+    words = row.indices < n_word
+    idx = row.indices[words]
     if not len(idx):
         return ()
-    vals = row[0, idx].toarray().ravel() * model.coef_[k, idx]
+    vals = row.data[words] * model.coef_[k, idx]
     terms = feats.word_terms()
     out = []
     for j in np.argsort(-vals):

@@ -19,8 +19,8 @@ from qualtally.nlp.features import TextFeatures
 from qualtally.nlp.tuning import tune_decision
 
 
-SGD_ABOVE = 10**9
-"""Training sets larger than this use SGD for the same loss, to retrain within seconds."""
+MAX_ROWS = 1500
+"""Above this many rows a code's negatives are subsampled (see ``CodeSuggester._rows``)."""
 
 
 def label_matrix(y, classes, negatives=None):
@@ -48,15 +48,13 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
     """Multi-label code suggester; ``fit(texts, label_sets)``, ``scores(texts)``, ``predict``."""
 
     def __init__(self, C=8.0, char_weight=2.0, knn_k=10, inner_folds=4,
-                 blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, solver="auto",
-                 random_state=0):
+                 blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, random_state=0):
         self.C = C
         self.char_weight = char_weight
         self.knn_k = knn_k
         self.inner_folds = inner_folds
         self.blend_grid = blend_grid
         self.at_least_one = at_least_one
-        self.solver = solver
         self.random_state = random_state
 
     # -- fitting --------------------------------------------------------------------------
@@ -80,41 +78,41 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         intercept = np.zeros(K, dtype=np.float64)
 
         def one(k):
-            rows = known[:, k]
+            rows = self._rows(known[:, k], Y[:, k], k)
             yk = Y[rows, k]
             if yk.min() == yk.max():  # only positives (or none): a constant score
                 intercept[k] = 4.0 if yk.size and yk[0] else -4.0
                 return
-            clf = self._linear(M.shape[0])
-            clf.fit(M if rows.all() else M[rows], yk)
+            clf = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", dual=True,
+                                     tol=1e-3, random_state=self.random_state)
+            clf.fit(M if len(rows) == M.shape[0] else M[rows], yk)
             coef[k] = clf.coef_[0]
             intercept[k] = clf.intercept_[0]
 
-        if K > 1 and M.shape[0] > 300:  # liblinear releases the GIL: use both cores
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                list(pool.map(one, range(K)))
-        else:
-            for k in range(K):
-                one(k)
+        for k in range(K):
+            one(k)
         return coef, intercept
 
-    def _linear(self, n):
-        """Logistic regression: exact (liblinear) for small sets, SGD for large ones (speed)."""
-        solver = self.solver if self.solver != "auto" else ("liblinear" if n <= SGD_ABOVE else "sgd")
-        if solver == "sgd":
-            from sklearn.linear_model import SGDClassifier
+    def _rows(self, known_k, y_k, k):
+        """Row indices to fit code k on: all positives, negatives subsampled on large sets.
 
-            return SGDClassifier(loss="log_loss", alpha=1.0 / (self.C * n), class_weight="balanced",
-                                 max_iter=15, tol=None, average=True, random_state=self.random_state)
-        return LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", dual=True,
-                                  tol=1e-3, random_state=self.random_state)
+        With balanced class weights a few thousand negatives carry the same boundary as
+        all of them; capping them keeps retraining on 5,000 codings within seconds.
+        """
+        rows = np.flatnonzero(known_k)
+        if len(rows) <= MAX_ROWS:
+            return rows
+        pos, neg = rows[y_k[rows] == 1], rows[y_k[rows] == 0]
+        n_neg = max(MAX_ROWS - len(pos), 3 * len(pos))
+        if n_neg >= len(neg):
+            return rows
+        rng = np.random.default_rng([self.random_state, k])
+        return np.sort(np.concatenate([pos, rng.choice(neg, n_neg, replace=False)]))
 
     def _tune(self, M, Y, known):
         """Out-of-fold scores -> blend weight, per-code thresholds, at-least-one rule."""
         n = M.shape[0]
-        folds = min(self.inner_folds if n <= 2000 else 3, n)
+        folds = min(self.inner_folds if n <= 1500 else 2, n)
         lin = np.zeros(Y.shape)
         knn = np.zeros(Y.shape)
         if folds >= 2:
@@ -149,6 +147,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
 
     def predict_labels(self, X):
         return [tuple(self.classes_[row]) for row in self.predict(X)]
+
 
 
 def decide(S, thresholds, rescue):
