@@ -48,13 +48,16 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
     """Multi-label code suggester; ``fit(texts, label_sets)``, ``scores(texts)``, ``predict``."""
 
     def __init__(self, C=8.0, char_weight=2.0, knn_k=10, inner_folds=4,
-                 blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, random_state=0):
+                 blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, shrink=4.0, word_ngrams=(1, 2),
+                 random_state=0):
         self.C = C
         self.char_weight = char_weight
         self.knn_k = knn_k
         self.inner_folds = inner_folds
         self.blend_grid = blend_grid
         self.at_least_one = at_least_one
+        self.shrink = shrink
+        self.word_ngrams = word_ngrams
         self.random_state = random_state
 
     # -- fitting --------------------------------------------------------------------------
@@ -62,7 +65,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         texts = [str(t) for t in X]
         self.classes_ = np.array(sorted({c for labels in y for c in labels}), dtype=object)
         Y, known = label_matrix(y, self.classes_, negatives)
-        self.features_ = TextFeatures(char_weight=self.char_weight)
+        self.features_ = TextFeatures(word_ngrams=self.word_ngrams, char_weight=self.char_weight)
         M = self.features_.fit_transform(texts)
         self.coef_, self.intercept_ = self._fit_linear(M, Y, known)
         self.train_matrix_t_, self.train_labels_ = M.T.tocsr(), Y * known
@@ -120,7 +123,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
                 coef, icpt = self._fit_linear(M[tr], Y[tr], known[tr])
                 lin[te] = _sigmoid(M[te] @ coef.T + icpt)
                 knn[te] = _knn(M[te], M[tr].T.tocsr(), (Y * known)[tr], self.knn_k)
-        decision = tune_decision(lin, knn, Y, known, self.blend_grid, self.at_least_one)
+        decision = tune_decision(lin, knn, Y, known, self.blend_grid, self.at_least_one, self.shrink)
         self.blend_, self.thresholds_, self.rescue_ = decision
 
     # -- scoring --------------------------------------------------------------------------
