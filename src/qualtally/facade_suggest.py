@@ -75,7 +75,10 @@ class SuggestionsMixin:
             st["loading"] = False
 
     def _training_data(self, coder: str | None):
-        """Items from codings (one coder's view per excerpt), reviewed-empty excerpts, rejections."""
+        """Items from codings (one coder's view per excerpt), reviewed-empty excerpts, rejections.
+
+        Also returns the number of codings plus rejections seen, for :meth:`maybe_retrain`.
+        """
         from qualtally.nlp.dataset import Item
         from qualtally.storage import queries
 
@@ -86,7 +89,8 @@ class SuggestionsMixin:
         reviewed = self._read(queries.reviewed, None)
         reviewed_ids = {eid for eid, _ in reviewed}
         all_rejected = self._read(queries.all_rejections, None)
-        items, negatives, n_codings = [], [], 0
+        items, negatives = [], []
+        n_codings = sum(len(v) for v in all_rejected.values())
         for e in excerpts:
             rows = codings.get(e.id, [])
             n_codings += len(rows)
@@ -141,7 +145,7 @@ class SuggestionsMixin:
         if st["engine"] is None or st["train_lock"].locked():
             return False
         seen = st["meta"].get("codings_seen")
-        now = self.info()["codings"]
+        now = self._feedback_count()
         if seen is not None and abs(now - seen) < RETRAIN_EVERY:
             return False
         if background:
@@ -149,6 +153,13 @@ class SuggestionsMixin:
         else:
             self.retrain_suggester(coder)
         return True
+
+    def _feedback_count(self) -> int:
+        """Codings plus rejections: every human decision the model could learn from."""
+        from qualtally.storage import queries
+
+        rejected = self._read(queries.all_rejections, None)
+        return self.info()["codings"] + sum(len(v) for v in rejected.values())
 
     def _engine(self):
         st = self._sg()
@@ -158,9 +169,13 @@ class SuggestionsMixin:
 
     # -- suggestions ---------------------------------------------------------------------
     def suggestions(self, excerpt_id: int, coder: str, limit: int = 9) -> list[Suggestion]:
-        """Codes proposed for an excerpt, best first, minus applied and rejected ones."""
-        engine = self._engine()
-        if engine is None:  # still loading in a worker
+        """Codes proposed for an excerpt, best first, minus applied and rejected ones.
+
+        Never loads or trains (the TUI calls it on every move): [] until
+        :meth:`load_suggester` has finished in a worker.
+        """
+        engine = self._sg()["engine"]
+        if engine is None:
             return []
         st = self._sg()
         if excerpt_id not in st["texts"]:

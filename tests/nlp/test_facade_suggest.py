@@ -96,3 +96,20 @@ def test_uncertainty_order_and_bulk_accept(project):
 
 def test_phrases_fixture_has_every_code():
     assert set(PHRASES) == {"Funding > Delays", "Funding > Amount", "Training", "Partnership"}
+
+
+def test_rejections_trigger_retraining_and_become_negatives(project):
+    project.load_suggester()
+    code = project.code_by_path("Training")
+    new = _new_ids(project)
+    for eid in new:
+        project.reject_suggestion(eid, code.id, "ann")
+    assert project.maybe_retrain("ann")
+    items, negatives, _ = project._training_data("ann")
+    rejected = [neg for it, neg in zip(items, negatives) if neg]
+    assert len(rejected) == len(new) and all(neg == {"Training"} for neg in rejected)
+
+
+def test_suggestions_wait_for_the_loader(project):
+    eid = _new_ids(project)[0]
+    assert project.suggestions(eid, "ann") == []
