@@ -19,7 +19,7 @@ from qualtally.nlp.features import TextFeatures
 from qualtally.nlp.tuning import tune_decision
 
 
-MAX_ROWS = 1500
+MAX_ROWS = 2000
 """Above this many rows a code's negatives are subsampled (see ``CodeSuggester._rows``)."""
 
 
