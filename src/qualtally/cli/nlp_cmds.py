@@ -127,6 +127,8 @@ def cmd_evaluate(args) -> int:
     print(f"{'':18}{'model':>8}{'keyword':>9}")
     for k in ("micro_f1", "macro_f1", "precision_at_1", "recall_at_3"):
         print(f"{k:18}{s[k]['model']:>8.3f}{s[k]['keyword']:>9.3f}")
+    for q, why in result.get("skipped", {}).items():
+        print(f"skipped question {q or '(none)'}: {why}")
     return 0
 
 

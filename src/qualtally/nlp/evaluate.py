@@ -80,17 +80,18 @@ def evaluate(items: list[Item], by: str | None = None, folds: int = 5, seed: int
     groups: dict[str, list[Item]] = {}
     for it in items:
         groups.setdefault(it.question or "", []).append(it)
-    out = {}
+    out, skipped = {}, {}
     for i, (q, group) in enumerate(sorted(groups.items())):
         if progress:
             progress("evaluate", i, len(groups))
-        if len({c for it in group for c in it.codes}) < 1 or len(group) < 4:
+        if not any(it.codes for it in group) or len(group) < 4:
+            skipped[q] = f"{len(group)} excerpts, {len({c for it in group for c in it.codes})} codes: too few to cross-validate"
             continue
         out[q] = evaluate_items(group, folds, seed, profiles, make_model, curve)
     if progress:
         progress("evaluate", len(groups), len(groups))
     return {"by": "question", "seed": seed, "keywords_from": "codebook" if profiles else "code names",
-            "questions": out, "summary": _summary(list(out.values()))}
+            "questions": out, "skipped": skipped, "summary": _summary(list(out.values()))}
 
 
 def _summary(results: list[dict]) -> dict:
