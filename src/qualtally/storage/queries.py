@@ -146,6 +146,17 @@ def rejections(conn: Connection, excerpt_id: int, coder: str | None = None) -> s
     return {r[0] for r in conn.execute(q)}
 
 
+def all_rejections(conn: Connection, coder: str | None = None) -> dict[int, set[int]]:
+    """excerpt id -> ids of the codes rejected on it (by ``coder``, or by anyone)."""
+    q = sa.select(t.rejections.c.excerpt_id, t.rejections.c.code_id)
+    if coder is not None:
+        q = q.where(t.rejections.c.coder == coder)
+    out: dict[int, set[int]] = defaultdict(set)
+    for r in conn.execute(q):
+        out[r.excerpt_id].add(r.code_id)
+    return out
+
+
 def memo(conn: Connection, excerpt_id: int, coder: str) -> str:
     row = conn.execute(sa.select(t.memos.c.text).where(
         (t.memos.c.excerpt_id == excerpt_id) & (t.memos.c.coder == coder))).first()
