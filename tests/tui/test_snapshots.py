@@ -18,6 +18,7 @@ from .conftest import CODER, SIZE
 @pytest.fixture
 def app(project_path):
     project = Project.open(project_path)
+    project.load_suggester()  # synchronously, so the suggestions panel is the same every run
     yield make_app(project, CODER, load_model=False)
     project.close()
 
