@@ -29,6 +29,13 @@ GROUPS = {
 }
 
 
+# respondent -> the follow-up (second) interview of a respondent interviewed twice
+INTERVIEWED_TWICE = {
+    "R01": "interviews/R01-ottawa-cic-multilateral-followup-notes.md",
+    "R09": "interviews/R09-bangkok-mission-followup.txt",
+}
+
+
 # ---------------------------------------------------------------- readers
 
 def read_plain(data: bytes) -> str:
@@ -208,7 +215,7 @@ def test_manifest_covers_every_transcript(manifest, respondents):
     listed = [e["file"] for e in manifest["transcripts"]]
     on_disk = sorted(str(p.relative_to(CORPUS)) for p in (CORPUS / "interviews").iterdir())
     assert sorted(listed) == on_disk
-    assert len(listed) == 22
+    assert len(listed) == 24
     assert manifest["respondents"] == "respondents.csv"
     assert manifest["codebook"] == "codebook.yaml"
     assert manifest["findings"] == "findings.md"
@@ -221,7 +228,11 @@ def test_manifest_covers_every_transcript(manifest, respondents):
         else:
             assert len(e["speakers"]) == 3
             seen.extend(e["speakers"].values())
-    assert sorted(seen) == sorted(respondents), "every respondent in exactly one transcript"
+    assert set(seen) == set(respondents), "every respondent in at least one transcript"
+    twice = sorted(r for r in set(seen) if seen.count(r) > 1)
+    assert twice == sorted(INTERVIEWED_TWICE), "R01 and R09 have a follow-up interview"
+    assert all(seen.count(r) == 2 for r in twice)
+    assert {respondents[r]["group"] for r in twice} == {"CIC headquarters", "CIC missions abroad"}
     focus = [e for e in manifest["transcripts"] if "speakers" in e]
     groups = {respondents[r]["group"] for r in focus[0]["speakers"].values()}
     assert len(focus) == 1 and len(groups) == 3, "one focus group, three different groups"
@@ -243,7 +254,9 @@ def test_formats_and_encodings(manifest):
 def test_word_counts(manifest, documents):
     for e in manifest["transcripts"]:
         n = len(documents[e["file"]].split())
-        if "respondent" in e:
+        if e["file"] in INTERVIEWED_TWICE.values():
+            assert 800 <= n <= 1200, (e["file"], n)
+        elif "respondent" in e:
             assert 800 <= n <= 2000, (e["file"], n)
         else:
             assert 1200 <= n <= 3000, (e["file"], n)
@@ -450,3 +463,37 @@ def test_readme_table_matches_the_data(findings, support, respondents):
         assert label == label_for(len(ids) / 24, scale)
         got = by_group(ids, respondents)
         assert groups == [f"{got[k][0]}/{got[k][1]}" for k in GROUPS], fid
+
+
+def test_respondents_interviewed_twice_are_counted_once(coded, codebook, respondents, support):
+    """R01 and R09 each speak in two documents. Counted per document, they would
+    be counted twice in every finding both their interviews support; counted per
+    respondent (the rule), once. Recomputed here from coded.csv alone."""
+    per_doc = defaultdict(set)          # finding -> {(respondent, document)}
+    docs_of = defaultdict(set)          # respondent -> documents with coder-a rows
+    by_doc = defaultdict(lambda: defaultdict(set))  # respondent -> document -> findings
+    for row in coded:
+        if row["coder"] != "coder-a":
+            continue
+        docs_of[row["respondent"]].add(row["document"])
+        for code in filter(None, row["codes"].split(";")):
+            if codebook[code]:
+                per_doc[codebook[code]].add((row["respondent"], row["document"]))
+                by_doc[row["respondent"]][row["document"]].add(codebook[code])
+    assert {r for r, d in docs_of.items() if len(d) > 1} == set(INTERVIEWED_TWICE)
+    for rid, followup in INTERVIEWED_TWICE.items():
+        assert followup in docs_of[rid] and len(docs_of[rid]) == 2
+        first = (docs_of[rid] - {followup}).pop()
+        # the follow-up deepens themes the first interview raised; it adds no finding
+        assert by_doc[rid][followup] <= by_doc[rid][first], rid
+        repeated = by_doc[rid][followup] & by_doc[rid][first]
+        assert len(repeated) >= 4, (rid, repeated)
+        for fid in repeated:
+            assert rid in support[fid]
+            # one respondent, one count: the per-document count is one higher
+            assert len({r for r, _ in per_doc[fid]}) == len(support[fid]) == CLAIMS[fid][2]
+            assert len(per_doc[fid]) > len(support[fid]), fid
+    # a tally by document instead of by respondent would overcount these findings
+    overcounted = {fid for fid in CLAIMS if len(per_doc[fid]) != len(support[fid])}
+    assert overcounted == {f for rid in INTERVIEWED_TWICE for f in
+                           by_doc[rid][INTERVIEWED_TWICE[rid]]}

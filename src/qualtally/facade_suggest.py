@@ -1,39 +1,276 @@
-"""Suggestion methods of the Project façade (cold-start keyword matching for now).
+"""Suggestion methods of the Project façade: load, suggest, learn, review queue.
 
-Kept in its own module so the suggestion engine can grow without making project.py
-large; :class:`qualtally.project.Project` inherits it.
+Kept in its own module so project.py stays small; :class:`qualtally.project.Project`
+inherits it. The engine lives in :mod:`qualtally.nlp`; this module only turns the
+project's codings, reviewed-empty excerpts and rejections into training data, keeps the
+loaded engine (swapped atomically after a background retrain), and filters what a coder
+already applied or rejected. Suggestions are never stored: they count in no tally until
+a person accepts one, which becomes a coding with origin ``suggestion-accepted``.
 """
 
 from __future__ import annotations
 
-import re
+import threading
+from pathlib import Path
 
 from qualtally.core.models import ORIGIN_SUGGESTION, Suggestion
 
+RETRAIN_EVERY = 5
+"""Retrain after this many codings were added or removed since the last training."""
+
 
 class SuggestionsMixin:
-    def load_suggester(self, progress=None) -> None:
-        """Load (or train) the models; slow, call it from a worker."""
+    # -- state -------------------------------------------------------------------------
+    def _sg(self) -> dict:
+        state = self.__dict__.get("_suggest_state")
+        if state is None:
+            state = self.__dict__.setdefault("_suggest_state", {
+                "engine": None, "meta": {}, "lock": threading.Lock(), "loading": False,
+                "texts": {}, "paths": {}, "train_lock": threading.Lock()})
+        return state
 
+    def model_dir(self) -> Path:
+        """Where this project's model and card live: beside the project file."""
+        return Path(f"{self.path}.models")
+
+    def _codebook(self):
+        from qualtally.nlp.coldstart import profiles_from_codes
+        from qualtally.nlp.persist import codebook_hash
+
+        codes = self.codes()
+        profiles = profiles_from_codes(codes)
+        return codes, profiles, codebook_hash([c.path for c in codes], profiles)
+
+    def _cache_texts(self) -> None:
+        st = self._sg()
+        st["texts"] = {e.id: (e.text, e.question or "") for e in self.excerpts()}
+        st["paths"] = {c.id: c.path for c in self.codes()}
+
+    # -- loading and training ----------------------------------------------------------
+    def load_suggester(self, progress=None, coder: str | None = None) -> None:
+        """Load the saved model, or a matching shipped one, or train; slow, call from a worker."""
+        from qualtally.nlp.persist import StaleModel, load_engine
+
+        st = self._sg()
+        st["loading"] = True
+        step = progress or (lambda label, done, total: None)
+        try:
+            step("suggestions", 0, 3)
+            self._cache_texts()
+            _, _, cb_hash = self._codebook()
+            step("suggestions", 1, 3)
+            for folder in (self.model_dir(), *shipped_model_dirs()):
+                try:
+                    engine, meta = load_engine(folder, expect_hash=cb_hash)
+                except StaleModel:
+                    continue
+                with st["lock"]:
+                    st["engine"], st["meta"] = engine, meta
+                step("suggestions", 3, 3)
+                return
+            step("training suggester", 2, 3)
+            self.retrain_suggester(coder)
+            step("suggestions", 3, 3)
+        finally:
+            st["loading"] = False
+
+    def _training_data(self, coder: str | None):
+        """Items from codings (one coder's view per excerpt), reviewed-empty excerpts, rejections.
+
+        Also returns the number of codings plus rejections seen, for :meth:`maybe_retrain`.
+        """
+        from qualtally.nlp.dataset import Item
+        from qualtally.storage import queries
+
+        st = self._sg()
+        paths = {c.id: c.path for c in self.codes()}
+        excerpts = self.excerpts()
+        codings = self.codings([e.id for e in excerpts])
+        reviewed = self._read(queries.reviewed, None)
+        reviewed_ids = {eid for eid, _ in reviewed}
+        all_rejected = self._read(queries.all_rejections, None)
+        items, negatives = [], []
+        n_codings = sum(len(v) for v in all_rejected.values())
+        for e in excerpts:
+            rows = codings.get(e.id, [])
+            n_codings += len(rows)
+            coders = sorted({who for _, who, _ in rows})
+            rejected = {paths[c] for c in all_rejected.get(e.id, ()) if c in paths}
+            if rows:
+                view = coder if coder in coders else coders[0]
+                codes = tuple(dict.fromkeys(paths[c] for c, who, _ in rows if who == view and c in paths))
+                items.append(Item(e.text, codes, e.question or "", str(e.document_id)))
+                negatives.append(None)
+            elif e.id in reviewed_ids:
+                items.append(Item(e.text, (), e.question or ""))
+                negatives.append(None)
+            elif rejected:
+                items.append(Item(e.text, (), e.question or ""))
+                negatives.append(rejected)
+        st["texts"] = {e.id: (e.text, e.question or "") for e in excerpts}
+        st["paths"] = paths
+        return items, negatives, n_codings
+
+    def retrain_suggester(self, coder: str | None = None) -> None:
+        """Train on the project's codings now and save the model; blocks, call from a worker."""
+        from qualtally.nlp.engine import Engine
+        from qualtally.nlp.persist import save_engine
+
+        st = self._sg()
+        with st["train_lock"]:
+            _, profiles, cb_hash = self._codebook()
+            items, negatives, n_codings = self._training_data(coder)
+            with_codes = [i for i, it in enumerate(items) if it.codes]
+            by_question = _per_question_codebooks(items)
+            if len(with_codes) >= 2:
+                engine = Engine.train(items, profiles, by_question=by_question, negatives=negatives)
+            else:
+                engine = Engine({}, profiles)
+            meta = {"codings_seen": n_codings, "codebook_hash": cb_hash, "training_size": len(items)}
+            try:
+                save_engine(engine, self.model_dir(), codebook=cb_hash, training_size=len(items),
+                            extra={"codings_seen": n_codings, "coder": coder})
+            except OSError:  # a read-only folder: keep the model in memory
+                pass
+            with st["lock"]:
+                st["engine"], st["meta"] = engine, meta
+
+    def maybe_retrain(self, coder: str | None = None, background: bool = False) -> bool:
+        """Retrain when enough codings changed since the last training (a cheap check).
+
+        Runs in the calling thread (the TUI calls it from a worker) unless ``background``.
+        True when a retraining ran (or was started).
+        """
+        st = self._sg()
+        if st["engine"] is None or st["train_lock"].locked():
+            return False
+        seen = st["meta"].get("codings_seen")
+        now = self._feedback_count()
+        if seen is not None and abs(now - seen) < RETRAIN_EVERY:
+            return False
+        if background:
+            threading.Thread(target=self.retrain_suggester, args=(coder,), daemon=True).start()
+        else:
+            self.retrain_suggester(coder)
+        return True
+
+    def _feedback_count(self) -> int:
+        """Codings plus rejections: every human decision the model could learn from."""
+        from qualtally.storage import queries
+
+        rejected = self._read(queries.all_rejections, None)
+        return self.info()["codings"] + sum(len(v) for v in rejected.values())
+
+    def _engine(self):
+        st = self._sg()
+        if st["engine"] is None and not st["loading"]:
+            self.load_suggester()
+        return st["engine"]
+
+    # -- suggestions ---------------------------------------------------------------------
     def suggestions(self, excerpt_id: int, coder: str, limit: int = 9) -> list[Suggestion]:
-        """Codes proposed for an excerpt, best first, minus applied and rejected ones."""
-        excerpt = self.excerpt(excerpt_id)
-        have = {c for c, who, _ in self.codings([excerpt_id], coder).get(excerpt_id, [])}
-        rejected = self.rejections(excerpt_id, coder)
-        text = excerpt.text.lower()
-        out: list[Suggestion] = []
-        for code in self.codes():
-            if code.id in have or code.id in rejected or not code.keywords:
-                continue
-            hits = tuple(k for k in code.keywords if re.search(rf"\b{re.escape(k.lower())}", text))
-            if hits:
-                score = min(1.0, 0.3 + 0.2 * len(hits))
-                out.append(Suggestion(code.path, score, True, keywords=hits, source="keywords"))
-        out.sort(key=lambda s: -s.score)
-        return out[:limit]
+        """Codes proposed for an excerpt, best first, minus applied and rejected ones.
+
+        Never loads or trains (the TUI calls it on every move): [] until
+        :meth:`load_suggester` has finished in a worker.
+        """
+        engine = self._sg()["engine"]
+        if engine is None:
+            return []
+        st = self._sg()
+        if excerpt_id not in st["texts"]:
+            e = self.excerpt(excerpt_id)
+            st["texts"][excerpt_id] = (e.text, e.question or "")
+        text, question = st["texts"][excerpt_id]
+        skip = {c for c, _, _ in self.codings([excerpt_id], coder).get(excerpt_id, [])}
+        skip |= self.rejections(excerpt_id, coder)
+        if any(c not in st["paths"] for c in skip):
+            st["paths"] = {c.id: c.path for c in self.codes()}
+        exclude = {st["paths"].get(c) for c in skip}
+        live = set(st["paths"].values())
+        found = engine.suggest(text, question, exclude=exclude, limit=limit + len(exclude))
+        return [s for s in found if s.score > 0 and s.code_path in live][:limit]
 
     def accept_suggestion(self, excerpt_id: int, code_path: str, coder: str) -> bool:
         code = self.code_by_path(code_path)
         if code is None or code.id is None:
             return False
         return self.apply_code(excerpt_id, code.id, coder, origin=ORIGIN_SUGGESTION)
+
+    def _scored(self, excerpts):
+        """(excerpt, codes, scores row, suggested row, thresholds) for many excerpts, by question."""
+        engine = self._engine()
+        if engine is None:
+            return
+        groups: dict[str, list] = {}
+        for e in excerpts:
+            groups.setdefault(e.question or "", []).append(e)
+        for question, group in groups.items():
+            codes, S, P, _, _ = engine.score([e.text for e in group], question)
+            th = engine.thresholds(question, codes)
+            for i, e in enumerate(group):
+                yield e, codes, S[i], P[i], th
+
+    def uncoded_suggestions(self, coder: str | None = None, limit: int = 9):
+        """(excerpt id, suggestions) for every excerpt nobody (or ``coder``) has coded."""
+        excerpts = self.excerpts()
+        coded = self.codings([e.id for e in excerpts], coder)
+        todo = [e for e in excerpts if not coded.get(e.id)]
+        out = []
+        for e, codes, s, p, _ in self._scored(todo):
+            order = sorted(range(len(codes)), key=lambda j: -s[j])[:limit]
+            out.append((e.id, [Suggestion(codes[j], round(float(s[j]), 4), bool(p[j])) for j in order]))
+        return out
+
+    def uncertainty_order(self, document_id: int | None = None, coder: str | None = None) -> list[int]:
+        """Excerpt ids, the ones the model is least sure about first (coded ones last)."""
+        excerpts = self.excerpts(document_id)
+        coded = self.codings([e.id for e in excerpts], coder)
+        todo = [e for e in excerpts if not coded.get(e.id)]
+        margin = {}
+        for e, _, s, _, th in self._scored(todo):
+            margin[e.id] = float(min(abs(s - th))) if len(s) else 1.0
+        ranked = sorted(todo, key=lambda e: margin.get(e.id, 1.0))
+        return [e.id for e in ranked] + [e.id for e in excerpts if coded.get(e.id)]
+
+    def bulk_accept_preview(self, code_path: str, min_score: float, coder: str) -> list[tuple[int, str, float]]:
+        """(excerpt id, text, score) the coder has not coded yet where the code scores >= min_score."""
+        code = self.code_by_path(code_path)
+        if code is None:
+            return []
+        excerpts = self.excerpts()
+        coded = self.codings([e.id for e in excerpts], coder)
+        out = []
+        for e, codes, s, _, _ in self._scored([e for e in excerpts if not coded.get(e.id)]):
+            if code_path in codes:
+                score = float(s[codes.index(code_path)])
+                if score >= min_score and code.id not in self.rejections(e.id, coder):
+                    out.append((e.id, e.text, round(score, 4)))
+        return sorted(out, key=lambda r: -r[2])
+
+    def bulk_accept(self, code_path: str, min_score: float, coder: str,
+                    excerpt_ids: list[int] | None = None) -> int:
+        """Accept the code on the previewed excerpts (or those of them in ``excerpt_ids``)."""
+        chosen = [eid for eid, _, _ in self.bulk_accept_preview(code_path, min_score, coder)]
+        if excerpt_ids is not None:
+            chosen = [eid for eid in chosen if eid in set(excerpt_ids)]
+        return sum(self.accept_suggestion(eid, code_path, coder) for eid in chosen)
+
+
+def _per_question_codebooks(items) -> bool:
+    """True when questions use (mostly) their own codes, so one model per question fits."""
+    by_code: dict[str, set[str]] = {}
+    for it in items:
+        for c in it.codes:
+            by_code.setdefault(c, set()).add(it.question or "")
+    questions = {it.question or "" for it in items if it.codes}
+    if len(questions) < 2 or not by_code:
+        return False
+    shared = sum(1 for qs in by_code.values() if len(qs) > 1)
+    return shared / len(by_code) <= 0.2
+
+
+def shipped_model_dirs() -> list[Path]:
+    """Models shipped with qualtally (the demo's), usable when their codebook hash matches."""
+    root = Path(__file__).resolve().parents[2] / "models"
+    return sorted(p for p in root.glob("*") if (p / "meta.json").is_file()) if root.is_dir() else []

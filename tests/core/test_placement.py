@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qualtally.core.errors import InputError
-from qualtally.core.models import CodedRow
+from qualtally.core.models import CodedRow, Turn
 from qualtally.core.placement import place_rows, resolve_document
 
 
@@ -37,3 +37,52 @@ def test_synthetic_documents_deduplicate_texts():
     assert [d.name for d in docs] == ["coded/P1"]
     assert docs[0].text == "same\n\nother"
     assert placed[0].start == placed[1].start == 0
+
+
+TEXT = "Q: Role?\nR01: I direct multilateral affairs.\nQ: And?\nR02: Policy work."
+
+
+def _turn(content: str, key: str | None) -> Turn:
+    start = TEXT.index(content)
+    return Turn(start, start + len(content), key or "Q", key)
+
+
+TURNS = {"d": (_turn("Role?", None), _turn("I direct multilateral affairs.", "R01"),
+               _turn("And?", None), _turn("Policy work.", "R02"))}
+
+
+def _place(respondent, text, line=4):
+    return place_rows([CodedRow(respondent, text, ("A",), document="d", line=line)], {"d": TEXT},
+                      "coded.csv", TURNS)[1][0]
+
+
+def test_a_row_inside_a_turn_is_that_respondents_or_names_nobody():
+    assert _place("R01", "multilateral affairs").respondent == "R01"
+    assert _place("", "multilateral affairs").respondent == "R01"  # taken from the turn
+    assert _place("", "Role?").respondent is None  # interviewer text named to nobody
+
+
+def test_a_row_naming_someone_else_than_the_speaker_is_refused():
+    with pytest.raises(InputError) as err:
+        _place("R02", "I direct multilateral")
+    assert str(err.value) == ("coded.csv: line 4: the text in document 'd' is respondent 'R01''s "
+                              "turn, but the row names respondent 'R02'")
+
+
+@pytest.mark.parametrize("respondent,text,problem", [
+    ("R01", "affairs.\nQ: And?\nR02: Policy", "spans turns of several respondents ('R01', 'R02')"),
+    ("", "affairs.\nQ: And?\nR02: Policy", "spans turns of several respondents"),
+    ("R01", "Role?", "is in no respondent's turn (interviewer or header text), but the row names "
+                     "respondent 'R01'"),
+])
+def test_rows_spanning_other_speakers_are_refused(respondent, text, problem):
+    with pytest.raises(InputError) as err:
+        _place(respondent, text)
+    assert problem in err.value.problem and err.value.problem.startswith("line 4: ")
+
+
+def test_a_row_across_interviewer_text_and_its_own_turns_is_accepted():
+    text = "affairs.\nQ: And?\nR02:"
+    turns = {"d": TURNS["d"][:3]}
+    placed = place_rows([CodedRow("R01", text, ("A",), document="d")], {"d": TEXT}, "c.csv", turns)[1]
+    assert placed[0].respondent == "R01"

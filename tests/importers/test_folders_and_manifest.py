@@ -19,7 +19,7 @@ transcripts:
   - file: interviews/R01-ottawa-hq.txt
     respondent: R01
   - file: interviews/FG1-focus-group.docx
-    speakers: {"Marie Tremblay": R10, "Ahmed Karimi": R15, "Li Wei": R16}
+    speakers: {"Marie Tremblay": R10, "Ahmed Karimi": R15, "Li Wei": R16, "Dan Roe": null}
   - interviews/more/*.vtt
 """
 
@@ -37,7 +37,7 @@ def _folder(tmp_path, manifest: str | None = MANIFEST):
     write(root / "interviews" / "R01-ottawa-hq.txt", "Dan: Does it fit?\nJane Roe: It fits.\n")
     make_docx(root / "interviews" / "FG1-focus-group.docx",
               ["Moderator: Views?", "Marie Tremblay: Late funds.", "Ahmed Karimi: Yes.",
-               "Li Wei: No."])
+               "Li Wei: No.", "Dan Roe: Thanks."])
     write(root / "interviews" / "more" / "R20.vtt",
           "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Sam>Hello.\n")
     write(root / ".DS_Store", b"\x00\x01")
@@ -54,7 +54,7 @@ def test_manifest_decides_every_role(tmp_path):
     r01 = docs["interviews/R01-ottawa-hq.txt"]
     assert [(t.speaker, t.respondent_key) for t in r01.turns] == [("Dan", None), ("Jane Roe", "R01")]
     fg = docs["interviews/FG1-focus-group.docx"]
-    assert [t.respondent_key for t in fg.turns] == [None, "R10", "R15", "R16"]
+    assert [t.respondent_key for t in fg.turns] == [None, "R10", "R15", "R16", None]
     assert [t.respondent_key for t in docs["interviews/more/R20.vtt"].turns] == ["R20"]
     assert [r.key for r in bundle.respondents] == ["R01", "R10", "R15", "R16"]
     assert [c.path for c in bundle.codes] == ["Relevance", "Relevance > Fit"]
@@ -100,12 +100,13 @@ def test_importing_the_manifest_file_imports_its_folder(tmp_path):
 
 def test_findings_role_calls_the_findings_reader(tmp_path):
     root = _folder(tmp_path, MANIFEST + "findings: findings.md\n")
-    write(root / "findings.md", "# Findings\n\n## Relevance\n\n- **F1.** Most respondents said it fits.\n")
-    try:
-        bundle = load_paths([root])
-    except NotImplementedError:
-        pytest.skip("findings_md.read_findings is not built yet")
-    assert bundle.findings and all(d.name != "findings.md" for d in bundle.documents)
+    write(root / "findings.md", "# Findings\n\n## Quantifier scale\n\n| label | from | to |\n"
+          "|---|---|---|\n| all | 1.00 | 1.00 |\n| most | 0.60 | 0.99 |\n| some | 0.00 | 0.59 |\n\n"
+          "Source: this test.\n\n## Key findings – relevance\n\n"
+          "- **R1.** Most respondents said the programme fits their needs.\n")
+    bundle = load_paths([root])
+    assert [f.key for f in bundle.findings] == ["R1"] and bundle.scale is not None
+    assert all(d.name != "findings.md" for d in bundle.documents)
 
 
 def test_folder_without_manifest_goes_by_the_rules(tmp_path):
@@ -117,10 +118,12 @@ def test_folder_without_manifest_goes_by_the_rules(tmp_path):
     assert sorted(bundle.skipped) == [".DS_Store", "README.md"]
     assert len(bundle.respondents) == 4 and len(bundle.codes) == 2 and len(bundle.coded) == 1
     r01 = next(d for d in bundle.documents if d.name.endswith("R01-ottawa-hq.txt"))
-    # without the manifest, Dan is not known to be an interviewer: the file stem decides
-    assert [t.respondent_key for t in r01.turns] == ["R01", "R01"]
+    # without the manifest, Dan is not known to be an interviewer: two speakers are two
+    # people, neither collapsed onto the file's id (that would count Dan's words as R01's)
+    assert [t.respondent_key for t in r01.turns] == ["Dan", "Jane Roe"]
     fg = next(d for d in bundle.documents if d.name.endswith(".docx"))
-    assert [t.respondent_key for t in fg.turns] == [None, "FG1", "FG1", "FG1"]
+    assert [t.respondent_key for t in fg.turns] == [
+        None, "Marie Tremblay", "Ahmed Karimi", "Li Wei", "Dan Roe"]
 
 
 def test_single_files_are_named_by_file_name_and_clashes_refused(tmp_path):
@@ -131,3 +134,12 @@ def test_single_files_are_named_by_file_name_and_clashes_refused(tmp_path):
         load_paths([a, b])
     assert info.value.source == "R1.txt"
     assert "two transcripts would get this document name" in info.value.problem
+
+
+def test_a_nested_manifest_is_refused(tmp_path):
+    root = _folder(tmp_path, manifest=None)
+    write(root / "interviews" / "qualtally-manifest.yaml", "transcripts: [R01-ottawa-hq.txt]\n")
+    with pytest.raises(InputError) as info:
+        load_paths([root])
+    assert info.value.source == "interviews/qualtally-manifest.yaml"
+    assert "only works at the top of the folder" in info.value.problem

@@ -32,7 +32,58 @@ def test_respondents_xlsx_numbers_stay_whole(tmp_path):
                                              ["R08", None, 35]])
     bundle = load_paths([f])
     assert [(r.key, r.attributes) for r in bundle.respondents] == [
-        ("7", {"region": "East", "age": "41"}), ("R08", {"region": "", "age": "35"})]
+        ("7", {"region": "East", "age": 41}), ("R08", {"region": "", "age": 35})]
+    assert bundle.attribute_types == {"region": "text", "age": "integer"}
+
+
+def test_respondent_attributes_are_typed_per_column(tmp_path):
+    f = write(tmp_path / "respondents.csv",
+              "respondent,age,share,donor,interviewed,office,group\n"
+              "R01,41,0.5,Yes,2011-03-14,007,A\n"
+              "R02,,2,no,2011-02-22,12,B\n"
+              "R03,35,1e1,TRUE,,,C\n")
+    bundle = load_paths([f])
+    assert bundle.attribute_types == {"age": "integer", "share": "number", "donor": "boolean",
+                                      "interviewed": "date", "office": "text", "group": "text"}
+    assert [r.attributes for r in bundle.respondents] == [
+        {"age": 41, "share": 0.5, "donor": True, "interviewed": "2011-03-14", "office": "007", "group": "A"},
+        {"age": None, "share": 2.0, "donor": False, "interviewed": "2011-02-22", "office": "12", "group": "B"},
+        {"age": 35, "share": 10.0, "donor": True, "interviewed": None, "office": "", "group": "C"},
+    ]
+
+
+def test_xlsx_typed_cells_keep_their_types(tmp_path):
+    from datetime import datetime
+
+    f = make_xlsx(tmp_path / "people.xlsx", [["respondent", "since", "donor", "score"],
+                                             ["R01", datetime(2011, 3, 14), True, 2.5],
+                                             ["R02", datetime(2010, 1, 2), False, 3]])
+    bundle = load_paths([f])
+    assert bundle.attribute_types == {"since": "date", "donor": "boolean", "score": "number"}
+    assert [r.attributes for r in bundle.respondents] == [
+        {"since": "2011-03-14", "donor": True, "score": 2.5},
+        {"since": "2010-01-02", "donor": False, "score": 3.0}]
+
+
+def test_attribute_types_are_saved_and_merged_in_the_project(tmp_path):
+    import json
+
+    import sqlalchemy as sa
+
+    from qualtally.project import Project
+
+    with Project.new(tmp_path / "p.qtally") as project:
+        project.import_paths([write(tmp_path / "a" / "respondents.csv", "respondent,age\nR01,41\n")],
+                             actor="t")
+        project.import_paths([write(tmp_path / "b" / "respondents.csv", "respondent,donor\nR02,yes\n")],
+                             actor="t")
+        assert {r.key: r.attributes for r in project.respondents()} == {
+            "R01": {"age": 41}, "R02": {"donor": True}}
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'p.qtally'}")
+    with engine.connect() as conn:
+        value = conn.execute(sa.text("select value from settings where key = 'attribute_types'")).scalar_one()
+    engine.dispose()
+    assert json.loads(value) == {"age": "integer", "donor": "boolean"}
 
 
 def test_respondents_errors(tmp_path):
@@ -156,3 +207,24 @@ def test_coded_xlsx(tmp_path):
 ])
 def test_coded_errors(tmp_path, body, problem):
     assert problem in _error(write(tmp_path / "coded.csv", body)).problem
+
+
+def test_excel_sep_hint_and_line_numbers(tmp_path):
+    f = write(tmp_path / "r.csv", "sep=;\nrespondent;note\nR01;a, b\nR02;\"two\nlines\"\nR01;x\n")
+    assert _error(f).problem == "duplicate respondent id 'R01' on line 6 (first on line 3)"
+    f.write_text("sep=;\nrespondent;note\nR01;a, b\n")
+    assert [(r.key, r.attributes) for r in load_paths([f]).respondents] == [("R01", {"note": "a, b"})]
+
+
+@pytest.mark.parametrize("name,rows", [
+    ("respondents.csv", "respondent,group\n"),
+    ("coded.csv", "respondent,text,codes\r\n,,\r\n"),
+    ("codebook.csv", "path,parent\n"),
+])
+def test_a_table_with_only_a_header_is_an_error(tmp_path, name, rows):
+    assert _error(write(tmp_path / name, rows)).problem == "no data rows (only a header)"
+
+
+def test_an_xlsx_with_only_a_header_is_an_error(tmp_path):
+    f = make_xlsx(tmp_path / "people.xlsx", [["respondent", "region"], [None, None]])
+    assert _error(f).problem == "no data rows (only a header)"

@@ -143,3 +143,29 @@ def test_unlabelled_text_is_one_turn_of_the_stem_key_or_the_stem(tmp_path):
         ("R03", "Just prose, no labels.")]
     anon = load_paths([write(tmp_path / "kigali-notes.txt", "Just prose.\n")]).documents[0]
     assert [(t.speaker, t.respondent_key) for t in anon.turns] == [("", "kigali-notes")]
+
+
+def test_docx_tables_keep_their_text_in_place(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Interview record")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Interviewer:", "Where were you based?"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Kofi Mensah:", "In Accra."
+    document.add_paragraph("End of record")
+    document.save(str(tmp_path / "R11.docx"))
+    doc = load_paths([tmp_path / "R11.docx"]).documents[0]
+    assert doc.text == ("Interview record\nInterviewer:\nWhere were you based?\nKofi Mensah:\n"
+                        "In Accra.\nEnd of record")
+    assert _turns(doc) == [("Interviewer", None, "Where were you based?"),
+                           ("Kofi Mensah", "R11", "In Accra.\nEnd of record")]
+
+
+def test_numbered_generic_speakers_stay_distinct_people(tmp_path):
+    f = write(tmp_path / "kigali-group.txt", "Moderator: Views?\nParticipant 1: Late.\n"
+              "Participant 2: On time.\nSpeaker B: Unsure.\nRespondent: Me too.\n")
+    doc = load_paths([f]).documents[0]
+    assert [t.respondent_key for t in doc.turns] == [
+        None, "kigali-group/Participant 1", "kigali-group/Participant 2", "kigali-group/Speaker B",
+        "kigali-group"]

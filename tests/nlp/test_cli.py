@@ -49,3 +49,30 @@ def test_train_writes_model_and_card(coded_csv, tmp_path, capsys):
     assert main(["suggest", "--model", str(out), "--input", str(texts), "--json"]) == 0
     line = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert line["suggestions"][0]["code"] == "Training"
+
+
+def test_help_does_not_import_heavy_libraries():
+    import subprocess
+    import sys
+
+    code = ("import sys; from qualtally.cli import build_parser; build_parser(); "
+            "print(any(m in sys.modules for m in ('sklearn', 'spacy', 'skops')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_suggest_project_json(tmp_path, capsys):
+    from qualtally.core.models import CodedRow, Document, ImportBundle, Turn
+    from qualtally.project import Project
+
+    rows = [CodedRow(r["respondent"], r["text"], tuple(r["codes"].split(";")), "ann", f"d{i}.txt")
+            for i, r in enumerate(make_rows(40, seed=4))]
+    text = "Trainers were knowledgeable and kind."
+    doc = Document("new.txt", text, (Turn(0, len(text), "Respondent", "R9"),))
+    path = tmp_path / "p.qtally"
+    with Project.new(path) as p:
+        p.store.import_bundle(ImportBundle("t", coded=rows, documents=[doc]), "ann")
+    assert main(["suggest", str(path), "--json", "--limit", "2"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 1 and lines[0]["suggestions"][0]["code"] == "Training"
+    assert len(lines[0]["suggestions"]) == 2

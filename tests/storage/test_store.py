@@ -166,3 +166,40 @@ def test_code_edits_rename_children_and_undo(project):
 def test_reimporting_a_document_is_refused(project, bundle):
     with pytest.raises(InputError, match="already in the project"):
         project.store.import_bundle(bundle, "t")
+
+
+def test_files_that_are_not_projects_are_refused_untouched(tmp_path):
+    import sqlite3
+
+    empty = tmp_path / "empty.qtally"
+    empty.touch()
+    with pytest.raises(InputError, match="empty file"):
+        Project.open(empty)
+    assert empty.stat().st_size == 0
+    other = tmp_path / "other.qtally"
+    con = sqlite3.connect(other)
+    con.execute("create table foo(x)")
+    con.commit()
+    con.close()
+    with pytest.raises(InputError, match="another program"):
+        Project.open(other)
+    con = sqlite3.connect(other)
+    assert [r[0] for r in con.execute("select name from sqlite_master where type='table'")] == ["foo"]
+    con.close()
+    garbage = tmp_path / "garbage.qtally"
+    garbage.write_bytes(b"SQLite format 3\x00" + b"\x07" * 5000)
+    with pytest.raises(InputError, match="damaged or unreadable"):
+        Project.open(garbage)
+
+
+def test_reimport_updates_are_counted_and_logged_with_before_and_after(project, bundle):
+    from qualtally.core.models import Respondent
+
+    again = ImportBundle("resp2.csv", respondents=[Respondent("R1", {"group": "Missions"}),
+                                                   Respondent("R2", {"group": "Missions"})])
+    counts = project.store.import_bundle(again, "t")
+    assert counts["respondents"] == 0 and counts["updated"] == 1
+    event = next(h for h in project.history() if h["action"] == "respondent.update")
+    assert event["before"] == {"attributes": {"group": "HQ"}}
+    assert event["after"] == {"attributes": {"group": "Missions"}}
+    assert project.store.import_bundle(again, "t")["updated"] == 0

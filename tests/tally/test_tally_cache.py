@@ -264,3 +264,15 @@ def test_sigkill_mid_write_leaves_cache_and_codings_consistent(small):
                 assert tcache.is_valid(conn)
             for coder in (None, "killed"):
                 assert as_plain(again.tally(coder=coder)) == as_plain(again.tally(coder=coder, exact=True))
+
+
+def test_undoing_a_narrowed_span_with_codings_keeps_the_cache_valid(small):
+    """Found by hypothesis: the undo deletes the span and (cascade) its codings."""
+    small.tally()
+    e = next(x for x in small.excerpts() if x.respondent_key == "R4")
+    span = small.narrow(e.id, e.start + 1, e.end - 1, "bob")
+    small.apply_code(span, small.code_by_path("Concerns").id, "alice")
+    assert small.undo("bob") == "excerpt.add"
+    with small.engine.connect() as conn:
+        assert tcache.is_valid(conn)
+    assert as_plain(small.tally()) == as_plain(small.tally(exact=True))

@@ -128,7 +128,7 @@ async def test_respondent_counts_are_live_and_roll_up(project):
         parent = project.code_by_path("Performance").id
         assert tree.counts[resettle] == 2
         assert tree.counts[parent] == 2
-        assert str(tree._code_nodes[resettle].label).endswith("2")
+        assert str(tree._code_nodes[resettle].label).lstrip("✓ ").split()[0] == "2"
 
 
 async def test_filter_codebook_and_apply_with_enter(project):

@@ -26,13 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"qualtally {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"qualtally.cli.{name}")
-        except ModuleNotFoundError as err:  # a command group not built yet
-            if err.name != f"qualtally.cli.{name}":
-                raise
-            continue
-        module.register(sub)
+        importlib.import_module(f"qualtally.cli.{name}").register(sub)
     return parser
 
 
@@ -49,3 +43,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. `qualtally tally P --json | head`
+        sys.stderr.close()
+        return 0

@@ -32,6 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--coder", help="evaluate on this coder's view")
     p.add_argument("--no-curve", action="store_true", help="skip the learning curve (faster)")
+    p.add_argument("--codebook", metavar="CODEBOOK",
+                   help="codebook YAML whose keywords the keyword baseline searches (default: code names)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_evaluate)
 
@@ -107,16 +109,26 @@ def cmd_evaluate(args) -> int:
     from qualtally.nlp.evaluate import evaluate
 
     items = load_coded(args.coded, coder=args.coder)
-    result = evaluate(items, by=args.by, folds=args.folds, seed=args.seed, curve=not args.no_curve)
+    profiles = None
+    if args.codebook:
+        from qualtally.nlp.coldstart import profiles_from_codes
+        from qualtally.nlp.training import read_codebook
+
+        profiles = profiles_from_codes(read_codebook(args.codebook))
+    result = evaluate(items, by=args.by, folds=args.folds, seed=args.seed, curve=not args.no_curve,
+                      profiles=profiles)
     if args.json:
         json.dump(result, sys.stdout, ensure_ascii=False)
         print()
         return 0
     s = result["summary"]
-    print(f"{args.coded}: {s['codebooks']} codebook(s), {args.folds}-fold cross-validation, seed {args.seed}")
+    print(f"{args.coded}: {s['codebooks']} codebook(s), {args.folds}-fold cross-validation, seed {args.seed}; "
+          f"keyword search uses {result['keywords_from']}")
     print(f"{'':18}{'model':>8}{'keyword':>9}")
     for k in ("micro_f1", "macro_f1", "precision_at_1", "recall_at_3"):
         print(f"{k:18}{s[k]['model']:>8.3f}{s[k]['keyword']:>9.3f}")
+    for q, why in result.get("skipped", {}).items():
+        print(f"skipped question {q or '(none)'}: {why}")
     return 0
 
 

@@ -57,10 +57,20 @@ def cmd_import(args) -> int:
     with Project.open(args.project) as project, cli_progress(not args.quiet) as progress:
         counts = project.import_paths(args.files, unit=args.unit, progress=progress)
     skipped = counts.pop("skipped", [])
-    print("imported " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    updated = counts.pop("updated", 0)
+    print("imported " + ", ".join(_plural(v, k) for k, v in counts.items()))
+    if updated:
+        print(f"updated {_plural(updated, 'existing records')} (before/after kept in the event log)")
     for name in skipped:
         print(f"skipped {name}")
     return 0
+
+
+def _plural(n: int, noun: str) -> str:
+    """``1 document``, ``2 documents``: nouns are given in the plural."""
+    if n == 1 and noun.endswith("s"):
+        noun = noun[:-1]
+    return f"{n} {noun}"
 
 
 def _summary(info: dict) -> str:
@@ -95,21 +105,15 @@ def cmd_export(args) -> int:
 
 def _run_tui(project_path: Path, coder: str | None) -> int:
     from qualtally.project import Project, default_coder
+    from qualtally.tui.app import make_app
 
-    try:
-        from qualtally.tui.app import make_app
-    except ModuleNotFoundError as err:
-        if err.name and err.name.startswith("qualtally.tui"):
-            with Project.open(project_path) as project:
-                print(f"{project_path}\n{_summary(project.info())}")
-            return 0
-        raise
     project = Project.open(project_path)
     try:
-        make_app(project, coder or default_coder()).run()
+        app = make_app(project, coder or default_coder())
+        app.run()
     finally:
         project.close()
-    return 0
+    return int(app.return_code or 0)
 
 
 def cmd_code(args) -> int:

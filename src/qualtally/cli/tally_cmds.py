@@ -36,6 +36,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_scale)
 
 
+def _note_coders(project, coder: str | None) -> None:
+    """Say on stderr when several coders' work is pooled, so nobody misreads the counts."""
+    coders = project.coders()
+    if coder is None and len(coders) > 1:
+        print(f"note: counting codings by any of {len(coders)} coders ({', '.join(coders)}); "
+              "use --coder NAME to count one coder's", file=sys.stderr)
+
+
 def _dump(data) -> None:
     json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
     print()
@@ -45,6 +53,7 @@ def cmd_tally(args) -> int:
     from qualtally.project import Project
 
     with Project.open(args.project) as project:
+        _note_coders(project, args.coder)
         tally = project.tally(by=args.by, coder=args.coder)
         drill = project.drilldown(args.show, coder=args.coder, tally=tally) if args.show else None
     if drill is not None:
@@ -82,6 +91,7 @@ def cmd_audit(args) -> int:
     from qualtally.project import Project
 
     with Project.open(args.project) as project:
+        _note_coders(project, args.coder)
         tally = project.tally(coder=args.coder)
         checks = project.audit(args.report, coder=args.coder, tally=tally)
     mismatches = sum(c.mismatch for c in checks)

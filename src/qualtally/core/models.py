@@ -32,7 +32,7 @@ class Respondent:
     """A person interviewed; ``key`` is the id used in the data (``R07``)."""
 
     key: str
-    attributes: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, object] = field(default_factory=dict)
     id: int | None = None
 
 
@@ -121,8 +121,10 @@ class Coding:
     excerpt_id: int
     code_id: int
     coder: str
-    origin: str = ORIGIN_HUMAN
-    created: str = ""
+    origins: tuple[str, ...] = ()
+    """Per code, parallel to ``codes``: ``human`` or ``suggestion-accepted`` (empty: all human)."""
+    created: tuple[str, ...] = ()
+    """Per code, parallel to ``codes``: when it was applied (empty: the import time)."""
     id: int | None = None
 
 
@@ -162,6 +164,10 @@ class CodedRow:
     start: int | None = None
     end: int | None = None
     line: int = 0
+    origins: tuple[str, ...] = ()
+    """Per code, parallel to ``codes``: ``human`` or ``suggestion-accepted`` (empty: all human)."""
+    created: tuple[str, ...] = ()
+    """Per code, parallel to ``codes``: when it was applied (empty: the import time)."""
 
 
 @dataclass(frozen=True)
@@ -210,3 +216,5 @@ class ImportBundle:
     """Sentence spans per document name, filled by the nlp layer when ``unit == 'sentence'``."""
     skipped: list[str] = field(default_factory=list)
     """Files the import saw and deliberately did not read (e.g. a folder's README)."""
+    attribute_types: dict[str, str] = field(default_factory=dict)
+    """Respondent attribute -> inferred type (integer, number, boolean, date, text)."""

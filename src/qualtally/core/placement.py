@@ -5,11 +5,19 @@ of different coders with the same document and the same text (or the same start/
 are the same excerpt. When a row's document is not in the project, its texts are
 gathered into a document of their own (one per document name, or per respondent when
 the CSV has no document column) so that every excerpt is still a slice of a document.
-Pure rules, standard library only.
+
+A row placed in a transcript is checked against who spoke there, because a row naming
+the wrong person would add a respondent to a count: the speaker turns its text touches
+decide. Text inside one respondent's turn(s) is that respondent's: the row must name
+them, or name nobody and take theirs. Text touching two respondents' turns, or a row
+naming a respondent for text in no respondent's turn (interviewer turns, a header), is
+an error naming the CSV, the line, the document and both respondents. A row naming
+nobody for such text stays nobody's. Pure rules, standard library only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -25,6 +33,8 @@ class Placement:
     document: str
     start: int
     end: int
+    respondent: str | None = None
+    """Whose words these are: the row's respondent, checked against the turns (or None)."""
 
 
 def _doc_aliases(name: str) -> list[str]:
@@ -60,13 +70,38 @@ def _locate(row: CodedRow, text: str, source: str, doc: str) -> tuple[int, int]:
     return pos, pos + len(row.text)
 
 
+def speaker_of(row: CodedRow, start: int, end: int, turns: Sequence[Turn], source: str,
+               doc: str) -> str | None:
+    """The respondent of ``[start, end)`` in ``doc`` given its turns; InputError on a clash."""
+    named = row.respondent or None
+    touched = sorted({t.respondent_key for t in turns if t.respondent_key
+                      and t.start < end and start < t.end})
+    if not turns:
+        return named
+    where = f"line {row.line}: the text in document {doc!r}"
+    if len(touched) > 1:
+        raise InputError(source, f"{where} spans turns of several respondents "
+                         f"({', '.join(map(repr, touched))}); the row names {named!r}")
+    if not touched:
+        if named:
+            raise InputError(source, f"{where} is in no respondent's turn (interviewer or "
+                             f"header text), but the row names respondent {named!r}")
+        return None
+    if named is not None and named != touched[0]:
+        raise InputError(source, f"{where} is respondent {touched[0]!r}'s turn, but the row "
+                         f"names respondent {named!r}")
+    return touched[0]
+
+
 def place_rows(
-    rows: list[CodedRow], known: dict[str, str], source: str
+    rows: list[CodedRow], known: dict[str, str], source: str,
+    turns: dict[str, Sequence[Turn]] | None = None,
 ) -> tuple[list[Document], list[Placement]]:
     """Place every row; return the synthetic documents to create and the placements.
 
     ``known`` maps document names already in the project (or in the same import) to
-    their text.
+    their text; ``turns`` maps them to their speaker turns, against which each row's
+    respondent is checked (see the module docstring).
     """
     placements: list[Placement] = []
     pending: dict[str, list[CodedRow]] = {}
@@ -74,7 +109,8 @@ def place_rows(
         target = resolve_document(row.document, known) if row.document else None
         if target is not None:
             start, end = _locate(row, known[target], source, target)
-            placements.append(Placement(row, target, start, end))
+            who = speaker_of(row, start, end, (turns or {}).get(target, ()), source, target)
+            placements.append(Placement(row, target, start, end, who))
         else:
             stem = PurePosixPath(source.replace("\\", "/")).stem
             name = row.document or f"{stem}/{row.respondent}"
@@ -97,6 +133,6 @@ def place_rows(
                 offset = end
                 seen[row.text] = (start, end)
                 turns.append(Turn(start, end, row.respondent, row.respondent or None))
-            placements.append(Placement(row, name, start, end))
+            placements.append(Placement(row, name, start, end, row.respondent or None))
         new_docs.append(Document(name=name, text="".join(parts), turns=tuple(turns), kind="csv"))
     return new_docs, placements

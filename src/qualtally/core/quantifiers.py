@@ -26,7 +26,8 @@ DEFAULT_SCALE = QuantifierScale(
         ScaleStep("a few", 0.01, 0.24),
         ScaleStep("none", 0.00, 0.00),
     ),
-    source="qualtally default scale (edit it with `qualtally scale` or in findings.md)",
+    source=("qualtally's built-in default, not taken from any published report: replace it with "
+            "your report's own table (`qualtally scale PROJECT --from findings.md`)"),
 )
 
 NO_DENOMINATOR = "n/a"

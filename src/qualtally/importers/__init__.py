@@ -57,7 +57,13 @@ def _read_table_job(job: Job, bundle: ImportBundle) -> None:
                          "'path' (or 'name' and 'parent')")
     if role == "respondents":
         have = {r.key: r for r in bundle.respondents}
-        for r in read_respondents(table):
+        respondents, types = read_respondents(table)
+        for col, kind in types.items():
+            if bundle.attribute_types.get(col, kind) != kind:
+                raise InputError(job.name, f"attribute {col!r} is {kind} here but "
+                                 f"{bundle.attribute_types[col]} in another imported file")
+            bundle.attribute_types[col] = kind
+        for r in respondents:
             if r.key in have:
                 raise InputError(job.name, f"respondent {r.key!r} is also in another imported file")
             bundle.respondents.append(r)

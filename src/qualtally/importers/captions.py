@@ -20,7 +20,7 @@ from qualtally.core.errors import InputError
 from qualtally.core.models import Document, Turn
 from qualtally.importers.attribution import Attribution
 from qualtally.importers.decoding import read_text
-from qualtally.importers.turns import LABEL_LINE, _plausible, timestamp
+from qualtally.importers.turns import leading_label, timestamp
 
 _TIMING = re.compile(
     r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
@@ -42,9 +42,9 @@ def _cue_text(lines: list[str]) -> tuple[str, str]:
     speaker = voice.group(1).strip() if voice else ""
     text = " ".join(html.unescape(_TAG.sub("", raw)).split())
     if not speaker:
-        m = LABEL_LINE.match(text)
-        if m and _plausible(m.group("label")):
-            speaker, text = " ".join(m.group("label").split()), text[m.end():].strip()
+        found = leading_label(text)
+        if found:
+            speaker, text = found[0], text[found[1]:].strip()
     return speaker, text
 
 
@@ -53,7 +53,10 @@ def parse_cues(text: str, name: str, vtt: bool) -> list[Cue]:
     if vtt:
         if not blocks or not blocks[0].lstrip().startswith("WEBVTT"):
             raise InputError(name, "not a WebVTT file (no WEBVTT header)")
-        blocks = blocks[1:]
+        header = blocks.pop(0).split("\n")
+        at = next((i for i, line in enumerate(header) if "-->" in line), None)
+        if at is not None:  # a cue right under the header, without the blank line
+            blocks.insert(0, "\n".join(header[max(1, at - 1) if at > 1 else at:]))
     cues: list[Cue] = []
     for block in blocks:
         lines = block.split("\n")
@@ -79,6 +82,7 @@ def cues_to_document(cues: list[Cue], name: str, kind: str, who: Attribution) ->
             merged[-1] = Cue(last.start, cue.end, last.speaker, f"{last.text} {cue.text}")
         else:
             merged.append(Cue(cue.start, cue.end, cue.speaker, cue.text))
+    who.set_labels(cue.speaker for cue in merged)
     lines: list[str] = []
     turns: list[Turn] = []
     offset = 0

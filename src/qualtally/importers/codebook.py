@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from qualtally.core.errors import InputError
-from qualtally.core.models import Code, join_path, split_path
+from qualtally.core.models import Code, join_path
 from qualtally.importers.decoding import read_text
 from qualtally.importers.tables import Table
 

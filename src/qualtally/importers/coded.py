@@ -46,9 +46,34 @@ def read_coded(table: Table) -> list[CodedRow]:
         start, end = _offset(table, line, row, "start"), _offset(table, line, row, "end")
         if start is not None and end is not None and end < start:
             raise InputError(table.name, f"line {line}: end ({end}) is before start ({start})")
+        codes, origins, created = _codes_with_provenance(table, line, row)
         rows.append(CodedRow(
-            respondent=row["respondent"], text=row["text"], codes=code_paths(row["codes"]),
+            respondent=row["respondent"], text=row["text"], codes=codes,
             coder=row.get("coder") or "imported", document=row.get("document") or None,
             question=row.get("question") or None, start=start, end=end, line=line,
+            origins=origins, created=created,
         ))
     return rows
+
+
+def _codes_with_provenance(table: Table, line: int, row: dict[str, str]):
+    """Codes with their optional ``origin`` and ``created`` cells (";"-separated, one per code).
+
+    qualtally's own export writes them so that an accepted suggestion stays one after a
+    round trip; other packages' exports have neither column.
+    """
+    parts = [join_path(split_path(p)) for p in row["codes"].split(";") if split_path(p)]
+    extra = {}
+    for col in ("origin", "created"):
+        cell = (row.get(col) or "").strip()
+        values = [v.strip() for v in cell.split(";")] if cell else []
+        if values and len(values) != len(parts):
+            raise InputError(table.name, f"line {line}: {col} must give one value per code "
+                                         f"({len(values)} for {len(parts)} codes)")
+        extra[col] = values
+    seen: dict[str, int] = {}
+    for i, path in enumerate(parts):
+        seen.setdefault(path, i)
+    keep = sorted(seen.values())
+    pick = lambda values: tuple(values[i] for i in keep) if values else ()  # noqa: E731
+    return tuple(parts[i] for i in keep), pick(extra["origin"]), pick(extra["created"])

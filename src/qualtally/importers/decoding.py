@@ -5,6 +5,8 @@ we accept UTF-8 (with or without a BOM), UTF-16/UTF-32 with a BOM and, failing U
 CP1252. Line ends are normalised to LF *before* anything computes an offset, so that
 ``document.text[start:end]`` means the same thing in Python, SQLite and every export.
 Binary data and empty files are refused with an :class:`InputError` naming the file.
+Office files (.docx, .xlsx) are ZIP packages: :func:`check_zip` refuses a damaged one, one
+with unsafe member paths, or one that would inflate beyond reason, before a parser sees it.
 """
 
 from __future__ import annotations
@@ -67,3 +69,28 @@ def normalise_newlines(text: str) -> str:
 
 def read_text(path: Path, label: str) -> str:
     return decode(read_bytes(path, label), label)
+
+
+MAX_UNZIPPED = 512 * 1024 * 1024
+
+
+def check_zip(data: bytes, label: str, kind: str) -> None:
+    """InputError ``not a valid .docx (...)`` unless ``data`` is a sound, safe ZIP package."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            for info in infos:
+                name = info.filename.replace("\\", "/")
+                if name.startswith("/") or ".." in name.split("/") or ":" in name.split("/")[0]:
+                    raise InputError(label, f"not a valid {kind} (unsafe member path {info.filename!r})")
+            if sum(i.file_size for i in infos) > MAX_UNZIPPED:
+                raise InputError(label, f"not a valid {kind} (it would unpack to more than 512 MB)")
+            bad = zf.testzip()
+            if bad is not None:
+                raise InputError(label, f"not a valid {kind} (corrupt member {bad})")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            NotImplementedError) as err:
+        raise InputError(label, f"not a valid {kind} ({err or type(err).__name__})") from None

@@ -74,6 +74,10 @@ def _folder_jobs(folder: Path, skipped: list[str]) -> list[Job]:
     label = folder.name or str(folder)
     files = _walk(folder, skipped)
     manifest_rel = next((n for n in MANIFEST_NAMES if n in files), None)
+    nested = next((f for f in files if "/" in f and f.rsplit("/", 1)[1] in MANIFEST_NAMES), None)
+    if nested:
+        raise InputError(nested, "a manifest only works at the top of the folder you import: "
+                         f"import {nested.rsplit('/', 1)[0]} on its own, or move the manifest up")
     if manifest_rel is None:
         jobs = []
         for rel in files:

@@ -15,7 +15,7 @@ the wrong thing. Example::
       - file: interviews/R01-ottawa-hq.txt
         respondent: R01
       - file: interviews/FG1-focus-group.docx
-        speakers: {"Marie Tremblay": R10, "Ahmed Karimi": R15}
+        speakers: {"Marie Tremblay": R10, "Ahmed Karimi": R15, "Dan": null}  # null: interviewer
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ _ENTRY_KEYS = {"file", "respondent", "speakers", "interviewers"}
 class TranscriptEntry:
     file: str
     respondent: str | None = None
-    speakers: dict[str, str] | None = None
+    speakers: dict[str, str | None] | None = None
+    """Speaker label -> respondent key; a null key marks an interviewer."""
     interviewers: tuple[str, ...] = ()
 
 
@@ -97,7 +98,8 @@ def _entry(name: str, item: object) -> TranscriptEntry:
     return TranscriptEntry(
         file=_files(name, "file", item["file"])[0],
         respondent=str(respondent).strip() if respondent is not None else None,
-        speakers={str(k): str(v) for k, v in speakers.items()} if speakers else None,
+        speakers={str(k): (None if v is None else str(v)) for k, v in speakers.items()}
+        if speakers else None,
         interviewers=tuple(_files(name, "interviewers", item["interviewers"]))
         if item.get("interviewers") else (),
     )

@@ -3,8 +3,10 @@
 Respondents, codebooks and coded excerpts all arrive as spreadsheets. This module reads
 either kind into a :class:`Table` whose header names are matched case-insensitively and
 whose rows remember the line (CSV) or row number (XLSX) they came from, so every later
-error can say where to look. A CSV's delimiter is the most frequent of ``,`` ``;`` and
-tab in its header line (European Excel writes ``;``); decoding is shared with transcripts.
+error can say where to look. A CSV's delimiter is given by Excel's ``sep=;`` first line,
+or else is the most frequent of ``,`` ``;`` and tab in its header line (European Excel
+writes ``;``); decoding is shared with transcripts. A table with a header and no data
+rows is an error, whatever its role: "imported 0" would hide a wrong or truncated file.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from qualtally.core.errors import InputError
-from qualtally.importers.decoding import read_bytes, read_text
+from qualtally.importers.decoding import check_zip, read_bytes, read_text
 
 
 @dataclass
@@ -58,20 +60,26 @@ def _make(name: str, records: list[tuple[int, list[str]]]) -> Table:
             raise InputError(name, f"line {line}: more cells than header columns")
         row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(header) if h}
         table.rows.append((line, row))
+    if not table.rows:  # importing nothing is not a success: the wrong file, or a lost export
+        raise InputError(name, "no data rows (only a header)")
     return table
 
 
 def read_csv(path: Path, name: str) -> Table:
     text = read_text(path, name)
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
+    first, _, rest = text.partition("\n")
+    line = 1
+    if first.lower().startswith("sep=") and len(first.strip()) == 5:  # Excel's "sep=;" hint
+        delimiter, text, line = first.strip()[4], rest, 2
+    else:
+        delimiter = max((",", ";", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[tuple[int, list[str]]] = []
-    line = 1
+    offset = line - 1
     try:
         for values in reader:
             records.append((line, values))
-            line = reader.line_num + 1
+            line = offset + reader.line_num + 1
     except csv.Error as err:
         raise InputError(name, f"line {line}: not valid CSV ({err})") from None
     return _make(name, records)
@@ -94,6 +102,7 @@ def read_xlsx(path: Path, name: str) -> Table:
     import openpyxl
 
     data = read_bytes(path, name)
+    check_zip(data, name, ".xlsx")
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:

@@ -1,18 +1,20 @@
 """Plain-text, Markdown and Word transcripts: one Document each, turns from label lines.
 
 The document text is the file's text (line ends normalised, BOM dropped); for a .docx
-it is the body paragraphs joined by "\\n". Turns come from :mod:`.turns`, respondents
+it is the body paragraphs joined by "\\n", with table cells' paragraphs in place (row by
+row), so a transcript laid out as a table loses nothing; headers and footers are left out. Turns come from :mod:`.turns`, respondents
 from :mod:`.attribution`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from qualtally.core.errors import InputError
 from qualtally.core.models import Document
 from qualtally.importers.attribution import Attribution
-from qualtally.importers.decoding import normalise_newlines, read_bytes, read_text
+from qualtally.importers.decoding import check_zip, normalise_newlines, read_bytes, read_text
 from qualtally.importers.turns import parse_turns
 
 
@@ -22,24 +24,33 @@ def read_txt(path: Path, name: str, who: Attribution) -> Document:
     return Document(name=name, text=text, turns=parse_turns(text, who), kind=kind)
 
 
+def _lines(container) -> Iterator[str]:
+    """Paragraph texts in document order, table cells included row by row."""
+    from docx.table import Table
+
+    for block in container.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                seen: set[int] = set()
+                for cell in row.cells:
+                    if id(cell._tc) not in seen:  # a merged cell appears once per grid column
+                        seen.add(id(cell._tc))
+                        yield from _lines(cell)
+        else:
+            yield block.text
+
+
 def docx_text(path: Path, label: str) -> str:
     """Body paragraphs of a .docx joined by newlines; InputError if it is not a valid .docx."""
     import io
-    import zipfile
 
     data = read_bytes(path, label)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            bad = zf.testzip()
-            if bad is not None:
-                raise InputError(label, f"not a valid .docx (corrupt member {bad})")
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
-        raise InputError(label, f"not a valid .docx ({err or type(err).__name__})") from None
+    check_zip(data, label, ".docx")
     try:
         import docx
 
         document = docx.Document(io.BytesIO(data))
-        paragraphs = [p.text for p in document.paragraphs]
+        paragraphs = list(_lines(document))
     except InputError:
         raise
     except Exception as err:  # python-docx raises many types on a damaged package

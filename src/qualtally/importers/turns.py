@@ -6,17 +6,48 @@ before the label, between label and colon, or right after the colon, and optiona
 Markdown bold (``**Marie:**``). A label is 1-5 words of letters, digits, dots, apostrophes
 and hyphens, each word capitalised (particles such as *de* or *van* excepted) unless the
 label is a known role (``interviewer:``); this keeps "so the point is: ..." from opening
-a turn. A turn runs to the next label line; lines before the first label belong to no
-turn. Turn offsets cover the content only, without the label, the timestamp or the
-surrounding whitespace. Timestamps go into the turn's ``meta``.
+a turn. A turn runs to the next label line. Turn offsets cover the content only, without
+the label, the timestamp or the surrounding whitespace. Timestamps go into the turn's
+``meta``.
+
+Transcripts often open with a header (``Date: 14 March 2011``, ``Location: Ottawa``) that
+has the shape of a label line. Since a label that opens a turn may make a respondent,
+three rules keep header and prose lines from becoming people:
+
+* **Stop-list.** A label whose first or last word is a metadata word (Date, Time,
+  Location, Place, Venue, Duration, Length, Mode, Language, Subject, Title, Project, File,
+  Recording, Transcript, Transcriber, Note(s), Attendees, Participants, Present,
+  Interview, Session, Source, Re, Topic) never opens a turn, anywhere.
+* **Header.** The first turn is the first label line whose label is *known* (a role such
+  as Interviewer/Q/Moderator/Respondent/A, a manifest interviewer or ``speakers`` name, a
+  respondent's key or name) or occurs more than once in the document. Everything before
+  it, label lines included, is header: text in no turn. In a document with no such
+  label (every label occurs once, none known) every label line opens a turn: reading
+  it as unlabelled text would give several speakers' words to one respondent.
+* **One-off labels.** After the first turn, a label that occurs only once and is not
+  known is text of the current turn ("Bottom line: ..." in the middle of an answer) only
+  when that turn is the document's one and only non-interviewer speaker (a single
+  interview: one known-or-recurring non-interviewer label), so the line cannot move
+  words from one person to another. Everywhere else (after an interviewer turn, in a
+  focus group whose participants may speak once each) it opens a turn as usual. With a
+  manifest ``speakers`` map or ``respondent`` the rule is off: the manifest decides, and
+  a speaker missing from a ``speakers`` map is an error, which also catches misspelt
+  labels.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from qualtally.core.models import Turn
-from qualtally.importers.attribution import INTERVIEWER_ROLES, RESPONDENT_ROLES, Attribution, _role
+from qualtally.importers.attribution import (
+    INTERVIEWER_ROLES,
+    RESPONDENT_ROLES,
+    Attribution,
+    norm,
+    role_word,
+)
 
 _TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _TSB = rf"[\[(]({_TS})[\])]"
@@ -27,13 +58,20 @@ LABEL_LINE = re.compile(
     rf"(?:[ \t]*{_TSB})?{_EM}[ \t]*:(?!//){_EM}[ \t]*(?:{_TSB}[ \t]*)?",
     re.MULTILINE,
 )
+METADATA_WORDS = frozenset(
+    "date time location place venue duration length mode language subject title project file "
+    "recording transcript transcriber note notes attendees participants present interview "
+    "session source re topic".split())
 _PARTICLES = frozenset("de da das del della di dos du der den la le van von bin al y e st".split())
 
 
-def _plausible(label: str) -> bool:
+def plausible_label(label: str) -> bool:
     if len(label) > 60:
         return False
-    if _role(label) in INTERVIEWER_ROLES | RESPONDENT_ROLES:
+    words = [w.rstrip(".").casefold() for w in label.split()]
+    if words[0] in METADATA_WORDS or words[-1] in METADATA_WORDS:
+        return False
+    if role_word(label) in INTERVIEWER_ROLES | RESPONDENT_ROLES:
         return True
     for i, word in enumerate(label.split()):
         if word[0].isupper() or word[0].isdigit():
@@ -66,13 +104,48 @@ def _content(text: str, start: int, end: int) -> tuple[int, int]:
     return start + lead, start + lead + len(stripped)
 
 
+def leading_label(text: str) -> tuple[str, int] | None:
+    """``(label, content start)`` when ``text`` opens with a speaker label, else None."""
+    m = LABEL_LINE.match(text)
+    if m and plausible_label(m.group("label")):
+        return " ".join(m.group("label").split()), m.end()
+    return None
+
+
 def label_matches(text: str) -> list[re.Match[str]]:
-    return [m for m in LABEL_LINE.finditer(text) if _plausible(m.group("label"))]
+    return [m for m in LABEL_LINE.finditer(text) if plausible_label(m.group("label"))]
+
+
+def _label(m: re.Match[str]) -> str:
+    return " ".join(m.group("label").split())
+
+
+def turn_openers(text: str, who: Attribution) -> list[re.Match[str]]:
+    """The label lines that open turns, after the header and one-off rules (module doc)."""
+    matches = label_matches(text)
+    counts = Counter(norm(_label(m)) for m in matches)
+    first = next((i for i, m in enumerate(matches)
+                  if who.is_known(_label(m)) or counts[norm(_label(m))] > 1), None)
+    if first is None:
+        return matches
+    def solid(label: str) -> bool:
+        return who.is_known(label) or counts[norm(label)] > 1
+
+    speakers = {norm(_label(m)) for m in matches[first:]
+                if solid(_label(m)) and not who.is_interviewer(_label(m))}
+    single = len(speakers) == 1 and who.speakers is None and not who.respondent
+    kept = [matches[first]]
+    for m in matches[first + 1:]:
+        if single and not solid(_label(m)) and norm(_label(kept[-1])) in speakers:
+            continue  # a one-off label inside the only respondent's turn: their text
+        kept.append(m)
+    return kept
 
 
 def parse_turns(text: str, who: Attribution) -> tuple[Turn, ...]:
     """The turns of a normalised (LF-only) text, attributed with ``who``."""
-    matches = label_matches(text)
+    matches = turn_openers(text, who)
+    who.set_labels(_label(m) for m in matches)
     if not matches:  # an unlabelled text: one turn, the document's respondent
         start, end = _content(text, 0, len(text))
         return (Turn(start, end, "", who.default_key(), {}),)
@@ -82,7 +155,7 @@ def parse_turns(text: str, who: Attribution) -> tuple[Turn, ...]:
         start, end = _content(text, m.end(), nxt)
         stamps = [g for g in m.groups()[0:1] + m.groups()[2:] if g]
         meta = {"start": timestamp(stamps[0])} if stamps else {}
-        label = " ".join(m.group("label").split())
+        label = _label(m)
         turns.append(Turn(start, end, label, who.respondent_for(label), meta))
     # a timestamped turn ends where the next timestamped turn starts
     for i, turn in enumerate(turns):

@@ -35,6 +35,7 @@ def norm_code(path: str) -> str:
 
 
 def _read(path: str | Path) -> list[dict[str, str]]:
+    csv.field_size_limit(2**31 - 1)  # long transcript passages exceed the 128 KB default
     path = Path(path)
     if not path.is_file():
         raise InputError(str(path), "file not found")

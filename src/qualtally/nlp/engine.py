@@ -16,7 +16,7 @@ import numpy as np
 from qualtally.core.models import Suggestion
 from qualtally.nlp.coldstart import CodeProfile, ColdStart
 from qualtally.nlp.dataset import Item
-from qualtally.nlp.explain import similar_coded, top_terms
+from qualtally.nlp.explain import similar_coded, similarities, top_terms
 from qualtally.nlp.model import CodeSuggester
 
 FEW = 8
@@ -88,6 +88,14 @@ class Engine:
                     P[:, j] = P[:, j] | ((S[:, j] >= model.thresholds_[j]) & (c >= 0.5))
         return codes, S, P, model, M
 
+    def thresholds(self, question: str | None, codes: list[str]) -> np.ndarray:
+        """Decision threshold per code of :meth:`score`'s columns (0.5 for cold-start codes)."""
+        model = self.model_for(question)
+        th = np.full(len(codes), 0.5)
+        if model is not None:
+            th[: len(model.classes_)] = model.thresholds_
+        return th
+
     def suggest(self, text: str, question: str | None = None, exclude=(), limit: int = 9,
                 explain: bool = True) -> list[Suggestion]:
         """Codes for one excerpt, best first, minus ``exclude`` (applied or rejected)."""
@@ -95,11 +103,12 @@ class Engine:
         order = [j for j in np.argsort(-S[0], kind="stable") if codes[j] not in set(exclude)]
         hits = self.cold.keyword_hits([text])[0] if (explain and self.cold is not None) else {}
         out = []
+        sims = similarities(model, M[0]) if (explain and model is not None) else None
         for j in order[:limit]:
             terms, similar = (), None
             trained = model is not None and j < len(model.classes_)
             if explain and trained:
-                terms, similar = top_terms(model, M[0], j), similar_coded(model, M[0], j)
+                terms, similar = top_terms(model, M[0], j), similar_coded(model, sims, j)
             source = "model" if trained else "keywords"
             out.append(Suggestion(codes[j], round(float(S[0, j]), 4), bool(P[0, j]),
                                   hits.get(codes[j], ()), terms, similar, source))

@@ -52,7 +52,8 @@ def evaluate_items(items: list[Item], folds: int = 5, seed: int = 0, profiles=No
     folds = max(2, min(folds, len(items)))
     S, P, lc = _oof(items, classes, folds, seed, make_model, CURVE_SIZES if curve else ())
     model = summarise(Y, P, S, classes)
-    profiles = profiles or [CodeProfile(c, name_keywords(c)) for c in classes]
+    given = {p.path: p for p in profiles or () if p.keywords}
+    profiles = [given.get(c) or CodeProfile(c, name_keywords(c)) for c in classes]
     kw = KeywordBaseline().fit(profiles)
     ks = align(kw.scores([it.text for it in items]), kw.classes_, classes)
     keyword = summarise(Y, ks > 0, ks, classes)
@@ -67,24 +68,30 @@ def evaluate_items(items: list[Item], folds: int = 5, seed: int = 0, profiles=No
 
 
 def evaluate(items: list[Item], by: str | None = None, folds: int = 5, seed: int = 0,
-             curve: bool = True, make_model=None, progress=None) -> dict:
-    """Whole-file or per-question evaluation; per question adds means over questions."""
+             curve: bool = True, make_model=None, progress=None, profiles=None) -> dict:
+    """Whole-file or per-question evaluation; per question adds means over questions.
+
+    ``profiles`` (from a codebook) give the keyword baseline the codebook's keywords;
+    without them it searches for the words of each code's name.
+    """
     if by != "question":
-        result = evaluate_items(items, folds, seed, curve=curve, make_model=make_model)
-        return {"by": None, "seed": seed, **result, "summary": _summary([result])}
+        result = evaluate_items(items, folds, seed, profiles, make_model, curve)
+        return {"by": None, "seed": seed, "keywords_from": "codebook" if profiles else "code names", **result, "summary": _summary([result])}
     groups: dict[str, list[Item]] = {}
     for it in items:
         groups.setdefault(it.question or "", []).append(it)
-    out = {}
+    out, skipped = {}, {}
     for i, (q, group) in enumerate(sorted(groups.items())):
         if progress:
             progress("evaluate", i, len(groups))
-        if len({c for it in group for c in it.codes}) < 1 or len(group) < 4:
+        if not any(it.codes for it in group) or len(group) < 4:
+            skipped[q] = f"{len(group)} excerpts, {len({c for it in group for c in it.codes})} codes: too few to cross-validate"
             continue
-        out[q] = evaluate_items(group, folds, seed, curve=curve, make_model=make_model)
+        out[q] = evaluate_items(group, folds, seed, profiles, make_model, curve)
     if progress:
         progress("evaluate", len(groups), len(groups))
-    return {"by": "question", "seed": seed, "questions": out, "summary": _summary(list(out.values()))}
+    return {"by": "question", "seed": seed, "keywords_from": "codebook" if profiles else "code names",
+            "questions": out, "skipped": skipped, "summary": _summary(list(out.values()))}
 
 
 def _summary(results: list[dict]) -> dict:

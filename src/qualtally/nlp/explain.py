@@ -20,10 +20,11 @@ def top_terms(model, row, k: int, n: int = 3) -> tuple[str, ...]:
     feats = model.features_
     n_word = feats.n_word_
     row = row.tocsr()
-    idx = row.indices[row.indices < n_word]
+    words = row.indices < n_word
+    idx = row.indices[words]
     if not len(idx):
         return ()
-    vals = row[0, idx].toarray().ravel() * model.coef_[k, idx]
+    vals = row.data[words] * model.coef_[k, idx]
     terms = feats.word_terms()
     out = []
     for j in np.argsort(-vals):
@@ -36,11 +37,15 @@ def top_terms(model, row, k: int, n: int = 3) -> tuple[str, ...]:
     return tuple(out)
 
 
-def similar_coded(model, row, k: int) -> str | None:
+def similarities(model, row) -> np.ndarray:
+    """Cosine similarity of one excerpt's feature row to every training excerpt."""
+    return (row @ model.train_matrix_t_).toarray().ravel()
+
+
+def similar_coded(model, sims: np.ndarray, k: int) -> str | None:
     """The training excerpt coded with code ``k`` that is most similar to this excerpt."""
     rows = np.flatnonzero(model.train_labels_[:, k])
     if not len(rows):
         return None
-    sims = (model.train_matrix_[rows] @ row.T).toarray().ravel()
-    text = model.train_texts_[int(rows[int(np.argmax(sims))])]
+    text = model.train_texts_[int(rows[int(np.argmax(sims[rows]))])]
     return text if len(text) <= SNIPPET else text[: SNIPPET - 1].rstrip() + "…"

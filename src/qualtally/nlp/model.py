@@ -19,6 +19,10 @@ from qualtally.nlp.features import TextFeatures
 from qualtally.nlp.tuning import tune_decision
 
 
+MAX_ROWS = 2000
+"""Above this many rows a code's negatives are subsampled (see ``CodeSuggester._rows``)."""
+
+
 def label_matrix(y, classes, negatives=None):
     """(Y, known): 0/1 labels and a mask of which labels are known for each row.
 
@@ -43,14 +47,17 @@ def label_matrix(y, classes, negatives=None):
 class CodeSuggester(ClassifierMixin, BaseEstimator):
     """Multi-label code suggester; ``fit(texts, label_sets)``, ``scores(texts)``, ``predict``."""
 
-    def __init__(self, C=8.0, char_weight=1.0, knn_k=10, inner_folds=4,
-                 blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, random_state=0):
+    def __init__(self, C=8.0, char_weight=2.0, knn_k=10, inner_folds=4,
+                 blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, shrink=4.0, word_ngrams=(1, 2),
+                 random_state=0):
         self.C = C
         self.char_weight = char_weight
         self.knn_k = knn_k
         self.inner_folds = inner_folds
         self.blend_grid = blend_grid
         self.at_least_one = at_least_one
+        self.shrink = shrink
+        self.word_ngrams = word_ngrams
         self.random_state = random_state
 
     # -- fitting --------------------------------------------------------------------------
@@ -58,10 +65,10 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         texts = [str(t) for t in X]
         self.classes_ = np.array(sorted({c for labels in y for c in labels}), dtype=object)
         Y, known = label_matrix(y, self.classes_, negatives)
-        self.features_ = TextFeatures(char_weight=self.char_weight).fit(texts)
-        M = self.features_.transform(texts)
+        self.features_ = TextFeatures(word_ngrams=self.word_ngrams, char_weight=self.char_weight)
+        M = self.features_.fit_transform(texts)
         self.coef_, self.intercept_ = self._fit_linear(M, Y, known)
-        self.train_matrix_, self.train_labels_ = M, Y * known
+        self.train_matrix_t_, self.train_labels_ = M.T.tocsr(), Y * known
         self.train_texts_ = texts
         self.n_positive_ = Y.sum(axis=0).astype(int)
         self._tune(M, Y, known)
@@ -69,33 +76,54 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
 
     def _fit_linear(self, M, Y, known):
         K = Y.shape[1]
+        M = M.astype(np.float64)  # what liblinear wants: convert once, not once per code
         coef = np.zeros((K, M.shape[1]), dtype=np.float32)
         intercept = np.zeros(K, dtype=np.float64)
-        for k in range(K):
-            rows = known[:, k]
+
+        def one(k):
+            rows = self._rows(known[:, k], Y[:, k], k)
             yk = Y[rows, k]
             if yk.min() == yk.max():  # only positives (or none): a constant score
                 intercept[k] = 4.0 if yk.size and yk[0] else -4.0
-                continue
+                return
             clf = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", dual=True,
-                                     random_state=self.random_state)
-            clf.fit(M[rows], yk)
+                                     tol=1e-3, random_state=self.random_state)
+            clf.fit(M if len(rows) == M.shape[0] else M[rows], yk)
             coef[k] = clf.coef_[0]
             intercept[k] = clf.intercept_[0]
+
+        for k in range(K):
+            one(k)
         return coef, intercept
+
+    def _rows(self, known_k, y_k, k):
+        """Row indices to fit code k on: all positives, negatives subsampled on large sets.
+
+        With balanced class weights a few thousand negatives carry the same boundary as
+        all of them; capping them keeps retraining on 5,000 codings within seconds.
+        """
+        rows = np.flatnonzero(known_k)
+        if len(rows) <= MAX_ROWS:
+            return rows
+        pos, neg = rows[y_k[rows] == 1], rows[y_k[rows] == 0]
+        n_neg = max(MAX_ROWS - len(pos), 3 * len(pos))
+        if n_neg >= len(neg):
+            return rows
+        rng = np.random.default_rng([self.random_state, k])
+        return np.sort(np.concatenate([pos, rng.choice(neg, n_neg, replace=False)]))
 
     def _tune(self, M, Y, known):
         """Out-of-fold scores -> blend weight, per-code thresholds, at-least-one rule."""
         n = M.shape[0]
-        folds = min(self.inner_folds, n)
+        folds = min(self.inner_folds if n <= 1500 else 2, n)
         lin = np.zeros(Y.shape)
         knn = np.zeros(Y.shape)
         if folds >= 2:
             for tr, te in KFold(folds, shuffle=True, random_state=self.random_state).split(M):
                 coef, icpt = self._fit_linear(M[tr], Y[tr], known[tr])
                 lin[te] = _sigmoid(M[te] @ coef.T + icpt)
-                knn[te] = _knn(M[te], M[tr], (Y * known)[tr], self.knn_k)
-        decision = tune_decision(lin, knn, Y, known, self.blend_grid, self.at_least_one)
+                knn[te] = _knn(M[te], M[tr].T.tocsr(), (Y * known)[tr], self.knn_k)
+        decision = tune_decision(lin, knn, Y, known, self.blend_grid, self.at_least_one, self.shrink)
         self.blend_, self.thresholds_, self.rescue_ = decision
 
     # -- scoring --------------------------------------------------------------------------
@@ -106,7 +134,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         lin = _sigmoid(M @ self.coef_.T + self.intercept_)
         if self.blend_ <= 0:
             return lin
-        knn = _knn(M, self.train_matrix_, self.train_labels_, self.knn_k)
+        knn = _knn(M, self.train_matrix_t_, self.train_labels_, self.knn_k)
         return (1 - self.blend_) * lin + self.blend_ * knn
 
     def scores(self, X):
@@ -122,6 +150,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
 
     def predict_labels(self, X):
         return [tuple(self.classes_[row]) for row in self.predict(X)]
+
 
 
 def decide(S, thresholds, rescue):
@@ -140,12 +169,16 @@ def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
-def _knn(Q, M, labels, k):
-    """Similarity-weighted share of the k most similar rows carrying each code."""
-    if M.shape[0] == 0:
+def _knn(Q, MT, labels, k):
+    """Similarity-weighted share of the k most similar rows carrying each code.
+
+    ``MT`` is the training matrix transposed (features x rows), kept in CSR form so a
+    query needs no conversion.
+    """
+    if MT.shape[1] == 0:
         return np.zeros((Q.shape[0], labels.shape[1]))
-    sims = (Q @ M.T).toarray()
-    k = min(k, M.shape[0])
+    sims = (Q @ MT).toarray()
+    k = min(k, MT.shape[1])
     idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
     top = np.take_along_axis(sims, idx, axis=1)
     weights = top / np.maximum(top.sum(axis=1, keepdims=True), 1e-9)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from qualtally.core.models import Document
 
 BATCH_SIZE = 64
+_SENTENCE_COMPONENTS = ("sentencizer", "senter", "parser", "tok2vec")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -48,7 +49,8 @@ def sentence_spans(
             jobs.append((doc.name, turn.start, text))
     texts = (text for _, _, text in jobs)
     by_name = {d.name: d for d in docs}
-    parsed_docs = nlp.pipe(texts, batch_size=BATCH_SIZE, disable=["lemmatizer"])
+    skip = [n for n in nlp.pipe_names if n not in _SENTENCE_COMPONENTS]  # only sentences needed
+    parsed_docs = nlp.pipe(texts, batch_size=BATCH_SIZE, disable=skip)
     for done, ((name, offset, _), parsed) in enumerate(zip(jobs, parsed_docs), start=1):
         full = by_name[name].text
         for sent in parsed.sents:

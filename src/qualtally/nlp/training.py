@@ -71,7 +71,7 @@ def train_to_folder(coded: str | Path, out: str | Path, *, codebook: str | Path 
         from qualtally.nlp.evaluate import evaluate
 
         per_q = len(engine.models) > 1 or (by_question is True)
-        metrics = evaluate(items, by="question" if per_q else None, seed=seed)
+        metrics = evaluate(items, by="question" if per_q else None, seed=seed, profiles=profiles or None)
     cb_hash = codebook_hash([c.path for c in codes], profiles)
     extra = {"trained_on": Path(coded).name, "command": _command(coded, out, codebook, by, coder, seed)}
     save_engine(engine, out, codebook=cb_hash, training_size=len(items), metrics=metrics, extra=extra)

@@ -37,7 +37,7 @@ def _best_threshold(s, y) -> tuple[float, float]:
     return best, best_f
 
 
-def thresholds_for(S, Y, known) -> np.ndarray:
+def thresholds_for(S, Y, known, shrink: float = SHRINK) -> np.ndarray:
     flat_s = S[known]
     flat_y = Y[known]
     global_t, _ = _best_threshold(flat_s, flat_y)
@@ -48,18 +48,18 @@ def thresholds_for(S, Y, known) -> np.ndarray:
         if n_pos == 0:
             continue
         t, _ = _best_threshold(S[rows, k], Y[rows, k])
-        out[k] = (n_pos * t + SHRINK * global_t) / (n_pos + SHRINK)
+        out[k] = (n_pos * t + shrink * global_t) / (n_pos + shrink)
     return out
 
 
-def tune_decision(lin, knn, Y, known, blend_grid, at_least_one):
+def tune_decision(lin, knn, Y, known, blend_grid, at_least_one, shrink: float = SHRINK):
     """(blend, thresholds, rescue) maximising out-of-fold micro-F1."""
     from qualtally.nlp.model import decide
 
     best = None
     for w in blend_grid:
         S = (1 - w) * lin + w * knn
-        th = thresholds_for(S, Y, known)
+        th = thresholds_for(S, Y, known, shrink)
         for rescue in (RESCUE_GRID if at_least_one else (None,)):
             f = micro_f1(decide(S, th, rescue), Y, known)
             if best is None or f > best[0] + 1e-9:

@@ -83,12 +83,27 @@ def migrate(engine: Engine, path: Path | None) -> Path | None:
     return backup
 
 
-def check_project_file(path: Path) -> None:
-    """Refuse a file that exists but is not a SQLite database, before SQLite touches it."""
-    if path.exists() and path.stat().st_size > 0:
-        with path.open("rb") as fh:
-            if fh.read(16) != SQLITE_MAGIC:
-                raise InputError(str(path), "not a qualtally project (not a SQLite file)")
+def check_project_file(path: Path, *, create: bool) -> None:
+    """Refuse a file that is not a qualtally project before anything writes to it."""
+    if not path.exists():
+        return
+    if path.stat().st_size == 0:
+        if not create:
+            raise InputError(str(path), "not a qualtally project (empty file)")
+        return
+    with path.open("rb") as fh:
+        if fh.read(16) != SQLITE_MAGIC:
+            raise InputError(str(path), "not a qualtally project (not a SQLite file)")
+    probe = sa.create_engine(f"sqlite:///{path}")
+    try:
+        with probe.connect() as conn:
+            names = set(sa.inspect(conn).get_table_names())
+    except sa.exc.DatabaseError as err:
+        raise InputError(str(path), f"damaged or unreadable database ({err.orig})") from None
+    finally:
+        probe.dispose()
+    if names and "alembic_version" not in names:
+        raise InputError(str(path), "a SQLite database of another program, not a qualtally project")
 
 
 def open_engine(path: Path | str, *, create: bool) -> Engine:
@@ -102,7 +117,11 @@ def open_engine(path: Path | str, *, create: bool) -> Engine:
         raise InputError(str(path), "no such project (create it with `qualtally new`)")
     if create and path.exists() and path.stat().st_size > 0:
         raise InputError(str(path), "already exists")
-    check_project_file(path)
+    check_project_file(path, create=create)
     engine = make_engine(path)
-    migrate(engine, path)
+    try:
+        migrate(engine, path)
+    except sa.exc.DatabaseError as err:
+        engine.dispose()
+        raise InputError(str(path), f"damaged or unreadable database ({err.orig})") from None
     return engine

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from qualtally.core.errors import InputError
 from qualtally.storage import tables as t
-from qualtally.storage.store import _rename, _write_memo, log_event, now
+from qualtally.storage.store import _move, _rename, _write_memo, log_event, now
 from qualtally.storage.tally_cache import maintained
 
 
@@ -100,7 +100,9 @@ def _apply_code_update(conn: Connection, code_id: int, fields: dict[str, Any]) -
         return
     if "name" in fields and fields["name"] != row.name:
         _rename(conn, row, fields["name"])
-    rest = {k: v for k, v in fields.items() if k != "name"}
+    if "parent_id" in fields:
+        _move(conn, code_id, fields["parent_id"])
+    rest = {k: v for k, v in fields.items() if k not in ("name", "parent_id")}
     if rest:
         conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(**rest))
 
@@ -114,7 +116,7 @@ def step(engine: Engine, actor: str, *, redo: bool) -> str | None:
             return None
         target = conn.execute(sa.select(t.events).where(t.events.c.id == pool[-1])).first()
         reverse = not redo
-        tally_cache.event(target.before or target.after or {})
+        tally_cache.event(target.entity, target.entity_id, target.before or target.after or {})
         if target.action == "code.update":
             _apply_code_update(conn, target.entity_id, target.before if reverse else target.after)
         else:

@@ -59,11 +59,10 @@ def documents(conn: Connection, with_text: bool = False) -> list[Document]:
 
 def document(conn: Connection, doc_id: int) -> Document:
     r = conn.execute(sa.select(t.documents).where(t.documents.c.id == doc_id)).one()
-    keys = dict(conn.execute(sa.select(t.respondents.c.id, t.respondents.c.key)).all())
-    turns = tuple(
-        Turn(x.start, x.end, x.speaker, keys.get(x.respondent_id), dict(x.meta or {}))
-        for x in conn.execute(sa.select(t.turns).where(t.turns.c.document_id == doc_id).order_by(t.turns.c.idx))
-    )
+    q = (sa.select(t.turns, t.respondents.c.key.label("respondent_key"))
+         .select_from(t.turns.outerjoin(t.respondents, t.respondents.c.id == t.turns.c.respondent_id))
+         .where(t.turns.c.document_id == doc_id).order_by(t.turns.c.idx))
+    turns = tuple(Turn(x.start, x.end, x.speaker, x.respondent_key, dict(x.meta or {})) for x in conn.execute(q))
     return Document(r.name, r.text, turns, r.kind, dict(r.meta or {}), r.id)
 
 
@@ -147,6 +146,17 @@ def rejections(conn: Connection, excerpt_id: int, coder: str | None = None) -> s
     return {r[0] for r in conn.execute(q)}
 
 
+def all_rejections(conn: Connection, coder: str | None = None) -> dict[int, set[int]]:
+    """excerpt id -> ids of the codes rejected on it (by ``coder``, or by anyone)."""
+    q = sa.select(t.rejections.c.excerpt_id, t.rejections.c.code_id)
+    if coder is not None:
+        q = q.where(t.rejections.c.coder == coder)
+    out: dict[int, set[int]] = defaultdict(set)
+    for r in conn.execute(q):
+        out[r.excerpt_id].add(r.code_id)
+    return out
+
+
 def memo(conn: Connection, excerpt_id: int, coder: str) -> str:
     row = conn.execute(sa.select(t.memos.c.text).where(
         (t.memos.c.excerpt_id == excerpt_id) & (t.memos.c.coder == coder))).first()
@@ -166,9 +176,13 @@ def export_rows(conn: Connection) -> list[dict[str, object]]:
     ex = {e.id: e for e in excerpts(conn)}
     names = dict(conn.execute(sa.select(t.documents.c.id, t.documents.c.name)).all())
     grouped: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for r in conn.execute(sa.select(t.codings.c.excerpt_id, t.codings.c.coder, t.codings.c.code_id)
-                          .order_by(t.codings.c.id)):
+    origins: dict[tuple[int, str], list[str]] = defaultdict(list)
+    created: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for r in conn.execute(sa.select(t.codings.c.excerpt_id, t.codings.c.coder, t.codings.c.code_id,
+                                    t.codings.c.origin, t.codings.c.created).order_by(t.codings.c.id)):
         grouped[(r.excerpt_id, r.coder)].append(paths[r.code_id])
+        origins[(r.excerpt_id, r.coder)].append(r.origin)
+        created[(r.excerpt_id, r.coder)].append(r.created)
     for excerpt_id, coder in reviewed(conn):
         grouped.setdefault((excerpt_id, coder), [])
     rows = []
@@ -179,6 +193,8 @@ def export_rows(conn: Connection) -> list[dict[str, object]]:
             "respondent": e.respondent_key or "", "document": names[e.document_id],
             "question": e.question or "", "coder": coder, "start": e.start, "end": e.end,
             "text": e.text, "codes": ";".join(code_paths),
+            "origin": ";".join(origins.get((excerpt_id, coder), [])),
+            "created": ";".join(created.get((excerpt_id, coder), [])),
         })
     return rows
 

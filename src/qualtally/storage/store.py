@@ -17,8 +17,10 @@ from sqlalchemy.engine import Connection, Engine
 from qualtally.core.errors import InputError
 from qualtally.core.models import (
     ORIGIN_HUMAN,
+    ORIGINS,
     Code,
     ImportBundle,
+    Turn,
     join_path,
     split_path,
 )
@@ -103,34 +105,42 @@ class Store:
     # -- import ---------------------------------------------------------------------
     def import_bundle(self, bundle: ImportBundle, actor: str) -> dict[str, int]:
         """Write a whole import in one transaction; raise InputError and write nothing if bad."""
-        counts = dict(respondents=0, documents=0, excerpts=0, codes=0, codings=0, findings=0)
+        counts = dict(respondents=0, documents=0, excerpts=0, codes=0, codings=0, findings=0, updated=0)
         with self.engine.begin() as conn, maintained(conn, structure=True, new_codings=True, build=True):
             resp_ids = {r.key: r.id for r in conn.execute(sa.select(t.respondents.c.key, t.respondents.c.id))}
             for r in bundle.respondents:
                 if r.key in resp_ids:
-                    conn.execute(sa.update(t.respondents).where(t.respondents.c.key == r.key)
-                                 .values(attributes=dict(r.attributes)))
+                    _update_logged(conn, t.respondents, resp_ids[r.key], {"attributes": dict(r.attributes)},
+                                   actor, "respondent.update", counts)
                 else:
                     res = conn.execute(sa.insert(t.respondents).values(key=r.key, attributes=dict(r.attributes)))
                     resp_ids[r.key] = int(res.inserted_primary_key[0])
                     counts["respondents"] += 1
 
+            if bundle.attribute_types:
+                old = conn.execute(sa.select(t.settings.c.value)
+                                   .where(t.settings.c.key == "attribute_types")).first()
+                conn.execute(sa.delete(t.settings).where(t.settings.c.key == "attribute_types"))
+                conn.execute(sa.insert(t.settings).values(
+                    key="attribute_types", value={**(old[0] if old else {}), **bundle.attribute_types}))
+
             code_cache: dict[str, int] = {}
             before_codes = conn.execute(sa.select(sa.func.count()).select_from(t.codes)).scalar_one()
             for code in bundle.codes:
+                known_code = code.path in code_cache or conn.execute(
+                    sa.select(t.codes.c.id).where(t.codes.c.path == code.path)).first() is not None
                 code_id = ensure_code_path(conn, code.path, code_cache)
-                conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(
-                    definition=code.definition, include=code.include, exclude=code.exclude,
-                    keywords=list(code.keywords), examples=list(code.examples),
-                    colour=code.colour, finding_key=code.finding,
-                ))
+                if known_code:
+                    _update_logged(conn, t.codes, code_id, _code_values(code), actor, "code.update", counts)
+                else:
+                    conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(**_code_values(code)))
 
             for i, f in enumerate(bundle.findings):
                 values = dict(statement=f.statement, section=f.section, quantifier=f.quantifier,
                               asked=list(f.asked), ordinal=i)
                 exists = conn.execute(sa.select(t.findings.c.id).where(t.findings.c.key == f.key)).first()
                 if exists:
-                    conn.execute(sa.update(t.findings).where(t.findings.c.key == f.key).values(**values))
+                    _update_logged(conn, t.findings, exists.id, values, actor, "finding.update", counts)
                 else:
                     conn.execute(sa.insert(t.findings).values(key=f.key, **values))
                     counts["findings"] += 1
@@ -140,16 +150,22 @@ class Store:
             if bundle.scale is not None:
                 value = {"steps": [[s.label, s.low, s.high] for s in bundle.scale.steps],
                          "source": bundle.scale.source}
-                conn.execute(sa.delete(t.settings).where(t.settings.c.key == "scale"))
-                conn.execute(sa.insert(t.settings).values(key="scale", value=value))
+                old = conn.execute(sa.select(t.settings.c.value).where(t.settings.c.key == "scale")).first()
+                if old is None or old[0] != value:
+                    conn.execute(sa.delete(t.settings).where(t.settings.c.key == "scale"))
+                    conn.execute(sa.insert(t.settings).values(key="scale", value=value))
+                    log_event(conn, actor, "scale.set", "settings", None, old[0] if old else None, value)
 
             known = {row.name: row.text for row in conn.execute(sa.select(t.documents.c.name, t.documents.c.text))}
+            turns_of = _stored_turns(conn) if bundle.coded else {}
             docs = list(bundle.documents)
             for doc in docs:
                 if doc.name in known:
                     raise InputError(doc.name, "a document with this name is already in the project")
                 known[doc.name] = doc.text
-            synthetic, placements = place_rows(bundle.coded, known, bundle.coded_source or bundle.source)
+                turns_of[doc.name] = list(doc.turns)
+            synthetic, placements = place_rows(bundle.coded, known, bundle.coded_source or bundle.source,
+                                               turns_of)
             docs.extend(synthetic)
 
             doc_ids: dict[str, int] = {}
@@ -160,7 +176,11 @@ class Store:
 
             for p in placements:
                 row = p.row
-                resp_key = row.respondent or None
+                bad = [o for o in row.origins if o not in ORIGINS]
+                if bad or (row.origins and len(row.origins) != len(row.codes)):
+                    raise InputError(bundle.coded_source or bundle.source,
+                                     f"line {row.line}: origin must list one of {', '.join(ORIGINS)} per code")
+                resp_key = p.respondent
                 if resp_key and resp_key not in resp_ids:
                     res = conn.execute(sa.insert(t.respondents).values(key=resp_key, attributes={}))
                     resp_ids[resp_key] = int(res.inserted_primary_key[0])
@@ -172,7 +192,7 @@ class Store:
                     conn.execute(sa.delete(t.reviewed).where(
                         (t.reviewed.c.excerpt_id == excerpt_id) & (t.reviewed.c.coder == row.coder)))
                     conn.execute(sa.insert(t.reviewed).values(excerpt_id=excerpt_id, coder=row.coder))
-                for path in row.codes:
+                for i, path in enumerate(row.codes):
                     code_id = ensure_code_path(conn, path, code_cache)
                     exists = conn.execute(sa.select(t.codings.c.id).where(
                         (t.codings.c.excerpt_id == excerpt_id) & (t.codings.c.code_id == code_id)
@@ -180,7 +200,8 @@ class Store:
                     if exists is None:
                         conn.execute(sa.insert(t.codings).values(
                             excerpt_id=excerpt_id, code_id=code_id, coder=row.coder,
-                            origin=ORIGIN_HUMAN, created=now()))
+                            origin=row.origins[i] if row.origins else ORIGIN_HUMAN,
+                            created=row.created[i] if i < len(row.created) and row.created[i] else now()))
                         counts["codings"] += 1
             after_codes = conn.execute(sa.select(sa.func.count()).select_from(t.codes)).scalar_one()
             counts["codes"] = after_codes - before_codes
@@ -319,7 +340,8 @@ class Store:
             return code_id
 
     def update_code(self, code_id: int, actor: str, **fields: Any) -> None:
-        allowed = {"definition", "include", "exclude", "keywords", "examples", "colour", "finding_key", "name"}
+        allowed = {"definition", "include", "exclude", "keywords", "examples", "colour", "finding_key", "name",
+                   "parent_id"}
         bad = set(fields) - allowed
         if bad:
             raise ValueError(f"cannot update {sorted(bad)}")
@@ -330,10 +352,38 @@ class Store:
             before = {k: getattr(row, k) for k in fields}
             if "name" in fields:
                 _rename(conn, row, fields["name"])
-            rest = {k: v for k, v in fields.items() if k != "name"}
+            if "parent_id" in fields:
+                _move(conn, code_id, fields["parent_id"])
+            rest = {k: v for k, v in fields.items() if k not in ("name", "parent_id")}
             if rest:
                 conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(**rest))
             log_event(conn, actor, "code.update", "codes", code_id, before, dict(fields), undoable=True)
+
+
+def _update_logged(conn: Connection, table, row_id: int, values: dict[str, Any], actor: str,
+                   action: str, counts: dict[str, int]) -> None:
+    """Update a row an import brings again; log the fields that changed, before and after."""
+    old = conn.execute(sa.select(table).where(table.c.id == row_id)).first()
+    changed = {k: v for k, v in values.items() if getattr(old, k) != v}
+    if not changed:
+        return
+    conn.execute(sa.update(table).where(table.c.id == row_id).values(**changed))
+    log_event(conn, actor, action, table.name, row_id,
+              {k: getattr(old, k) for k in changed}, changed)
+    counts["updated"] += 1
+
+
+def _stored_turns(conn: Connection) -> dict[str, list[Turn]]:
+    """Document name -> its turns with respondent keys, for checking coded rows."""
+    q = (sa.select(t.documents.c.name, t.turns.c.start, t.turns.c.end, t.turns.c.speaker,
+                   t.respondents.c.key)
+         .join(t.documents, t.documents.c.id == t.turns.c.document_id)
+         .outerjoin(t.respondents, t.respondents.c.id == t.turns.c.respondent_id)
+         .order_by(t.turns.c.document_id, t.turns.c.idx))
+    out: dict[str, list[Turn]] = {}
+    for name, start, end, speaker, key in conn.execute(q):
+        out.setdefault(name, []).append(Turn(start, end, speaker, key))
+    return out
 
 
 def _code_values(code: Code) -> dict[str, Any]:
@@ -356,6 +406,30 @@ def _rename(conn: Connection, row, name: str) -> None:
                               .where(t.codes.c.path.startswith(prefix, autoescape=True))).all():
         conn.execute(sa.update(t.codes).where(t.codes.c.id == child.id)
                      .values(path=new_path + child.path[len(old_path):]))
+
+
+def _move(conn: Connection, code_id: int, parent_id: int | None) -> None:
+    """Give a code a new parent (None: top level), rewriting its path and its descendants'."""
+    row = conn.execute(sa.select(t.codes).where(t.codes.c.id == code_id)).one()
+    if row.parent_id == parent_id:
+        return
+    prefix = row.path + " > "
+    parent_path = None
+    if parent_id is not None:
+        parent = conn.execute(sa.select(t.codes.c.path).where(t.codes.c.id == parent_id)).first()
+        if parent is None:
+            raise InputError(f"code {parent_id}", "no such parent code")
+        if parent.path == row.path or parent.path.startswith(prefix):
+            raise InputError(row.path, "a code cannot move under itself or its own sub-codes")
+        parent_path = parent.path
+    new_path = join_path(split_path(parent_path or "") + (row.name,))
+    if conn.execute(sa.select(t.codes.c.id).where(t.codes.c.path == new_path)).first():
+        raise InputError(new_path, "a code with this path already exists")
+    conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(parent_id=parent_id, path=new_path))
+    for child in conn.execute(sa.select(t.codes.c.id, t.codes.c.path)
+                              .where(t.codes.c.path.startswith(prefix, autoescape=True))).all():
+        conn.execute(sa.update(t.codes).where(t.codes.c.id == child.id)
+                     .values(path=new_path + child.path[len(row.path):]))
 
 
 def _write_memo(conn: Connection, excerpt_id: int, coder: str, text: str) -> None:

@@ -230,8 +230,11 @@ class Tracker:
     def respondents(self, rids: Iterable[int | None]) -> None:
         self.rids.update(int(r) for r in rids if r is not None)
 
-    def event(self, data: dict[str, Any]) -> None:
-        """An event's before/after data: its excerpt's (or new excerpt's) respondent is touched."""
+    def event(self, entity: str, entity_id: int | None, data: dict[str, Any]) -> None:
+        """An event about to be undone or redone: the excerpt it concerns is touched (undoing a
+        narrowed span deletes that excerpt, and its codings with it)."""
+        if entity == "excerpts" and entity_id is not None:
+            self.excerpts([int(entity_id)])
         if data.get("excerpt_id") is not None:
             self.excerpts([int(data["excerpt_id"])])
         self.respondents([data.get("respondent_id")])

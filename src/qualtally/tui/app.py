@@ -112,7 +112,7 @@ class QualtallyApp(App):
         if event.worker.group == "model":
             self.coding.set_model_ready(describe(error))
         self.notify(describe(error), title=f"{event.worker.group or 'background work'} failed",
-                    severity="error", timeout=8)
+                    severity="error", timeout=8, markup=False)
 
     # -- global actions ---------------------------------------------------------------------
     def action_help(self) -> None:
@@ -130,10 +130,10 @@ class QualtallyApp(App):
     def _step(self, redo: bool) -> None:
         action = self.project.redo(self.coder) if redo else self.project.undo(self.coder)
         if action is None:
-            self.notify("Nothing to redo" if redo else "Nothing to undo", timeout=1.5)
+            self.notify("Nothing to redo" if redo else "Nothing to undo", timeout=1.5, markup=False)
             return
         verb = "Redid" if redo else "Undid"
-        self.notify(f"{verb} {UNDO_LABELS.get(action, action)}", timeout=1.5)
+        self.notify(f"{verb} {UNDO_LABELS.get(action, action)}", timeout=1.5, markup=False)
         excerpt_id = self._touched_excerpt()
         screen = self.screen
         if hasattr(screen, "reload"):

@@ -31,7 +31,7 @@ def guarded(fn):
                 return await fn(self, *args, **kwargs)
             except Exception as err:  # noqa: BLE001 - reported to the user
                 log.exception("action failed")
-                self.notify(describe(err), title="Could not do that", severity="error")
+                self.notify(describe(err), title="Could not do that", severity="error", markup=False)
         return async_wrapper
 
     @functools.wraps(fn)
@@ -40,5 +40,5 @@ def guarded(fn):
             return fn(self, *args, **kwargs)
         except Exception as err:  # noqa: BLE001 - reported to the user
             log.exception("action failed")
-            self.notify(describe(err), title="Could not do that", severity="error")
+            self.notify(describe(err), title="Could not do that", severity="error", markup=False)
     return wrapper

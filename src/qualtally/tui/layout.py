@@ -33,7 +33,27 @@ class Row:
     """For ``CHIPS`` rows: the excerpts whose codes this row shows."""
 
 
-def wrap_span(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])\s")
+
+
+def _next_break(text: str, pos: int, end: int, soft: bool) -> int:
+    """Offset of the next newline that ends a row, or -1.
+
+    With ``soft`` (Markdown notes), a single newline inside a paragraph is a soft break
+    and is shown as a space; a blank line or a list item still breaks the row. The
+    newline stays in the document, so offsets do not move.
+    """
+    nl = text.find("\n", pos, end)
+    while soft and nl >= 0:
+        before = text[nl - 1] if nl > 0 else "\n"
+        after = text[nl + 1] if nl + 1 < len(text) else "\n"
+        if before == "\n" or after == "\n" or _LIST_ITEM.match(text, nl + 1):
+            return nl
+        nl = text.find("\n", nl + 1, end)
+    return nl
+
+
+def wrap_span(text: str, start: int, end: int, width: int, soft: bool = False) -> list[tuple[int, int]]:
     """Greedy word wrap of ``text[start:end]`` into ``(start, end)`` pieces of <= width chars.
 
     Newlines end a row; a word longer than the width is cut. Trailing spaces stay on the
@@ -43,7 +63,7 @@ def wrap_span(text: str, start: int, end: int, width: int) -> list[tuple[int, in
     out: list[tuple[int, int]] = []
     pos = start
     while pos <= end:
-        nl = text.find("\n", pos, end)
+        nl = _next_break(text, pos, end, soft)
         para_end = end if nl < 0 else nl
         row_start = pos
         for m in _WORD.finditer(text, pos, para_end):
@@ -97,8 +117,8 @@ def layout(doc: Document, width: int) -> list[Row]:
             e -= 1
         if speaker:
             rows.append(Row(SPEAKER, start, start, speaker, is_resp))
-        for a, b in wrap_span(text, s, e, width):
-            rows.append(Row(TEXT, a, b, _CONTROL.sub(" ", text[a:b]), is_resp))
+        for a, b in wrap_span(text, s, e, width, soft=doc.kind == "md"):
+            rows.append(Row(TEXT, a, b, _CONTROL.sub(" ", text[a:b]).replace("\n", " "), is_resp))
         rows.append(Row(BLANK, end, end))
     return rows
 

@@ -66,7 +66,7 @@ class AddCodeModal(ModalScreen[tuple[Code, bool] | None]):
     def action_save(self, apply_now: bool = True) -> None:
         values = self.query_one(CodeForm).values()
         if not values["name"] or ">" in values["name"] or ";" in values["name"]:
-            self.notify("A code needs a name without '>' or ';'", severity="warning")
+            self.notify("A code needs a name without '>' or ';'", severity="warning", markup=False)
             return
         self.dismiss((code_from_values(values, self.codes), apply_now))
 

@@ -74,8 +74,12 @@ class NarrowModal(ModalScreen[tuple[int, int] | None]):
         return self.excerpt.text[a - self.excerpt.start:b - self.excerpt.start]
 
     def on_mount(self) -> None:
-        target = self.query_one(OptionList) if self.spans else self.query_one(Input)
-        target.focus()
+        if self.spans:
+            options = self.query_one(OptionList)
+            options.highlighted = 0
+            options.focus()
+        else:
+            self.query_one(Input).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.spans[event.option_index])
@@ -83,7 +87,7 @@ class NarrowModal(ModalScreen[tuple[int, int] | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         span = find_span(self.excerpt, event.value)
         if span is None:
-            self.notify("Those words are not in this excerpt", severity="warning")
+            self.notify("Those words are not in this excerpt", severity="warning", markup=False)
             return
         self.dismiss(span)
 

@@ -48,7 +48,7 @@ class CodebookScreen(Screen):
                 yield CodebookTree(id="codebook-tree")
             with Vertical(id="codebook-right"):
                 yield Label(id="codebook-heading")
-                yield Vertical(id="codebook-form")
+                yield CodeForm([], [], id="codebook-form")
         yield Footer()
 
     @property
@@ -78,16 +78,18 @@ class CodebookScreen(Screen):
         self.query_one("#code-name").focus()
 
     def show_form(self, code_id: int | None) -> None:
-        holder = self.query_one("#codebook-form", Vertical)
-        holder.remove_children()
+        form = self.query_one(CodeForm)
         code = next((c for c in self.codes if c.id == code_id), None)
         self.editing = code.id if code else None
         heading = Text(code.path if code else "No code selected", style="bold")
         if code:
             heading.append("   ctrl+s saves · escape goes back to coding", style="dim")
         self.query_one("#codebook-heading", Label).update(heading)
+        form.display = code is not None
         if code is not None:
-            holder.mount(CodeForm(self.codes, self.project.findings(), code))
+            form.codes = self.codes
+            form.findings = self.project.findings()
+            form.load(code)
 
     @guarded
     def action_save(self) -> None:
@@ -108,10 +110,10 @@ class CodebookScreen(Screen):
         if values["parent_id"] != code.parent_id:
             fields["parent_id"] = values["parent_id"]
         if not fields:
-            self.notify("Nothing changed", timeout=1.5)
+            self.notify("Nothing changed", timeout=1.5, markup=False)
             return
         self.project.update_code(code.id, self.coder, **fields)
-        self.notify(f"Saved {values['name']}", timeout=1.5)
+        self.notify(f"Saved {values['name']}", timeout=1.5, markup=False)
         self.editing = None
         self.reload()
 
@@ -128,7 +130,7 @@ class CodebookScreen(Screen):
             return
         code, _apply = result
         code_id = self.project.add_code(code, self.coder)
-        self.notify(f"Added {code.path}", timeout=1.5)
+        self.notify(f"Added {code.path}", timeout=1.5, markup=False)
         self.reload()
         self.tree.select_code(code_id)
 
@@ -137,7 +139,7 @@ class CodebookScreen(Screen):
         box.display = True
         box.focus()
 
-    @on(CodeFilter.Changed)
+    @on(CodeFilter.Changed, "CodeFilter")
     def filter_changed(self, event: CodeFilter.Changed) -> None:
         self.tree.filter(event.value)
 
@@ -145,7 +147,7 @@ class CodebookScreen(Screen):
     def filter_move(self, event: CodeFilter.Move) -> None:
         self.tree.cursor_line = max(0, min(self.tree.cursor_line + event.delta, self.tree.last_line))
 
-    @on(CodeFilter.Submitted)
+    @on(CodeFilter.Submitted, "CodeFilter")
     @on(CodeFilter.Done)
     def filter_done(self) -> None:
         self.tree.focus()

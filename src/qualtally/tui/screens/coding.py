@@ -26,6 +26,7 @@ from qualtally.tui.modals.narrow import NarrowModal
 from qualtally.tui.session import CodingSession, respondent_counts
 from qualtally.tui.widgets.codebook_tree import CodebookTree, CodeFilter
 from qualtally.tui.widgets.document_list import DocumentList
+from qualtally.tui.widgets.status import StatusLine
 from qualtally.tui.widgets.suggestions import SuggestionPanel
 from qualtally.tui.widgets.transcript import TranscriptView
 
@@ -61,7 +62,7 @@ class CodingScreen(Screen):
                 yield Label(Text("Documents by respondent"), classes="panel-title")
                 yield DocumentList(id="documents")
             with Vertical(id="centre"):
-                yield Label(id="status")
+                yield StatusLine(id="status")
                 yield TranscriptView(id="transcript")
             with Vertical(id="right"):
                 yield Label(Text("Codebook  (respondents)"), classes="panel-title")
@@ -116,9 +117,13 @@ class CodingScreen(Screen):
 
     def show_document(self) -> None:
         s = self.session
-        self.query_one(DocumentList).set_rows(s.rows, s.doc_pos)
+        documents = self.query_one(DocumentList)
+        if documents.rows is not s.rows:
+            documents.set_rows(s.rows, s.doc_pos)
+        else:
+            documents.set_current(s.doc_pos)
         if s.document is None:
-            self.query_one("#status", Label).update(Text("This project has no documents yet."))
+            self.query_one(StatusLine).set(Text("This project has no documents yet."))
             return
         self.transcript.show(s.document, s.excerpts, self.codes_of(), s.current)
         self.show_current(scroll=False)
@@ -146,7 +151,7 @@ class CodingScreen(Screen):
                 status.append(f"  Q: {e.question}")
             if self.project.memo(e.id, self.coder):
                 status.append("  ✎ memo")
-        self.query_one("#status", Label).update(status)
+        self.query_one(StatusLine).set(status)
 
     def codes_changed(self) -> None:
         self.transcript.set_codes(self.codes_of())
@@ -171,7 +176,7 @@ class CodingScreen(Screen):
         if self.session.next_uncoded():
             self._moved(doc)
         else:
-            self.notify("Every excerpt has a coding from you.")
+            self.notify("Every excerpt has a coding from you.", markup=False)
 
     def _moved(self, previous_doc) -> None:
         if self.session.document is not previous_doc:
@@ -206,7 +211,7 @@ class CodingScreen(Screen):
             return
         applied = self.session.toggle(code_id)
         name = self.session.code_by_id[code_id].name
-        self.notify(f"{'Applied' if applied else 'Removed'} {name}", timeout=1.5)
+        self.notify(f"{'Applied' if applied else 'Removed'} {name}", timeout=1.5, markup=False)
         self.codes_changed()
 
     @guarded
@@ -225,10 +230,10 @@ class CodingScreen(Screen):
         suggestion = self.panel.suggestions[index]
         code = next((c for c in self.session.codes if c.path == suggestion.code_path), None)
         if code is None:
-            self.notify(f"{suggestion.code_path} is no longer in the codebook", severity="warning")
+            self.notify(f"{suggestion.code_path} is no longer in the codebook", severity="warning", markup=False)
             return
         self.session.apply(code.id, origin=ORIGIN_SUGGESTION)
-        self.notify(f"Applied {code.name}", timeout=1.5)
+        self.notify(f"Applied {code.name}", timeout=1.5, markup=False)
         self.codes_changed()
 
     @guarded
@@ -241,7 +246,7 @@ class CodingScreen(Screen):
         code = next((c for c in self.session.codes if c.path == path), None)
         if code is not None:
             self.project.reject_suggestion(e.id, code.id, self.coder)
-            self.notify(f"Rejected {code.name} for this excerpt", timeout=1.5)
+            self.notify(f"Rejected {code.name} for this excerpt", timeout=1.5, markup=False)
             self.request_suggestions()
 
     # -- codebook filter --------------------------------------------------------------------------
@@ -250,7 +255,7 @@ class CodingScreen(Screen):
         box.display = True
         box.focus()
 
-    @on(CodeFilter.Changed)
+    @on(CodeFilter.Changed, "CodeFilter")
     def filter_changed(self, event: CodeFilter.Changed) -> None:
         self.tree.filter(event.value)
 
@@ -259,7 +264,7 @@ class CodingScreen(Screen):
         tree = self.tree
         tree.cursor_line = max(0, min(tree.cursor_line + event.delta, tree.last_line))
 
-    @on(CodeFilter.Submitted)
+    @on(CodeFilter.Submitted, "CodeFilter")
     def filter_submitted(self, event: CodeFilter.Submitted) -> None:
         self.action_toggle_code()
         self.close_filter()
@@ -288,7 +293,7 @@ class CodingScreen(Screen):
         if text is None or e is None or text == self.project.memo(e.id, self.coder):
             return
         self.project.set_memo(e.id, self.coder, text)
-        self.notify("Memo saved" if text else "Memo deleted", timeout=1.5)
+        self.notify("Memo saved" if text else "Memo deleted", timeout=1.5, markup=False)
         self.update_status()
 
     def action_narrow(self) -> None:
@@ -311,17 +316,17 @@ class CodingScreen(Screen):
         inside = [e for e in s.excerpts if e.start <= a and b <= e.end]
         base = s.current if s.current in inside else min(inside, key=lambda e: e.end - e.start, default=None)
         if base is None:
-            self.notify("Select text inside one excerpt to narrow it", severity="warning")
+            self.notify("Select text inside one excerpt to narrow it", severity="warning", markup=False)
             return
         if (a, b) == (base.start, base.end):
-            self.notify("That is the whole excerpt already", severity="warning")
+            self.notify("That is the whole excerpt already", severity="warning", markup=False)
             return
         new_id = self.project.narrow(base.id, a, b, self.coder)
         s.reload_progress()
         s.reload_excerpts()
         s.select_excerpt(new_id)
         self.show_document()
-        self.notify("Narrowed: this span is now its own excerpt; code it as usual", timeout=2)
+        self.notify("Narrowed: this span is now its own excerpt; code it as usual", timeout=2, markup=False)
 
     def action_add_code(self) -> None:
         parent = self.tree.highlighted_code
@@ -341,7 +346,7 @@ class CodingScreen(Screen):
         self.tree.select_code(code_id)
         if apply_now and self.session.current is not None:
             self.session.apply(code_id)
-        self.notify(f"Added {code.path}", timeout=1.5)
+        self.notify(f"Added {code.path}", timeout=1.5, markup=False)
         self.codes_changed()
 
     # -- workers ---------------------------------------------------------------------------------

@@ -201,4 +201,4 @@ class FindingsScreen(Screen):
         if event.state == WorkerState.ERROR and event.worker.group.startswith("findings"):
             event.stop()
             error = event.worker.error
-            self.notify(f"{type(error).__name__}: {error}", title="Could not count", severity="error", timeout=8)
+            self.notify(f"{type(error).__name__}: {error}", title="Could not count", severity="error", timeout=8, markup=False)

@@ -40,26 +40,43 @@ class CodeForm(VerticalScroll):
         self.parent_id = code.parent_id if code else parent_id
 
     def compose(self) -> ComposeResult:
-        c = self.code
         yield Label(Text("Name"))
-        yield Input(c.name if c else "", placeholder="short name, no '>'", id="code-name")
+        yield Input(placeholder="short name, no '>'", id="code-name")
         yield Label(Text("Parent"))
+        yield Select([(Text("(top level)"), TOP)], value=TOP, allow_blank=False, id="code-parent")
+        yield Label(Text("Definition"))
+        yield TextArea(id="code-definition")
+        yield Label(Text("Include when"))
+        yield TextArea(id="code-include")
+        yield Label(Text("Exclude when"))
+        yield TextArea(id="code-exclude")
+        yield Label(Text("Keywords (comma-separated)"))
+        yield Input(id="code-keywords")
+        yield Label(Text("Linked finding"))
+        yield Select([(Text("(none)"), "")], value="", allow_blank=False, id="code-finding")
+
+    def on_mount(self) -> None:
+        self.load(self.code, self.parent_id)
+
+    def load(self, code: Code | None, parent_id: int | None = None) -> None:
+        """Fill the fields from ``code`` (or empty them for a new code under ``parent_id``)."""
+        self.code = code
+        self.parent_id = code.parent_id if code else parent_id
+        c = code
+        self.query_one("#code-name", Input).value = c.name if c else ""
         parents = [(Text("(top level)"), TOP)] + [
             (Text("  " * p.depth + p.name), p.id) for p in self.codes if not c or not _within(p, c)]
-        yield Select(parents, value=self.parent_id if self.parent_id is not None else TOP,
-                     allow_blank=False, id="code-parent")
-        yield Label(Text("Definition"))
-        yield TextArea(c.definition if c else "", id="code-definition")
-        yield Label(Text("Include when"))
-        yield TextArea(c.include if c else "", id="code-include")
-        yield Label(Text("Exclude when"))
-        yield TextArea(c.exclude if c else "", id="code-exclude")
-        yield Label(Text("Keywords (comma-separated)"))
-        yield Input(", ".join(c.keywords) if c else "", id="code-keywords")
-        yield Label(Text("Linked finding"))
-        options = [(Text("(none)"), "")] + [
-            (Text(f"{f.key}  {f.statement[:50]}"), f.key) for f in self.findings]
-        yield Select(options, value=(c.finding or "") if c else "", allow_blank=False, id="code-finding")
+        parent = self.query_one("#code-parent", Select)
+        parent.set_options(parents)
+        parent.value = self.parent_id if self.parent_id is not None else TOP
+        self.query_one("#code-definition", TextArea).text = c.definition if c else ""
+        self.query_one("#code-include", TextArea).text = c.include if c else ""
+        self.query_one("#code-exclude", TextArea).text = c.exclude if c else ""
+        self.query_one("#code-keywords", Input).value = ", ".join(c.keywords) if c else ""
+        finding = self.query_one("#code-finding", Select)
+        finding.set_options([(Text("(none)"), "")] + [
+            (Text(f"{f.key}  {f.statement[:50]}"), f.key) for f in self.findings])
+        finding.value = (c.finding or "") if c else ""
 
     def values(self) -> dict:
         parent = self.query_one("#code-parent", Select).value

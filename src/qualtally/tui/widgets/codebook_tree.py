@@ -45,6 +45,7 @@ class CodebookTree(Tree[int]):
         self.guide_depth = 2
         self.auto_expand = False
         self.codes: list[Code] = []
+        self._by_id: dict[int, Code] = {}
         self.counts: dict[int, int] = {}
         self.applied: set[int] = set()
         self.query_text = ""
@@ -56,12 +57,14 @@ class CodebookTree(Tree[int]):
         self._rebuild()
 
     def set_counts(self, counts: dict[int, int]) -> None:
+        changed = {k for k in set(counts) | set(self.counts) if counts.get(k) != self.counts.get(k)}
         self.counts = counts
-        self._relabel()
+        self._relabel(changed)
 
     def set_applied(self, applied: set[int]) -> None:
-        self.applied = applied
-        self._relabel()
+        changed = applied ^ self.applied
+        self.applied = set(applied)
+        self._relabel(changed)
 
     def filter(self, query: str) -> None:
         self.query_text = query.strip().lower()
@@ -118,21 +121,24 @@ class CodebookTree(Tree[int]):
     def _label(self, code: Code) -> Text:
         label = Text(no_wrap=True, overflow="ellipsis")
         label.append("✓ " if code.id in self.applied else "  ", style=self._style("codebook--applied"))
+        # the count comes first: a narrow panel crops the end of a line, and a cropped
+        # count ("1" for "12") would be a wrong number, while a cropped name is only short
+        n = self.counts.get(code.id)
+        label.append(f"{n:>3} " if n is not None else "    ", style=self._style("codebook--count"))
         if code.colour.startswith("#"):
             label.append("● ", style=code.colour)
         label.append(code.name)
-        n = self.counts.get(code.id)
-        if n is not None:
-            label.append(f"  {n}", style=self._style("codebook--count"))
         return label
 
     def _style(self, name: str):
         return self.get_component_rich_style(name, partial=True) if self.is_mounted else ""
 
-    def _relabel(self) -> None:
-        for code_id, node in self._code_nodes.items():
+    def _relabel(self, code_ids: set[int]) -> None:
+        """Relabel only the nodes that changed: each relabel repaints the tree."""
+        for code_id in code_ids:
+            node = self._code_nodes.get(code_id)
             code = self._by_id.get(code_id)
-            if code is not None:
+            if node is not None and code is not None:
                 node.set_label(self._label(code))
 
     # -- messages up ------------------------------------------------------------------------

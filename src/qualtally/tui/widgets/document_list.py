@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.segment import Segment
+from rich.style import Style
 from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
@@ -48,16 +49,19 @@ class DocumentList(ScrollView, can_focus=False):
         self.current = 0
         self._lines: list[tuple[str, int]] = []
         """("group", row index) header lines and ("doc", row index) lines."""
+        self._line_of: dict[int, int] = {}
 
     def set_rows(self, rows: list[DocRow], current: int) -> None:
         self.rows = rows
         self._lines = []
+        self._line_of = {}
         last = None
         for i, row in enumerate(rows):
             group = row.respondents[0] if row.respondents else "—"
             if group != last:
                 self._lines.append(("group", i))
                 last = group
+            self._line_of[i] = len(self._lines)
             self._lines.append(("doc", i))
         self.virtual_size = Size(self.size.width, len(self._lines))
         self.set_current(current)
@@ -65,13 +69,10 @@ class DocumentList(ScrollView, can_focus=False):
     def set_current(self, current: int) -> None:
         self.current = current
         self.refresh()
-        line = next((k for k, (kind, i) in enumerate(self._lines) if kind == "doc" and i == current), 0)
+        line = self._line_of.get(current, 0)
         height = max(1, self.scrollable_content_region.height)
         if not self.scroll_offset.y <= line < self.scroll_offset.y + height:
             self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True)
-
-    def refresh_row(self, position: int) -> None:
-        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
@@ -109,4 +110,3 @@ class DocumentList(ScrollView, can_focus=False):
             self.post_message(self.DocumentSelected(self._lines[index][1]))
 
 
-from rich.style import Style  # noqa: E402  (kept near its single use above)

@@ -1,10 +1,11 @@
 """The suggestions panel: up to nine codes proposed for the current excerpt, numbered 1-9.
 
-Each line shows the number to press, the code, the score and why (matched keywords, the
-model's top terms, a similar excerpt). Until the model is ready the panel shows a
-progress bar and "loading model…". It posts ``SuggestionAccepted`` when a line is chosen
-with the mouse or Enter; the screen handles the digit keys and ``x`` itself, reading
-``highlighted_suggestion``.
+Each entry shows the number to press, the code, the score and why (matched keywords,
+the model's top terms, a similar excerpt). Until the model is ready the panel shows a
+progress bar and "loading model…". The list is drawn by one ``render`` into a fixed
+height, so a new set of suggestions repaints this panel only, with no layout pass: that
+is what keeps "next excerpt" under a frame. It posts ``SuggestionAccepted`` on a click
+or Enter; the screen handles the digit keys and ``x`` with ``highlighted_suggestion``.
 """
 
 from __future__ import annotations
@@ -13,16 +14,18 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
+from textual.events import Click
 from textual.message import Message
-from textual.widgets import Label, OptionList, ProgressBar
-from textual.widgets.option_list import Option
+from textual.widget import Widget
+from textual.widgets import Label, ProgressBar
 
 from qualtally.core.models import Suggestion
 
 
-def suggestion_prompt(n: int, s: Suggestion) -> Text:
-    text = Text(no_wrap=False)
+def suggestion_lines(n: int, s: Suggestion) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{n} ", style="bold")
     text.append(s.code_path)
     text.append(f"  {s.score:.2f}", style="dim")
@@ -34,9 +37,68 @@ def suggestion_prompt(n: int, s: Suggestion) -> Text:
     if s.similar_excerpt:
         snippet = s.similar_excerpt if len(s.similar_excerpt) <= 60 else s.similar_excerpt[:59] + "…"
         reasons.append(f"like: “{snippet}”")
-    if reasons:
-        text.append("\n  " + "; ".join(reasons), style="italic dim")
+    text.append("\n  " + ("; ".join(reasons) or " "), style="italic dim")
     return text
+
+
+class SuggestionList(Widget, can_focus=True):
+    """Two rows per suggestion; up/down move the highlight when focused, Enter accepts."""
+
+    BINDINGS = [
+        Binding("down", "cursor(1)", "Next suggestion", show=False),
+        Binding("up", "cursor(-1)", "Previous suggestion", show=False),
+        Binding("enter", "accept", "Apply suggestion", show=False),
+    ]
+    COMPONENT_CLASSES = {"suggestions--highlight"}
+    DEFAULT_CSS = """
+    SuggestionList {
+        height: 18;
+        padding: 0 1;
+        & > .suggestions--highlight { background: $primary 30%; }
+    }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.suggestions: list[Suggestion] = []
+        self.highlighted = 0
+        self.empty_text = ""
+
+    def set_suggestions(self, suggestions: list[Suggestion], empty_text: str = "") -> None:
+        self.suggestions = suggestions
+        self.highlighted = 0
+        self.empty_text = empty_text
+        self.refresh()
+
+    def render(self) -> Text:
+        if not self.suggestions:
+            return Text(self.empty_text, style="dim")
+        out = Text(no_wrap=True, overflow="ellipsis")
+        highlight = self.get_component_rich_style("suggestions--highlight", partial=True)
+        for i, s in enumerate(self.suggestions):
+            lines = suggestion_lines(i + 1, s)
+            if i == self.highlighted:
+                lines.stylize(highlight)
+            if i:
+                out.append("\n")
+            out.append_text(lines)
+        return out
+
+    def action_cursor(self, delta: int) -> None:
+        if self.suggestions:
+            self.highlighted = (self.highlighted + delta) % len(self.suggestions)
+            self.refresh()
+
+    def action_accept(self) -> None:
+        if self.suggestions:
+            self.post_message(SuggestionPanel.SuggestionAccepted(self.highlighted))
+
+    def on_click(self, event: Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and 0 <= offset.y // 2 < len(self.suggestions):
+            self.highlighted = offset.y // 2
+            self.refresh()
+            self.action_accept()
 
 
 class SuggestionPanel(Vertical):
@@ -45,7 +107,6 @@ class SuggestionPanel(Vertical):
         height: auto;
         & > #suggest-status { color: $text-muted; padding: 0 1; }
         & > ProgressBar { padding: 0 1; }
-        & > OptionList { height: auto; max-height: 20; border: none; padding: 0; }
     }
     """
 
@@ -56,47 +117,37 @@ class SuggestionPanel(Vertical):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.suggestions: list[Suggestion] = []
         self.ready = False
 
     def compose(self) -> ComposeResult:
         yield Label(Text("loading model…"), id="suggest-status")
         yield ProgressBar(total=None, show_eta=False, id="suggest-progress")
-        yield OptionList(id="suggest-list")
+        yield SuggestionList(id="suggest-list")
 
     @property
-    def option_list(self) -> OptionList:
-        return self.query_one("#suggest-list", OptionList)
+    def list(self) -> SuggestionList:
+        return self.query_one(SuggestionList)
+
+    @property
+    def suggestions(self) -> list[Suggestion]:
+        return self.list.suggestions
 
     # -- attributes down ------------------------------------------------------------
     def set_progress(self, label: str, done: int, total: int) -> None:
         self.query_one("#suggest-status", Label).update(Text(f"loading model… {label}"))
-        bar = self.query_one(ProgressBar)
-        bar.update(total=total or None, progress=done)
+        self.query_one(ProgressBar).update(total=total or None, progress=done)
 
     def set_ready(self, error: str | None = None) -> None:
         self.ready = True
         self.query_one(ProgressBar).display = False
-        status = "suggestions unavailable: " + error if error else ""
-        self.query_one("#suggest-status", Label).update(Text(status))
-        self.query_one("#suggest-status", Label).display = bool(error)
+        status = self.query_one("#suggest-status", Label)
+        status.update(Text("suggestions unavailable: " + error if error else ""))
+        status.display = bool(error)
 
     def set_suggestions(self, suggestions: list[Suggestion]) -> None:
-        self.suggestions = suggestions
-        options = self.option_list
-        options.clear_options()
-        if suggestions:
-            options.add_options(Option(suggestion_prompt(i + 1, s)) for i, s in enumerate(suggestions))
-            options.highlighted = 0
-        elif self.ready:
-            options.add_option(Option(Text("no suggestion for this excerpt", style="dim"), disabled=True))
+        self.list.set_suggestions(suggestions, "no suggestion for this excerpt" if self.ready else "")
 
     @property
     def highlighted_suggestion(self) -> int | None:
-        index = self.option_list.highlighted
-        return index if index is not None and index < len(self.suggestions) else None
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option_index < len(self.suggestions):
-            self.post_message(self.SuggestionAccepted(event.option_index))
+        lst = self.list
+        return lst.highlighted if lst.suggestions else None

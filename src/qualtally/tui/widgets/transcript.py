@@ -10,14 +10,13 @@ naming its codes. Text selection works as in any Textual widget, and
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.events import Click, Resize
-from textual.geometry import Region, Size
+from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
@@ -95,8 +94,8 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         return max(20, self.scrollable_content_region.width - GUTTER - 1)
 
     def _relayout(self) -> None:
-        if self.document is None:
-            return
+        if self.document is None or not self.size.width:
+            return  # not laid out yet: on_resize will wrap at the real width
         width = self._wrap_width()
         if not self._base_rows or width != self._width:
             self._width = width
@@ -105,14 +104,10 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self._rows = with_chips(self._base_rows, ends)
         self._starts = [r.start if r.kind == TEXT else -1 for r in self._rows]
         self.virtual_size = Size(width + GUTTER, len(self._rows))
-        self._line_cache_clear()
         self.refresh()
 
-    def _line_cache_clear(self) -> None:
-        self._strips: dict[int, Strip] = {}
-
     def on_resize(self, event: Resize) -> None:
-        if self.document is not None and self._wrap_width() != self._width:
+        if self.document is not None and (self._wrap_width() != self._width or not self._rows):
             self._relayout()
             self.scroll_to_current(center=True)
 
@@ -147,16 +142,32 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._style("base")
         if index >= len(self._rows):
             return Strip.blank(width, base)
         strip = Strip(self._segments(self._rows[index], index, base))
         strip = strip.crop_extend(scroll_x, scroll_x + width, base)
         return strip.apply_offsets(scroll_x, index)
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style_cache = {}
+
+    def _style(self, name: str) -> Style:
+        """Component styles, cached: looking them up per row is most of a repaint's cost."""
+        cache = self.__dict__.setdefault("_style_cache", {})
+        if name not in cache:
+            if name == "base":
+                cache[name] = self.rich_style
+            elif name == "screen--selection":
+                cache[name] = self.screen.get_component_rich_style(name)
+            else:
+                cache[name] = self.get_component_rich_style(name)
+        return cache[name]
+
     def _segments(self, row: Row, index: int, base: Style) -> list[Segment]:
         cur = self.current
-        style = self.get_component_rich_style
+        style = self._style
         in_current = cur is not None and (
             (row.kind == TEXT and row.start < max(cur.end, cur.start + 1) and row.end > cur.start)
             or (row.kind == CHIPS and cur.id in row.excerpt_ids))
@@ -178,7 +189,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             a, b = span
             a = max(0, a - GUTTER)
             b = len(row.text) if b == -1 else max(0, b - GUTTER)
-            marks.append((a, b, self.screen.get_component_rich_style("screen--selection")))
+            marks.append((a, b, self._style("screen--selection")))
         if not marks:
             return [gutter, Segment(row.text, text_style)]
         cuts = sorted({0, len(row.text), *(p for a, b, _ in marks for p in (a, b))})
@@ -193,7 +204,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         return segments
 
     def _chips(self, row: Row, base: Style) -> list[Segment]:
-        chip = base + self.get_component_rich_style("transcript--chip")
+        chip = base + self._style("transcript--chip")
         out: list[Segment] = []
         for excerpt_id in row.excerpt_ids:
             for code in self.codes_of.get(excerpt_id, []):
@@ -234,7 +245,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     def span_of(self, selection: Selection | None) -> tuple[int, int] | None:
         if selection is None or not self._rows:
             return None
-        start = selection.start or _origin()
+        start = selection.start or Offset(0, 0)
         end = selection.end
         a = self.offset_at(start.x, start.y)
         b = self.offset_at(end.x, end.y, end=True) if end is not None else len(self.document.text)
@@ -267,8 +278,3 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             best = min(inside, key=lambda e: e.end - e.start)
             self.post_message(self.ExcerptSelected(best.id))
 
-
-def _origin():
-    from textual.geometry import Offset
-
-    return Offset(0, 0)

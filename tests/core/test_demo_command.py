@@ -1,0 +1,35 @@
+"""``qualtally demo``: built once in the user's data directory, then reopened as it is."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qualtally", *args], capture_output=True, text=True, env=env)
+
+
+def test_demo_is_built_under_xdg_data_home_and_reused(tmp_path):
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path / "home")}
+    first = _run("demo", "--print", env=env)
+    assert first.returncode == 0, first.stderr
+    path = Path(first.stdout.splitlines()[0])
+    assert path == tmp_path / "data" / "qualtally" / "iom-evaluation.qtally"
+    info = json.loads(_run("info", str(path), "--json", env=env).stdout)
+    assert info["documents"] >= 20 and info["respondents"] == 24 and info["coders"] == 2
+
+    # work done in the demo project survives: the next `demo` reopens the same file
+    from qualtally.project import Project
+
+    with Project.open(path) as project:
+        excerpt = project.excerpts()[0]
+        code = project.codes()[0]
+        project.apply_code(excerpt.id, code.id, "visitor")
+    second = _run("demo", "--print", env=env)
+    assert second.returncode == 0 and Path(second.stdout.splitlines()[0]) == path
+    assert "visitor" in second.stdout
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".building")]
