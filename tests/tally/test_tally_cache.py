@@ -2,8 +2,8 @@
 
 ``Project.tally()`` reads ``tally_cache`` (kept up to date inside every write's transaction);
 ``Project.tally(exact=True)`` runs the one support query over all codings. Hypothesis
-drives random sequences of imports, apply/remove/undo/redo, narrowing, renames, new codes,
-finding-link changes, denominators and writes that bypass the store, and every tally
+drives random sequences of imports, apply/remove/undo/redo, narrowing, renames, moves, new
+codes, finding-link changes, denominators and writes that bypass the store, and every tally
 (any coder and each coder, with and without ``by=``) must agree field by field -- the
 supporter sets included -- and the cache must hold exactly what a rebuild would write.
 """
@@ -63,6 +63,7 @@ op = st.one_of(
     st.tuples(st.just("asked"), st.sampled_from(["F1", "F2"]),
               st.sampled_from([[], ["R1", "R4"], ["code:Concerns"], ["code:Need > Managed", "R5"]])),
     st.tuples(st.just("raw"), st.integers(0, 30), st.sampled_from(ORIGINS)),
+    st.tuples(st.just("move"), st.integers(0, 30), st.one_of(st.none(), st.integers(0, 30))),
 )
 
 
@@ -115,6 +116,12 @@ def apply_op(project, o) -> None:
             pass
     elif kind == "asked":
         project.set_asked(o[1], o[2])
+    elif kind == "move":  # a new parent: the roll-up changes for old and new ancestors
+        try:
+            project.update_code(pick(codes, o[1]).id, "carol",
+                                parent_id=None if o[2] is None else pick(codes, o[2]).id)
+        except Exception:  # under itself, or a clashing path: refused, nothing written
+            pass
     elif kind == "raw":  # a write that bypasses the store
         with project.engine.begin() as conn:
             ids = [r[0] for r in conn.execute(sa.select(t.codings.c.id).order_by(t.codings.c.id))]
@@ -276,3 +283,17 @@ def test_undoing_a_narrowed_span_with_codings_keeps_the_cache_valid(small):
     with small.engine.connect() as conn:
         assert tcache.is_valid(conn)
     assert as_plain(small.tally()) == as_plain(small.tally(exact=True))
+
+
+def test_moving_a_code_recounts_old_and_new_ancestors(small):
+    small.tally()
+    concerns, need = small.code_by_path("Concerns"), small.code_by_path("Need")
+    small.update_code(concerns.id, "alice", parent_id=need.id)
+    after = {c.path: c.respondents for c in small.tally().codes}
+    assert after["Need"] == 3 and after["Need > Concerns"] == 2  # R1, R3 + R2 (Concerns only)
+    assert as_plain(small.tally()) == as_plain(small.tally(exact=True))
+    small.undo("alice")
+    with small.engine.connect() as conn:
+        assert tcache.is_valid(conn)
+    assert {c.path: c.respondents for c in small.tally().codes}["Need"] == 2
+    assert as_plain(small.tally(by="group")) == as_plain(small.tally(by="group", exact=True))
