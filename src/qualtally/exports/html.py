@@ -107,7 +107,7 @@ def _drill(project, key: str, tally: Tally) -> str:
 
 
 def _attrs(attrs: dict[str, str]) -> str:
-    shown = [v for k, v in attrs.items() if k.lower() not in ("name",) and v]
+    shown = [str(v) for k, v in attrs.items() if k.lower() not in ("name",) and v not in (None, "")]
     return f"({', '.join(shown[:3])})" if shown else ""
 
 
