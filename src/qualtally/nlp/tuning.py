@@ -54,16 +54,29 @@ def thresholds_for(S, Y, known, shrink: float = SHRINK) -> np.ndarray:
 
 def tune_decision(lin, knn, Y, known, blend_grid, at_least_one, shrink: float = SHRINK):
     """(blend, thresholds, rescue) maximising out-of-fold micro-F1."""
+    w, th, rescue = tune_blend([lin, knn], [(1 - w, w) for w in blend_grid], Y, known, at_least_one, shrink)
+    return float(w[1]) if len(w) else 0.0, th, rescue
+
+
+def tune_blend(comps, weight_grid, Y, known, at_least_one, shrink: float = SHRINK):
+    """(weights, thresholds, rescue) maximising out-of-fold micro-F1.
+
+    ``comps`` are out-of-fold score matrices (linear models, neighbour votes); each entry
+    of ``weight_grid`` is one weight per component, the blend being their weighted sum.
+    """
     from qualtally.nlp.model import decide
 
     best = None
-    for w in blend_grid:
-        S = (1 - w) * lin + w * knn
+    for weights in weight_grid:
+        S = sum(float(a) * c for a, c in zip(weights, comps) if a)
+        if isinstance(S, int):
+            S = np.zeros(Y.shape)
+        w = tuple(float(a) for a in weights)
         th = thresholds_for(S, Y, known, shrink)
         for rescue in (RESCUE_GRID if at_least_one else (None,)):
             f = micro_f1(decide(S, th, rescue), Y, known)
             if best is None or f > best[0] + 1e-9:
-                best = (f, float(w), th, rescue)
+                best = (f, w, th, rescue)
     if best is None:
-        return 0.0, np.full(Y.shape[1], 0.5), None
+        return (), np.full(Y.shape[1], 0.5), None
     return best[1], best[2], best[3]
