@@ -22,6 +22,8 @@ from qualtally.nlp.model import CodeSuggester
 VARIANTS = {
     "tfidf (current)": dict(embeddings=False),
     "tfidf + embeddings": dict(embeddings=True),
+    "tfidf + emb (LR)": dict(embeddings=True, emb_model="lr"),
+    "tfidf + emb (LDA)": dict(embeddings=True, emb_model="lda"),
 }
 
 
