@@ -173,9 +173,26 @@ class MiniLM:
             for r, b in enumerate(batch):
                 ids[r, :len(enc[b])] = enc[b]
                 mask[r, :len(enc[b])] = True
-            out[batch] = self._forward(ids, mask)
+            if ids.size <= SMALL_BATCH_TOKENS:  # threads cost more than they save on a few tokens
+                with _blas_controller().limit(limits=1, user_api="blas"):
+                    out[batch] = self._forward(ids, mask)
+            else:
+                out[batch] = self._forward(ids, mask)
             i = j
         return out
+
+
+SMALL_BATCH_TOKENS = 512
+_CONTROLLER = None
+
+
+def _blas_controller():
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER
 
 
 _MODEL: MiniLM | None = None

@@ -20,6 +20,8 @@ from qualtally.nlp.tuning import tune_blend
 
 
 MAX_ROWS = 2000
+LDA_ABOVE = 1000
+"""Above this many training rows the embedding model is a discriminant, not per-code LR."""
 """Above this many rows a code's negatives are subsampled (see ``CodeSuggester._rows``)."""
 
 
@@ -50,7 +52,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
     def __init__(self, C=8.0, char_weight=2.0, knn_k=10, inner_folds=4,
                  blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, shrink=4.0, word_ngrams=(1, 2),
                  random_state=0, embeddings=True, emb_C=8.0, emb_shares=(0.0, 0.35, 0.65, 1.0), emb_iter=100,
-                 emb_model="lr", emb_shrink=0.5):
+                 emb_model="auto", emb_shrink=0.5):
         self.C = C
         self.char_weight = char_weight
         self.knn_k = knn_k
@@ -117,9 +119,21 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         return coef, intercept
 
     def _fit_dense(self, E, Y, known):
-        if self.emb_model == "lda":
+        """The embedding model: per-code liblinear LR up to ``LDA_ABOVE`` rows, LDA above.
+
+        ``emb_model`` "auto" (the default) switches by size: on the per-question data the
+        engine is tuned for (tens to hundreds of answers) the per-code logistic
+        regression measured best; above ``LDA_ABOVE`` rows it would break the retraining
+        budget, so a shrinkage discriminant (one solve for all codes) takes over.
+        """
+        kind = self.emb_model
+        if kind == "auto":
+            kind = "lda" if E.shape[0] > LDA_ABOVE else "liblinear"
+        if kind == "lda":
             return self._fit_lda(E, Y, known)
-        return self._fit_dense_lr(E, Y, known)
+        if kind == "lbfgs":
+            return self._fit_dense_lr(E, Y, known)
+        return self._fit_linear(E, Y, known, C=self.emb_C)
 
     def _fit_lda(self, E, Y, known):
         """Shrinkage linear discriminant per code, then a balanced 1-D logistic calibration.
