@@ -66,13 +66,29 @@ class SuggestionsMixin:
                     continue
                 with st["lock"]:
                     st["engine"], st["meta"] = engine, meta
+                self._embed_excerpts(engine)
                 step("suggestions", 3, 3)
                 return
             step("training suggester", 2, 3)
             self.retrain_suggester(coder)
+            if st["engine"] is not None:
+                self._embed_excerpts(st["engine"])
             step("suggestions", 3, 3)
         finally:
             st["loading"] = False
+
+    def _embed_excerpts(self, engine) -> None:
+        """Embed every excerpt once (cached by text) when the engine uses embeddings.
+
+        Runs in the loading worker so that a later ``suggestions()`` for an excerpt costs
+        a cache look-up rather than a pass through the sentence encoder.
+        """
+        if not any(getattr(m, "use_embeddings_", False) for m in engine.models.values()):
+            return
+        from qualtally.nlp import embed
+
+        if embed.available():
+            embed.embed([text for text, _ in self._sg()["texts"].values()])
 
     def _training_data(self, coder: str | None):
         """Items from codings (one coder's view per excerpt), reviewed-empty excerpts, rejections.

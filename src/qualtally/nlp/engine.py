@@ -69,7 +69,7 @@ class Engine:
         M = None
         if model is not None:
             M = model.transform_texts(texts)
-            s = model.scores_from_matrix(M)
+            s = model.scores_from_matrix(M, texts)
             k = len(model.classes_)
             S[:, :k], P[:, :k] = s, model.decide(s)
         if self.cold is not None:

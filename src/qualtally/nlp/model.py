@@ -16,10 +16,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
 from qualtally.nlp.features import TextFeatures
-from qualtally.nlp.tuning import tune_decision
+from qualtally.nlp.tuning import tune_blend
 
 
 MAX_ROWS = 2000
+LDA_ABOVE = 1000
+"""Above this many training rows the embedding model is a discriminant, not per-code LR."""
 """Above this many rows a code's negatives are subsampled (see ``CodeSuggester._rows``)."""
 
 
@@ -49,7 +51,8 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
 
     def __init__(self, C=8.0, char_weight=2.0, knn_k=10, inner_folds=4,
                  blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, shrink=4.0, word_ngrams=(1, 2),
-                 random_state=0):
+                 random_state=0, embeddings=True, emb_C=8.0, emb_shares=(0.0, 0.35, 0.65, 1.0), emb_iter=100,
+                 emb_model="auto", emb_shrink=0.5):
         self.C = C
         self.char_weight = char_weight
         self.knn_k = knn_k
@@ -59,6 +62,12 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self.shrink = shrink
         self.word_ngrams = word_ngrams
         self.random_state = random_state
+        self.embeddings = embeddings
+        self.emb_C = emb_C
+        self.emb_shares = emb_shares
+        self.emb_iter = emb_iter
+        self.emb_model = emb_model
+        self.emb_shrink = emb_shrink
 
     # -- fitting --------------------------------------------------------------------------
     def fit(self, X, y, negatives=None):
@@ -71,10 +80,23 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self.train_matrix_t_, self.train_labels_ = M.T.tocsr(), Y * known
         self.train_texts_ = texts
         self.n_positive_ = Y.sum(axis=0).astype(int)
-        self._tune(M, Y, known)
+        E = self._embed(texts) if self.embeddings else None
+        self.use_embeddings_ = E is not None
+        if E is not None:
+            self.emb_coef_, self.emb_intercept_ = self._fit_dense(E, Y, known)
+            self.train_emb_t_ = np.ascontiguousarray(E.T)
+        self._tune(M, Y, known, E)
         return self
 
-    def _fit_linear(self, M, Y, known):
+    @staticmethod
+    def _embed(texts):
+        from qualtally.nlp import embed
+
+        if not embed.available():
+            return None
+        return embed.embed(texts)
+
+    def _fit_linear(self, M, Y, known, C=None):
         K = Y.shape[1]
         M = M.astype(np.float64)  # what liblinear wants: convert once, not once per code
         coef = np.zeros((K, M.shape[1]), dtype=np.float32)
@@ -86,7 +108,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
             if yk.min() == yk.max():  # only positives (or none): a constant score
                 intercept[k] = 4.0 if yk.size and yk[0] else -4.0
                 return
-            clf = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", dual=True,
+            clf = LogisticRegression(C=C or self.C, class_weight="balanced", solver="liblinear", dual=True,
                                      tol=1e-3, random_state=self.random_state)
             clf.fit(M if len(rows) == M.shape[0] else M[rows], yk)
             coef[k] = clf.coef_[0]
@@ -95,6 +117,132 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         for k in range(K):
             one(k)
         return coef, intercept
+
+    def _fit_dense(self, E, Y, known):
+        """The embedding model: per-code liblinear LR up to ``LDA_ABOVE`` rows, LDA above.
+
+        ``emb_model`` "auto" (the default) switches by size: on the per-question data the
+        engine is tuned for (tens to hundreds of answers) the per-code logistic
+        regression measured best; above ``LDA_ABOVE`` rows it would break the retraining
+        budget, so a shrinkage discriminant (one solve for all codes) takes over.
+        """
+        kind = self.emb_model
+        if kind == "auto":
+            kind = "lda" if E.shape[0] > LDA_ABOVE else "liblinear"
+        if kind == "lda":
+            return self._fit_lda(E, Y, known)
+        if kind == "lbfgs":
+            return self._fit_dense_lr(E, Y, known)
+        return self._fit_linear(E, Y, known, C=self.emb_C)
+
+    def _fit_lda(self, E, Y, known):
+        """Shrinkage linear discriminant per code, then a balanced 1-D logistic calibration.
+
+        Direction w_k = S^-1 (mean of positives - mean of negatives), S the excerpts'
+        covariance shrunk towards a multiple of the identity (shared by all codes: one
+        384x384 solve for every code); the scale and offset of w_k.x are then fitted by a
+        class-balanced logistic regression on that one number. Fast on any training size.
+        """
+        n, d = E.shape
+        K = Y.shape[1]
+        X = E.astype(np.float64)
+        mu = X.mean(axis=0)
+        Xc = X - mu
+        S = Xc.T @ Xc / max(n - 1, 1)
+        a = float(self.emb_shrink)
+        S = (1 - a) * S + a * (np.trace(S) / d) * np.eye(d)
+        D = np.zeros((d, K))
+        SW = np.zeros((n, K))
+        const = np.zeros(K, dtype=bool)
+        icpt0 = np.zeros(K)
+        T = Y.astype(np.float64)
+        for k in range(K):
+            rows = np.flatnonzero(known[:, k])
+            yk = Y[rows, k]
+            if yk.size == 0 or yk.min() == yk.max():
+                const[k] = True
+                icpt0[k] = 4.0 if yk.size and yk[0] else -4.0
+                continue
+            D[:, k] = X[rows[yk == 1]].mean(axis=0) - X[rows[yk == 0]].mean(axis=0)
+            n_pos = float(yk.sum())
+            SW[rows, k] = np.where(yk == 1, len(rows) / (2 * n_pos), len(rows) / (2 * (len(rows) - n_pos)))
+        Wd = np.linalg.solve(S, D)  # d x K
+        Z = Xc @ Wd
+        sd = Z.std(axis=0)
+        sd[sd == 0] = 1.0
+        Z /= sd
+        # balanced 1-D logistic fit of (scale, offset) per code: Newton steps, all codes at once
+        scale, off = np.ones(K), np.zeros(K)
+        lam = 1.0 / max(float(self.emb_C), 1e-6)
+        for _ in range(25):
+            P = _sigmoid(Z * scale + off)
+            G = SW * (P - T)
+            H = SW * P * (1 - P)
+            g_s = (G * Z).sum(0) + lam * (scale - 1)
+            g_o = G.sum(0)
+            h_ss = (H * Z * Z).sum(0) + lam
+            h_so = (H * Z).sum(0)
+            h_oo = H.sum(0) + 1e-9
+            det = h_ss * h_oo - h_so ** 2
+            det[det <= 1e-12] = 1e-12
+            scale -= (h_oo * g_s - h_so * g_o) / det
+            off -= (h_ss * g_o - h_so * g_s) / det
+        W = (Wd / sd * scale).T
+        b = off - W @ mu
+        W, b = W.astype(np.float32), b.astype(np.float64)
+        W[const] = 0.0
+        b[const] = icpt0[const]
+        return W, b
+
+    def _fit_dense_lr(self, E, Y, known):
+        """Class-balanced L2 logistic regression for every code at once, on dense rows.
+
+        The same objective as the per-code liblinear fits (rows chosen by ``_rows``,
+        balanced class weights, penalty 1/(2C) on the weights, intercept unpenalised), but
+        solved jointly with L-BFGS: on 384 embedding dimensions one matrix product serves
+        all codes, which is several times faster than one solver run per code.
+        """
+        from scipy.optimize import minimize
+
+        n, d = E.shape
+        K = Y.shape[1]
+        SW = np.zeros((n, K))
+        const = np.zeros(K, dtype=bool)
+        icpt0 = np.zeros(K)
+        for k in range(K):
+            rows = self._rows(known[:, k], Y[:, k], k)
+            yk = Y[rows, k]
+            if yk.size == 0 or yk.min() == yk.max():
+                const[k] = True
+                icpt0[k] = 4.0 if yk.size and yk[0] else -4.0
+                continue
+            n_pos = float(yk.sum())
+            SW[rows, k] = np.where(yk == 1, len(rows) / (2 * n_pos), len(rows) / (2 * (len(rows) - n_pos)))
+        mu = E.mean(axis=0)
+        X = (E - mu).astype(np.float64)  # centring: the same problem, far better conditioned
+        T = Y.astype(np.float64)
+        C = float(self.emb_C)
+
+        def loss(theta):
+            W = theta[: d * K].reshape(d, K)
+            b = theta[d * K:]
+            Z = X @ W + b
+            # log(1 + exp(-z)) for y=1, log(1 + exp(z)) for y=0, stably
+            L = np.logaddexp(0.0, Z) - T * Z
+            G = SW * (_sigmoid(Z) - T)
+            f = C * float((SW * L).sum()) + 0.5 * float((W * W).sum())
+            gW = C * (X.T @ G) + W
+            gb = C * G.sum(axis=0)
+            return f, np.concatenate([gW.ravel(), gb])
+
+        theta0 = np.zeros(d * K + K)
+        res = minimize(loss, theta0, jac=True, method="L-BFGS-B",
+                       options={"maxiter": self.emb_iter, "gtol": 1e-4, "ftol": 1e-6})
+        W = res.x[: d * K].reshape(d, K).T.astype(np.float32)
+        b = res.x[d * K:] - W.astype(np.float64) @ mu
+        W[const] = 0.0
+        b[const] = icpt0[const]
+        return W, b
 
     def _rows(self, known_k, y_k, k):
         """Row indices to fit code k on: all positives, negatives subsampled on large sets.
@@ -112,34 +260,69 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         rng = np.random.default_rng([self.random_state, k])
         return np.sort(np.concatenate([pos, rng.choice(neg, n_neg, replace=False)]))
 
-    def _tune(self, M, Y, known):
-        """Out-of-fold scores -> blend weight, per-code thresholds, at-least-one rule."""
+    def _tune(self, M, Y, known, E=None):
+        """Out-of-fold scores -> blend weights, per-code thresholds, at-least-one rule.
+
+        Components: TF-IDF linear, TF-IDF neighbours, and with embeddings also the
+        embedding linear model and embedding neighbours. The grid splits the linear part
+        between TF-IDF and embeddings (``emb_shares``) and gives the neighbour vote a
+        weight from ``blend_grid``, from either representation.
+        """
         n = M.shape[0]
         folds = min(self.inner_folds if n <= 1500 else 2, n)
-        lin = np.zeros(Y.shape)
-        knn = np.zeros(Y.shape)
+        comps = [np.zeros(Y.shape) for _ in range(4 if E is not None else 2)]
         if folds >= 2:
             for tr, te in KFold(folds, shuffle=True, random_state=self.random_state).split(M):
                 coef, icpt = self._fit_linear(M[tr], Y[tr], known[tr])
-                lin[te] = _sigmoid(M[te] @ coef.T + icpt)
-                knn[te] = _knn(M[te], M[tr].T.tocsr(), (Y * known)[tr], self.knn_k)
-        decision = tune_decision(lin, knn, Y, known, self.blend_grid, self.at_least_one, self.shrink)
-        self.blend_, self.thresholds_, self.rescue_ = decision
+                comps[0][te] = _sigmoid(M[te] @ coef.T + icpt)
+                comps[1][te] = _knn(M[te], M[tr].T.tocsr(), (Y * known)[tr], self.knn_k)
+                if E is not None:
+                    coef, icpt = self._fit_dense(E[tr], Y[tr], known[tr])
+                    comps[2][te] = _sigmoid(E[te] @ coef.T + icpt)
+                    comps[3][te] = _knn_dense(E[te], np.ascontiguousarray(E[tr].T), (Y * known)[tr], self.knn_k)
+        grid = []
+        for w in self.blend_grid:
+            for share in (self.emb_shares if E is not None else (0.0,)):
+                lin = ((1 - w) * (1 - share), (1 - w) * share)
+                if E is None:
+                    grid.append((lin[0], w))
+                elif w == 0:
+                    grid.append((lin[0], 0.0, lin[1], 0.0))
+                else:
+                    grid += [(lin[0], w, lin[1], 0.0), (lin[0], 0.0, lin[1], w)]
+        weights, self.thresholds_, self.rescue_ = tune_blend(comps, grid, Y, known, self.at_least_one, self.shrink)
+        weights = tuple(weights) + (0.0,) * (4 - len(weights)) if weights else (1.0, 0.0, 0.0, 0.0)
+        self.weights_ = np.array(weights, dtype=np.float64)  # tfidf lin, tfidf knn, emb lin, emb knn
+        self.blend_ = float(self.weights_[1] + self.weights_[3])
 
     # -- scoring --------------------------------------------------------------------------
     def transform_texts(self, X):
         return self.features_.transform([str(t) for t in X])
 
-    def scores_from_matrix(self, M):
-        lin = _sigmoid(M @ self.coef_.T + self.intercept_)
-        if self.blend_ <= 0:
-            return lin
-        knn = _knn(M, self.train_matrix_t_, self.train_labels_, self.knn_k)
-        return (1 - self.blend_) * lin + self.blend_ * knn
+    def scores_from_matrix(self, M, texts=None):
+        """Scores from TF-IDF rows ``M`` (and the texts' embeddings, when the model uses them)."""
+        w = getattr(self, "weights_", None)
+        if w is None:  # a model saved before embeddings existed
+            w = np.array([1 - self.blend_, self.blend_, 0.0, 0.0])
+        S = w[0] * _sigmoid(M @ self.coef_.T + self.intercept_)
+        if w[1] > 0:
+            S = S + w[1] * _knn(M, self.train_matrix_t_, self.train_labels_, self.knn_k)
+        if getattr(self, "use_embeddings_", False) and (w[2] > 0 or w[3] > 0):
+            if texts is None:
+                raise ValueError("this model needs the texts to embed them")
+            E = self._embed([str(t) for t in texts])
+            if E is None:  # the embedding model is gone: fall back to the TF-IDF parts
+                return S / max(w[0] + w[1], 1e-9)
+            if w[2] > 0:
+                S = S + w[2] * _sigmoid(E @ self.emb_coef_.T + self.emb_intercept_)
+            if w[3] > 0:
+                S = S + w[3] * _knn_dense(E, self.train_emb_t_, self.train_labels_, self.knn_k)
+        return S
 
     def scores(self, X):
         """(n, K) scores in [0, 1], columns in the order of ``classes_``."""
-        return self.scores_from_matrix(self.transform_texts(X))
+        texts = [str(t) for t in X]
+        return self.scores_from_matrix(self.transform_texts(texts), texts)
 
     def decide(self, S):
         """Boolean (n, K): the codes the engine proposes as applying."""
@@ -167,6 +350,18 @@ def decide(S, thresholds, rescue):
 def _sigmoid(z):
     z = np.asarray(z, dtype=np.float64)
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def _knn_dense(Q, ET, labels, k):
+    """As :func:`_knn` for dense L2-normalised embeddings (negative similarities count 0)."""
+    if ET.shape[1] == 0:
+        return np.zeros((Q.shape[0], labels.shape[1]))
+    sims = np.maximum(Q @ ET, 0.0)
+    k = min(k, ET.shape[1])
+    idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    top = np.take_along_axis(sims, idx, axis=1)
+    weights = top / np.maximum(top.sum(axis=1, keepdims=True), 1e-9)
+    return np.einsum("nk,nkc->nc", weights, labels[idx].astype(np.float64))
 
 
 def _knn(Q, MT, labels, k):

@@ -26,15 +26,21 @@ def micro_f1(pred, Y, known) -> float:
 
 
 def _best_threshold(s, y) -> tuple[float, float]:
-    best, best_f = 0.5, -1.0
-    pos = y.sum()
-    for t in GRID:
-        pred = s >= t
-        tp = float((pred & (y == 1)).sum())
-        f = 2 * tp / (pred.sum() + pos) if (pred.sum() + pos) else 0.0
-        if f > best_f + 1e-9:
-            best, best_f = float(t), f
-    return best, best_f
+    """The grid threshold with the best F1 (the lowest one on ties), all thresholds at once."""
+    s = np.asarray(s, dtype=np.float64)
+    pos_mask = np.asarray(y) == 1
+    pos = float(pos_mask.sum())
+    all_sorted = np.sort(s)
+    pos_sorted = np.sort(s[pos_mask])
+    n_pred = len(all_sorted) - np.searchsorted(all_sorted, GRID, side="left")
+    tp = len(pos_sorted) - np.searchsorted(pos_sorted, GRID, side="left")
+    denom = n_pred + pos
+    f = np.where(denom > 0, 2 * tp / np.maximum(denom, 1e-12), 0.0)
+    best_i, best_f = 0, -1.0
+    for i, fi in enumerate(f):  # keep the loop's tie rule: a later threshold must beat by 1e-9
+        if fi > best_f + 1e-9:
+            best_i, best_f = i, float(fi)
+    return float(GRID[best_i]), best_f
 
 
 def thresholds_for(S, Y, known, shrink: float = SHRINK) -> np.ndarray:
@@ -54,16 +60,29 @@ def thresholds_for(S, Y, known, shrink: float = SHRINK) -> np.ndarray:
 
 def tune_decision(lin, knn, Y, known, blend_grid, at_least_one, shrink: float = SHRINK):
     """(blend, thresholds, rescue) maximising out-of-fold micro-F1."""
+    w, th, rescue = tune_blend([lin, knn], [(1 - w, w) for w in blend_grid], Y, known, at_least_one, shrink)
+    return float(w[1]) if len(w) else 0.0, th, rescue
+
+
+def tune_blend(comps, weight_grid, Y, known, at_least_one, shrink: float = SHRINK):
+    """(weights, thresholds, rescue) maximising out-of-fold micro-F1.
+
+    ``comps`` are out-of-fold score matrices (linear models, neighbour votes); each entry
+    of ``weight_grid`` is one weight per component, the blend being their weighted sum.
+    """
     from qualtally.nlp.model import decide
 
     best = None
-    for w in blend_grid:
-        S = (1 - w) * lin + w * knn
+    for weights in weight_grid:
+        S = sum(float(a) * c for a, c in zip(weights, comps) if a)
+        if isinstance(S, int):
+            S = np.zeros(Y.shape)
+        w = tuple(float(a) for a in weights)
         th = thresholds_for(S, Y, known, shrink)
         for rescue in (RESCUE_GRID if at_least_one else (None,)):
             f = micro_f1(decide(S, th, rescue), Y, known)
             if best is None or f > best[0] + 1e-9:
-                best = (f, float(w), th, rescue)
+                best = (f, w, th, rescue)
     if best is None:
-        return 0.0, np.full(Y.shape[1], 0.5), None
+        return (), np.full(Y.shape[1], 0.5), None
     return best[1], best[2], best[3]

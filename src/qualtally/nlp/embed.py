@@ -1,0 +1,230 @@
+"""Sentence embeddings from all-MiniLM-L6-v2, computed in plain numpy (no torch).
+
+The model (a 6-layer, 384-wide BERT trained by sentence-transformers to put paraphrases
+close together; Apache-2.0) ships as float16 weights in ``models/minilm-l6-v2`` and is
+read here without pickle: a safetensors file is an 8-byte little-endian header length, a
+JSON header naming each tensor's dtype, shape and byte range, then the raw buffer.
+
+``embed(texts)`` returns L2-normalised mean-pooled vectors (n, 384) as float32. Texts are
+batched by length so padding stays small, and every vector is cached by text, so a
+project's excerpts are embedded once and a later suggestion for one of them costs a
+dictionary look-up.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import threading
+from pathlib import Path
+
+import numpy as np
+from scipy.special import erf
+
+from qualtally.nlp.wordpiece import WordPiece
+
+MODEL_NAME = "minilm-l6-v2"
+DIM = 384
+_DTYPES = {"F16": np.float16, "F32": np.float32, "F64": np.float64, "I64": np.int64,
+           "I32": np.int32, "BF16": None}
+
+
+# -- safetensors ------------------------------------------------------------------------
+def read_safetensors(path: str | Path) -> dict[str, np.ndarray]:
+    """name -> array; reads the whole file once, no code execution involved."""
+    data = Path(path).read_bytes()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + n].decode("utf-8"))
+    base = 8 + n
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        dtype = _DTYPES.get(info["dtype"])
+        if dtype is None:
+            raise ValueError(f"unsupported safetensors dtype {info['dtype']} for {name}")
+        start, end = info["data_offsets"]
+        arr = np.frombuffer(data, dtype=np.dtype(dtype).newbyteorder("<"), count=(end - start) // np.dtype(dtype).itemsize,
+                            offset=base + start)
+        out[name] = arr.reshape(info["shape"])
+    return out
+
+
+def write_safetensors(path: str | Path, tensors: dict[str, np.ndarray], metadata=None) -> None:
+    names = {np.dtype(np.float16): "F16", np.dtype(np.float32): "F32", np.dtype(np.int64): "I64",
+             np.dtype(np.int32): "I32", np.dtype(np.float64): "F64"}
+    header, offset, blobs = {}, 0, []
+    for name in sorted(tensors):
+        arr = np.ascontiguousarray(tensors[name])
+        raw = arr.astype(arr.dtype.newbyteorder("<"), copy=False).tobytes()
+        header[name] = {"dtype": names[arr.dtype], "shape": list(arr.shape),
+                        "data_offsets": [offset, offset + len(raw)]}
+        blobs.append(raw)
+        offset += len(raw)
+    if metadata:
+        header["__metadata__"] = metadata
+    head = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    head += b" " * (-len(head) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(head)))
+        f.write(head)
+        for raw in blobs:
+            f.write(raw)
+
+
+# -- where the model lives ----------------------------------------------------------------
+def model_dir() -> Path | None:
+    """The shipped model folder: in a checkout (repo/models) or an installed wheel."""
+    here = Path(__file__).resolve()
+    for cand in (here.parent.parent / "models" / MODEL_NAME,          # wheel: qualtally/models/
+                 here.parents[3] / "models" / MODEL_NAME if len(here.parents) > 3 else None):
+        if cand is not None and (cand / "model.safetensors").is_file():
+            return cand
+    return None
+
+
+def available() -> bool:
+    return model_dir() is not None
+
+
+# -- the encoder ----------------------------------------------------------------------------
+def _layer_norm(x, w, b, eps):
+    mu = x.mean(-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps) * w + b
+
+
+def _gelu(x):
+    return 0.5 * x * (1.0 + erf(x * np.float32(1 / np.sqrt(2))))
+
+
+class MiniLM:
+    """BERT encoder + mean pooling + L2 normalisation, float32 arithmetic."""
+
+    def __init__(self, folder: str | Path):
+        folder = Path(folder)
+        cfg = json.loads((folder / "config.json").read_text())
+        self.heads = cfg["num_attention_heads"]
+        self.layers = cfg["num_hidden_layers"]
+        self.eps = cfg.get("layer_norm_eps", 1e-12)
+        self.max_len = 128
+        self.tok = WordPiece.from_vocab_file(folder / "vocab.txt", max_len=self.max_len)
+        w = {k: v.astype(np.float32) for k, v in read_safetensors(folder / "model.safetensors").items()
+             if not k.startswith("pooler.") and not k.endswith("position_ids")}
+        self.word = w["embeddings.word_embeddings.weight"]
+        self.pos = w["embeddings.position_embeddings.weight"]
+        self.type0 = w["embeddings.token_type_embeddings.weight"][0]
+        self.ln = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        self.blocks = []
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}."
+            g = lambda n: w[p + n]  # noqa: E731
+            qkv_w = np.concatenate([g("attention.self.query.weight"), g("attention.self.key.weight"),
+                                    g("attention.self.value.weight")]).T.copy()
+            qkv_b = np.concatenate([g("attention.self.query.bias"), g("attention.self.key.bias"),
+                                    g("attention.self.value.bias")])
+            self.blocks.append((qkv_w, qkv_b,
+                                g("attention.output.dense.weight").T.copy(), g("attention.output.dense.bias"),
+                                g("attention.output.LayerNorm.weight"), g("attention.output.LayerNorm.bias"),
+                                g("intermediate.dense.weight").T.copy(), g("intermediate.dense.bias"),
+                                g("output.dense.weight").T.copy(), g("output.dense.bias"),
+                                g("output.LayerNorm.weight"), g("output.LayerNorm.bias")))
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        B, T = ids.shape
+        H = self.word.shape[1]
+        nh, hd = self.heads, H // self.heads
+        x = self.word[ids] + self.pos[:T][None] + self.type0
+        x = _layer_norm(x, *self.ln, self.eps)
+        bias = np.where(mask[:, None, None, :], 0.0, -1e9).astype(np.float32)
+        scale = np.float32(1 / np.sqrt(hd))
+        for (qkv_w, qkv_b, o_w, o_b, ln1_w, ln1_b, i_w, i_b, f_w, f_b, ln2_w, ln2_b) in self.blocks:
+            qkv = x.reshape(B * T, H) @ qkv_w + qkv_b
+            qkv = qkv.reshape(B, T, 3, nh, hd).transpose(2, 0, 3, 1, 4)  # 3, B, nh, T, hd
+            q, k, v = qkv[0], qkv[1], qkv[2]
+            att = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
+            att -= att.max(-1, keepdims=True)
+            np.exp(att, out=att)
+            att /= att.sum(-1, keepdims=True)
+            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(B * T, H)
+            x = _layer_norm((ctx @ o_w + o_b).reshape(B, T, H) + x, ln1_w, ln1_b, self.eps)
+            h = _gelu(x.reshape(B * T, H) @ i_w + i_b)
+            x = _layer_norm((h @ f_w + f_b).reshape(B, T, H) + x, ln2_w, ln2_b, self.eps)
+        m = mask[:, :, None].astype(np.float32)
+        pooled = (x * m).sum(1) / np.maximum(m.sum(1), 1e-9)
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+    def encode(self, texts: list[str], batch_tokens: int = 4096) -> np.ndarray:
+        """(n, 384) float32, L2-normalised; batches of similar length."""
+        enc = [self.tok.encode(str(t)) for t in texts]
+        out = np.zeros((len(texts), self.word.shape[1]), dtype=np.float32)
+        order = np.argsort([len(e) for e in enc], kind="stable")
+        i = 0
+        while i < len(order):
+            T = len(enc[order[i]])
+            j = i
+            while j < len(order) and (j - i + 1) * len(enc[order[j]]) <= max(batch_tokens, len(enc[order[j]])):
+                j += 1
+            j = max(j, i + 1)
+            batch = order[i:j]
+            T = max(len(enc[b]) for b in batch)
+            ids = np.zeros((len(batch), T), dtype=np.int64)
+            mask = np.zeros((len(batch), T), dtype=bool)
+            for r, b in enumerate(batch):
+                ids[r, :len(enc[b])] = enc[b]
+                mask[r, :len(enc[b])] = True
+            if ids.size <= SMALL_BATCH_TOKENS:  # threads cost more than they save on a few tokens
+                with _blas_controller().limit(limits=1, user_api="blas"):
+                    out[batch] = self._forward(ids, mask)
+            else:
+                out[batch] = self._forward(ids, mask)
+            i = j
+        return out
+
+
+SMALL_BATCH_TOKENS = 512
+_CONTROLLER = None
+
+
+def _blas_controller():
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER
+
+
+_MODEL: MiniLM | None = None
+_LOCK = threading.Lock()
+_CACHE: dict[str, np.ndarray] = {}
+CACHE_MAX = 200_000
+
+
+def get_model() -> MiniLM:
+    global _MODEL
+    with _LOCK:
+        if _MODEL is None:
+            folder = model_dir()
+            if folder is None:
+                raise FileNotFoundError(f"sentence-embedding model {MODEL_NAME} not found")
+            _MODEL = MiniLM(folder)
+        return _MODEL
+
+
+def embed(texts, cache: bool = True) -> np.ndarray:
+    """(n, 384) L2-normalised float32 embeddings, cached by text."""
+    texts = [str(t) for t in texts]
+    if not cache:
+        return get_model().encode(texts)
+    missing = list(dict.fromkeys(t for t in texts if t not in _CACHE))
+    if missing:
+        vecs = get_model().encode(missing)
+        with _LOCK:
+            if len(_CACHE) + len(missing) > CACHE_MAX:
+                _CACHE.clear()
+            for t, v in zip(missing, vecs):
+                _CACHE[t] = v
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    return np.stack([_CACHE[t] if t in _CACHE else get_model().encode([t])[0] for t in texts])

@@ -1,0 +1,85 @@
+import json
+import struct
+
+import numpy as np
+import pytest
+
+from qualtally.nlp import embed
+from qualtally.nlp.embed import read_safetensors, write_safetensors
+from qualtally.nlp.wordpiece import WordPiece, basic_tokens
+
+needs_model = pytest.mark.skipif(not embed.available(), reason="models/minilm-l6-v2 not present")
+
+
+def test_basic_tokens_lowercase_accents_punctuation():
+    assert basic_tokens("Hello, World!") == ["hello", ",", "world", "!"]
+    assert basic_tokens("Naïve café\tRÉSUMÉ") == ["naive", "cafe", "resume"]
+    assert basic_tokens("don't  3.5\x00") == ["don", "'", "t", "3", ".", "5"]
+
+
+def test_wordpiece_greedy_longest_match():
+    vocab = {t: i for i, t in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "un", "##aff", "##able",
+                                          "##ord", "aff", "rent", "##s", ","])}
+    wp = WordPiece(vocab, max_len=6)
+    assert wp.tokens("unaffordable rents,") == ["[CLS]", "un", "##aff", "##ord", "##able", "[SEP]"]
+    assert wp.tokens("rents, xyz") == ["[CLS]", "rent", "##s", ",", "[UNK]", "[SEP]"]
+
+
+@needs_model
+def test_wordpiece_with_shipped_vocab():
+    wp = WordPiece.from_vocab_file(embed.model_dir() / "vocab.txt")
+    assert wp.tokens("Tokenization of embeddings") == ["[CLS]", "token", "##ization", "of", "em", "##bed",
+                                                       "##ding", "##s", "[SEP]"]
+    assert wp.encode("Hello, world!") == [101, 7592, 1010, 2088, 999, 102]
+    assert len(wp.encode("word " * 500)) == 128
+
+
+def test_safetensors_round_trip(tmp_path):
+    tensors = {"a": np.arange(6, dtype=np.float32).reshape(2, 3), "b": np.array([1.5, -2], dtype=np.float16)}
+    write_safetensors(tmp_path / "t.safetensors", tensors, {"format": "np"})
+    raw = (tmp_path / "t.safetensors").read_bytes()
+    (n,) = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8:8 + n])
+    assert header["a"] == {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]}
+    back = read_safetensors(tmp_path / "t.safetensors")
+    assert back["a"].dtype == np.float32 and np.array_equal(back["a"], tensors["a"])
+    assert back["b"].dtype == np.float16 and np.array_equal(back["b"], tensors["b"])
+
+
+@needs_model
+def test_embedding_shape_and_norm():
+    E = embed.embed(["The cat sits on the mat", "", "Rents are too high"])
+    assert E.shape == (3, 384) and E.dtype == np.float32
+    assert np.allclose(np.linalg.norm(E, axis=1), 1.0, atol=1e-4)
+    assert np.array_equal(embed.embed(["Rents are too high"])[0], E[2])  # cached
+
+
+@needs_model
+def test_semantic_sanity_and_published_scores():
+    a, b, c = embed.embed(["The cat sits on the mat", "A cat is sitting on a mat", "The stock market fell sharply"])
+    assert a @ b > 0.8 and a @ c < 0.3
+    # the scores sentence-transformers documents for all-MiniLM-L6-v2
+    s1 = embed.embed(["The cat sits outside", "A man is playing guitar", "The new movie is awesome"])
+    s2 = embed.embed(["The dog plays in the garden", "A woman watches TV", "The new movie is so great"])
+    assert np.allclose((s1 * s2).sum(1), [0.2838, -0.0327, 0.8939], atol=2e-3)
+
+
+@needs_model
+def test_batches_match_single_texts():
+    texts = ["short", "a somewhat longer answer about the clinic being far away", "mid length text here"]
+    together = embed.embed(texts, cache=False)
+    alone = np.stack([embed.embed([t], cache=False)[0] for t in texts])
+    assert np.allclose(together, alone, atol=1e-5)
+
+
+@needs_model
+def test_suggester_with_embeddings():
+    from nlp_fixtures import make_rows
+    from qualtally.nlp.model import CodeSuggester
+
+    rows = make_rows(60, seed=3)
+    m = CodeSuggester(random_state=0, embeddings=True).fit([r["text"] for r in rows],
+                                                            [tuple(r["codes"].split(";")) for r in rows])
+    assert m.use_embeddings_ and m.weights_.shape == (4,) and abs(m.weights_.sum() - 1) < 1e-9
+    s = m.scores(["the grant was not enough for us"])
+    assert s.shape == (1, len(m.classes_)) and np.all((s >= 0) & (s <= 1 + 1e-9))
