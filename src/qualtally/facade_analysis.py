@@ -136,10 +136,10 @@ class AnalysisMixin:
                 raise InputError(finding_key, "no such finding")
 
     # -- exports --------------------------------------------------------------------------
-    def export_report(self, out: Path) -> Path:
+    def export_report(self, out: Path, coder: str | None = None) -> Path:
         out = Path(out)
-        tally = self.tally()
-        checks = self.audit(tally=tally)
+        tally = self.tally(coder=coder)
+        checks = self.audit(tally=tally, coder=coder)
         if out.suffix.lower() == ".xlsx":
             from qualtally.exports.xlsx import write_xlsx
 

@@ -165,8 +165,12 @@ class Project(SuggestionsMixin, AnalysisMixin):
     def export_rows(self) -> list[dict[str, object]]:
         return self._read(queries.export_rows)
 
-    def export(self, out: str | Path) -> Path:
-        """Write the project to ``out``; the format follows the extension."""
+    def export(self, out: str | Path, coder: str | None = None) -> Path:
+        """Write the project to ``out``; the format follows the extension.
+
+        ``coder`` limits the report's counts (XLSX, HTML) to one coder's codings; the CSV
+        always holds every coder's rows.
+        """
         out = Path(out)
         suffix = out.suffix.lower()
         if suffix == ".csv":
@@ -175,5 +179,5 @@ class Project(SuggestionsMixin, AnalysisMixin):
             write_coded_csv(self.export_rows(), out)
             return out
         if suffix in (".xlsx", ".html"):
-            return self.export_report(out)
+            return self.export_report(out, coder=coder)
         raise InputError(str(out), f"cannot export to {suffix or 'a file without extension'} (use .csv, .xlsx or .html)")

@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export the project (.csv, .xlsx, .html)")
     p.add_argument("project")
     p.add_argument("out")
+    p.add_argument("--coder", help="count one coder's codings in the XLSX/HTML report (default: any coder)")
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("code", help="open a project in the coding TUI")
@@ -98,7 +99,7 @@ def cmd_export(args) -> int:
     from qualtally.project import Project
 
     with Project.open(args.project) as project:
-        out = project.export(args.out)
+        out = project.export(args.out, coder=args.coder)
     print(f"wrote {out}")
     return 0
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from qualtally.core.claims import Passage, link, parse_claims
 from qualtally.core.quantifiers import compare, label_for, share
-from qualtally.core.tally import Tally
+from qualtally.core.tally import Tally, attribute_text
 
 VERDICTS = ("overstated", "understated", "consistent", "no quantifier claim", "unlinked claim",
             "unknown label", "no denominator")
@@ -50,14 +50,14 @@ class ClaimCheck:
                 "sentence": self.sentence}
 
 
-def audit(passages: list[Passage], tally: Tally, attributes: dict[str, dict[str, str]]) -> list[ClaimCheck]:
+def audit(passages: list[Passage], tally: Tally, attributes: dict[str, dict[str, object]]) -> list[ClaimCheck]:
     """Check every claim in ``passages``; ``attributes`` maps respondent key -> attributes."""
     scale = tally.scale
     labels = tuple(s.label for s in scale.steps)
     owner: dict[str, str] = {}
     for attrs in attributes.values():
         for name, value in attrs.items():
-            if value and name.lower() not in ("name", "respondent", "key"):
+            if isinstance(value, str) and value and name.lower() not in ("name", "respondent", "key"):
                 owner.setdefault(value, name)
     statements = {f.key: f.statement for f in tally.findings}
     if any(p.finding_key for p in passages):
@@ -82,7 +82,7 @@ def audit(passages: list[Passage], tally: Tally, attributes: dict[str, dict[str,
             n, total, attr = row.respondents, row.denominator, None
             if c.group:
                 attr = owner.get(c.group)
-                base = {k for k in row.base if attributes.get(k, {}).get(attr or "") == c.group}
+                base = {k for k in row.base if attribute_text(attributes.get(k, {}).get(attr or "")) == c.group}
                 n, total = len(row.supporters & base), len(base)
             verdict = compare(c.label, n, total, scale)
             out.append(ClaimCheck(key, p.text, c.sentence, c.phrase, c.label, n, total, verdict.actual,

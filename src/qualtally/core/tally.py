@@ -26,6 +26,15 @@ MISSING = "(none)"
 """The group of respondents who lack the attribute a tally is split by."""
 
 
+def attribute_text(value: object) -> str:
+    """The group label of a typed attribute value: ``3`` -> ``"3"``, ``False`` -> ``"no"``."""
+    if value is None or value == "":
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
 class LazyKeys(AbstractSet):
     """A read-only set of respondent keys computed on first use (drill-down, 0/1 matrix).
 
@@ -266,7 +275,7 @@ def build_tally(codes: list[Code], findings: list[Finding], respondents: list[Re
     or a :class:`Support` (storage's cached arrays); both give the same tally."""
     keys = {r.id: r.key for r in respondents}
     interviewed = frozenset(keys[i] for i in interviewed_ids if i in keys)
-    group_of = {r.key: (r.attributes.get(by) or MISSING) for r in respondents} if by else {}
+    group_of = {r.key: attribute_text(r.attributes.get(by)) for r in respondents} if by else {}
     if not isinstance(support, Support):
         support = RowSupport(support, keys)  # type: ignore[arg-type]
     sup: Support = support

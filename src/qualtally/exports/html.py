@@ -17,7 +17,7 @@ from qualtally.core.audit import ClaimCheck
 from qualtally.core.quantifiers import find_step, share
 from qualtally.core.tally import Tally
 from qualtally.exports.html_parts import CSS, bar_chart, heat
-from qualtally.exports.report_common import COUNT_RULE, report_attribute, write_atomically
+from qualtally.exports.report_common import COUNT_RULE, coder_note, report_attribute, write_atomically
 
 MARK = {"overstated": "▲ overstated", "understated": "▼ understated", "consistent": "✓ consistent"}
 
@@ -25,13 +25,14 @@ MARK = {"overstated": "▲ overstated", "understated": "▼ understated", "consi
 def render_html(project, tally: Tally, checks: list[ClaimCheck]) -> str:
     attributes = {r.key: r.attributes for r in project.respondents()}
     by = report_attribute(attributes)
-    split = project.tally(by=by) if by else tally
+    split = project.tally(by=by, coder=tally.coder) if by else tally
     title = f"qualtally report – {project.path.stem}"
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}</title>"
              f"<style>{CSS}</style></head><body><main>",
              f"<h1>{escape(title)}</h1>",
              f"<p class='meta'>{tally.respondents_total} respondents interviewed · {len(tally.findings)} findings · "
-             f"{sum(c.mismatch for c in checks)} quantifier mismatches · generated {date.today().isoformat()}</p>",
+             f"{sum(c.mismatch for c in checks)} quantifier mismatches · "
+             f"{escape(coder_note(project, tally.coder))} · generated {date.today().isoformat()}</p>",
              "<h2>Support per finding</h2>",
              "<p class='note'>Bars show n/N respondents; the shaded band is the share the claimed quantifier "
              "stands for. A bar outside its band is a mismatch.</p>",
@@ -90,7 +91,7 @@ def _audit(checks: list[ClaimCheck]) -> str:
 
 
 def _drill(project, key: str, tally: Tally) -> str:
-    d = project.drilldown(key, tally=tally)
+    d = project.drilldown(key, coder=tally.coder, tally=tally)
     f = tally.finding(key)
     step = find_step(tally.scale, f.claimed) if f else None
     items = []
@@ -107,7 +108,7 @@ def _drill(project, key: str, tally: Tally) -> str:
 
 
 def _attrs(attrs: dict[str, str]) -> str:
-    shown = [v for k, v in attrs.items() if k.lower() not in ("name",) and v]
+    shown = [str(v) for k, v in attrs.items() if k.lower() not in ("name",) and v not in (None, "")]
     return f"({', '.join(shown[:3])})" if shown else ""
 
 

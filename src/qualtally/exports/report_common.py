@@ -51,3 +51,13 @@ def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
         with suppress(OSError):
             tmp.unlink()
         raise
+
+
+def coder_note(project, coder: str | None) -> str:
+    """Whose codings the numbers count, said in every report so nobody misreads pooled counts."""
+    if coder:
+        return f"codings by {coder}"
+    coders = project.coders()
+    if len(coders) > 1:
+        return f"codings by any of {len(coders)} coders ({', '.join(coders)})"
+    return f"codings by {coders[0]}" if coders else "no codings yet"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from qualtally.core.audit import ClaimCheck
 from qualtally.core.tally import MISSING, Tally
-from qualtally.exports.report_common import COUNT_RULE, report_attribute, write_atomically
+from qualtally.exports.report_common import COUNT_RULE, coder_note, report_attribute, write_atomically
 
 
 def write_xlsx(project, tally: Tally, checks: list[ClaimCheck], out: Path) -> None:
@@ -21,7 +21,7 @@ def write_xlsx(project, tally: Tally, checks: list[ClaimCheck], out: Path) -> No
 
     attributes = {r.key: r.attributes for r in project.respondents()}
     by = report_attribute(attributes)
-    split = project.tally(by=by) if by else tally
+    split = project.tally(by=by, coder=tally.coder) if by else tally
     bold = Font(bold=True)
     wb = Workbook()
 
@@ -76,9 +76,9 @@ def write_xlsx(project, tally: Tally, checks: list[ClaimCheck], out: Path) -> No
 
     ws = wb.create_sheet("about")
     for line in (["qualtally export", str(project.path.name)], ["respondents interviewed", tally.respondents_total],
-                 ["counting rule", COUNT_RULE]):
+                 ["codings counted", coder_note(project, tally.coder)], ["counting rule", COUNT_RULE]):
         ws.append(line)
-    ws["B3"].alignment = Alignment(wrap_text=True)
+    ws["B4"].alignment = Alignment(wrap_text=True)
 
     for sheet in wb.worksheets:
         for cell in sheet[1]:
