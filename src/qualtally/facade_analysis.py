@@ -3,7 +3,8 @@
 Kept in its own module so the analysis can grow without making project.py large;
 :class:`qualtally.project.Project` inherits it. Every number the TUI, the CLI and the
 exports show comes from :meth:`AnalysisMixin.tally`, which reads everything in one
-connection (one consistent snapshot) and counts through ``storage.tally.support``.
+connection and counts through ``storage.tally.support`` -- via the tally cache, which holds
+that query's answer per respondent (``storage/tally_cache.py``), or directly with ``exact=True``.
 """
 
 from __future__ import annotations

@@ -31,12 +31,14 @@ SAYINGS = ["We need it.", "Mandate creep.", "Refugees matter.", "Coordination is
 
 def small_project(path: Path):
     respondents = [Respondent("R1", {"group": "HQ"}), Respondent("R2", {"group": "HQ"}),
-                   Respondent("R3", {"group": "Missions"}), Respondent("R4", {}), Respondent("R5", {"group": ""})]
+                   Respondent("R3", {"group": "Missions"}), Respondent("R4", {}), Respondent("R5", {"group": ""}),
+                   Respondent("R6", {"group": True})]  # typed values label their group ("yes")
     docs = [
         document("a.txt", [("I", None, "Question one?"), ("Ann", "R1", SAYINGS[0]), ("Ann", "R1", SAYINGS[2])]),
         document("b.txt", [("Ann", "R1", SAYINGS[3])]),  # R1 again, in another document
         document("g.txt", [("I", None, "Group?"), ("Cy", "R3", SAYINGS[0]), ("Di", "R4", SAYINGS[1]),
-                           ("Cy", "R3", SAYINGS[4]), ("Bo", "R2", SAYINGS[2])]),  # a focus group
+                           ("Cy", "R3", SAYINGS[4]), ("Bo", "R2", SAYINGS[2]),
+                           ("Ed", "R6", SAYINGS[3])]),  # a focus group
     ]
     codes = [Code("Need", finding="F1"), Code("Managed", "Need"), Code("Deep", "Need > Managed"),
              Code("Refugees", "Need"), Code("Concerns", finding="F2"), Code("Other")]

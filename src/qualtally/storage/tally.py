@@ -10,6 +10,10 @@ exactly the excerpts that query counts, through the same :func:`_counted` filter
 Roll-up and finding links are a closure computed in Python (``core.tally.closure``),
 shipped as a temporary table and joined, so one GROUP BY gives exact distinct counts
 for every node of the code tree and every finding.
+
+Large projects read this query's answer from ``storage/tally_cache.py``, which stores it
+per respondent and refreshes it by running this same query restricted to the respondents
+(or nodes) a write touched; ``Project.tally(exact=True)`` runs it over everything.
 """
 
 from __future__ import annotations

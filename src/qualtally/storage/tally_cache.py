@@ -287,10 +287,10 @@ def maintained(conn: Connection, *, structure: bool = False, new_codings: bool =
 @sa.event.listens_for(Engine, "after_execute")
 def _watch(conn: Connection, clause: Any, *_args: Any) -> None:
     """A write to counted tables outside :func:`maintained` makes the cache stale, same transaction."""
-    if conn.info.get(WRITER) or not isinstance(clause, sa.sql.dml.UpdateBase):
+    if not isinstance(clause, sa.sql.dml.UpdateBase):
         return
     table = getattr(clause, "table", None)
-    if any(table is w for w in _WATCHED):
+    if any(table is w for w in _WATCHED) and not conn.info.get(WRITER):
         invalidate(conn)
 
 
