@@ -310,7 +310,9 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
                 raise ValueError("this model needs the texts to embed them")
             E = self._embed([str(t) for t in texts])
             if E is None:  # the embedding model is gone: fall back to the TF-IDF parts
-                return S / max(w[0] + w[1], 1e-9)
+                if w[0] + w[1] <= 1e-9:
+                    return _sigmoid(M @ self.coef_.T + self.intercept_)
+                return S / (w[0] + w[1])
             if w[2] > 0:
                 S = S + w[2] * _sigmoid(E @ self.emb_coef_.T + self.emb_intercept_)
             if w[3] > 0:
