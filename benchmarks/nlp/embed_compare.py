@@ -21,8 +21,8 @@ from qualtally.nlp.model import CodeSuggester
 
 VARIANTS = {
     "tfidf (current)": dict(embeddings=False),
-    "tfidf + embeddings": dict(embeddings=True),
-    "tfidf + emb (LR)": dict(embeddings=True, emb_model="lr"),
+    "tfidf + embeddings": dict(embeddings=True),  # the default: per-code LR, LDA above 1,000 rows
+    "tfidf + emb (joint L-BFGS LR)": dict(embeddings=True, emb_model="lbfgs"),
     "tfidf + emb (LDA)": dict(embeddings=True, emb_model="lda"),
 }
 

@@ -39,7 +39,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--codings", type=int, default=5000)
     ap.add_argument("--csv")
+    ap.add_argument("--no-embeddings", action="store_true", help="time the TF-IDF-only engine")
     a = ap.parse_args()
+    if a.no_embeddings:
+        from qualtally.nlp import embed as _embed
+
+        _embed.available = lambda: False
     from qualtally.nlp.dataset import load_coded
     from qualtally.nlp.engine import Engine
     from qualtally.nlp.persist import load_engine, save_engine

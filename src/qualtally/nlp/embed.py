@@ -73,8 +73,17 @@ def write_safetensors(path: str | Path, tensors: dict[str, np.ndarray], metadata
 
 
 # -- where the model lives ----------------------------------------------------------------
+_DIR: list = []
+
+
 def model_dir() -> Path | None:
     """The shipped model folder: in a checkout (repo/models) or an installed wheel."""
+    if not _DIR:
+        _DIR.append(_find_model_dir())
+    return _DIR[0]
+
+
+def _find_model_dir() -> Path | None:
     here = Path(__file__).resolve()
     for cand in (here.parent.parent / "models" / MODEL_NAME,          # wheel: qualtally/models/
                  here.parents[3] / "models" / MODEL_NAME if len(here.parents) > 3 else None):

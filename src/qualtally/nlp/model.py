@@ -145,29 +145,27 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         """
         n, d = E.shape
         K = Y.shape[1]
-        X = E.astype(np.float64)
-        mu = X.mean(axis=0)
-        Xc = X - mu
-        S = Xc.T @ Xc / max(n - 1, 1)
+        X = np.asarray(E, dtype=np.float32)
+        mu = X.mean(axis=0, dtype=np.float64)
+        Xc = X - mu.astype(np.float32)
+        S = (Xc.T @ Xc).astype(np.float64) / max(n - 1, 1)
         a = float(self.emb_shrink)
         S = (1 - a) * S + a * (np.trace(S) / d) * np.eye(d)
-        D = np.zeros((d, K))
-        SW = np.zeros((n, K))
-        const = np.zeros(K, dtype=bool)
-        icpt0 = np.zeros(K)
         T = Y.astype(np.float64)
-        for k in range(K):
-            rows = np.flatnonzero(known[:, k])
-            yk = Y[rows, k]
-            if yk.size == 0 or yk.min() == yk.max():
-                const[k] = True
-                icpt0[k] = 4.0 if yk.size and yk[0] else -4.0
-                continue
-            D[:, k] = X[rows[yk == 1]].mean(axis=0) - X[rows[yk == 0]].mean(axis=0)
-            n_pos = float(yk.sum())
-            SW[rows, k] = np.where(yk == 1, len(rows) / (2 * n_pos), len(rows) / (2 * (len(rows) - n_pos)))
+        P_ = (Y == 1) & known
+        N_ = (Y == 0) & known
+        n_pos, n_neg = P_.sum(axis=0).astype(np.float64), N_.sum(axis=0).astype(np.float64)
+        const = (n_pos == 0) | (n_neg == 0)
+        icpt0 = np.where(n_pos > 0, 4.0, -4.0)
+        # class means as two matrix products: (d x n) @ (n x K)
+        D = (Xc.T @ (P_ / np.maximum(n_pos, 1)).astype(np.float32)
+             - Xc.T @ (N_ / np.maximum(n_neg, 1)).astype(np.float32)).astype(np.float64)
+        D[:, const] = 0.0
+        tot = n_pos + n_neg
+        SW = np.where(P_, tot / (2 * np.maximum(n_pos, 1)), 0.0) + np.where(N_, tot / (2 * np.maximum(n_neg, 1)), 0.0)
+        SW[:, const] = 0.0
         Wd = np.linalg.solve(S, D)  # d x K
-        Z = Xc @ Wd
+        Z = (Xc @ Wd.astype(np.float32)).astype(np.float64)
         sd = Z.std(axis=0)
         sd[sd == 0] = 1.0
         Z /= sd
@@ -312,7 +310,9 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
                 raise ValueError("this model needs the texts to embed them")
             E = self._embed([str(t) for t in texts])
             if E is None:  # the embedding model is gone: fall back to the TF-IDF parts
-                return S / max(w[0] + w[1], 1e-9)
+                if w[0] + w[1] <= 1e-9:
+                    return _sigmoid(M @ self.coef_.T + self.intercept_)
+                return S / (w[0] + w[1])
             if w[2] > 0:
                 S = S + w[2] * _sigmoid(E @ self.emb_coef_.T + self.emb_intercept_)
             if w[3] > 0:
