@@ -288,5 +288,8 @@ def _per_question_codebooks(items) -> bool:
 
 def shipped_model_dirs() -> list[Path]:
     """Models shipped with qualtally (the demo's), usable when their codebook hash matches."""
-    root = Path(__file__).resolve().parents[2] / "models"
-    return sorted(p for p in root.glob("*") if (p / "meta.json").is_file()) if root.is_dir() else []
+    here = Path(__file__).resolve().parent
+    for root in (here / "models", here.parents[1] / "models"):  # installed wheel, then a checkout
+        if root.is_dir():
+            return sorted(p for p in root.glob("*") if (p / "meta.json").is_file())
+    return []
