@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from qualtally.core.errors import InputError
 from qualtally.storage import tables as t
-from qualtally.storage.store import _move, _rename, _write_memo, log_event, now
+from qualtally.storage.rows import _move, _rename, _write_memo, log_event, now
 from qualtally.storage.tally_cache import maintained
 
 
@@ -85,7 +85,7 @@ def _apply(conn: Connection, action: str, before: dict | None, after: dict | Non
                 raise InputError(after["path"], "cannot undo adding a code that is in use")
             conn.execute(sa.delete(t.codes).where(t.codes.c.id == row.id))
         else:
-            from qualtally.storage.store import ensure_code_path
+            from qualtally.storage.rows import ensure_code_path
 
             code_id = ensure_code_path(conn, after["path"])
             values = {k: v for k, v in after.items() if k != "path"}

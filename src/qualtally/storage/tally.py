@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from qualtally.core.models import ORIGINS
 from qualtally.storage import tables as t
-from qualtally.storage.store import log_event
+from qualtally.storage.rows import log_event
 
 
 def _counted(coder: str | None):
