@@ -43,6 +43,7 @@ def test_a_copy_is_taken_before_migrating_an_older_file(tmp_path, monkeypatch, p
     path = project.path
     project.close()
     monkeypatch.setattr(eng, "head_revision", lambda: "9999_future")
+    monkeypatch.setattr(eng, "HEAD_REVISION", "9999_future")
     upgraded = []
     import alembic.command
 
@@ -203,3 +204,7 @@ def test_reimport_updates_are_counted_and_logged_with_before_and_after(project, 
     assert event["before"] == {"attributes": {"group": "HQ"}}
     assert event["after"] == {"attributes": {"group": "Missions"}}
     assert project.store.import_bundle(again, "t")["updated"] == 0
+
+
+def test_the_known_head_revision_is_alembics_head():
+    assert eng.HEAD_REVISION == eng.head_revision()

@@ -54,6 +54,20 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
+HEAD_REVISION = "0002"
+"""The newest migration; a test checks it equals Alembic's head. Knowing it lets an
+up-to-date project open without importing Alembic (about 0.4 s of start-up)."""
+
+
+def _stamped_revision(engine: Engine) -> str | None:
+    """The revision recorded in the file, read with plain SQLAlchemy (None if unstamped)."""
+    if "alembic_version" not in sa.inspect(engine).get_table_names():
+        return None
+    table = sa.table("alembic_version", sa.column("version_num"))
+    with engine.connect() as conn:
+        return conn.execute(sa.select(table.c.version_num)).scalar()
+
+
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
@@ -63,6 +77,8 @@ def current_revision(engine: Engine) -> str | None:
 
 def migrate(engine: Engine, path: Path | None) -> Path | None:
     """Bring the schema to head; return the path of the safety copy if one was taken."""
+    if _stamped_revision(engine) == HEAD_REVISION:
+        return None
     from alembic import command
 
     current = current_revision(engine)
