@@ -223,24 +223,7 @@ class CodingSession:
 def respondent_counts(project) -> dict[int, int]:
     """Code id -> distinct respondents coded with it or a descendant, by any coder.
 
-    Slow on big projects: the coding screen runs it in a worker. Uses the façade's
-    ``respondent_counts`` when the tally work provides one, so there is one definition.
+    Read from the project's one tally (the same numbers the CLI and the exports print);
+    the coding screen runs it in a worker.
     """
-    if hasattr(project, "respondent_counts"):
-        return dict(project.respondent_counts())
-    codes = project.codes()
-    excerpts = project.excerpts()
-    who = {e.id: e.respondent_key for e in excerpts}
-    codings = project.codings(list(who)) if who else {}
-    parent = {c.id: c.parent_id for c in codes}
-    seen: dict[int, set[str]] = defaultdict(set)
-    for excerpt_id, rows in codings.items():
-        key = who.get(excerpt_id)
-        if not key:
-            continue
-        for code_id, _coder, _origin in rows:
-            node = code_id
-            while node is not None and key not in seen[node]:
-                seen[node].add(key)
-                node = parent.get(node)
-    return {c.id: len(seen.get(c.id, ())) for c in codes}
+    return {row.code_id: row.respondents for row in project.tally().codes}
