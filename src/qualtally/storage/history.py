@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from qualtally.core.errors import InputError
 from qualtally.storage import tables as t
-from qualtally.storage.rows import _move, _rename, _write_memo, log_event, now
+from qualtally.storage.rows import _write_memo, apply_code_fields, log_event, now
 from qualtally.storage.tally_cache import maintained
 
 
@@ -96,15 +96,8 @@ def _apply(conn: Connection, action: str, before: dict | None, after: dict | Non
 
 def _apply_code_update(conn: Connection, code_id: int, fields: dict[str, Any]) -> None:
     row = conn.execute(sa.select(t.codes).where(t.codes.c.id == code_id)).first()
-    if row is None:
-        return
-    if "name" in fields and fields["name"] != row.name:
-        _rename(conn, row, fields["name"])
-    if "parent_id" in fields:
-        _move(conn, code_id, fields["parent_id"])
-    rest = {k: v for k, v in fields.items() if k not in ("name", "parent_id")}
-    if rest:
-        conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(**rest))
+    if row is not None:
+        apply_code_fields(conn, row, fields)
 
 
 def step(engine: Engine, actor: str, *, redo: bool) -> str | None:

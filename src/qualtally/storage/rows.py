@@ -124,3 +124,14 @@ def _write_memo(conn: Connection, excerpt_id: int, coder: str, text: str) -> Non
     conn.execute(sa.delete(t.memos).where((t.memos.c.excerpt_id == excerpt_id) & (t.memos.c.coder == coder)))
     if text:
         conn.execute(sa.insert(t.memos).values(excerpt_id=excerpt_id, coder=coder, text=text, updated=now()))
+
+
+def apply_code_fields(conn: Connection, row, fields: dict[str, Any]) -> None:
+    """Set a code's fields: a new name renames its sub-codes' paths, a new parent moves them."""
+    if "name" in fields and fields["name"] != row.name:
+        _rename(conn, row, fields["name"])
+    if "parent_id" in fields:
+        _move(conn, row.id, fields["parent_id"])
+    rest = {k: v for k, v in fields.items() if k not in ("name", "parent_id")}
+    if rest:
+        conn.execute(sa.update(t.codes).where(t.codes.c.id == row.id).values(**rest))

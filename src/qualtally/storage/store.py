@@ -24,9 +24,8 @@ from qualtally.core.models import (
 from qualtally.core.placement import place_rows
 from qualtally.storage import tables as t
 from qualtally.storage.rows import (
+    apply_code_fields,
     _code_values,
-    _move,
-    _rename,
     _write_memo,
     ensure_code_path,
     log_event,
@@ -300,13 +299,7 @@ class Store:
             if row is None:
                 raise InputError(f"code {code_id}", "no such code")
             before = {k: getattr(row, k) for k in fields}
-            if "name" in fields:
-                _rename(conn, row, fields["name"])
-            if "parent_id" in fields:
-                _move(conn, code_id, fields["parent_id"])
-            rest = {k: v for k, v in fields.items() if k not in ("name", "parent_id")}
-            if rest:
-                conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(**rest))
+            apply_code_fields(conn, row, fields)
             log_event(conn, actor, "code.update", "codes", code_id, before, dict(fields), undoable=True)
 
 

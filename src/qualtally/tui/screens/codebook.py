@@ -8,23 +8,20 @@ the selected code's form on the right. ``ctrl+s`` writes the form through
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Tree
-from textual.worker import Worker, get_current_worker
 
 from qualtally.tui.guard import guarded
-from qualtally.tui.messages import CountsReady
+from qualtally.tui.screens.counted import CountedCodebookScreen
 from qualtally.tui.modals.add_code import AddCodeModal
-from qualtally.tui.session import respondent_counts
 from qualtally.tui.widgets.code_form import CodeForm
 from qualtally.tui.widgets.codebook_tree import CodebookTree, CodeFilter
 
 
-class CodebookScreen(Screen):
+class CodebookScreen(CountedCodebookScreen):
     CSS_PATH = "codebook.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save code"),
@@ -151,16 +148,3 @@ class CodebookScreen(Screen):
     @on(CodeFilter.Done)
     def filter_done(self) -> None:
         self.tree.focus()
-
-    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
-    def recount(self) -> None:
-        counts = respondent_counts(self.project)
-        if not get_current_worker().is_cancelled:
-            self.post_message(CountsReady(counts))
-
-    def on_counts_ready(self, message: CountsReady) -> None:
-        self.tree.set_counts(message.counts)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Worker messages do not bubble: hand them to the app's single handler."""
-        self.app.worker_state_changed(event)

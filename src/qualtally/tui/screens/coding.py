@@ -13,17 +13,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label
-from textual.worker import Worker, get_current_worker
+from textual.worker import get_current_worker
 
 from qualtally.core.models import ORIGIN_SUGGESTION, Code
 from qualtally.tui.guard import guarded
-from qualtally.tui.messages import CountsReady, SuggestionsReady
+from qualtally.tui.screens.counted import CountedCodebookScreen
+from qualtally.tui.messages import SuggestionsReady
 from qualtally.tui.modals.add_code import AddCodeModal
 from qualtally.tui.modals.memo import MemoModal
 from qualtally.tui.modals.narrow import NarrowModal
-from qualtally.tui.session import CodingSession, respondent_counts
+from qualtally.tui.session import CodingSession
 from qualtally.tui.widgets.codebook_tree import CodebookTree, CodeFilter
 from qualtally.tui.widgets.document_list import DocumentList
 from qualtally.tui.widgets.status import StatusLine
@@ -31,7 +31,7 @@ from qualtally.tui.widgets.suggestions import SuggestionPanel
 from qualtally.tui.widgets.transcript import TranscriptView
 
 
-class CodingScreen(Screen):
+class CodingScreen(CountedCodebookScreen):
     CSS_PATH = "coding.tcss"
     BINDINGS = [
         Binding("j,down", "move(1)", "Next excerpt"),
@@ -375,16 +375,3 @@ class CodingScreen(Screen):
         current = self.session.current
         if current is not None and current.id == message.excerpt_id:
             self.panel.set_suggestions(message.suggestions)
-
-    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
-    def recount(self) -> None:
-        counts = respondent_counts(self.project)
-        if not get_current_worker().is_cancelled:
-            self.post_message(CountsReady(counts))
-
-    def on_counts_ready(self, message: CountsReady) -> None:
-        self.tree.set_counts(message.counts)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Worker messages do not bubble: hand them to the app's single handler."""
-        self.app.worker_state_changed(event)
