@@ -190,3 +190,26 @@ tally_cache_state = Table(
 )
 """One row: whether ``tally_cache`` matches the codings, and the codings' count and max id
 when it last did (a write made outside this package is caught by the mismatch)."""
+
+coder_state = Table(
+    "coder_state",
+    metadata,
+    Column("coder", String(200), primary_key=True),
+    Column("key", String(100), primary_key=True),
+    Column("value", JSON, nullable=True),
+)
+"""Where each coder left off (screen, document, excerpt, order...), so reopening a project
+shows the same place. Not part of the audit trail: no events are written for it."""
+
+suggestion_cache = Table(
+    "suggestion_cache",
+    metadata,
+    Column("excerpt_id", Integer, ForeignKey("excerpts.id", ondelete="CASCADE"), primary_key=True),
+    Column("model_key", String(100), nullable=False),
+    Column("text_hash", String(64), nullable=False),
+    Column("payload", JSON, nullable=False),
+)
+"""Derived, never authoritative: the suggestions (with explanations) a saved model made for
+an excerpt, valid only while ``model_key`` names the model in use and ``text_hash`` the
+excerpt's text. Lets a reopened project show suggestions before the model has loaded.
+A cached suggestion counts in no tally, like any other suggestion."""
