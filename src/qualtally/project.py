@@ -113,7 +113,7 @@ class Project(SuggestionsMixin, AnalysisMixin):
 
         if unit not in ("turn", "sentence"):
             raise InputError(unit, "unit must be 'turn' or 'sentence'")
-        bundle = load_paths([Path(p) for p in paths], progress=progress)
+        bundle = load_paths([Path(p) for p in paths], progress=progress, existing=self.respondents())
         bundle.unit = unit
         if unit == "sentence" and bundle.documents:
             from qualtally.nlp.segment import sentence_spans

@@ -119,3 +119,19 @@ def test_sentence_unit(tmp_path):
     with Project.new(tmp_path / "q.qtally") as q:
         q.import_paths([f], actor="t")
         assert [e.text for e in q.excerpts()] == ["It was late.  Then it improved!\nWas it enough? No."]
+
+
+def test_a_later_transcript_import_recognises_respondents_already_in_the_project(tmp_path):
+    """Respondents imported first, a transcript later: a label that is a respondent's name
+    or key is that respondent, not a new person named after the label."""
+    people = tmp_path / "people.csv"
+    people.write_text("respondent,name,group\nR07,Marie Tremblay,CIC\nR08,Sam Li,IOM\n", encoding="utf-8")
+    talk = tmp_path / "focus-group.txt"
+    talk.write_text("Moderator: Tell me about coordination.\n\nMarie Tremblay: It works well.\n\n"
+                    "R08: Not for us.\n", encoding="utf-8")
+    with Project.new(tmp_path / "p.qtally") as p:
+        p.import_paths([people])
+        p.import_paths([talk])
+        keys = {e.respondent_key for e in p.excerpts() if e.respondent_key}
+        assert keys == {"R07", "R08"}
+        assert len(p.respondents()) == 2

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qualtally.core.errors import InputError
-from qualtally.core.models import ImportBundle
+from qualtally.core.models import ImportBundle, Respondent
 from qualtally.importers.attribution import Attribution, known_respondents
 from qualtally.importers.discover import Job, discover
 
@@ -111,8 +111,14 @@ def _read_job(job: Job, bundle: ImportBundle, known: dict[str, str]) -> None:
         _read_table_job(job, bundle)
 
 
-def load_paths(paths: list[Path], progress: Progress | None = None) -> ImportBundle:
-    """Read files and folders into one bundle; InputError (naming the file) on bad input."""
+def load_paths(paths: list[Path], progress: Progress | None = None,
+               existing: list[Respondent] | None = None) -> ImportBundle:
+    """Read files and folders into one bundle; InputError (naming the file) on bad input.
+
+    ``existing``: respondents already in the project, so that a transcript imported later
+    attributes a label such as ``R07`` or a respondent's name to that respondent (rule 4 of
+    :mod:`qualtally.importers.attribution`); respondents in this import take precedence.
+    """
     if not paths:
         raise InputError("import", "no files or folders given")
     jobs, skipped = discover([Path(p) for p in paths])
@@ -121,7 +127,7 @@ def load_paths(paths: list[Path], progress: Progress | None = None) -> ImportBun
     known: dict[str, str] | None = None
     for done, job in enumerate(jobs, start=1):
         if job.role == "transcript" and known is None:
-            known = known_respondents(bundle.respondents)
+            known = {**known_respondents(existing or []), **known_respondents(bundle.respondents)}
         _read_job(job, bundle, known or {})
         if progress is not None:
             progress("reading files", done, len(jobs))

@@ -10,7 +10,7 @@ documented rules, first match wins:
    A speaker missing from a given map is an error, so nobody is silently mis-counted.
 3. The manifest entry's ``respondent``: every other turn is that respondent's.
 4. A label equal to a respondent key or a respondent's ``name`` attribute (respondents
-   imported in the same bundle) is that respondent.
+   imported in the same bundle, or already in the project) is that respondent.
 5. A file stem starting with a key-like token (``R07-ottawa``, ``P3``) gives the key,
    but only to a document with at most one distinct non-interviewer label. A file name
    names one person; with two or more non-interviewer labels (a focus group, or an
