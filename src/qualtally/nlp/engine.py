@@ -34,7 +34,7 @@ class Engine:
 
     @classmethod
     def train(cls, items: list[Item], profiles: list[CodeProfile] | None = None, *,
-              by_question: bool | None = None, seed: int = 0, negatives=None) -> "Engine":
+              by_question: bool | None = None, seed: int = 0, negatives=None) -> Engine:
         """Fit one model per question (when items carry >1 question) or one overall."""
         questions = sorted({it.question or "" for it in items})
         if by_question is None:
@@ -99,17 +99,39 @@ class Engine:
     def suggest(self, text: str, question: str | None = None, exclude=(), limit: int = 9,
                 explain: bool = True) -> list[Suggestion]:
         """Codes for one excerpt, best first, minus ``exclude`` (applied or rejected)."""
-        codes, S, P, model, M = self.score([text], question)
-        order = [j for j in np.argsort(-S[0], kind="stable") if codes[j] not in set(exclude)]
-        hits = self.cold.keyword_hits([text])[0] if (explain and self.cold is not None) else {}
-        out = []
-        sims = similarities(model, M[0]) if (explain and model is not None) else None
-        for j in order[:limit]:
-            terms, similar = (), None
-            trained = model is not None and j < len(model.classes_)
-            if explain and trained:
-                terms, similar = top_terms(model, M[0], j), similar_coded(model, sims, j)
-            source = "model" if trained else "keywords"
-            out.append(Suggestion(codes[j], round(float(S[0, j]), 4), bool(P[0, j]),
-                                  hits.get(codes[j], ()), terms, similar, source))
+        return self.suggest_many([text], question, exclude=exclude, limit=limit, explain=explain)[0][0]
+
+    def suggest_many(self, texts: list[str], question: str | None = None, exclude=(), limit: int = 9,
+                     explain: bool = True, chunk: int = 256) -> list[tuple[list[Suggestion], float]]:
+        """Per text: (its best ``limit`` suggestions minus ``exclude``, its uncertainty margin).
+
+        Scored in batches of ``chunk`` texts (one TF-IDF transform, one embedding look-up,
+        one similarity product per batch), which is what refreshing a project's suggestion
+        cache needs. The margin is the smallest distance between a code's score and that
+        code's threshold (small: the model is unsure), as :meth:`Project.uncertainty_order`
+        ranks excerpts.
+        """
+        out: list[tuple[list[Suggestion], float]] = []
+        excluded = set(exclude)
+        for lo in range(0, len(texts), chunk):
+            part = texts[lo: lo + chunk]
+            codes, S, P, model, M = self.score(part, question)
+            th = self.thresholds(question, codes)
+            hits = self.cold.keyword_hits(part) if (explain and self.cold is not None) else [{}] * len(part)
+            trained = len(model.classes_) if model is not None else 0
+            sims = similarities(model, M) if (explain and model is not None) else None
+            rows = M.tocsr() if (explain and model is not None) else None
+            for i in range(len(part)):
+                order = [j for j in np.argsort(-S[i], kind="stable") if codes[j] not in excluded][:limit]
+                found = []
+                for j in order:
+                    terms, similar = (), None
+                    if explain and j < trained:
+                        terms = top_terms(model, rows[i], j)
+                        similar = similar_coded(model, sims[i], j)
+                    found.append(Suggestion(codes[j], round(float(S[i, j]), 4), bool(P[i, j]),
+                                            hits[i].get(codes[j], ()), terms, similar,
+                                            "model" if j < trained else "keywords"))
+                margin = float(np.min(np.abs(S[i] - th))) if len(codes) else 1.0
+                out.append((found, margin))
         return out

@@ -37,9 +37,9 @@ def top_terms(model, row, k: int, n: int = 3) -> tuple[str, ...]:
     return tuple(out)
 
 
-def similarities(model, row) -> np.ndarray:
-    """Cosine similarity of one excerpt's feature row to every training excerpt."""
-    return (row @ model.train_matrix_t_).toarray().ravel()
+def similarities(model, rows) -> np.ndarray:
+    """Cosine similarity of excerpts' feature rows to every training excerpt: (n, n_train)."""
+    return (rows @ model.train_matrix_t_).toarray()
 
 
 def similar_coded(model, sims: np.ndarray, k: int) -> str | None:
