@@ -16,6 +16,7 @@ the caller's thread, and the slow parts only in the loading or retraining worker
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -84,11 +85,42 @@ class SuggestionCacheMixin:
             return [], skip
         (found, margin), = engine.suggest_many([e.text], e.question or "", limit=max(CACHE_DEPTH, limit + len(skip)))
         if key is not None:
-            try:
-                sc.upsert_many(self.engine, [(excerpt_id, key, h, sc.payload(found[:CACHE_DEPTH], margin))])
-            except SQLAlchemyError:  # a busy or read-only file: the cache is optional
-                self._sg()["cache_write_errors"] = self._sg().get("cache_write_errors", 0) + 1
+            self._queue_cache_write((excerpt_id, key, h, sc.payload(found[:CACHE_DEPTH], margin)))
         return found, skip
+
+    def _queue_cache_write(self, row) -> None:
+        """Write a computed entry from a background thread: a durable commit costs milliseconds
+        (an fsync) that the caller, the TUI on every move, should not wait for."""
+        st = self._sg()
+        with st["lock"]:
+            st.setdefault("pending", []).append(row)
+            writer = st.get("writer")
+            if writer is not None and writer.is_alive():
+                return
+            st["writer"] = threading.Thread(target=self._drain_cache_writes, daemon=True,
+                                            name="suggestion-cache-writer")
+            st["writer"].start()
+
+    def _drain_cache_writes(self) -> None:
+        from qualtally.storage import suggestion_cache as sc
+
+        st = self._sg()
+        while True:
+            with st["lock"]:
+                rows, st["pending"] = st.get("pending", []), []
+                if not rows:
+                    st["writer"] = None
+                    return
+            try:
+                sc.upsert_many(self.engine, rows)
+            except SQLAlchemyError:  # a busy or read-only file: the cache is optional
+                st["cache_write_errors"] = st.get("cache_write_errors", 0) + 1
+
+    def flush_suggestion_cache(self, timeout: float = 10.0) -> None:
+        """Wait for queued cache writes (tests, and before closing a project)."""
+        writer = self._sg().get("writer")
+        if writer is not None:
+            writer.join(timeout)
 
     def _cached_margins(self, excerpts) -> dict[int, float]:
         """excerpt id -> uncertainty margin, from valid cache entries of the model in use or to be loaded."""

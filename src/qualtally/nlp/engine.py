@@ -60,20 +60,24 @@ class Engine:
 
     def score(self, texts: list[str], question: str | None = None):
         """(codes, scores (n, K), suggested (n, K), model or None, feature rows or None)."""
+        return self._score(texts, question)[:5]
+
+    def _score(self, texts: list[str], question: str | None = None):
+        """:meth:`score` plus the keyword hits per text (the cold start computes them anyway)."""
         model = self.model_for(question)
         codes: list[str] = list(model.classes_) if model is not None else []
         if self.cold is not None:
             codes += [p for p in self.cold.paths if p not in set(codes)]
         n, K = len(texts), len(codes)
         S, P = np.zeros((n, K)), np.zeros((n, K), dtype=bool)
-        M = None
+        M, hits = None, [{} for _ in texts]
         if model is not None:
             M = model.transform_texts(texts)
             s = model.scores_from_matrix(M, texts)
             k = len(model.classes_)
             S[:, :k], P[:, :k] = s, model.decide(s)
         if self.cold is not None:
-            cs, _ = self.cold.scores(texts)
+            cs, hits = self.cold.scores(texts)
             cold_index = {p: j for j, p in enumerate(self.cold.paths)}
             trained = len(model.classes_) if model is not None else 0
             for j, code in enumerate(codes):
@@ -86,7 +90,7 @@ class Engine:
                     a = model.n_positive_[j] / FEW
                     S[:, j] = a * S[:, j] + (1 - a) * c
                     P[:, j] = P[:, j] | ((S[:, j] >= model.thresholds_[j]) & (c >= 0.5))
-        return codes, S, P, model, M
+        return codes, S, P, model, M, hits
 
     def thresholds(self, question: str | None, codes: list[str]) -> np.ndarray:
         """Decision threshold per code of :meth:`score`'s columns (0.5 for cold-start codes)."""
@@ -115,9 +119,8 @@ class Engine:
         excluded = set(exclude)
         for lo in range(0, len(texts), chunk):
             part = texts[lo: lo + chunk]
-            codes, S, P, model, M = self.score(part, question)
+            codes, S, P, model, M, hits = self._score(part, question)
             th = self.thresholds(question, codes)
-            hits = self.cold.keyword_hits(part) if (explain and self.cold is not None) else [{}] * len(part)
             trained = len(model.classes_) if model is not None else 0
             sims = similarities(model, M) if (explain and model is not None) else None
             rows = M.tocsr() if (explain and model is not None) else None
@@ -130,7 +133,7 @@ class Engine:
                         terms = top_terms(model, rows[i], j)
                         similar = similar_coded(model, sims[i], j)
                     found.append(Suggestion(codes[j], round(float(S[i, j]), 4), bool(P[i, j]),
-                                            hits[i].get(codes[j], ()), terms, similar,
+                                            hits[i].get(codes[j], ()) if explain else (), terms, similar,
                                             "model" if j < trained else "keywords"))
                 margin = float(np.min(np.abs(S[i] - th))) if len(codes) else 1.0
                 out.append((found, margin))
