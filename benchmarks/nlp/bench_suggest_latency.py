@@ -126,13 +126,15 @@ def load_in_fresh_process(path: Path) -> float:
     return float(r.stdout.split()[-1])
 
 
-def per_excerpt(path: Path) -> dict:
+def per_excerpt(path: Path, sample: int | None = None) -> dict:
     from qualtally.project import Project
     from qualtally.storage import suggestion_cache as sc
 
     with Project.open(path) as p:
         p.load_suggester()
         ids = [e.id for e in p.excerpts()]
+        if sample and sample < len(ids):
+            ids = sorted(random.Random(0).sample(ids, sample))
         hits, misses = [], []
         for eid in ids:
             t = time.perf_counter()
@@ -165,6 +167,7 @@ def main() -> None:
     ap.add_argument("--synthetic", type=int, help="build a synthetic survey project with this many answers")
     ap.add_argument("--runs", type=int, default=5, help="fresh processes for (a)")
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--sample", type=int, help="(b) on this many excerpts (seeded sample) instead of all")
     a = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="qt-suggest-bench-"))
     try:
@@ -194,7 +197,7 @@ def main() -> None:
                   f"median {r['median_from_import_s']:.3f} s from import (max {r['max_from_import_s']:.3f}), "
                   f"{r['median_from_open_s']:.3f} s from open; heavy modules loaded: "
                   f"{sorted({x['heavy_loaded'] for x in r['runs']})}", flush=True)
-        res.update(per_excerpt(path))
+        res.update(per_excerpt(path, a.sample))
         for name in ("cache_hit_ms", "cache_miss_ms"):
             s = res[name]
             print(f"(b) suggestions(), {name[:-3].replace('_', ' ')}: n={s['n']} p50 {s['p50']} ms, "
