@@ -3,8 +3,9 @@
 Targets (issue 5): suggestions visible <= 2 s after the TUI starts (models load in the
 background) and one excerpt's suggestions <= 10 ms p95 once loaded. Works on a copy of a
 project in a temporary folder (the demo, built from the corpus, by default; or
-``--synthetic N`` survey answers over 8 questions, or ``--project FILE``), so no user's
-project or model folder is touched. Prints what it ran and the load average.
+``--synthetic N`` survey answers over 8 questions, or ``--project FILE`` with its model
+folder, in which case "first load" is that copy's first load), so no user's project or
+model folder is touched. Prints what it ran and the load average.
 
     python benchmarks/nlp/bench_suggest_latency.py [--synthetic 6400] [--project FILE] [--runs 5]
 
@@ -175,6 +176,8 @@ def main() -> None:
         if a.project:
             path = work / Path(a.project).name
             shutil.copy(a.project, path)
+            if Path(f"{a.project}.models").is_dir():  # its model and saved embeddings too
+                shutil.copytree(f"{a.project}.models", f"{path}.models")
             label = f"copy of {a.project}"
         elif a.synthetic:
             path = build_synthetic(work, a.synthetic)
