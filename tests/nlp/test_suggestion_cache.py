@@ -234,3 +234,18 @@ def test_a_torn_save_is_not_loaded(path):
     (folder / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(StaleModel, match="does not match"):
         load_engine(folder)
+
+
+def test_retraining_refreshes_every_entry_for_the_new_model(path):
+    with Project.open(path) as p:
+        p.load_suggester()
+        training = p.code_by_path("Training").id
+        for eid in _new_ids(p):
+            p.reject_suggestion(eid, training, "ann")
+        steps = []
+        assert p.maybe_retrain("ann")
+        key = p._sg()["loaded"][1]
+        entries = p._read(sc.read_many, key)
+        assert set(entries) == {e.id for e in p.excerpts()}
+        assert p.refresh_suggestion_cache(lambda *a: steps.append(a)) == 0  # nothing stale is left
+        assert steps == [("caching suggestions", 0, 0)]
