@@ -147,7 +147,8 @@ class SuggestionCacheMixin:
 
         Slow on a large project (it scores every changed excerpt, with explanations): call
         it from a worker. Stops early if another engine is swapped in meanwhile (that
-        engine's own refresh follows). Returns the number of entries written.
+        engine's own refresh follows). Returns the number of entries written; a file that
+        refuses the writes ends the refresh quietly (the cache is optional).
         """
         from qualtally.storage import suggestion_cache as sc
 
@@ -171,8 +172,12 @@ class SuggestionCacheMixin:
                     return written
                 part = group[lo: lo + chunk]
                 found = engine.suggest_many([e.text for e, _ in part], question, limit=CACHE_DEPTH, chunk=chunk)
-                written += sc.upsert_many(self.engine, [
-                    (e.id, key, h, sc.payload(f, m)) for (e, h), (f, m) in zip(part, found)])
+                try:
+                    written += sc.upsert_many(self.engine, [
+                        (e.id, key, h, sc.payload(f, m)) for (e, h), (f, m) in zip(part, found)])
+                except SQLAlchemyError:  # a read-only or locked file: suggestions still work, uncached
+                    st["cache_write_errors"] = st.get("cache_write_errors", 0) + 1
+                    return written
                 done += len(part)
                 step("caching suggestions", done, total)
         return written

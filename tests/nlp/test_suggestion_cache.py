@@ -249,3 +249,18 @@ def test_retraining_refreshes_every_entry_for_the_new_model(path):
         assert set(entries) == {e.id for e in p.excerpts()}
         assert p.refresh_suggestion_cache(lambda *a: steps.append(a)) == 0  # nothing stale is left
         assert steps == [("caching suggestions", 0, 0)]
+
+
+def test_a_file_that_refuses_cache_writes_still_gives_suggestions(path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise sa.exc.OperationalError("INSERT", {}, Exception("attempt to write a readonly database"))
+
+    with Project.open(path) as p:
+        sc.clear(p.engine)
+        monkeypatch.setattr(sc, "upsert_many", refuse)
+        p.load_suggester()  # the refresh fails quietly; the loader does not
+        eid = _new_ids(p)[0]
+        assert p.suggestions(eid, "ann")  # computed by the engine
+        p.flush_suggestion_cache()
+        assert p._read(sc.read_one, eid) is None
+        assert p._sg()["cache_write_errors"] >= 2
