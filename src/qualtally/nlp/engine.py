@@ -16,7 +16,7 @@ import numpy as np
 from qualtally.core.models import Suggestion
 from qualtally.nlp.coldstart import CodeProfile, ColdStart
 from qualtally.nlp.dataset import Item
-from qualtally.nlp.explain import similar_coded, similarities, top_terms
+from qualtally.nlp.explain import coded_rows, similar_coded, similarities, top_terms_many
 from qualtally.nlp.model import CodeSuggester
 
 FEW = 8
@@ -122,16 +122,22 @@ class Engine:
             codes, S, P, model, M, hits = self._score(part, question)
             th = self.thresholds(question, codes)
             trained = len(model.classes_) if model is not None else 0
-            sims = similarities(model, M) if (explain and model is not None) else None
-            rows = M.tocsr() if (explain and model is not None) else None
+            why = explain and model is not None
+            sims = similarities(model, M) if why else None
+            rows = M.tocsr() if why else None
+            coded = coded_rows(model) if why else None
             for i in range(len(part)):
                 order = [j for j in np.argsort(-S[i], kind="stable") if codes[j] not in excluded][:limit]
+                learned = [j for j in order if j < trained] if why else []
+                lo_, hi_ = (rows.indptr[i], rows.indptr[i + 1]) if why else (0, 0)
+                terms_of = dict(zip(learned, top_terms_many(model, rows.indices[lo_:hi_], rows.data[lo_:hi_],
+                                                            learned))) if learned else {}
                 found = []
                 for j in order:
                     terms, similar = (), None
-                    if explain and j < trained:
-                        terms = top_terms(model, rows[i], j)
-                        similar = similar_coded(model, sims[i], j)
+                    if j in terms_of:
+                        terms = terms_of[j]
+                        similar = similar_coded(model, sims[i], j, coded[j])
                     found.append(Suggestion(codes[j], round(float(S[i, j]), 4), bool(P[i, j]),
                                             hits[i].get(codes[j], ()) if explain else (), terms, similar,
                                             "model" if j < trained else "keywords"))

@@ -17,24 +17,33 @@ SNIPPET = 160
 
 def top_terms(model, row, k: int, n: int = 3) -> tuple[str, ...]:
     """The excerpt's most weighted terms for code column ``k`` (positive contributions only)."""
-    feats = model.features_
-    n_word = feats.n_word_
     row = row.tocsr()
-    words = row.indices < n_word
-    idx = row.indices[words]
+    return top_terms_many(model, row.indices, row.data, [k], n)[0]
+
+
+def top_terms_many(model, indices, data, ks, n: int = 3) -> list[tuple[str, ...]]:
+    """:func:`top_terms` for several codes of one excerpt, from its CSR row's indices and data.
+
+    One product for all the codes shown (the suggestion cache explains 16 per excerpt).
+    """
+    words = indices < model.features_.n_word_
+    idx = indices[words]
     if not len(idx):
-        return ()
-    vals = row.data[words] * model.coef_[k, idx]
-    terms = feats.word_terms()
+        return [() for _ in ks]
+    vals = data[words][None, :] * model.coef_[np.asarray(ks)][:, idx]
+    terms = model.features_.word_terms()
     out = []
-    for j in np.argsort(-vals):
-        if vals[j] <= 0 or len(out) >= n:
-            break
-        term = terms[idx[j]]
-        if any(w in STOP_WORDS for w in term.split()):
-            continue
-        out.append(str(term))
-    return tuple(out)
+    for r in range(len(ks)):
+        found: list[str] = []
+        for j in np.argsort(-vals[r]):
+            if vals[r, j] <= 0 or len(found) >= n:
+                break
+            term = terms[idx[j]]
+            if any(w in STOP_WORDS for w in term.split()):
+                continue
+            found.append(str(term))
+        out.append(tuple(found))
+    return out
 
 
 def similarities(model, rows) -> np.ndarray:
@@ -42,9 +51,16 @@ def similarities(model, rows) -> np.ndarray:
     return (rows @ model.train_matrix_t_).toarray()
 
 
-def similar_coded(model, sims: np.ndarray, k: int) -> str | None:
+def coded_rows(model) -> list[np.ndarray]:
+    """Per code column: the training rows coded with it (for :func:`similar_coded`)."""
+    labels = model.train_labels_
+    return [np.flatnonzero(labels[:, k]) for k in range(labels.shape[1])]
+
+
+def similar_coded(model, sims: np.ndarray, k: int, rows: np.ndarray | None = None) -> str | None:
     """The training excerpt coded with code ``k`` that is most similar to this excerpt."""
-    rows = np.flatnonzero(model.train_labels_[:, k])
+    if rows is None:
+        rows = np.flatnonzero(model.train_labels_[:, k])
     if not len(rows):
         return None
     text = model.train_texts_[int(rows[int(np.argmax(sims[rows]))])]
