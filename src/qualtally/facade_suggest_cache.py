@@ -55,6 +55,11 @@ class SuggestionCacheMixin:
                 key = card.model_key(folder, meta)
             except (card.StaleModel, OSError):
                 key = None
+        if engine is not None:  # here, in the worker, rather than on the first explanation
+            from qualtally.nlp.explain import stop_mask
+
+            for model in engine.models.values():
+                stop_mask(model)
         st = self._sg()
         with st["lock"]:
             st["engine"], st["meta"], st["loaded"] = engine, meta, (engine, key)

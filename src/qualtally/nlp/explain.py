@@ -24,26 +24,42 @@ def top_terms(model, row, k: int, n: int = 3) -> tuple[str, ...]:
 def top_terms_many(model, indices, data, ks, n: int = 3) -> list[tuple[str, ...]]:
     """:func:`top_terms` for several codes of one excerpt, from its CSR row's indices and data.
 
-    One product for all the codes shown (the suggestion cache explains 16 per excerpt).
+    One product for all the codes shown (the suggestion cache explains 16 per excerpt);
+    terms holding a stop word never count (:func:`stop_mask`).
     """
     words = indices < model.features_.n_word_
     idx = indices[words]
+    keep = ~stop_mask(model)[idx]
+    idx, vals0 = idx[keep], data[words][keep]
     if not len(idx):
         return [() for _ in ks]
-    vals = data[words][None, :] * model.coef_[np.asarray(ks)][:, idx]
+    vals = vals0[None, :] * model.coef_[np.asarray(ks)][:, idx]
     terms = model.features_.word_terms()
     out = []
     for r in range(len(ks)):
-        found: list[str] = []
-        for j in np.argsort(-vals[r]):
-            if vals[r, j] <= 0 or len(found) >= n:
-                break
-            term = terms[idx[j]]
-            if any(w in STOP_WORDS for w in term.split()):
-                continue
-            found.append(str(term))
-        out.append(tuple(found))
+        row = vals[r]
+        pos = np.flatnonzero(row > 0)
+        if len(pos) > n:
+            pos = pos[np.argpartition(-row[pos], n - 1)[:n]]
+        pos = pos[np.argsort(-row[pos], kind="stable")]
+        out.append(tuple(str(terms[idx[j]]) for j in pos))
     return out
+
+
+_STOP_MASKS: dict[int, tuple[object, np.ndarray]] = {}
+
+
+def stop_mask(model) -> np.ndarray:
+    """Per word term of the model: does it hold a stop word? Computed once per model."""
+    terms = model.features_.word_terms()
+    hit = _STOP_MASKS.get(id(model))
+    if hit is None or hit[0] is not terms:  # another model now lives at this id
+        if len(_STOP_MASKS) > 16:
+            _STOP_MASKS.clear()
+        mask = np.fromiter((any(w in STOP_WORDS for w in str(t).split()) for t in terms), dtype=bool,
+                           count=len(terms))
+        hit = _STOP_MASKS[id(model)] = (terms, mask)
+    return hit[1]
 
 
 def similarities(model, rows) -> np.ndarray:
