@@ -33,7 +33,7 @@ def top_terms_many(model, indices, data, ks, n: int = 3) -> list[tuple[str, ...]
     idx, vals0 = idx[keep], data[words][keep]
     if not len(idx):
         return [() for _ in ks]
-    vals = vals0[None, :] * model.coef_[np.asarray(ks)][:, idx]
+    vals = vals0[None, :] * model.coef_[np.ix_(np.asarray(ks), idx)]
     terms = model.features_.word_terms()
     out = []
     for r in range(len(ks)):
