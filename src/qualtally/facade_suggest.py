@@ -71,7 +71,7 @@ class SuggestionsMixin(SuggestionCacheMixin):
                     engine, meta = load_engine(folder, expect_hash=cb_hash)
                 except StaleModel:
                     continue
-                self._set_engine(engine, meta, folder)
+                self._set_engine(engine, meta, folder, meta)
                 self._embed_excerpts(engine)
                 step("suggestions", 3, 3)
                 self.refresh_suggestion_cache(progress)

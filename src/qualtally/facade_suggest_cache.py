@@ -45,14 +45,17 @@ class SuggestionCacheMixin:
             memo[cb] = picked[1] if picked else None
         return memo[cb]
 
-    def _set_engine(self, engine, meta: dict, folder: Path | None) -> None:
-        """Swap in a loaded or retrained engine together with its cache key (None: unsaved)."""
+    def _set_engine(self, engine, meta: dict, folder: Path | None, card_meta: dict | None = None) -> None:
+        """Swap in a loaded or retrained engine together with its cache key (None: unsaved).
+
+        ``card_meta``: the card the engine was loaded with (else the folder's card is read).
+        """
         from qualtally.nlp import card
 
         key = None
         if folder is not None:
             try:
-                key = card.model_key(folder, meta)
+                key = card.model_key(folder, card_meta)
             except (card.StaleModel, OSError):
                 key = None
         if engine is not None:  # here, in the worker, rather than on the first explanation
@@ -67,7 +70,7 @@ class SuggestionCacheMixin:
 
     # -- reading ------------------------------------------------------------------------------
     def _cached_or_computed(self, excerpt_id: int, coder: str, limit: int):
-        """(suggestions best first, code ids to skip, code id -> path); [] when neither is possible."""
+        """(suggestions best first, code ids to skip); no suggestions when neither is possible."""
         from qualtally.storage import queries
         from qualtally.storage import suggestion_cache as sc
 
