@@ -10,8 +10,8 @@ model folder is touched. Prints what it ran and the load average.
     python benchmarks/nlp/bench_suggest_latency.py [--synthetic 6400] [--project FILE] [--runs 5]
 
 (a) ``first``: a fresh Python process imports qualtally.project, opens the project and
-    calls ``suggestions()`` for the first excerpt (the one a coder starts on) until it is
-    non-empty; timed from before the import and from ``Project.open``. Done twice: alone,
+    calls ``suggestions()`` for the first excerpt of the first document (its id found
+    beforehand, as the TUI reads only the open document's excerpts) until it is non-empty; timed from before the import and from ``Project.open``. Done twice: alone,
     and with ``load_suggester`` started in a thread right after open, as the TUI does.
 (b) ``per excerpt``: once loaded, ``suggestions()`` for every excerpt, all cache hits;
     then with the cache emptied, every call a miss computed by the engine (embeddings
@@ -91,7 +91,7 @@ t1 = time.perf_counter()
 p = Project.open(sys.argv[1])
 if sys.argv[2] == "loader":
     threading.Thread(target=p.load_suggester, daemon=True).start()
-eid = p.excerpts()[0].id
+eid = int(sys.argv[3])
 n = 0
 while True:
     found = p.suggestions(eid, "bench")
@@ -107,9 +107,13 @@ import os; os._exit(0)
 
 
 def first_suggestions(path: Path, runs: int, loader: bool) -> dict:
+    from qualtally.project import Project
+
+    with Project.open(path) as p:  # the excerpt a coder starts on (the TUI reads one document's)
+        eid = p.excerpts(p.documents()[0].id)[0].id
     out = []
     for _ in range(runs):
-        r = subprocess.run([sys.executable, "-c", FIRST, str(path), "loader" if loader else "alone"],
+        r = subprocess.run([sys.executable, "-c", FIRST, str(path), "loader" if loader else "alone", str(eid)],
                            capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
         total, from_open, n, calls, heavy = r.stdout.split()
         out.append({"from_import_s": float(total), "from_open_s": float(from_open), "shown": int(n),
