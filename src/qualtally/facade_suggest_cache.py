@@ -17,6 +17,7 @@ the caller's thread, and the slow parts only in the loading or retraining worker
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,6 +25,8 @@ from sqlalchemy.exc import SQLAlchemyError
 CACHE_DEPTH = 16
 """Suggestions kept per excerpt: enough for 9 shown after a coder's applied and rejected codes."""
 EMBEDDINGS_FILE = "embeddings.npz"
+WRITE_DELAY = 0.3
+"""Seconds the write-back thread waits before writing, so a burst of misses costs one commit."""
 
 
 class SuggestionCacheMixin:
@@ -114,6 +117,7 @@ class SuggestionCacheMixin:
 
         st = self._sg()
         while True:
+            time.sleep(WRITE_DELAY)  # gather the entries of a burst of moves into one transaction
             with st["lock"]:
                 rows, st["pending"] = st.get("pending", []), []
                 if not rows:
