@@ -4,8 +4,10 @@ Kept in its own module so project.py stays small; :class:`qualtally.project.Proj
 inherits it. The engine lives in :mod:`qualtally.nlp`; this module only turns the
 project's codings, reviewed-empty excerpts and rejections into training data, keeps the
 loaded engine (swapped atomically after a background retrain), and filters what a coder
-already applied or rejected. Suggestions are never stored: they count in no tally until
-a person accepts one, which becomes a coding with origin ``suggestion-accepted``.
+already applied or rejected. Suggestions are cached per excerpt (derived data, see
+``facade_suggest_cache.py``) so a reopened project shows them before the model loads;
+they count in no tally until a person accepts one, which becomes a coding with origin
+``suggestion-accepted``.
 """
 
 from __future__ import annotations
@@ -14,18 +16,19 @@ import threading
 from pathlib import Path
 
 from qualtally.core.models import ORIGIN_SUGGESTION, Suggestion
+from qualtally.facade_suggest_cache import SuggestionCacheMixin
 
 RETRAIN_EVERY = 5
 """Retrain after this many codings were added or removed since the last training."""
 
 
-class SuggestionsMixin:
+class SuggestionsMixin(SuggestionCacheMixin):
     # -- state -------------------------------------------------------------------------
     def _sg(self) -> dict:
         state = self.__dict__.get("_suggest_state")
         if state is None:
             state = self.__dict__.setdefault("_suggest_state", {
-                "engine": None, "meta": {}, "lock": threading.Lock(), "loading": False,
+                "engine": None, "meta": {}, "loaded": (None, None), "lock": threading.Lock(), "loading": False,
                 "texts": {}, "paths": {}, "train_lock": threading.Lock()})
         return state
 
@@ -34,8 +37,8 @@ class SuggestionsMixin:
         return Path(f"{self.path}.models")
 
     def _codebook(self):
+        from qualtally.nlp.card import codebook_hash
         from qualtally.nlp.coldstart import profiles_from_codes
-        from qualtally.nlp.persist import codebook_hash
 
         codes = self.codes()
         profiles = profiles_from_codes(codes)
@@ -48,7 +51,11 @@ class SuggestionsMixin:
 
     # -- loading and training ----------------------------------------------------------
     def load_suggester(self, progress=None, coder: str | None = None) -> None:
-        """Load the saved model, or a matching shipped one, or train; slow, call from a worker."""
+        """Load the saved model, or a matching shipped one, or train; slow, call from a worker.
+
+        Then, in the same work: embed the excerpts the saved embeddings lack, and refresh
+        the stale suggestion-cache entries (``progress("caching suggestions", done, total)``).
+        """
         from qualtally.nlp.persist import StaleModel, load_engine
 
         st = self._sg()
@@ -59,21 +66,23 @@ class SuggestionsMixin:
             self._cache_texts()
             _, _, cb_hash = self._codebook()
             step("suggestions", 1, 3)
-            for folder in (self.model_dir(), *shipped_model_dirs()):
+            for folder in self._model_folders():
                 try:
                     engine, meta = load_engine(folder, expect_hash=cb_hash)
                 except StaleModel:
                     continue
-                with st["lock"]:
-                    st["engine"], st["meta"] = engine, meta
+                self._set_engine(engine, meta, folder, meta)
                 self._embed_excerpts(engine)
                 step("suggestions", 3, 3)
+                self.refresh_suggestion_cache(progress)
                 return
             step("training suggester", 2, 3)
-            self.retrain_suggester(coder)
+            self._load_embeddings()
+            self.retrain_suggester(coder, refresh=False)
             if st["engine"] is not None:
                 self._embed_excerpts(st["engine"])
             step("suggestions", 3, 3)
+            self.refresh_suggestion_cache(progress)
         finally:
             st["loading"] = False
 
@@ -81,14 +90,18 @@ class SuggestionsMixin:
         """Embed every excerpt once (cached by text) when the engine uses embeddings.
 
         Runs in the loading worker so that a later ``suggestions()`` for an excerpt costs
-        a cache look-up rather than a pass through the sentence encoder.
+        a cache look-up rather than a pass through the sentence encoder. Vectors saved
+        beside the model by an earlier session are read instead of recomputed, and any
+        newly computed ones are saved for the next.
         """
         if not any(getattr(m, "use_embeddings_", False) for m in engine.models.values()):
             return
         from qualtally.nlp import embed
 
         if embed.available():
+            self._load_embeddings()
             embed.embed([text for text, _ in self._sg()["texts"].values()])
+            self._save_embeddings()
 
     def _training_data(self, coder: str | None):
         """Items from codings (one coder's view per excerpt), reviewed-empty excerpts, rejections.
@@ -127,8 +140,12 @@ class SuggestionsMixin:
         st["paths"] = paths
         return items, negatives, n_codings
 
-    def retrain_suggester(self, coder: str | None = None) -> None:
-        """Train on the project's codings now and save the model; blocks, call from a worker."""
+    def retrain_suggester(self, coder: str | None = None, refresh: bool = True) -> None:
+        """Train on the project's codings now and save the model; blocks, call from a worker.
+
+        With ``refresh`` (the default) the suggestion cache is then refreshed for the new
+        model in the same work.
+        """
         from qualtally.nlp.engine import Engine
         from qualtally.nlp.persist import save_engine
 
@@ -144,12 +161,14 @@ class SuggestionsMixin:
                 engine = Engine({}, profiles)
             meta = {"codings_seen": n_codings, "codebook_hash": cb_hash, "training_size": len(items)}
             try:
-                save_engine(engine, self.model_dir(), codebook=cb_hash, training_size=len(items),
-                            extra={"codings_seen": n_codings, "coder": coder})
-            except OSError:  # a read-only folder: keep the model in memory
-                pass
-            with st["lock"]:
-                st["engine"], st["meta"] = engine, meta
+                folder = save_engine(engine, self.model_dir(), codebook=cb_hash, training_size=len(items),
+                                     extra={"codings_seen": n_codings, "coder": coder})
+            except OSError:  # a read-only folder: keep the model in memory (and cache nothing)
+                folder = None
+            self._set_engine(engine, meta, folder)
+        self._save_embeddings()
+        if refresh:
+            self.refresh_suggestion_cache()
 
     def maybe_retrain(self, coder: str | None = None, background: bool = False) -> bool:
         """Retrain when enough codings changed since the last training (a cheap check).
@@ -187,25 +206,16 @@ class SuggestionsMixin:
     def suggestions(self, excerpt_id: int, coder: str, limit: int = 9) -> list[Suggestion]:
         """Codes proposed for an excerpt, best first, minus applied and rejected ones.
 
-        Never loads or trains (the TUI calls it on every move): [] until
-        :meth:`load_suggester` has finished in a worker.
+        Never loads or trains (the TUI calls it on every move). Before the engine has
+        loaded: the cached suggestions when they were made by the model the loader will
+        pick and for the excerpt's current text, else []. Once loaded: the cache entry
+        when valid, else computed now (and cached).
         """
-        engine = self._sg()["engine"]
-        if engine is None:
-            return []
         st = self._sg()
-        if excerpt_id not in st["texts"]:
-            e = self.excerpt(excerpt_id)
-            st["texts"][excerpt_id] = (e.text, e.question or "")
-        text, question = st["texts"][excerpt_id]
-        skip = {c for c, _, _ in self.codings([excerpt_id], coder).get(excerpt_id, [])}
-        skip |= self.rejections(excerpt_id, coder)
-        if any(c not in st["paths"] for c in skip):
-            st["paths"] = {c.id: c.path for c in self.codes()}
+        found, skip = self._cached_or_computed(excerpt_id, coder, limit)
         exclude = {st["paths"].get(c) for c in skip}
         live = set(st["paths"].values())
-        found = engine.suggest(text, question, exclude=exclude, limit=limit + len(exclude))
-        return [s for s in found if s.score > 0 and s.code_path in live][:limit]
+        return [s for s in found if s.score > 0 and s.code_path in live and s.code_path not in exclude][:limit]
 
     def accept_suggestion(self, excerpt_id: int, code_path: str, coder: str) -> bool:
         code = self.code_by_path(code_path)
@@ -243,8 +253,9 @@ class SuggestionsMixin:
         excerpts = self.excerpts(document_id)
         coded = self.codings([e.id for e in excerpts], coder)
         todo = [e for e in excerpts if not coded.get(e.id)]
-        margin = {}
-        for e, _, s, _, th in self._scored(todo):
+        margin = self._cached_margins(todo)
+        missing = [e for e in todo if e.id not in margin]
+        for e, _, s, _, th in self._scored(missing) if missing else ():
             margin[e.id] = float(min(abs(s - th))) if len(s) else 1.0
         ranked = sorted(todo, key=lambda e: margin.get(e.id, 1.0))
         return [e.id for e in ranked] + [e.id for e in excerpts if coded.get(e.id)]

@@ -127,7 +127,7 @@ class MiniLM:
         self.blocks = []
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
-            g = lambda n: w[p + n]  # noqa: E731
+            g = lambda n, p=p: w[p + n]
             qkv_w = np.concatenate([g("attention.self.query.weight"), g("attention.self.key.weight"),
                                     g("attention.self.value.weight")]).T.copy()
             qkv_b = np.concatenate([g("attention.self.query.bias"), g("attention.self.key.bias"),
@@ -237,3 +237,58 @@ def embed(texts, cache: bool = True) -> np.ndarray:
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     return np.stack([_CACHE[t] if t in _CACHE else get_model().encode([t])[0] for t in texts])
+
+
+# -- the persistent cache (a project's texts, saved beside its model) ------------------------
+CACHE_FORMAT = f"{MODEL_NAME}/1"
+
+
+def text_key(text: str) -> str:
+    """What the persistent cache files a text under: 128 bits of its sha256, in hex."""
+    import hashlib
+
+    return hashlib.sha256(str(text).encode("utf-8")).hexdigest()[:32]
+
+
+def load_cache(path: str | Path, texts) -> int:
+    """Put the saved embeddings of ``texts`` found in ``path`` into the in-memory cache.
+
+    ``path`` is an ``.npz`` written by :func:`save_cache` (read with ``allow_pickle=False``:
+    text keys as fixed-width bytes, vectors as float16). Returns how many were loaded; a
+    missing, unreadable or other-model file loads nothing (it is only a cache).
+    """
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["format"]) != CACHE_FORMAT or data["vectors"].shape[1:] != (DIM,):
+                return 0
+            keys, vectors = data["keys"], data["vectors"]
+    except (OSError, ValueError, KeyError):
+        return 0
+    row = {k.decode("ascii"): i for i, k in enumerate(keys.tolist())}
+    loaded = 0
+    with _LOCK:
+        for text in dict.fromkeys(str(t) for t in texts):
+            i = row.get(text_key(text))
+            if i is not None and text not in _CACHE:
+                _CACHE[text] = vectors[i].astype(np.float32)
+                loaded += 1
+    return loaded
+
+
+def save_cache(path: str | Path, texts) -> int:
+    """Write the in-memory embeddings of ``texts`` (those computed so far) to ``path``.
+
+    Written to a temporary file and renamed into place. Returns the number of rows saved.
+    """
+    import os
+
+    path = Path(path)
+    with _LOCK:
+        pairs = [(text_key(t), _CACHE[t]) for t in dict.fromkeys(str(t) for t in texts) if t in _CACHE]
+    keys = np.array([k.encode("ascii") for k, _ in pairs], dtype="S32")
+    vectors = (np.stack([v for _, v in pairs]) if pairs else np.zeros((0, DIM))).astype(np.float16)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        np.savez(fh, format=np.array(CACHE_FORMAT), keys=keys, vectors=vectors)
+    os.replace(tmp, path)
+    return len(pairs)

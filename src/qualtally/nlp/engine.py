@@ -16,7 +16,7 @@ import numpy as np
 from qualtally.core.models import Suggestion
 from qualtally.nlp.coldstart import CodeProfile, ColdStart
 from qualtally.nlp.dataset import Item
-from qualtally.nlp.explain import similar_coded, similarities, top_terms
+from qualtally.nlp.explain import coded_rows, similar_coded, similarities, top_terms_many
 from qualtally.nlp.model import CodeSuggester
 
 FEW = 8
@@ -34,7 +34,7 @@ class Engine:
 
     @classmethod
     def train(cls, items: list[Item], profiles: list[CodeProfile] | None = None, *,
-              by_question: bool | None = None, seed: int = 0, negatives=None) -> "Engine":
+              by_question: bool | None = None, seed: int = 0, negatives=None) -> Engine:
         """Fit one model per question (when items carry >1 question) or one overall."""
         questions = sorted({it.question or "" for it in items})
         if by_question is None:
@@ -60,20 +60,24 @@ class Engine:
 
     def score(self, texts: list[str], question: str | None = None):
         """(codes, scores (n, K), suggested (n, K), model or None, feature rows or None)."""
+        return self._score(texts, question)[:5]
+
+    def _score(self, texts: list[str], question: str | None = None):
+        """:meth:`score` plus the keyword hits per text (the cold start computes them anyway)."""
         model = self.model_for(question)
         codes: list[str] = list(model.classes_) if model is not None else []
         if self.cold is not None:
             codes += [p for p in self.cold.paths if p not in set(codes)]
         n, K = len(texts), len(codes)
         S, P = np.zeros((n, K)), np.zeros((n, K), dtype=bool)
-        M = None
+        M, hits = None, [{} for _ in texts]
         if model is not None:
             M = model.transform_texts(texts)
             s = model.scores_from_matrix(M, texts)
             k = len(model.classes_)
             S[:, :k], P[:, :k] = s, model.decide(s)
         if self.cold is not None:
-            cs, _ = self.cold.scores(texts)
+            cs, hits = self.cold.scores(texts)
             cold_index = {p: j for j, p in enumerate(self.cold.paths)}
             trained = len(model.classes_) if model is not None else 0
             for j, code in enumerate(codes):
@@ -86,7 +90,7 @@ class Engine:
                     a = model.n_positive_[j] / FEW
                     S[:, j] = a * S[:, j] + (1 - a) * c
                     P[:, j] = P[:, j] | ((S[:, j] >= model.thresholds_[j]) & (c >= 0.5))
-        return codes, S, P, model, M
+        return codes, S, P, model, M, hits
 
     def thresholds(self, question: str | None, codes: list[str]) -> np.ndarray:
         """Decision threshold per code of :meth:`score`'s columns (0.5 for cold-start codes)."""
@@ -99,17 +103,44 @@ class Engine:
     def suggest(self, text: str, question: str | None = None, exclude=(), limit: int = 9,
                 explain: bool = True) -> list[Suggestion]:
         """Codes for one excerpt, best first, minus ``exclude`` (applied or rejected)."""
-        codes, S, P, model, M = self.score([text], question)
-        order = [j for j in np.argsort(-S[0], kind="stable") if codes[j] not in set(exclude)]
-        hits = self.cold.keyword_hits([text])[0] if (explain and self.cold is not None) else {}
-        out = []
-        sims = similarities(model, M[0]) if (explain and model is not None) else None
-        for j in order[:limit]:
-            terms, similar = (), None
-            trained = model is not None and j < len(model.classes_)
-            if explain and trained:
-                terms, similar = top_terms(model, M[0], j), similar_coded(model, sims, j)
-            source = "model" if trained else "keywords"
-            out.append(Suggestion(codes[j], round(float(S[0, j]), 4), bool(P[0, j]),
-                                  hits.get(codes[j], ()), terms, similar, source))
+        return self.suggest_many([text], question, exclude=exclude, limit=limit, explain=explain)[0][0]
+
+    def suggest_many(self, texts: list[str], question: str | None = None, exclude=(), limit: int = 9,
+                     explain: bool = True, chunk: int = 256) -> list[tuple[list[Suggestion], float]]:
+        """Per text: (its best ``limit`` suggestions minus ``exclude``, its uncertainty margin).
+
+        Scored in batches of ``chunk`` texts (one TF-IDF transform, one embedding look-up,
+        one similarity product per batch), which is what refreshing a project's suggestion
+        cache needs. The margin is the smallest distance between a code's score and that
+        code's threshold (small: the model is unsure), as :meth:`Project.uncertainty_order`
+        ranks excerpts.
+        """
+        out: list[tuple[list[Suggestion], float]] = []
+        excluded = set(exclude)
+        for lo in range(0, len(texts), chunk):
+            part = texts[lo: lo + chunk]
+            codes, S, P, model, M, hits = self._score(part, question)
+            th = self.thresholds(question, codes)
+            trained = len(model.classes_) if model is not None else 0
+            why = explain and model is not None
+            sims = similarities(model, M) if why else None
+            rows = M.tocsr() if why else None
+            coded = coded_rows(model) if why else None
+            for i in range(len(part)):
+                order = [j for j in np.argsort(-S[i], kind="stable") if codes[j] not in excluded][:limit]
+                learned = [j for j in order if j < trained] if why else []
+                lo_, hi_ = (rows.indptr[i], rows.indptr[i + 1]) if why else (0, 0)
+                terms_of = dict(zip(learned, top_terms_many(model, rows.indices[lo_:hi_], rows.data[lo_:hi_],
+                                                            learned))) if learned else {}
+                found = []
+                for j in order:
+                    terms, similar = (), None
+                    if j in terms_of:
+                        terms = terms_of[j]
+                        similar = similar_coded(model, sims[i], j, coded[j])
+                    found.append(Suggestion(codes[j], round(float(S[i, j]), 4), bool(P[i, j]),
+                                            hits[i].get(codes[j], ()) if explain else (), terms, similar,
+                                            "model" if j < trained else "keywords"))
+                margin = float(np.min(np.abs(S[i] - th))) if len(codes) else 1.0
+                out.append((found, margin))
         return out

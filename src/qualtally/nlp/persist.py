@@ -4,22 +4,30 @@ Models are never loaded through pickle or joblib: ``skops.io.load`` refuses any 
 in :data:`TRUSTED`, an explicit list checked on every load. The card records library
 versions, a hash of the codebook, the training size, the date and the cross-validated
 metrics; :func:`load_engine` refuses a model whose codebook hash no longer matches, so
-the caller retrains instead of suggesting codes from an old codebook.
+the caller retrains instead of suggesting codes from an old codebook. The card also holds
+the model file's sha256, which names the model in the suggestion cache
+(:mod:`qualtally.nlp.card`) and is checked on load, so a torn save is not used.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
+from qualtally.nlp.card import (
+    META_FILE,
+    MODEL_FILE,
+    StaleModel,
+    codebook_hash,  # noqa: F401 - re-exported for callers
+    file_sha256,
+    read_meta,
+)
 from qualtally.nlp.coldstart import CodeProfile
 from qualtally.nlp.engine import Engine
 
-MODEL_FILE = "model.skops"
-META_FILE = "meta.json"
 TRUSTED = [
     "qualtally.nlp.model.CodeSuggester",
     "qualtally.nlp.features.TextFeatures",
@@ -36,20 +44,11 @@ TRUSTED = [
 ]
 
 
-class StaleModel(Exception):
-    """The saved model does not match the current codebook (or cannot be read)."""
-
-
-def codebook_hash(codes: list[str], profiles: list[CodeProfile] = ()) -> str:
-    data = {"codes": sorted(codes), "profiles": sorted(json.dumps(asdict(p), sort_keys=True) for p in profiles)}
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
-
-
 def versions() -> dict[str, str]:
     import numpy
     import scipy
-    import skops
     import sklearn
+    import skops
     import spacy
 
     from qualtally import __version__
@@ -64,28 +63,26 @@ def save_engine(engine: Engine, out: str | Path, *, codebook: str, training_size
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    sio.dump({"models": engine.models}, out / MODEL_FILE)
+    tmp = out / f".{MODEL_FILE}.{os.getpid()}.tmp"
+    sio.dump({"models": engine.models}, tmp)
     meta = {
         "format": 1,
         "versions": versions(),
         "codebook_hash": codebook,
         "training_size": training_size,
-        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "questions": {q: [str(c) for c in m.classes_] for q, m in engine.models.items()},
         "profiles": [asdict(p) for p in engine.profiles],
         "seed": engine.seed,
         "metrics": metrics or {},
+        "model_sha256": file_sha256(tmp),
         **(extra or {}),
     }
-    (out / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    meta_tmp = out / f".{META_FILE}.{os.getpid()}.tmp"
+    meta_tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, out / MODEL_FILE)  # a crash between the two leaves a card whose hash no longer
+    os.replace(meta_tmp, out / META_FILE)  # matches: load_engine refuses it and the project retrains
     return out
-
-
-def read_meta(folder: str | Path) -> dict:
-    path = Path(folder) / META_FILE
-    if not path.is_file():
-        raise StaleModel(f"no {META_FILE} in {folder}")
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def load_engine(folder: str | Path, expect_hash: str | None = None) -> tuple[Engine, dict]:
@@ -102,6 +99,8 @@ def load_engine(folder: str | Path, expect_hash: str | None = None) -> tuple[Eng
     unknown = [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED]
     if unknown:
         raise StaleModel(f"refusing to load untrusted types: {', '.join(unknown)}")
+    if meta.get("model_sha256") and file_sha256(path) != meta["model_sha256"]:
+        raise StaleModel(f"{path} does not match its model card (an interrupted save?)")
     data = sio.load(path, trusted=TRUSTED)
     profiles = [CodeProfile(p["path"], tuple(p["keywords"]), p["description"], tuple(p["examples"]))
                 for p in meta.get("profiles", [])]

@@ -1,0 +1,91 @@
+"""What can be known about a saved model without loading it: its card and its key.
+
+A reopened project shows cached suggestions before scikit-learn, skops and spaCy have
+been imported (they take seconds), so deciding *which* saved model the background loader
+will pick, and the key that names it, must cost a JSON read and a hash. This module
+imports neither of those libraries (``tests/nlp/test_suggestion_cache.py`` checks it).
+
+The model key is a hash of the model file's bytes (recorded in the card by
+:func:`qualtally.nlp.persist.save_engine` as ``model_sha256``; hashed from the file for an
+older card), of the codebook hash the card names and of the qualtally version, so a
+retrained model, a different shipped model or a new release never reuses a cached entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+MODEL_FILE = "model.skops"
+META_FILE = "meta.json"
+
+
+class StaleModel(Exception):
+    """The saved model does not match the current codebook (or cannot be read)."""
+
+
+def codebook_hash(codes: list[str], profiles=()) -> str:
+    """Hash of the code paths and their cold-start profiles (keywords, definitions, examples)."""
+    data = {"codes": sorted(codes), "profiles": sorted(json.dumps(asdict(p), sort_keys=True) for p in profiles)}
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def read_meta(folder: str | Path) -> dict:
+    path = Path(folder) / META_FILE
+    if not path.is_file():
+        raise StaleModel(f"no {META_FILE} in {folder}")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise StaleModel(f"{path}: unreadable model card ({exc})") from exc
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+_FILE_HASHES: dict[tuple[str, int, int], str] = {}
+
+
+def _model_sha256(folder: Path, meta: dict) -> str:
+    recorded = meta.get("model_sha256")
+    if recorded:
+        return str(recorded)
+    path = folder / MODEL_FILE
+    st = path.stat()
+    ident = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if ident not in _FILE_HASHES:
+        _FILE_HASHES[ident] = file_sha256(path)
+    return _FILE_HASHES[ident]
+
+
+def model_key(folder: str | Path, meta: dict | None = None) -> str:
+    """The key naming this folder's model in the suggestion cache (StaleModel if unreadable)."""
+    from qualtally import __version__
+
+    folder = Path(folder)
+    meta = read_meta(folder) if meta is None else meta
+    if not (folder / MODEL_FILE).is_file():
+        raise StaleModel(f"no {MODEL_FILE} in {folder}")
+    parts = [_model_sha256(folder, meta), str(meta.get("codebook_hash")), __version__]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def pick_model(folders, expect_hash: str) -> tuple[Path, str] | None:
+    """(folder, model key) of the first folder whose card matches the codebook, as the loader picks."""
+    for folder in folders:
+        folder = Path(folder)
+        try:
+            meta = read_meta(folder)
+            if meta.get("codebook_hash") != expect_hash:
+                continue
+            return folder, model_key(folder, meta)
+        except (StaleModel, OSError):
+            continue
+    return None

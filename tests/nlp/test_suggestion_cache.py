@@ -1,0 +1,266 @@
+"""The suggestion cache: suggestions from a reopened project before its model has loaded.
+
+Real project files, real models (trained once per module, then the project file and its
+model folder are copied for each test), real subprocesses where imports are checked.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+from nlp_fixtures import make_rows
+
+from qualtally.core.models import Code, CodedRow, Document, ImportBundle, Turn
+from qualtally.nlp import card, embed
+from qualtally.project import Project
+from qualtally.storage import suggestion_cache as sc
+from qualtally.storage import tables as t
+
+TURNS = ["The grant was not enough to cover costs.", "Trainers were knowledgeable and kind.",
+         "Payments were delayed again this spring.", "We worked closely with other agencies.",
+         "The budget for vehicles ran out."]
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+
+def _doc() -> Document:
+    text, turns = "", []
+    for i, line in enumerate(TURNS):
+        start = len(text)
+        text += line + "\n"
+        turns.append(Turn(start, start + len(line), "Respondent", f"R{i}"))
+    return Document("new-interviews.txt", text, tuple(turns))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A project whose model was trained and whose cache was filled by load_suggester."""
+    path = tmp_path_factory.mktemp("built") / "t.qtally"
+    codes = [Code("Funding"), Code("Delays", "Funding", keywords=("delay",)), Code("Amount", "Funding"),
+             Code("Training", keywords=("trainer", "workshop")), Code("Partnership"),
+             Code("Unused", definition="budget lines for vehicles", keywords=("vehicle",))]
+    rows = [CodedRow(r["respondent"], r["text"], tuple(r["codes"].split(";")), "ann", f"d{i}.txt")
+            for i, r in enumerate(make_rows(40, seed=4))]
+    with Project.new(path) as p:
+        p.store.import_bundle(ImportBundle("test", codes=codes, coded=rows, documents=[_doc()]), "ann")
+        p.load_suggester()
+        p.flush_suggestion_cache()
+        with p.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def path(built, tmp_path) -> Path:
+    out = tmp_path / built.name
+    shutil.copy(built, out)
+    shutil.copytree(f"{built}.models", f"{out}.models")
+    return out
+
+
+def _new_ids(project) -> list[int]:
+    return [e.id for e in project.excerpts() if e.text in TURNS]
+
+
+def _loaded_suggestions(path, coder="ann"):
+    with Project.open(path) as p:
+        p.load_suggester()
+        out = {eid: p.suggestions(eid, coder) for eid in _new_ids(p)}
+        p.flush_suggestion_cache()
+    return out
+
+
+def test_cache_is_used_before_the_model_loads(path):
+    expected = _loaded_suggestions(path)
+    assert all(expected.values())
+    with Project.open(path) as p:
+        got = {eid: p.suggestions(eid, "ann") for eid in _new_ids(p)}
+        assert p._sg()["engine"] is None and not p._sg()["loading"]  # nothing loaded or trained
+    assert got == expected  # scores, flags, keywords, terms, similar excerpt, source
+    assert any(s.top_terms and s.similar_excerpt for found in got.values() for s in found)
+
+
+def test_cached_entries_match_what_the_engine_computes(path):
+    with Project.open(path) as p:
+        p.load_suggester()
+        eid = _new_ids(p)[2]
+        cached = p.suggestions(eid, "ann")
+        sc.clear(p.engine)
+        computed = p.suggestions(eid, "ann")  # a miss: computed now, written back in the background
+        p.flush_suggestion_cache()
+        key = p._sg()["loaded"][1]
+        assert computed == cached
+        assert p._read(sc.read_one, eid)[0] == key
+
+
+def test_reading_the_cache_imports_no_model_library(path):
+    code = (
+        "import sys\n"
+        "from qualtally.project import Project\n"
+        f"p = Project.open({str(path)!r})\n"
+        "eid = [e.id for e in p.excerpts() if e.text.startswith('Payments')][0]\n"
+        "found = p.suggestions(eid, 'ann')\n"
+        "order = p.uncertainty_order()\n"
+        "print(len(found), len(order), ' '.join(m for m in ('sklearn', 'skops', 'spacy', 'scipy') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"})
+    n, n_order, *heavy = out.stdout.split()
+    assert int(n) > 0 and int(n_order) > 0
+    assert heavy == []
+
+
+def test_changed_text_is_not_served_from_the_cache(path):
+    with Project.open(path) as p:
+        eid = _new_ids(p)[0]
+        other = _new_ids(p)[1]
+        assert p.suggestions(eid, "ann")
+        with p.engine.begin() as conn:  # same length, so every excerpt keeps its offsets
+            conn.execute(sa.update(t.documents).where(t.documents.c.name == "new-interviews.txt").values(
+                text=sa.func.replace(t.documents.c.text, "grant", "award")))
+        assert p.suggestions(eid, "ann") == []  # its text changed: stale until the model loads
+        assert p.suggestions(other, "ann")  # untouched excerpts still served
+        p.load_suggester()  # the refresh recomputes the stale entry
+        assert p._read(sc.read_one, eid)[1] == sc.text_hash(p.excerpt(eid).text, p.excerpt(eid).question)
+
+
+def test_entries_of_another_model_are_ignored(path):
+    with Project.open(path) as p:
+        p.load_suggester()
+        old_key = p._sg()["loaded"][1]
+        partnership = p.code_by_path("Partnership").id
+        for eid in _new_ids(p) + [e.id for e in p.excerpts()][:3]:
+            p.apply_code(eid, partnership, "ann")
+        p.retrain_suggester("ann", refresh=False)  # a new model; the cache still holds the old one's
+        new_key = p._sg()["loaded"][1]
+        assert new_key and new_key != old_key
+        assert card.model_key(p.model_dir()) == new_key
+    with Project.open(path) as p:
+        eid = _new_ids(p)[4]
+        assert p._read(sc.read_one, eid)[0] == old_key
+        assert p.suggestions(eid, "bob") == []  # the loader will pick the new model: old entries unused
+        p.load_suggester()
+        assert p._read(sc.read_one, eid)[0] == new_key
+    with Project.open(path) as p:
+        assert p.suggestions(_new_ids(p)[4], "bob")
+
+
+def test_codebook_change_makes_every_entry_unusable(path):
+    with Project.open(path) as p:
+        eid = _new_ids(p)[0]
+        assert p.suggestions(eid, "ann")
+        p.add_code(Code("Brand new"), "ann")  # no saved model matches this codebook: it will train
+        assert p.suggestions(eid, "ann") == []
+
+
+def test_applied_and_rejected_codes_are_filtered_from_cached_suggestions(path):
+    with Project.open(path) as p:
+        eid = _new_ids(p)[0]
+        before = [s.code_path for s in p.suggestions(eid, "ann")]
+        assert len(before) >= 2
+        applied, rejected = before[0], before[1]
+        p.apply_code(eid, p.code_by_path(applied).id, "ann")
+        p.reject_suggestion(eid, p.code_by_path(rejected).id, "ann")
+        after = [s.code_path for s in p.suggestions(eid, "ann")]
+        assert applied not in after and rejected not in after
+        assert after == [c for c in before if c not in (applied, rejected)][: len(after)]
+        assert [s.code_path for s in p.suggestions(eid, "bob")] == before  # another coder's view
+        assert p._sg()["engine"] is None
+
+
+def test_a_cached_suggestion_counts_in_no_tally(path):
+    with Project.open(path) as p:
+        eid = _new_ids(p)[0]
+        sc.clear(p.engine)
+        before, exact_before = p.tally(), p.tally(exact=True)
+        p.load_suggester()  # fills the cache for every excerpt
+        assert p.suggestions(eid, "ann") and p._read(sc.read_one, eid) is not None
+        assert p.tally() == before and p.tally(exact=True) == exact_before
+        assert p.codings([eid]) == {}
+
+
+def test_uncertainty_order_runs_from_the_cache(path):
+    with Project.open(path) as p:
+        p.load_suggester()
+        todo = [e for e in p.excerpts() if not p.codings([e.id])]
+        computed = {e.id: float(np.min(np.abs(s - th))) for e, _, s, _, th in p._scored(todo)}
+        loaded_order = p.uncertainty_order()
+        new = set(_new_ids(p))
+    with Project.open(path) as p:
+        cached = p._cached_margins(todo)
+        order = p.uncertainty_order()
+        assert p._sg()["engine"] is None  # ranked without loading the model
+    assert cached.keys() == computed.keys()
+    assert all(abs(cached[k] - computed[k]) < 1e-5 for k in computed)
+    assert order == loaded_order
+    assert set(order[: len(TURNS)]) == new
+
+
+def test_embeddings_are_saved_beside_the_model_and_read_back(path, tmp_path):
+    saved = Path(f"{path}.models") / "embeddings.npz"
+    assert saved.is_file()
+    with np.load(saved, allow_pickle=False) as data:
+        assert data["vectors"].dtype == np.float16 and data["vectors"].shape[1] == embed.DIM
+        n = len(data["keys"])
+    texts = [f"an unseen sentence number {i}" for i in range(3)]
+    vecs = embed.embed(texts)
+    out = tmp_path / "e.npz"
+    assert embed.save_cache(out, texts) == 3
+    for text in texts:
+        embed._CACHE.pop(text)
+    assert embed.load_cache(out, texts + ["not saved"]) == 3
+    assert np.allclose(np.stack([embed._CACHE[x] for x in texts]), vecs, atol=2e-3)
+    out.write_bytes(b"not an npz")
+    assert embed.load_cache(out, texts) == 0
+    with Project.open(path) as p:
+        p._cache_texts()
+        embed._CACHE.clear()
+        assert p._load_embeddings() == n == len({x for x, _ in p._sg()["texts"].values()})
+
+
+def test_a_torn_save_is_not_loaded(path):
+    from qualtally.nlp.persist import StaleModel, load_engine
+
+    folder = Path(f"{path}.models")
+    meta = json.loads((folder / "meta.json").read_text())
+    assert meta["model_sha256"] == card.file_sha256(folder / "model.skops")
+    meta["model_sha256"] = "0" * 64
+    (folder / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(StaleModel, match="does not match"):
+        load_engine(folder)
+
+
+def test_retraining_refreshes_every_entry_for_the_new_model(path):
+    with Project.open(path) as p:
+        p.load_suggester()
+        training = p.code_by_path("Training").id
+        for eid in _new_ids(p):
+            p.reject_suggestion(eid, training, "ann")
+        steps = []
+        assert p.maybe_retrain("ann")
+        key = p._sg()["loaded"][1]
+        entries = p._read(sc.read_many, key)
+        assert set(entries) == {e.id for e in p.excerpts()}
+        assert p.refresh_suggestion_cache(lambda *a: steps.append(a)) == 0  # nothing stale is left
+        assert steps == [("caching suggestions", 0, 0)]
+
+
+def test_a_file_that_refuses_cache_writes_still_gives_suggestions(path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise sa.exc.OperationalError("INSERT", {}, Exception("attempt to write a readonly database"))
+
+    with Project.open(path) as p:
+        sc.clear(p.engine)
+        monkeypatch.setattr(sc, "upsert_many", refuse)
+        p.load_suggester()  # the refresh fails quietly; the loader does not
+        eid = _new_ids(p)[0]
+        assert p.suggestions(eid, "ann")  # computed by the engine
+        p.flush_suggestion_cache()
+        assert p._read(sc.read_one, eid) is None
+        assert p._sg()["cache_write_errors"] >= 2
