@@ -42,6 +42,8 @@ def findings_screen(project) -> Screen:
 
 class QualtallyApp(App):
     CSS_PATH = "app.tcss"
+    DEFAULT_MODE = "coding"
+    """Start in the coding mode itself: no default screen to mount and switch away from."""
     TITLE = "qualtally"
     BINDINGS = [
         Binding("q", "quit", "Quit"),
@@ -70,10 +72,12 @@ class QualtallyApp(App):
         self.title = f"qualtally · {project.path.name}"
         self.sub_title = f"coder: {coder}"
         self._retrain_timer = None
+        self._model_started = False
 
-    def on_mount(self) -> None:
-        self.switch_mode("coding")
-        if self.load_model:
+    def start_background(self) -> None:
+        """Called by the coding screen once its first frame is drawn: load the model."""
+        if self.load_model and not self._model_started:
+            self._model_started = True
             self.load_suggester()
 
     # -- workers -------------------------------------------------------------------------

@@ -13,19 +13,20 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Header, Label
 from textual.worker import get_current_worker
 
 from qualtally.core.models import ORIGIN_SUGGESTION, Code
 from qualtally.tui.guard import guarded
-from qualtally.tui.screens.counted import CountedCodebookScreen
 from qualtally.tui.messages import SuggestionsReady
 from qualtally.tui.modals.add_code import AddCodeModal
 from qualtally.tui.modals.memo import MemoModal
 from qualtally.tui.modals.narrow import NarrowModal
+from qualtally.tui.screens.counted import CountedCodebookScreen
 from qualtally.tui.session import CodingSession
 from qualtally.tui.widgets.codebook_tree import CodebookTree, CodeFilter
 from qualtally.tui.widgets.document_list import DocumentList
+from qualtally.tui.widgets.key_bar import KeyBar
 from qualtally.tui.widgets.status import StatusLine
 from qualtally.tui.widgets.suggestions import SuggestionPanel
 from qualtally.tui.widgets.transcript import TranscriptView
@@ -54,6 +55,8 @@ class CodingScreen(CountedCodebookScreen):
         self.coder = coder
         self.session = CodingSession(project, coder)
         self.model_ready = False
+        self._background_started = False
+        self._away = False
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -70,7 +73,7 @@ class CodingScreen(CountedCodebookScreen):
                 yield CodebookTree(id="codebook")
                 yield Label(Text("Suggestions  (1–9 apply, x rejects)"), classes="panel-title")
                 yield SuggestionPanel(id="suggestions")
-        yield Footer()
+        yield KeyBar()
 
     # -- widgets --------------------------------------------------------------------------
     @property
@@ -91,7 +94,21 @@ class CodingScreen(CountedCodebookScreen):
         self.query_one(CodeFilter).display = False
         self.show_document()
         self.transcript.focus()
+        if self.session.document is None:  # nothing to paint: start at once
+            self.call_after_refresh(self.start_background)
+
+    @on(TranscriptView.Painted)
+    def start_background(self) -> None:
+        """After the first frame: respondent counts, then the app's model loading.
+
+        Both hold the GIL for seconds (numpy, scikit-learn and spaCy imports), so starting
+        them before the transcript is on screen would delay it.
+        """
+        if self._background_started:
+            return
+        self._background_started = True
         self.recount()
+        self.app.start_background()
 
     def reload(self, focus_excerpt: int | None = None) -> None:
         """Re-read everything this screen shows (after undo/redo or a codebook edit)."""
@@ -107,8 +124,13 @@ class CodingScreen(CountedCodebookScreen):
         self.recount()
 
     def on_screen_resume(self) -> None:
-        if self.session.document is not None and self.is_mounted:
+        """Back from another screen, where the codebook or codings may have changed."""
+        if self._away and self.session.document is not None and self.is_mounted:
             self.reload()
+        self._away = False
+
+    def on_screen_suspend(self) -> None:
+        self._away = True
 
     # -- showing ----------------------------------------------------------------------------
     def codes_of(self) -> dict[int, list[Code]]:

@@ -20,10 +20,11 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from qualtally.core.quantifiers import find_step
+from qualtally.tui.widgets.key_bar import KeyBar
 
 BAR = 16
 EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -89,7 +90,7 @@ class FindingsScreen(Screen):
             with VerticalScroll(id="findings-drill"):
                 yield Static(id="findings-drill-text", markup=False)
         yield Static(id="findings-legend", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

@@ -56,6 +56,11 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
 
         excerpt_id: int
 
+    class Painted(Message):
+        """Posted once, when the first rows of a document have been drawn: the screen
+        waits for it to start the slow background work, so nothing competes with the
+        first frame."""
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.document: Document | None = None
@@ -66,6 +71,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self._rows: list[Row] = []
         self._starts: list[int] = []
         self._width = 0
+        self._painted = False
 
     # -- attributes down ----------------------------------------------------------------
     def show(self, document: Document, excerpts: list[Excerpt], codes_of: dict[int, list[Code]],
@@ -138,6 +144,14 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             self.scroll_to(y=max(0, target), animate=False, immediate=True)
 
     # -- rendering ------------------------------------------------------------------------
+    def render_lines(self, crop):
+        if self.document is not None and not self._rows and self.size.width:
+            # first paint: wrap now rather than on the Resize event, which arrives after
+            # the first frame and would leave that frame without the transcript
+            self._relayout()
+            self.scroll_to_current(center=True)
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
@@ -145,6 +159,9 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         base = self._style("base")
         if index >= len(self._rows):
             return Strip.blank(width, base)
+        if not self._painted:
+            self._painted = True
+            self.post_message(self.Painted())
         strip = Strip(self._segments(self._rows[index], index, base))
         strip = strip.crop_extend(scroll_x, scroll_x + width, base)
         return strip.apply_offsets(scroll_x, index)
