@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 from qualtally.tui.guard import describe, guarded
 from qualtally.tui.messages import ModelProgress, ModelReady
 from qualtally.tui.modals.help import HelpScreen
+from qualtally.tui.position import PositionSaver
 from qualtally.tui.screens.codebook import CodebookScreen
 from qualtally.tui.screens.coding import CodingScreen
 from qualtally.tui.screens.placeholder import ComingSoonScreen
@@ -30,6 +31,10 @@ UNDO_LABELS = {
     "excerpt.add": "narrowed span", "suggestion.reject": "rejected suggestion",
     "code.add": "new code", "code.update": "code edit",
 }
+
+
+RESTORED_MODES = ("coding", "codebook", "findings")
+"""Screens a reopened project returns to (the agreement placeholder is not one)."""
 
 
 def findings_screen(project) -> Screen:
@@ -73,12 +78,34 @@ class QualtallyApp(App):
         self.sub_title = f"coder: {coder}"
         self._retrain_timer = None
         self._model_started = False
+        self.positions = PositionSaver(project, coder, on_error=self._position_failed)
 
     def start_background(self) -> None:
-        """Called by the coding screen once its first frame is drawn: load the model."""
-        if self.load_model and not self._model_started:
-            self._model_started = True
+        """Called by the coding screen once its first frame is drawn: load the model, and
+        go back to the screen the coder left (the coding screen is always drawn first)."""
+        if self._model_started:
+            return
+        self._model_started = True
+        if self.load_model:
             self.load_suggester()
+        screen = self.coding.saved_state.get("screen")
+        if screen in RESTORED_MODES and screen != self.current_mode:
+            self.switch_mode(screen)
+        else:
+            self.positions.save(screen=self.current_mode)
+
+    def switch_mode(self, mode: str):
+        result = super().switch_mode(mode)
+        if mode in RESTORED_MODES:
+            self.positions.save(screen=mode)
+        return result
+
+    def _position_failed(self, err: BaseException) -> None:
+        self.call_from_thread(self.notify, f"Could not save your place: {describe(err)}",
+                              severity="warning", markup=False)
+
+    def on_unmount(self) -> None:
+        self.positions.flush()
 
     # -- workers -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="model", exit_on_error=False)

@@ -37,3 +37,13 @@ class SuggestionsReady(Message):
 class CountsReady(Message):
     counts: dict[int, int] = field(default_factory=dict)
     """Code id -> distinct respondents coded with it or any of its descendants."""
+
+
+@dataclass
+class RankingReady(Message):
+    document_id: int
+    excerpt_ids: list[int] = field(default_factory=list)
+    """The document's excerpts, least sure first (coded ones last)."""
+    moves: int = 0
+    """The screen's move counter when the ranking was asked for: if the coder has moved
+    since, the screen does not jump to the first ranked excerpt."""

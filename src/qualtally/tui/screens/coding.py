@@ -19,9 +19,8 @@ from textual.worker import get_current_worker
 from qualtally.core.models import ORIGIN_SUGGESTION, Code
 from qualtally.tui.guard import guarded
 from qualtally.tui.messages import SuggestionsReady
-from qualtally.tui.modals.add_code import AddCodeModal
-from qualtally.tui.modals.memo import MemoModal
-from qualtally.tui.modals.narrow import NarrowModal
+from qualtally.tui.screens.coding_edit import EditMixin
+from qualtally.tui.screens.coding_order import OrderMixin
 from qualtally.tui.screens.counted import CountedCodebookScreen
 from qualtally.tui.session import CodingSession
 from qualtally.tui.widgets.codebook_tree import CodebookTree, CodeFilter
@@ -32,7 +31,7 @@ from qualtally.tui.widgets.suggestions import SuggestionPanel
 from qualtally.tui.widgets.transcript import TranscriptView
 
 
-class CodingScreen(CountedCodebookScreen):
+class CodingScreen(OrderMixin, EditMixin, CountedCodebookScreen):
     CSS_PATH = "coding.tcss"
     BINDINGS = [
         Binding("j,down", "move(1)", "Next excerpt"),
@@ -40,6 +39,7 @@ class CodingScreen(CountedCodebookScreen):
         Binding("J", "move_document(1)", "Next document"),
         Binding("K", "move_document(-1)", "Previous document"),
         Binding("n", "next_uncoded", "Next uncoded"),
+        Binding("o", "toggle_order", "Least sure first / document order"),
         *(Binding(str(i), f"accept({i})", f"Apply suggestion {i}", show=False) for i in range(1, 10)),
         Binding("x", "reject", "Reject suggestion"),
         Binding("enter,space", "toggle_code", "Toggle code"),
@@ -89,7 +89,9 @@ class CodingScreen(CountedCodebookScreen):
         return self.query_one(SuggestionPanel)
 
     def on_mount(self) -> None:
-        self.session.load()
+        self.saved_state = self.project.coder_state(self.coder)
+        self.app.positions.prime(self.saved_state)
+        self.session.load(self.saved_state)
         self.tree.set_codes(self.session.codes)
         self.query_one(CodeFilter).display = False
         self.show_document()
@@ -149,6 +151,8 @@ class CodingScreen(CountedCodebookScreen):
             return
         self.transcript.show(s.document, s.excerpts, self.codes_of(), s.current)
         self.show_current(scroll=False)
+        if s.order == "uncertainty" and s.document.id not in s.ranking:
+            self.rank_current(jump=True)
 
     def show_current(self, scroll: bool = True) -> None:
         s = self.session
@@ -157,6 +161,7 @@ class CodingScreen(CountedCodebookScreen):
         self.tree.set_applied({c.id for c in s.current_codes})
         self.update_status()
         self.request_suggestions()
+        self.save_position()
 
     def update_status(self) -> None:
         s = self.session
@@ -173,6 +178,8 @@ class CodingScreen(CountedCodebookScreen):
                 status.append(f"  Q: {e.question}")
             if self.project.memo(e.id, self.coder):
                 status.append("  ✎ memo")
+        if s.order == "uncertainty":
+            status.append(f"  · {self.order_label()}", style="italic")
         self.query_one(StatusLine).set(status)
 
     def codes_changed(self) -> None:
@@ -185,15 +192,18 @@ class CodingScreen(CountedCodebookScreen):
 
     # -- moving -----------------------------------------------------------------------------
     def action_move(self, delta: int) -> None:
+        self.note_move()
         doc = self.session.document
         if self.session.move(delta):
             self._moved(doc)
 
     def action_move_document(self, delta: int) -> None:
+        self.note_move()
         if self.session.move_document(delta):
             self.show_document()
 
     def action_next_uncoded(self) -> None:
+        self.note_move()
         doc = self.session.document
         if self.session.next_uncoded():
             self._moved(doc)
@@ -208,11 +218,13 @@ class CodingScreen(CountedCodebookScreen):
 
     @on(DocumentList.DocumentSelected)
     def document_selected(self, event: DocumentList.DocumentSelected) -> None:
+        self.note_move()
         self.session.open_document(event.position)
         self.show_document()
 
     @on(TranscriptView.ExcerptSelected)
     def excerpt_clicked(self, event: TranscriptView.ExcerptSelected) -> None:
+        self.note_move()
         if self.session.select_excerpt(event.excerpt_id):
             self.show_current()
 
@@ -301,76 +313,6 @@ class CodingScreen(CountedCodebookScreen):
         self.tree.select_code(keep)
         self.transcript.focus()
 
-    # -- memo, narrow, add code -------------------------------------------------------------------
-    def action_memo(self) -> None:
-        e = self.session.current
-        if e is None:
-            return
-        label = f"{e.respondent_key or 'excerpt'} · excerpt {self.session.index + 1}"
-        self.app.push_screen(MemoModal(label, self.project.memo(e.id, self.coder)), self.memo_written)
-
-    @guarded
-    def memo_written(self, text: str | None) -> None:
-        e = self.session.current
-        if text is None or e is None or text == self.project.memo(e.id, self.coder):
-            return
-        self.project.set_memo(e.id, self.coder, text)
-        self.notify("Memo saved" if text else "Memo deleted", timeout=1.5, markup=False)
-        self.update_status()
-
-    def action_narrow(self) -> None:
-        s = self.session
-        if s.current is None:
-            return
-        span = self.transcript.selected_span()
-        if span is None:
-            self.app.push_screen(NarrowModal(s.current), self.narrow_to)
-            return
-        self.clear_selection()
-        self.narrow_to(span)
-
-    @guarded
-    def narrow_to(self, span: tuple[int, int] | None) -> None:
-        s = self.session
-        if span is None or s.current is None:
-            return
-        a, b = span
-        inside = [e for e in s.excerpts if e.start <= a and b <= e.end]
-        base = s.current if s.current in inside else min(inside, key=lambda e: e.end - e.start, default=None)
-        if base is None:
-            self.notify("Select text inside one excerpt to narrow it", severity="warning", markup=False)
-            return
-        if (a, b) == (base.start, base.end):
-            self.notify("That is the whole excerpt already", severity="warning", markup=False)
-            return
-        new_id = self.project.narrow(base.id, a, b, self.coder)
-        s.reload_progress()
-        s.reload_excerpts()
-        s.select_excerpt(new_id)
-        self.show_document()
-        self.notify("Narrowed: this span is now its own excerpt; code it as usual", timeout=2, markup=False)
-
-    def action_add_code(self) -> None:
-        parent = self.tree.highlighted_code
-        parent_code = self.session.code_by_id.get(parent) if parent is not None else None
-        parent_id = parent_code.parent_id if parent_code else None
-        self.app.push_screen(AddCodeModal(self.session.codes, self.project.findings(), parent_id),
-                             self.code_added)
-
-    @guarded
-    def code_added(self, result) -> None:
-        if result is None:
-            return
-        code, apply_now = result
-        code_id = self.project.add_code(code, self.coder)
-        self.session.reload_codes()
-        self.tree.set_codes(self.session.codes)
-        self.tree.select_code(code_id)
-        if apply_now and self.session.current is not None:
-            self.session.apply(code_id)
-        self.notify(f"Added {code.path}", timeout=1.5, markup=False)
-        self.codes_changed()
-
     # -- workers ---------------------------------------------------------------------------------
     def set_model_progress(self, label: str, done: int, total: int) -> None:
         self.panel.set_progress(label, done, total)
@@ -379,10 +321,14 @@ class CodingScreen(CountedCodebookScreen):
         self.model_ready = error is None
         self.panel.set_ready(error)
         self.request_suggestions()
+        if self.model_ready:
+            self.model_loaded()
 
     def request_suggestions(self) -> None:
+        """On every move, model loaded or not: the façade answers from its suggestion cache
+        before the model is ready (and with nothing when there is no cache)."""
         e = self.session.current
-        if not self.model_ready or e is None:
+        if e is None:
             self.panel.set_suggestions([])
             return
         self.suggest(e.id)

@@ -19,11 +19,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
-from textual.worker import Worker, WorkerState
 
 from qualtally.core.quantifiers import find_step
+from qualtally.tui.screens.base import QualtallyScreen
 from qualtally.tui.widgets.key_bar import KeyBar
 
 BAR = 16
@@ -46,7 +45,7 @@ def support_bar(n: int, total: int, low: float | None, high: float | None, width
     return text
 
 
-class FindingsScreen(Screen):
+class FindingsScreen(QualtallyScreen):
     CSS_PATH = "findings.tcss"
     BINDINGS = [
         Binding("enter", "drill", "Who supports it"),
@@ -199,8 +198,3 @@ class FindingsScreen(Screen):
     def action_refresh_tally(self) -> None:
         self.reload()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and event.worker.group.startswith("findings"):
-            event.stop()
-            error = event.worker.error
-            self.notify(f"{type(error).__name__}: {error}", title="Could not count", severity="error", timeout=8, markup=False)
