@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from qualtally.tui.guard import describe, guarded
-from qualtally.tui.messages import ModelProgress, ModelReady
+from qualtally.tui.messages import ModelProgress, ModelReady, ModelRetrained
 from qualtally.tui.modals.help import HelpScreen
 from qualtally.tui.position import PositionSaver
 from qualtally.tui.screens.codebook import CodebookScreen
@@ -130,7 +130,11 @@ class QualtallyApp(App):
 
     @work(thread=True, exclusive=True, group="retrain", exit_on_error=False)
     def retrain(self) -> None:
-        self.project.maybe_retrain(self.coder)
+        if self.project.maybe_retrain(self.coder):
+            self.post_message(ModelRetrained())
+
+    def on_model_retrained(self, message: ModelRetrained) -> None:
+        self.coding.model_retrained()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.worker_state_changed(event)

@@ -31,6 +31,12 @@ class ModelReady(Message):
 class SuggestionsReady(Message):
     excerpt_id: int
     suggestions: list[Suggestion] = field(default_factory=list)
+    generation: int = 0
+    """The screen's suggestion generation when they were asked for (stale if it changed)."""
+
+
+class ModelRetrained(Message):
+    """The background retraining replaced the model: kept suggestions are stale."""
 
 
 @dataclass

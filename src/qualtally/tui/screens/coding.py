@@ -9,18 +9,17 @@ Suggestions and respondent counts are computed in workers, so moving never waits
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Label
-from textual.worker import get_current_worker
 
 from qualtally.core.models import ORIGIN_SUGGESTION, Code
 from qualtally.tui.guard import guarded
-from qualtally.tui.messages import SuggestionsReady
 from qualtally.tui.screens.coding_edit import EditMixin
 from qualtally.tui.screens.coding_order import OrderMixin
+from qualtally.tui.screens.coding_suggest import SuggestMixin
 from qualtally.tui.screens.counted import CountedCodebookScreen
 from qualtally.tui.session import CodingSession
 from qualtally.tui.widgets.codebook_tree import CodebookTree, CodeFilter
@@ -31,7 +30,7 @@ from qualtally.tui.widgets.suggestions import SuggestionPanel
 from qualtally.tui.widgets.transcript import TranscriptView
 
 
-class CodingScreen(OrderMixin, EditMixin, CountedCodebookScreen):
+class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
     CSS_PATH = "coding.tcss"
     BINDINGS = [
         Binding("j,down", "move(1)", "Next excerpt"),
@@ -115,6 +114,7 @@ class CodingScreen(OrderMixin, EditMixin, CountedCodebookScreen):
     def reload(self, focus_excerpt: int | None = None) -> None:
         """Re-read everything this screen shows (after undo/redo or a codebook edit)."""
         s = self.session
+        self.forget_suggestions()
         s.reload_codes()
         s.reload_progress()
         if focus_excerpt is not None:
@@ -183,6 +183,8 @@ class CodingScreen(OrderMixin, EditMixin, CountedCodebookScreen):
         self.query_one(StatusLine).set(status)
 
     def codes_changed(self) -> None:
+        if self.session.current is not None:
+            self.forget_suggestions(self.session.current.id)
         self.transcript.set_codes(self.codes_of())
         self.query_one(DocumentList).refresh()
         self.show_current(scroll=False)
@@ -280,6 +282,7 @@ class CodingScreen(OrderMixin, EditMixin, CountedCodebookScreen):
         code = next((c for c in self.session.codes if c.path == path), None)
         if code is not None:
             self.project.reject_suggestion(e.id, code.id, self.coder)
+            self.forget_suggestions(e.id)
             self.notify(f"Rejected {code.name} for this excerpt", timeout=1.5, markup=False)
             self.request_suggestions()
 
@@ -312,34 +315,3 @@ class CodingScreen(OrderMixin, EditMixin, CountedCodebookScreen):
         self.tree.filter("")
         self.tree.select_code(keep)
         self.transcript.focus()
-
-    # -- workers ---------------------------------------------------------------------------------
-    def set_model_progress(self, label: str, done: int, total: int) -> None:
-        self.panel.set_progress(label, done, total)
-
-    def set_model_ready(self, error: str | None) -> None:
-        self.model_ready = error is None
-        self.panel.set_ready(error)
-        self.request_suggestions()
-        if self.model_ready:
-            self.model_loaded()
-
-    def request_suggestions(self) -> None:
-        """On every move, model loaded or not: the façade answers from its suggestion cache
-        before the model is ready (and with nothing when there is no cache)."""
-        e = self.session.current
-        if e is None:
-            self.panel.set_suggestions([])
-            return
-        self.suggest(e.id)
-
-    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
-    def suggest(self, excerpt_id: int) -> None:
-        found = self.project.suggestions(excerpt_id, self.coder, limit=9)
-        if not get_current_worker().is_cancelled:
-            self.post_message(SuggestionsReady(excerpt_id, found))
-
-    def on_suggestions_ready(self, message: SuggestionsReady) -> None:
-        current = self.session.current
-        if current is not None and current.id == message.excerpt_id:
-            self.panel.set_suggestions(message.suggestions)

@@ -16,7 +16,6 @@ from rich.text import Text
 from textual.events import Click
 from textual.widget import Widget
 
-
 RIGHT_ACTIONS = {"help"}
 """Drawn at the right end, so they stay visible however many keys the screen has."""
 

@@ -147,6 +147,10 @@ class SuggestionPanel(Vertical):
     def set_suggestions(self, suggestions: list[Suggestion]) -> None:
         self.list.set_suggestions(suggestions, "no suggestion for this excerpt" if self.ready else "")
 
+    def set_pending(self) -> None:
+        """Empty until this excerpt's suggestions arrive, so 1-9 never apply the last one's."""
+        self.list.set_suggestions([], "…")
+
     @property
     def highlighted_suggestion(self) -> int | None:
         lst = self.list
