@@ -22,7 +22,6 @@ from qualtally.tui.guard import describe, guarded
 from qualtally.tui.messages import ModelProgress, ModelReady, ModelRetrained
 from qualtally.tui.modals.help import HelpScreen
 from qualtally.tui.position import PositionSaver
-from qualtally.tui.screens.codebook import CodebookScreen
 from qualtally.tui.screens.coding import CodingScreen
 from qualtally.tui.screens.placeholder import ComingSoonScreen
 
@@ -31,6 +30,12 @@ UNDO_LABELS = {
     "excerpt.add": "narrowed span", "suggestion.reject": "rejected suggestion",
     "code.add": "new code", "code.update": "code edit",
 }
+
+
+def codebook_screen(project, coder: str) -> Screen:
+    from qualtally.tui.screens.codebook import CodebookScreen  # imported when first shown
+
+    return CodebookScreen(project, coder)
 
 
 RESTORED_MODES = ("coding", "codebook", "findings")
@@ -68,7 +73,7 @@ class QualtallyApp(App):
         self.coding = CodingScreen(project, coder)
         self.MODES = {
             "coding": lambda: self.coding,
-            "codebook": lambda: CodebookScreen(project, coder),
+            "codebook": lambda: codebook_screen(project, coder),
             "findings": lambda: findings_screen(project),
             "agreement": lambda: ComingSoonScreen(
                 "Agreement", "Agreement between coders (kappa per code) and their disagreements."),

@@ -1,16 +1,13 @@
 """The coding screen's editing dialogs: a memo, narrowing to a span, adding a code.
 
 Each opens a modal and writes through the façade when it closes; the screen keeps its
-place. Kept apart from coding.py so each file reads in one sitting; :class:`CodingScreen`
+place. The dialogs are imported when first opened, not before the first frame. Kept apart from coding.py so each file reads in one sitting; :class:`CodingScreen`
 inherits it and provides ``session``, ``project``, ``coder``, ``tree`` and ``transcript``.
 """
 
 from __future__ import annotations
 
 from qualtally.tui.guard import guarded
-from qualtally.tui.modals.add_code import AddCodeModal
-from qualtally.tui.modals.memo import MemoModal
-from qualtally.tui.modals.narrow import NarrowModal
 
 
 class EditMixin:
@@ -20,6 +17,8 @@ class EditMixin:
         if e is None:
             return
         label = f"{e.respondent_key or 'excerpt'} · excerpt {self.session.index + 1}"
+        from qualtally.tui.modals.memo import MemoModal  # the dialogs load when first used
+
         self.app.push_screen(MemoModal(label, self.project.memo(e.id, self.coder)), self.memo_written)
 
     @guarded
@@ -37,6 +36,8 @@ class EditMixin:
             return
         span = self.transcript.selected_span()
         if span is None:
+            from qualtally.tui.modals.narrow import NarrowModal
+
             self.app.push_screen(NarrowModal(s.current), self.narrow_to)
             return
         self.clear_selection()
@@ -67,6 +68,8 @@ class EditMixin:
         parent = self.tree.highlighted_code
         parent_code = self.session.code_by_id.get(parent) if parent is not None else None
         parent_id = parent_code.parent_id if parent_code else None
+        from qualtally.tui.modals.add_code import AddCodeModal
+
         self.app.push_screen(AddCodeModal(self.session.codes, self.project.findings(), parent_id),
                              self.code_added)
 
