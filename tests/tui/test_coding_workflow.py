@@ -219,3 +219,19 @@ async def test_store_refusal_is_a_notification(project, monkeypatch):
         await pilot.press("enter")
         assert any("read-only" in n.message for n in app._notifications)
         assert app.is_running
+
+
+async def test_a_failed_findings_count_is_reported_once_by_the_app(project, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the tally cache is corrupt")
+
+    app = make_app(project, CODER, load_model=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(project, "tally", broken)
+        await pilot.press("f")
+        await settle(pilot)
+        assert app.current_mode == "findings"
+        reported = [n for n in app._notifications if "the tally cache is corrupt" in n.message]
+        assert len(reported) == 1 and reported[0].title == "findings failed"
+        assert app.is_running
