@@ -167,6 +167,8 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
         s = self.session
         e = s.current
         status = Text(no_wrap=True, overflow="ellipsis")
+        if s.order == "uncertainty":  # first, so a long document name cannot hide it
+            status.append(f"{self.order_label()} · ", style="bold italic")
         status.append(s.document.name if s.document else "", style="bold")
         if e is None:
             status.append("  no excerpts in this document")
@@ -178,8 +180,6 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
                 status.append(f"  Q: {e.question}")
             if self.project.memo(e.id, self.coder):
                 status.append("  ✎ memo")
-        if s.order == "uncertainty":
-            status.append(f"  · {self.order_label()}", style="italic")
         self.query_one(StatusLine).set(status)
 
     def codes_changed(self) -> None:
