@@ -43,14 +43,14 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from textual import events  # noqa: E402
-from textual.app import App  # noqa: E402
+from textual import events
+from textual.app import App
 
-from qualtally.project import Project  # noqa: E402
-from qualtally.tui.app import make_app  # noqa: E402
-from qualtally.tui.widgets.suggestions import SuggestionPanel  # noqa: E402
-from tests.tui.demo_project import build  # noqa: E402
-from tests.tui.test_screens import big_project  # noqa: E402
+from qualtally.project import Project
+from qualtally.tui.app import make_app
+from qualtally.tui.widgets.suggestions import SuggestionPanel
+from tests.tui.demo_project import build
+from tests.tui.test_screens import big_project
 
 FRAMES: list[float] = []
 SUGGESTED: list[tuple[float, int]] = []

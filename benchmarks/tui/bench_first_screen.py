@@ -36,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
+"""The qualtally to time; ``--src`` names another checkout's, for a before/after."""
 ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[PX^_].*?\x1b\\|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 CODER = "bench-first-screen"
 PYCACHE = str(Path(tempfile.gettempdir()) / "qualtally-bench-pycache")
@@ -128,7 +129,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", nargs="?", type=Path, help="a project file (default: build the demo)")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--src", type=Path, help="time the qualtally in this src folder instead")
     args = parser.parse_args()
+    global SRC
+    if args.src:
+        SRC = args.src.resolve()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         source = args.project or demo_project(tmp)
@@ -143,7 +148,7 @@ def main() -> None:
                 times.append(elapsed)
             shutil.rmtree(copy.parent)
         load = os.getloadavg()
-        print(f"first screen of {source.name} (process start -> status and transcript drawn), "
+        print(f"first screen of {source.name} with {SRC} (process start -> status and transcript drawn), "
               f"{args.runs} fresh processes, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
         print("  runs (s): " + " ".join(f"{t:.3f}" for t in times))
         print(f"  median {statistics.median(times):.3f} s, best {min(times):.3f} s, worst {max(times):.3f} s")
