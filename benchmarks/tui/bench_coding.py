@@ -119,7 +119,6 @@ async def measure(path: Path, moves: int, pause: float) -> dict[str, list[float]
             if started_loading and not screen.model_ready:
                 loading.append(took)
             step = next_step(screen, step)
-        await app.workers.wait_for_complete()
         while not screen.model_ready:
             await asyncio.sleep(0.01)
         await asyncio.sleep(0.2)

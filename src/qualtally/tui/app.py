@@ -2,13 +2,14 @@
 
 ``make_app(project, coder)`` is what the CLI runs and what the tests drive. The app
 owns the one ``Worker.StateChanged`` handler that turns any worker failure into a
-notification, the model-loading worker, and the keys that work on every screen
+notification, the model-loading thread, and the keys that work on every screen
 (undo/redo through the store's event log, help, quit, switching screens). Every
 binding of every screen is also offered in the command palette.
 """
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 from typing import Iterable
 
@@ -83,6 +84,8 @@ class QualtallyApp(App):
         self.sub_title = f"coder: {coder}"
         self._retrain_timer = None
         self._model_started = False
+        self._model_thread: threading.Thread | None = None
+        self._model_training = False
         self.positions = PositionSaver(project, coder, on_error=self._position_failed)
 
     def start_background(self) -> None:
@@ -111,21 +114,49 @@ class QualtallyApp(App):
 
     def on_unmount(self) -> None:
         self.positions.flush()
+        thread = self._model_thread
+        if thread is not None and thread.is_alive() and self._model_training:
+            thread.join()  # a first training saves its model: let it finish writing
 
     # -- workers -------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="model", exit_on_error=False)
     def load_suggester(self) -> None:
+        """Load (or, for a new project, train) the model in a daemon thread.
+
+        Not a Textual worker: those run in the event loop's executor, whose threads the
+        interpreter waits for at exit, so ``q`` pressed during the seconds of imports
+        would hang until the model had loaded (7.6 s measured). A daemon thread simply
+        stops with the program; only a training whose model is being saved is waited for
+        at exit (see ``on_unmount``), so the saved model is never left half-written.
+        """
         def progress(label: str, done: int, total: int) -> None:
+            if label.startswith("training"):
+                self._model_training = True
             self.post_message(ModelProgress(label, done, total))
 
-        self.project.load_suggester(progress=progress)
-        self.post_message(ModelReady())
+        def run() -> None:
+            try:
+                self.project.load_suggester(progress=progress)
+            except Exception as err:  # noqa: BLE001 - reported to the user
+                self.post_message(ModelReady(describe(err)))
+            else:
+                self.post_message(ModelReady())
+            finally:
+                self._model_training = False
+
+        self._model_thread = threading.Thread(target=run, name="qualtally-model", daemon=True)
+        self._model_thread.start()
+
+    @property
+    def model_loading(self) -> bool:
+        return self._model_thread is not None and self._model_thread.is_alive()
 
     def on_model_progress(self, message: ModelProgress) -> None:
         self.coding.set_model_progress(message.label, message.done, message.total)
 
     def on_model_ready(self, message: ModelReady) -> None:
         self.coding.set_model_ready(message.error)
+        if message.error:
+            self.notify(message.error, title="model failed", severity="error", timeout=8, markup=False)
 
     def schedule_retrain(self) -> None:
         """Retrain the suggester a few seconds after the last coding, in a worker."""
@@ -149,8 +180,6 @@ class QualtallyApp(App):
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
-        if event.worker.group == "model":
-            self.coding.set_model_ready(describe(error))
         self.notify(describe(error), title=f"{event.worker.group or 'background work'} failed",
                     severity="error", timeout=8, markup=False)
 
