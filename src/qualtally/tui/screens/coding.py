@@ -100,14 +100,18 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
 
     @on(TranscriptView.Painted)
     def start_background(self) -> None:
-        """After the first frame: respondent counts, then the app's model loading.
+        """After the first frame: suggestions, saving the place, respondent counts, then
+        the app's model loading.
 
-        Both hold the GIL for seconds (numpy, scikit-learn and spaCy imports), so starting
-        them before the transcript is on screen would delay it.
+        Each runs in a thread that would compete with the first frame for the GIL, the
+        last two for seconds (numpy, scikit-learn and spaCy imports).
         """
         if self._background_started:
             return
         self._background_started = True
+        if self.session.current is not None:
+            self.request_suggestions()
+            self.save_position()
         self.recount()
         self.app.start_background()
 
@@ -160,8 +164,9 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
             self.transcript.set_current(s.current)
         self.tree.set_applied({c.id for c in s.current_codes})
         self.update_status()
-        self.request_suggestions()
-        self.save_position()
+        if self._background_started:  # before the first frame, start_background does these
+            self.request_suggestions()
+            self.save_position()
 
     def update_status(self) -> None:
         s = self.session
