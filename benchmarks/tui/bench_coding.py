@@ -24,6 +24,8 @@ the terminal is skipped). Two phases:
   has had time to finish, which back-to-back moves do not give it.
 
 The load average is printed with the figures: other jobs on a small machine change them.
+``BENCH_RAW=1`` also prints every move's time in order (the slow ones are the moves that
+open the next document, which the prefetch does not cover).
 """
 
 from __future__ import annotations
@@ -148,6 +150,8 @@ def report(name: str, figures: dict[str, list[float]]) -> None:
             print(f"  {phase:<30} no move fitted in this phase")
             continue
         ms = sorted(1000 * v for v in values)
+        if os.environ.get("BENCH_RAW"):
+            print("   ", " ".join(f"{1000 * v:.0f}" for v in values))
         print(f"  {phase:<30} n={len(ms):3d}  median {statistics.median(ms):6.1f} ms  "
               f"p90 {ms[int(0.9 * (len(ms) - 1))]:6.1f} ms  worst {ms[-1]:6.1f} ms")
 
