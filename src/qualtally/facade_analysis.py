@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import sqlalchemy as sa
 
@@ -25,7 +25,9 @@ from qualtally.storage import queries
 from qualtally.storage import tables as t
 from qualtally.storage import tally as stally
 from qualtally.storage import tally_cache as tcache
-from qualtally.storage.tally_support import ArraySupport
+
+if TYPE_CHECKING:  # numpy is imported when a tally is first counted, not with the façade
+    from qualtally.storage.tally_support import ArraySupport
 
 
 class AnalysisMixin:
@@ -179,6 +181,8 @@ def _respondents(conn, by: str | None) -> list[_Respondent]:
 def _cached_support(conn, coder: str | None, keys: dict[int, str], n_findings: int) -> ArraySupport:
     """The cached support arrays, with findings renumbered from -id to ``finding_node(i)``."""
     import numpy as np
+
+    from qualtally.storage.tally_support import ArraySupport
 
     rids, nodes, counts = tcache.load(conn, coder)
     ids = tcache.finding_ids(conn)[:n_findings]

@@ -17,7 +17,7 @@ from qualtally.core.errors import InputError
 from qualtally.facade_analysis import AnalysisMixin
 from qualtally.facade_suggest import SuggestionsMixin
 from qualtally.core.models import ORIGIN_HUMAN, Code, Document, Excerpt, Finding, QuantifierScale, Respondent
-from qualtally.storage import history, queries
+from qualtally.storage import coder_state, history, queries
 from qualtally.storage.engine import open_engine
 from qualtally.storage.store import Store
 
@@ -104,6 +104,15 @@ class Project(SuggestionsMixin, AnalysisMixin):
 
     def history(self, limit: int = 200) -> list[dict]:
         return self._read(queries.history, limit)
+
+    # -- where a coder left off -----------------------------------------------------------
+    def coder_state(self, coder: str) -> dict[str, Any]:
+        """The coder's saved place (``screen``, ``document``, ``excerpt``, ``order``, ``filter``)."""
+        return self._read(coder_state.read, coder)
+
+    def save_coder_state(self, coder: str, **values: Any) -> None:
+        """Save some of the coder's place at once (one small transaction, no event logged)."""
+        coder_state.write(self.engine, coder, values)
 
     # -- importing ------------------------------------------------------------------------
     def import_paths(self, paths: list[str | Path], *, actor: str | None = None, unit: str = "turn",

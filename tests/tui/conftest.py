@@ -26,8 +26,10 @@ def project(project_path: Path):
 
 
 async def settle(pilot) -> None:
-    """Let workers finish and their messages land."""
+    """Let the model load (a thread of its own), workers finish and their messages land."""
     await pilot.pause()
+    while getattr(pilot.app, "model_loading", False):
+        await pilot.pause(0.05)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

@@ -219,3 +219,54 @@ async def test_store_refusal_is_a_notification(project, monkeypatch):
         await pilot.press("enter")
         assert any("read-only" in n.message for n in app._notifications)
         assert app.is_running
+
+
+async def test_a_failed_findings_count_is_reported_once_by_the_app(project, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the tally cache is corrupt")
+
+    app = make_app(project, CODER, load_model=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(project, "tally", broken)
+        await pilot.press("f")
+        await settle(pilot)
+        assert app.current_mode == "findings"
+        reported = [n for n in app._notifications if "the tally cache is corrupt" in n.message]
+        assert len(reported) == 1 and reported[0].title == "findings failed"
+        assert app.is_running
+
+
+async def test_quit_does_not_wait_for_the_model_to_load(project, monkeypatch):
+    import threading
+
+    release = threading.Event()
+    monkeypatch.setattr(project, "load_suggester", lambda progress=None: release.wait(60))
+    app = make_app(project, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.model_loading  # still "importing" when the coder quits
+        await pilot.press("q")
+    assert app._model_thread.daemon and app._model_thread.is_alive()  # left to end with the program
+    release.set()
+
+
+async def test_quit_waits_for_a_first_training_to_save_its_model(project, monkeypatch):
+    import threading
+    import time
+
+    saved = []
+
+    def train(progress=None):
+        progress("training suggester", 2, 3)
+        time.sleep(0.5)
+        saved.append(True)  # stands for the model files being written
+
+    monkeypatch.setattr(project, "load_suggester", train)
+    app = make_app(project, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        while not app._model_training:
+            await pilot.pause(0.01)
+        await pilot.press("q")
+    assert saved == [True] and not app._model_thread.is_alive()
+    assert isinstance(app._model_thread, threading.Thread)

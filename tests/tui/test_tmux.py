@@ -1,7 +1,8 @@
 """The real program in a real terminal: ``qualtally code`` under tmux, keys sent, screen read.
 
 Skipped where tmux is not installed. It codes an excerpt with one key, undoes and redoes
-it, quits, and checks the store; then reopens and checks the chip is on screen.
+it, moves on, quits, and checks the store; then reopens and checks the chip is on screen
+and the excerpt it left is the current one again.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ def test_code_undo_redo_quit_reopen_in_tmux(project_path):
         wait_for(session, "Undid coding")
         tmux("send-keys", "-t", session, "C-y")
         wait_for(session, "Redid coding")
+        tmux("send-keys", "-t", session, "j")
+        wait_for(session, "excerpt 2/3")
         tmux("send-keys", "-t", session, "q")
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and session in tmux("list-sessions", "-F", "#S"):
@@ -78,5 +81,6 @@ def test_code_undo_redo_quit_reopen_in_tmux(project_path):
     try:
         start(session2, project_path)
         wait_for(session2, "● Resettlement services")
+        wait_for(session2, "excerpt 2/3")  # reopened where it was left
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session2], capture_output=True)

@@ -2,13 +2,14 @@
 
 ``make_app(project, coder)`` is what the CLI runs and what the tests drive. The app
 owns the one ``Worker.StateChanged`` handler that turns any worker failure into a
-notification, the model-loading worker, and the keys that work on every screen
+notification, the model-loading thread, and the keys that work on every screen
 (undo/redo through the store's event log, help, quit, switching screens). Every
 binding of every screen is also offered in the command palette.
 """
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 from typing import Iterable
 
@@ -19,9 +20,9 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from qualtally.tui.guard import describe, guarded
-from qualtally.tui.messages import ModelProgress, ModelReady
+from qualtally.tui.messages import ModelProgress, ModelReady, ModelRetrained
 from qualtally.tui.modals.help import HelpScreen
-from qualtally.tui.screens.codebook import CodebookScreen
+from qualtally.tui.position import PositionSaver
 from qualtally.tui.screens.coding import CodingScreen
 from qualtally.tui.screens.placeholder import ComingSoonScreen
 
@@ -30,6 +31,16 @@ UNDO_LABELS = {
     "excerpt.add": "narrowed span", "suggestion.reject": "rejected suggestion",
     "code.add": "new code", "code.update": "code edit",
 }
+
+
+def codebook_screen(project, coder: str) -> Screen:
+    from qualtally.tui.screens.codebook import CodebookScreen  # imported when first shown
+
+    return CodebookScreen(project, coder)
+
+
+RESTORED_MODES = ("coding", "codebook", "findings")
+"""Screens a reopened project returns to (the agreement placeholder is not one)."""
 
 
 def findings_screen(project) -> Screen:
@@ -42,6 +53,8 @@ def findings_screen(project) -> Screen:
 
 class QualtallyApp(App):
     CSS_PATH = "app.tcss"
+    DEFAULT_MODE = "coding"
+    """Start in the coding mode itself: no default screen to mount and switch away from."""
     TITLE = "qualtally"
     BINDINGS = [
         Binding("q", "quit", "Quit"),
@@ -61,7 +74,7 @@ class QualtallyApp(App):
         self.coding = CodingScreen(project, coder)
         self.MODES = {
             "coding": lambda: self.coding,
-            "codebook": lambda: CodebookScreen(project, coder),
+            "codebook": lambda: codebook_screen(project, coder),
             "findings": lambda: findings_screen(project),
             "agreement": lambda: ComingSoonScreen(
                 "Agreement", "Agreement between coders (kappa per code) and their disagreements."),
@@ -70,26 +83,80 @@ class QualtallyApp(App):
         self.title = f"qualtally · {project.path.name}"
         self.sub_title = f"coder: {coder}"
         self._retrain_timer = None
+        self._model_started = False
+        self._model_thread: threading.Thread | None = None
+        self._model_training = False
+        self.positions = PositionSaver(project, coder, on_error=self._position_failed)
 
-    def on_mount(self) -> None:
-        self.switch_mode("coding")
+    def start_background(self) -> None:
+        """Called by the coding screen once its first frame is drawn: load the model, and
+        go back to the screen the coder left (the coding screen is always drawn first)."""
+        if self._model_started:
+            return
+        self._model_started = True
         if self.load_model:
             self.load_suggester()
+        screen = self.coding.saved_state.get("screen")
+        if screen in RESTORED_MODES and screen != self.current_mode:
+            self.switch_mode(screen)
+        else:
+            self.positions.save(screen=self.current_mode)
+
+    def switch_mode(self, mode: str):
+        result = super().switch_mode(mode)
+        if mode in RESTORED_MODES:
+            self.positions.save(screen=mode)
+        return result
+
+    def _position_failed(self, err: BaseException) -> None:
+        self.call_from_thread(self.notify, f"Could not save your place: {describe(err)}",
+                              severity="warning", markup=False)
+
+    def on_unmount(self) -> None:
+        self.positions.flush()
+        thread = self._model_thread
+        if thread is not None and thread.is_alive() and self._model_training:
+            thread.join()  # a first training saves its model: let it finish writing
 
     # -- workers -------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="model", exit_on_error=False)
     def load_suggester(self) -> None:
+        """Load (or, for a new project, train) the model in a daemon thread.
+
+        Not a Textual worker: those run in the event loop's executor, whose threads the
+        interpreter waits for at exit, so ``q`` pressed during the seconds of imports
+        would hang until the model had loaded (7.6 s measured). A daemon thread simply
+        stops with the program; only a training whose model is being saved is waited for
+        at exit (see ``on_unmount``), so the saved model is never left half-written.
+        """
         def progress(label: str, done: int, total: int) -> None:
+            if label.startswith("training"):
+                self._model_training = True
             self.post_message(ModelProgress(label, done, total))
 
-        self.project.load_suggester(progress=progress)
-        self.post_message(ModelReady())
+        def run() -> None:
+            try:
+                self.project.load_suggester(progress=progress)
+            except Exception as err:  # noqa: BLE001 - reported to the user
+                self.post_message(ModelReady(describe(err)))
+            else:
+                self.post_message(ModelReady())
+            finally:
+                self._model_training = False
+
+        self._model_thread = threading.Thread(target=run, name="qualtally-model", daemon=True)
+        self._model_thread.start()
+
+    @property
+    def model_loading(self) -> bool:
+        return self._model_thread is not None and self._model_thread.is_alive()
 
     def on_model_progress(self, message: ModelProgress) -> None:
         self.coding.set_model_progress(message.label, message.done, message.total)
 
     def on_model_ready(self, message: ModelReady) -> None:
         self.coding.set_model_ready(message.error)
+        if message.error:
+            self.notify(message.error, title="model failed", severity="error", timeout=8, markup=False)
 
     def schedule_retrain(self) -> None:
         """Retrain the suggester a few seconds after the last coding, in a worker."""
@@ -99,7 +166,11 @@ class QualtallyApp(App):
 
     @work(thread=True, exclusive=True, group="retrain", exit_on_error=False)
     def retrain(self) -> None:
-        self.project.maybe_retrain(self.coder)
+        if self.project.maybe_retrain(self.coder):
+            self.post_message(ModelRetrained())
+
+    def on_model_retrained(self, message: ModelRetrained) -> None:
+        self.coding.model_retrained()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.worker_state_changed(event)
@@ -109,8 +180,6 @@ class QualtallyApp(App):
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
-        if event.worker.group == "model":
-            self.coding.set_model_ready(describe(error))
         self.notify(describe(error), title=f"{event.worker.group or 'background work'} failed",
                     severity="error", timeout=8, markup=False)
 

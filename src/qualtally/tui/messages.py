@@ -31,9 +31,25 @@ class ModelReady(Message):
 class SuggestionsReady(Message):
     excerpt_id: int
     suggestions: list[Suggestion] = field(default_factory=list)
+    generation: int = 0
+    """The screen's suggestion generation when they were asked for (stale if it changed)."""
+
+
+class ModelRetrained(Message):
+    """The background retraining replaced the model: kept suggestions are stale."""
 
 
 @dataclass
 class CountsReady(Message):
     counts: dict[int, int] = field(default_factory=dict)
     """Code id -> distinct respondents coded with it or any of its descendants."""
+
+
+@dataclass
+class RankingReady(Message):
+    document_id: int
+    excerpt_ids: list[int] = field(default_factory=list)
+    """The document's excerpts, least sure first (coded ones last)."""
+    moves: int = 0
+    """The screen's move counter when the ranking was asked for: if the coder has moved
+    since, the screen does not jump to the first ranked excerpt."""

@@ -10,9 +10,13 @@ the coder works. No Textual here, so it is tested and benchmarked without a term
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from qualtally.core.models import ORIGIN_HUMAN, Code, Document, Excerpt
+
+ORDERS = ("document", "uncertainty")
 
 
 @dataclass
@@ -42,13 +46,28 @@ class CodingSession:
         self._top: dict[int, int] = {}
         """Excerpt id -> its top-level excerpt id (progress counts top-level excerpts)."""
         self._coded_top: dict[int, set[int]] = defaultdict(set)
+        self.order = "document"
+        """``document``, or ``uncertainty``: within a document, the least sure excerpts first."""
+        self.ranking: dict[int, list[int]] = {}
+        """Document id -> its excerpt ids, least sure first (the screen computes it in a worker)."""
+        self._seq_key: tuple = ()
+        self._seq: list[int] | None = None
+        self._seq_pos: dict[int, int] = {}
 
     # -- loading --------------------------------------------------------------------
-    def load(self) -> None:
+    def load(self, state: Mapping[str, Any] | None = None) -> None:
+        """Read the project and go to the place ``state`` names (a saved coder state), if
+        its document and excerpt still exist; else to the first document."""
         self.reload_codes()
         self.reload_progress()
+        state = state or {}
+        if state.get("order") in ORDERS:
+            self.order = state["order"]
         if self.rows:
-            self.open_document(0)
+            doc = state.get("document")
+            self.open_document(next((i for i, r in enumerate(self.rows) if r.document_id == doc), 0))
+            if state.get("excerpt") is not None:
+                self.select_excerpt(state["excerpt"])
 
     def reload_codes(self) -> None:
         self.codes = self.project.codes()
@@ -110,18 +129,47 @@ class CodingSession:
             return []
         return [self.code_by_id[c] for c in self.codings.get(e.id, []) if c in self.code_by_id]
 
+    @property
+    def sequence(self) -> list[int] | None:
+        """Indices into ``excerpts`` in visiting order; None for document order (no ranking)."""
+        ids = self.ranking.get(self.document.id) if self.document and self.order == "uncertainty" else None
+        key = (id(ids), id(self.excerpts))
+        if key != self._seq_key:
+            self._seq_key = key
+            self._seq = None
+            if ids:
+                at = {e.id: i for i, e in enumerate(self.excerpts)}
+                seq = [at[x] for x in ids if x in at]
+                ranked = set(seq)
+                seq += [i for i in range(len(self.excerpts)) if i not in ranked]  # narrowed since
+                self._seq = seq
+                self._seq_pos = {i: p for p, i in enumerate(seq)}
+        return self._seq
+
+    def position(self) -> int:
+        """Where the current excerpt is in the visiting order (0-based)."""
+        seq = self.sequence
+        return self.index if seq is None else self._seq_pos.get(self.index, 0)
+
+    def set_ranking(self, document_id: int, excerpt_ids: list[int]) -> None:
+        self.ranking[document_id] = list(excerpt_ids)
+
     def move(self, delta: int) -> bool:
-        """Next/previous excerpt, crossing into the next/previous document at the ends."""
-        target = self.index + delta
+        """Next/previous excerpt in the visiting order, crossing into the next/previous
+        document at the ends."""
+        seq = self.sequence
+        target = self.position() + delta
         if 0 <= target < len(self.excerpts):
-            self.index = target
+            self.index = target if seq is None else seq[target]
             return True
         step = 1 if delta > 0 else -1
         pos = self.doc_pos + step
         while 0 <= pos < len(self.rows):
             if self.rows[pos].total:
                 self.open_document(pos)
-                self.index = 0 if step > 0 else len(self.excerpts) - 1
+                seq = self.sequence
+                at = 0 if step > 0 else len(self.excerpts) - 1
+                self.index = at if seq is None else seq[at]
                 return True
             pos += step
         return False

@@ -12,13 +12,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Label, Tree
+from textual.widgets import Header, Label, Tree
 
 from qualtally.tui.guard import guarded
-from qualtally.tui.screens.counted import CountedCodebookScreen
 from qualtally.tui.modals.add_code import AddCodeModal
+from qualtally.tui.screens.counted import CountedCodebookScreen
 from qualtally.tui.widgets.code_form import CodeForm
 from qualtally.tui.widgets.codebook_tree import CodebookTree, CodeFilter
+from qualtally.tui.widgets.key_bar import KeyBar
 
 
 class CodebookScreen(CountedCodebookScreen):
@@ -46,7 +47,7 @@ class CodebookScreen(CountedCodebookScreen):
             with Vertical(id="codebook-right"):
                 yield Label(id="codebook-heading")
                 yield CodeForm([], [], id="codebook-form")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def tree(self) -> CodebookTree:

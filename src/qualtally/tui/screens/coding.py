@@ -9,29 +9,28 @@ Suggestions and respondent counts are computed in workers, so moving never waits
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Label
-from textual.worker import get_current_worker
+from textual.widgets import Header, Label
 
 from qualtally.core.models import ORIGIN_SUGGESTION, Code
 from qualtally.tui.guard import guarded
+from qualtally.tui.screens.coding_edit import EditMixin
+from qualtally.tui.screens.coding_order import OrderMixin
+from qualtally.tui.screens.coding_suggest import SuggestMixin
 from qualtally.tui.screens.counted import CountedCodebookScreen
-from qualtally.tui.messages import SuggestionsReady
-from qualtally.tui.modals.add_code import AddCodeModal
-from qualtally.tui.modals.memo import MemoModal
-from qualtally.tui.modals.narrow import NarrowModal
 from qualtally.tui.session import CodingSession
 from qualtally.tui.widgets.codebook_tree import CodebookTree, CodeFilter
 from qualtally.tui.widgets.document_list import DocumentList
+from qualtally.tui.widgets.key_bar import KeyBar
 from qualtally.tui.widgets.status import StatusLine
 from qualtally.tui.widgets.suggestions import SuggestionPanel
 from qualtally.tui.widgets.transcript import TranscriptView
 
 
-class CodingScreen(CountedCodebookScreen):
+class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
     CSS_PATH = "coding.tcss"
     BINDINGS = [
         Binding("j,down", "move(1)", "Next excerpt"),
@@ -39,6 +38,7 @@ class CodingScreen(CountedCodebookScreen):
         Binding("J", "move_document(1)", "Next document"),
         Binding("K", "move_document(-1)", "Previous document"),
         Binding("n", "next_uncoded", "Next uncoded"),
+        Binding("o", "toggle_order", "Least sure first / document order"),
         *(Binding(str(i), f"accept({i})", f"Apply suggestion {i}", show=False) for i in range(1, 10)),
         Binding("x", "reject", "Reject suggestion"),
         Binding("enter,space", "toggle_code", "Toggle code"),
@@ -54,6 +54,8 @@ class CodingScreen(CountedCodebookScreen):
         self.coder = coder
         self.session = CodingSession(project, coder)
         self.model_ready = False
+        self._background_started = False
+        self._away = False
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -70,7 +72,7 @@ class CodingScreen(CountedCodebookScreen):
                 yield CodebookTree(id="codebook")
                 yield Label(Text("Suggestions  (1–9 apply, x rejects)"), classes="panel-title")
                 yield SuggestionPanel(id="suggestions")
-        yield Footer()
+        yield KeyBar()
 
     # -- widgets --------------------------------------------------------------------------
     @property
@@ -86,16 +88,37 @@ class CodingScreen(CountedCodebookScreen):
         return self.query_one(SuggestionPanel)
 
     def on_mount(self) -> None:
-        self.session.load()
+        self.saved_state = self.project.coder_state(self.coder)
+        self.app.positions.prime(self.saved_state)
+        self.session.load(self.saved_state)
         self.tree.set_codes(self.session.codes)
         self.query_one(CodeFilter).display = False
         self.show_document()
         self.transcript.focus()
+        if self.session.document is None:  # nothing to paint: start at once
+            self.call_after_refresh(self.start_background)
+
+    @on(TranscriptView.Painted)
+    def start_background(self) -> None:
+        """After the first frame: suggestions, saving the place, respondent counts, then
+        the app's model loading.
+
+        Each runs in a thread that would compete with the first frame for the GIL, the
+        last two for seconds (numpy, scikit-learn and spaCy imports).
+        """
+        if self._background_started:
+            return
+        self._background_started = True
+        if self.session.current is not None:
+            self.request_suggestions()
+            self.save_position()
         self.recount()
+        self.app.start_background()
 
     def reload(self, focus_excerpt: int | None = None) -> None:
         """Re-read everything this screen shows (after undo/redo or a codebook edit)."""
         s = self.session
+        self.forget_suggestions()
         s.reload_codes()
         s.reload_progress()
         if focus_excerpt is not None:
@@ -107,8 +130,13 @@ class CodingScreen(CountedCodebookScreen):
         self.recount()
 
     def on_screen_resume(self) -> None:
-        if self.session.document is not None and self.is_mounted:
+        """Back from another screen, where the codebook or codings may have changed."""
+        if self._away and self.session.document is not None and self.is_mounted:
             self.reload()
+        self._away = False
+
+    def on_screen_suspend(self) -> None:
+        self._away = True
 
     # -- showing ----------------------------------------------------------------------------
     def codes_of(self) -> dict[int, list[Code]]:
@@ -127,6 +155,8 @@ class CodingScreen(CountedCodebookScreen):
             return
         self.transcript.show(s.document, s.excerpts, self.codes_of(), s.current)
         self.show_current(scroll=False)
+        if s.order == "uncertainty" and s.document.id not in s.ranking:
+            self.rank_current(jump=True)
 
     def show_current(self, scroll: bool = True) -> None:
         s = self.session
@@ -134,12 +164,16 @@ class CodingScreen(CountedCodebookScreen):
             self.transcript.set_current(s.current)
         self.tree.set_applied({c.id for c in s.current_codes})
         self.update_status()
-        self.request_suggestions()
+        if self._background_started:  # before the first frame, start_background does these
+            self.request_suggestions()
+            self.save_position()
 
     def update_status(self) -> None:
         s = self.session
         e = s.current
         status = Text(no_wrap=True, overflow="ellipsis")
+        if s.order == "uncertainty":  # first, so a long document name cannot hide it
+            status.append(f"{self.order_label()} · ", style="bold italic")
         status.append(s.document.name if s.document else "", style="bold")
         if e is None:
             status.append("  no excerpts in this document")
@@ -154,6 +188,8 @@ class CodingScreen(CountedCodebookScreen):
         self.query_one(StatusLine).set(status)
 
     def codes_changed(self) -> None:
+        if self.session.current is not None:
+            self.forget_suggestions(self.session.current.id)
         self.transcript.set_codes(self.codes_of())
         self.query_one(DocumentList).refresh()
         self.show_current(scroll=False)
@@ -163,15 +199,18 @@ class CodingScreen(CountedCodebookScreen):
 
     # -- moving -----------------------------------------------------------------------------
     def action_move(self, delta: int) -> None:
+        self.note_move()
         doc = self.session.document
         if self.session.move(delta):
             self._moved(doc)
 
     def action_move_document(self, delta: int) -> None:
+        self.note_move()
         if self.session.move_document(delta):
             self.show_document()
 
     def action_next_uncoded(self) -> None:
+        self.note_move()
         doc = self.session.document
         if self.session.next_uncoded():
             self._moved(doc)
@@ -186,11 +225,13 @@ class CodingScreen(CountedCodebookScreen):
 
     @on(DocumentList.DocumentSelected)
     def document_selected(self, event: DocumentList.DocumentSelected) -> None:
+        self.note_move()
         self.session.open_document(event.position)
         self.show_document()
 
     @on(TranscriptView.ExcerptSelected)
     def excerpt_clicked(self, event: TranscriptView.ExcerptSelected) -> None:
+        self.note_move()
         if self.session.select_excerpt(event.excerpt_id):
             self.show_current()
 
@@ -246,6 +287,7 @@ class CodingScreen(CountedCodebookScreen):
         code = next((c for c in self.session.codes if c.path == path), None)
         if code is not None:
             self.project.reject_suggestion(e.id, code.id, self.coder)
+            self.forget_suggestions(e.id)
             self.notify(f"Rejected {code.name} for this excerpt", timeout=1.5, markup=False)
             self.request_suggestions()
 
@@ -278,100 +320,3 @@ class CodingScreen(CountedCodebookScreen):
         self.tree.filter("")
         self.tree.select_code(keep)
         self.transcript.focus()
-
-    # -- memo, narrow, add code -------------------------------------------------------------------
-    def action_memo(self) -> None:
-        e = self.session.current
-        if e is None:
-            return
-        label = f"{e.respondent_key or 'excerpt'} · excerpt {self.session.index + 1}"
-        self.app.push_screen(MemoModal(label, self.project.memo(e.id, self.coder)), self.memo_written)
-
-    @guarded
-    def memo_written(self, text: str | None) -> None:
-        e = self.session.current
-        if text is None or e is None or text == self.project.memo(e.id, self.coder):
-            return
-        self.project.set_memo(e.id, self.coder, text)
-        self.notify("Memo saved" if text else "Memo deleted", timeout=1.5, markup=False)
-        self.update_status()
-
-    def action_narrow(self) -> None:
-        s = self.session
-        if s.current is None:
-            return
-        span = self.transcript.selected_span()
-        if span is None:
-            self.app.push_screen(NarrowModal(s.current), self.narrow_to)
-            return
-        self.clear_selection()
-        self.narrow_to(span)
-
-    @guarded
-    def narrow_to(self, span: tuple[int, int] | None) -> None:
-        s = self.session
-        if span is None or s.current is None:
-            return
-        a, b = span
-        inside = [e for e in s.excerpts if e.start <= a and b <= e.end]
-        base = s.current if s.current in inside else min(inside, key=lambda e: e.end - e.start, default=None)
-        if base is None:
-            self.notify("Select text inside one excerpt to narrow it", severity="warning", markup=False)
-            return
-        if (a, b) == (base.start, base.end):
-            self.notify("That is the whole excerpt already", severity="warning", markup=False)
-            return
-        new_id = self.project.narrow(base.id, a, b, self.coder)
-        s.reload_progress()
-        s.reload_excerpts()
-        s.select_excerpt(new_id)
-        self.show_document()
-        self.notify("Narrowed: this span is now its own excerpt; code it as usual", timeout=2, markup=False)
-
-    def action_add_code(self) -> None:
-        parent = self.tree.highlighted_code
-        parent_code = self.session.code_by_id.get(parent) if parent is not None else None
-        parent_id = parent_code.parent_id if parent_code else None
-        self.app.push_screen(AddCodeModal(self.session.codes, self.project.findings(), parent_id),
-                             self.code_added)
-
-    @guarded
-    def code_added(self, result) -> None:
-        if result is None:
-            return
-        code, apply_now = result
-        code_id = self.project.add_code(code, self.coder)
-        self.session.reload_codes()
-        self.tree.set_codes(self.session.codes)
-        self.tree.select_code(code_id)
-        if apply_now and self.session.current is not None:
-            self.session.apply(code_id)
-        self.notify(f"Added {code.path}", timeout=1.5, markup=False)
-        self.codes_changed()
-
-    # -- workers ---------------------------------------------------------------------------------
-    def set_model_progress(self, label: str, done: int, total: int) -> None:
-        self.panel.set_progress(label, done, total)
-
-    def set_model_ready(self, error: str | None) -> None:
-        self.model_ready = error is None
-        self.panel.set_ready(error)
-        self.request_suggestions()
-
-    def request_suggestions(self) -> None:
-        e = self.session.current
-        if not self.model_ready or e is None:
-            self.panel.set_suggestions([])
-            return
-        self.suggest(e.id)
-
-    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
-    def suggest(self, excerpt_id: int) -> None:
-        found = self.project.suggestions(excerpt_id, self.coder, limit=9)
-        if not get_current_worker().is_cancelled:
-            self.post_message(SuggestionsReady(excerpt_id, found))
-
-    def on_suggestions_ready(self, message: SuggestionsReady) -> None:
-        current = self.session.current
-        if current is not None and current.id == message.excerpt_id:
-            self.panel.set_suggestions(message.suggestions)

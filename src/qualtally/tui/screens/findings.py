@@ -19,11 +19,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
-from textual.worker import Worker, WorkerState
+from textual.widgets import DataTable, Header, Static
 
 from qualtally.core.quantifiers import find_step
+from qualtally.tui.screens.base import QualtallyScreen
+from qualtally.tui.widgets.key_bar import KeyBar
 
 BAR = 16
 EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -45,7 +45,7 @@ def support_bar(n: int, total: int, low: float | None, high: float | None, width
     return text
 
 
-class FindingsScreen(Screen):
+class FindingsScreen(QualtallyScreen):
     CSS_PATH = "findings.tcss"
     BINDINGS = [
         Binding("enter", "drill", "Who supports it"),
@@ -89,7 +89,7 @@ class FindingsScreen(Screen):
             with VerticalScroll(id="findings-drill"):
                 yield Static(id="findings-drill-text", markup=False)
         yield Static(id="findings-legend", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()
@@ -198,8 +198,3 @@ class FindingsScreen(Screen):
     def action_refresh_tally(self) -> None:
         self.reload()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and event.worker.group.startswith("findings"):
-            event.stop()
-            error = event.worker.error
-            self.notify(f"{type(error).__name__}: {error}", title="Could not count", severity="error", timeout=8, markup=False)

@@ -10,7 +10,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
+
+from qualtally.tui.widgets.key_bar import KeyBar
 
 
 class ComingSoonScreen(Screen):
@@ -26,4 +28,4 @@ class ComingSoonScreen(Screen):
         with Middle(), Center():
             yield Static(Text(f"{self.title_text}\n\n{self.what}\n\nComing soon. Press escape to go back to coding."),
                          id="coming-soon")
-        yield Footer()
+        yield KeyBar()

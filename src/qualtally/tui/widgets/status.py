@@ -12,7 +12,7 @@ from textual.widget import Widget
 
 class StatusLine(Widget):
     DEFAULT_CSS = """
-    StatusLine { height: 1; width: 1fr; }
+    StatusLine { height: 1; width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, **kwargs) -> None:

@@ -27,8 +27,8 @@ from qualtally.core.models import Suggestion
 def suggestion_lines(n: int, s: Suggestion) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{n} ", style="bold")
+    text.append(f"{s.score:.2f} ", style="dim")  # before the path, which a narrow panel cuts
     text.append(s.code_path)
-    text.append(f"  {s.score:.2f}", style="dim")
     reasons = []
     if s.keywords:
         reasons.append("keywords: " + ", ".join(s.keywords))
@@ -54,6 +54,8 @@ class SuggestionList(Widget, can_focus=True):
     SuggestionList {
         height: 18;
         padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
         & > .suggestions--highlight { background: $primary 30%; }
     }
     """
@@ -146,6 +148,10 @@ class SuggestionPanel(Vertical):
 
     def set_suggestions(self, suggestions: list[Suggestion]) -> None:
         self.list.set_suggestions(suggestions, "no suggestion for this excerpt" if self.ready else "")
+
+    def set_pending(self) -> None:
+        """Empty until this excerpt's suggestions arrive, so 1-9 never apply the last one's."""
+        self.list.set_suggestions([], "…")
 
     @property
     def highlighted_suggestion(self) -> int | None:

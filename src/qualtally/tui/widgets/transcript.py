@@ -56,6 +56,11 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
 
         excerpt_id: int
 
+    class Painted(Message):
+        """Posted once, when the first rows of a document have been drawn: the screen
+        waits for it to start the slow background work, so nothing competes with the
+        first frame."""
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.document: Document | None = None
@@ -66,6 +71,9 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self._rows: list[Row] = []
         self._starts: list[int] = []
         self._width = 0
+        self._painted = False
+        self._strips: dict[tuple[int, int | None, int, int], Strip] = {}
+        """Rendered rows by (row, current excerpt if the row shows it, scroll x, width)."""
 
     # -- attributes down ----------------------------------------------------------------
     def show(self, document: Document, excerpts: list[Excerpt], codes_of: dict[int, list[Code]],
@@ -85,9 +93,18 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self._relayout()
 
     def set_current(self, current: Excerpt | None) -> None:
+        """Move the highlight: repaint only the rows of the old and the new excerpt, unless
+        the view has to scroll (a full repaint, from the row cache)."""
+        old = self.current
         self.current = current
-        self.refresh()
+        top = self.scroll_offset.y
         self.scroll_to_current()
+        if self.scroll_offset.y != top or old is None or current is None or not self._rows:
+            self.refresh()
+            return
+        for excerpt in (old, current):
+            first, last = self.rows_of(excerpt)
+            self.refresh_lines(first, last - first + 1)
 
     # -- layout -------------------------------------------------------------------------
     def _wrap_width(self) -> int:
@@ -103,6 +120,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         ends = {e.id: e.end for e in self.excerpts if self.codes_of.get(e.id)}
         self._rows = with_chips(self._base_rows, ends)
         self._starts = [r.start if r.kind == TEXT else -1 for r in self._rows]
+        self._strips.clear()
         self.virtual_size = Size(width + GUTTER, len(self._rows))
         self.refresh()
 
@@ -138,6 +156,14 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
             self.scroll_to(y=max(0, target), animate=False, immediate=True)
 
     # -- rendering ------------------------------------------------------------------------
+    def render_lines(self, crop):
+        if self.document is not None and not self._rows and self.size.width:
+            # first paint: wrap now rather than on the Resize event, which arrives after
+            # the first frame and would leave that frame without the transcript
+            self._relayout()
+            self.scroll_to_current(center=True)
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
@@ -145,13 +171,31 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         base = self._style("base")
         if index >= len(self._rows):
             return Strip.blank(width, base)
-        strip = Strip(self._segments(self._rows[index], index, base))
-        strip = strip.crop_extend(scroll_x, scroll_x + width, base)
-        return strip.apply_offsets(scroll_x, index)
+        if not self._painted:
+            self._painted = True
+            self.post_message(self.Painted())
+        row = self._rows[index]
+        key = (index, self.current.id if self._in_current(row) else None, scroll_x, width)
+        if self.text_selection is None and (cached := self._strips.get(key)) is not None:
+            return cached
+        strip = Strip(self._segments(row, index, base))
+        strip = strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
+        if self.text_selection is None:
+            if len(self._strips) > 4000:
+                self._strips.clear()
+            self._strips[key] = strip
+        return strip
+
+    def _in_current(self, row: Row) -> bool:
+        cur = self.current
+        return cur is not None and (
+            (row.kind == TEXT and row.start < max(cur.end, cur.start + 1) and row.end > cur.start)
+            or (row.kind == CHIPS and cur.id in row.excerpt_ids))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._style_cache = {}
+        self.__dict__.get("_strips", {}).clear()
 
     def _style(self, name: str) -> Style:
         """Component styles, cached: looking them up per row is most of a repaint's cost."""
@@ -168,9 +212,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     def _segments(self, row: Row, index: int, base: Style) -> list[Segment]:
         cur = self.current
         style = self._style
-        in_current = cur is not None and (
-            (row.kind == TEXT and row.start < max(cur.end, cur.start + 1) and row.end > cur.start)
-            or (row.kind == CHIPS and cur.id in row.excerpt_ids))
+        in_current = self._in_current(row)
         gutter = Segment("▌ " if in_current else "  ", base + style("transcript--gutter"))
         if row.kind == BLANK:
             return [gutter]

@@ -1,0 +1,70 @@
+"""Suggestions kept per excerpt and prefetched: never stale, never another excerpt's.
+
+The coding screen shows the next excerpt's suggestions from what it fetched ahead; these
+tests check that what it shows always equals what the façade answers for that excerpt
+now, after moves, a coding, a rejection and a retrained model.
+"""
+
+from __future__ import annotations
+
+from qualtally.project import Project
+from qualtally.tui.app import make_app
+
+from .conftest import CODER, SIZE, settle
+
+
+def paths(suggestions) -> list[str]:
+    return [s.code_path for s in suggestions]
+
+
+async def shown_is_fresh(pilot, project) -> list[str]:
+    await settle(pilot)
+    screen = pilot.app.coding
+    now = project.suggestions(screen.session.current.id, CODER, limit=9)
+    assert paths(screen.panel.suggestions) == paths(now)
+    return paths(now)
+
+
+async def test_prefetched_suggestions_match_the_facade_after_moves_and_codings(project_path):
+    with Project.open(project_path) as project:
+        project.load_suggester()
+        app = make_app(project, CODER, load_model=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = app.coding
+            screen.set_model_ready(None)
+            first = await shown_is_fresh(pilot, project)
+            assert first  # the demo's first answer has suggestions
+            second_id = screen.session.excerpts[1].id
+            assert second_id in screen.kept_suggestions  # fetched ahead
+            await pilot.press("j")
+            # shown in the move's own frame, from what was fetched ahead
+            assert paths(screen.panel.suggestions) == paths(screen.kept_suggestions[second_id])
+            await shown_is_fresh(pilot, project)
+            await pilot.press("k")
+            await pilot.press("1")  # apply the first suggestion: it must leave the list
+            after = await shown_is_fresh(pilot, project)
+            assert first[0] not in after
+            await pilot.press("x")  # reject the highlighted one: it leaves too
+            if after:
+                assert after[0] not in await shown_is_fresh(pilot, project)
+            assert len(screen.kept_suggestions) >= 2
+            screen.model_retrained()  # a new model: everything kept is dropped at once
+            assert screen.kept_suggestions == {}
+            await shown_is_fresh(pilot, project)
+
+
+async def test_a_miss_empties_the_panel_at_once(project_path):
+    with Project.open(project_path) as project:
+        project.load_suggester()
+        app = make_app(project, CODER, load_model=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = app.coding
+            screen.set_model_ready(None)
+            await settle(pilot)
+            screen.forget_suggestions()  # nothing kept: the next move has to ask
+            screen.action_move(1)
+            # until the answer comes, there is nothing that 1-9 could apply to this excerpt
+            assert screen.panel.suggestions == []
+            await shown_is_fresh(pilot, project)
