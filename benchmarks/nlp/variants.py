@@ -36,6 +36,7 @@ VARIANTS: dict[str, dict] = {
     "emb_C=32": dict(emb_C=32.0),
     "k=5": dict(knn_k=5),
     "no-name-rows": dict(name_rows=False),
+    "name-path": dict(name_rows="path"),
     "shrink=1": dict(shrink=1.0),
     "shrink=10": dict(shrink=10.0),
 }

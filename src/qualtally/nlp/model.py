@@ -29,9 +29,10 @@ LDA_ABOVE = 1000
 """Above this many rows a code's negatives are subsampled (see ``CodeSuggester._rows``)."""
 
 
-def code_name(path) -> str:
-    """The words of a code's own name (the last level of its path), as a pseudo-example."""
-    return str(path).split(">")[-1].strip()
+def code_name(path, levels: str = "leaf") -> str:
+    """The words of a code's name as a pseudo-example: its last level, or its whole path."""
+    parts = [p.strip() for p in str(path).split(">")]
+    return parts[-1] if levels == "leaf" else " ".join(parts)
 
 
 def label_matrix(y, classes, negatives=None):
@@ -61,7 +62,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
     def __init__(self, C=8.0, char_weight=2.0, knn_k=10, inner_folds=4,
                  blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, shrink=4.0, word_ngrams=(1, 2),
                  random_state=0, embeddings=True, emb_C=8.0, emb_shares=(0.0, 0.35, 0.65, 1.0), emb_iter=100,
-                 emb_model="auto", emb_shrink=0.5, name_rows=True):
+                 emb_model="auto", emb_shrink=0.5, name_rows="leaf"):
         self.C = C
         self.char_weight = char_weight
         self.knn_k = knn_k
@@ -89,7 +90,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self.classes_ = np.array(sorted({c for labels in y for c in labels}), dtype=object)
         Y, known = label_matrix(y, self.classes_, negatives)
         n, K = Y.shape
-        names = [code_name(c) for c in self.classes_] if self.name_rows else []
+        names = [code_name(c, self.name_rows) for c in self.classes_] if self.name_rows else []
         self.features_ = TextFeatures(word_ngrams=self.word_ngrams, char_weight=self.char_weight)
         Ma = self.features_.fit_transform(texts + names)
         M = Ma[:n]
