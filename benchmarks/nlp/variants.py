@@ -39,6 +39,8 @@ VARIANTS: dict[str, dict] = {
     "name-path": dict(name_rows="path"),
     "shrink=1": dict(shrink=1.0),
     "shrink=10": dict(shrink=10.0),
+    "shrink=20": dict(shrink=20.0),
+    "shrink=10,folds=8": dict(shrink=10.0, inner_folds=8),
 }
 
 
