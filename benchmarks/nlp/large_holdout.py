@@ -17,13 +17,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from realistic_survey import make_question  # noqa: E402
-from variants import load_cache, save_cache  # noqa: E402
+from realistic_survey import make_question
+from variants import load_cache, save_cache
 
-import qualtally.nlp.model as model_module  # noqa: E402
-from qualtally.nlp import embed  # noqa: E402
-from qualtally.nlp.model import CodeSuggester, label_matrix  # noqa: E402
-from qualtally.nlp.tuning import micro_f1  # noqa: E402
+import qualtally.nlp.model as model_module
+from qualtally.nlp import embed
+from qualtally.nlp.model import CodeSuggester, label_matrix
+from qualtally.nlp.tuning import micro_f1
 
 
 def main() -> None:

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from speed import synthetic_items  # noqa: E402
-from variants import load_cache, save_cache  # noqa: E402
+from speed import synthetic_items
+from variants import load_cache, save_cache
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from survey_concepts import CONCEPTS, CONNECTORS, EMPTY, FILLER, OPENERS, SHORT  # noqa: E402
+from survey_concepts import CONCEPTS, CONNECTORS, EMPTY, FILLER, OPENERS, SHORT
 
 SLOT = re.compile(r"\{([^{}]*)\}")
 # knobs, calibrated against the two reference baselines (module docstring, models/README.md)

@@ -29,18 +29,20 @@ from qualtally.nlp.model import CodeSuggester
 
 VARIANTS: dict[str, dict] = {
     "current": {},  # the defaults of CodeSuggester as committed
-    "no-embeddings": dict(embeddings=False),
-    "C=4": dict(C=4.0),
-    "C=16": dict(C=16.0),
-    "emb_C=2": dict(emb_C=2.0),
-    "emb_C=32": dict(emb_C=32.0),
-    "k=5": dict(knn_k=5),
-    "no-name-rows": dict(name_rows=False),
-    "name-path": dict(name_rows="path"),
-    "shrink=1": dict(shrink=1.0),
-    "shrink=10": dict(shrink=10.0),
-    "shrink=20": dict(shrink=20.0),
-    "shrink=10,folds=8": dict(shrink=10.0, inner_folds=8),
+    "no-embeddings": {"embeddings": False},
+    "C=4": {"C": 4.0},
+    "C=16": {"C": 16.0},
+    "emb_C=2": {"emb_C": 2.0},
+    "emb_C=32": {"emb_C": 32.0},
+    "k=5": {"knn_k": 5},
+    "no-name-rows": {"name_rows": False},
+    "name-path": {"name_rows": "path"},
+    "name-x2": {"name_copies": 2},
+    "name-x3": {"name_copies": 3},
+    "shrink=1": {"shrink": 1.0},
+    "shrink=10": {"shrink": 10.0},
+    "shrink=20": {"shrink": 20.0},
+    "shrink=10+folds=8": {"shrink": 10.0, "inner_folds": 8},
 }
 
 
@@ -83,7 +85,7 @@ def main(argv=None) -> dict:
             kw = VARIANTS[v]
             t = time.perf_counter()
             r = evaluate(items, by=by or None, folds=args.folds, seed=args.seed, curve=False,
-                         make_model=lambda: CodeSuggester(random_state=args.seed, **kw))
+                         make_model=lambda kw=kw: CodeSuggester(random_state=args.seed, **kw))
             s = r["summary"]
             results[name][v] = {k: s[k]["model"] for k in ("micro_f1", "macro_f1", "precision_at_1", "recall_at_3")}
             results[name][v]["keyword"] = s["micro_f1"]["keyword"]

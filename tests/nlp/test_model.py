@@ -1,9 +1,8 @@
 import numpy as np
 import pytest
+from nlp_fixtures import make_rows
 
 from qualtally.nlp.model import CodeSuggester, decide, label_matrix
-
-from nlp_fixtures import make_rows
 
 
 @pytest.fixture(scope="module")

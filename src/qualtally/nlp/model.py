@@ -67,7 +67,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
     def __init__(self, C=8.0, char_weight=2.0, knn_k=10, inner_folds=4,
                  blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, shrink=4.0, word_ngrams=(1, 2),
                  random_state=0, embeddings=True, emb_C=8.0, emb_shares=(0.0, 0.35, 0.65, 1.0), emb_iter=100,
-                 emb_model="auto", emb_shrink=0.5, name_rows="leaf"):
+                 emb_model="auto", emb_shrink=0.5, name_rows="leaf", name_copies=1):
         self.C = C
         self.char_weight = char_weight
         self.knn_k = knn_k
@@ -84,6 +84,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self.emb_model = emb_model
         self.emb_shrink = emb_shrink
         self.name_rows = name_rows
+        self.name_copies = name_copies
 
     # -- fitting --------------------------------------------------------------------------
     def fit(self, X, y, negatives=None):
@@ -97,12 +98,12 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self.classes_ = np.array(sorted({c for labels in y for c in labels}), dtype=object)
         Y, known = label_matrix(y, self.classes_, negatives)
         n, K = Y.shape
-        names = [code_name(c, self.name_rows) for c in self.classes_] if self.name_rows else []
+        names = [code_name(c, self.name_rows) for c in self.classes_] * self.name_copies if self.name_rows else []
         self.features_ = TextFeatures(word_ngrams=self.word_ngrams, char_weight=self.char_weight)
         Ma = self.features_.fit_transform(texts + names)
         M = Ma[:n]
         # the linear models also see each code's name as one labelled example (rows n..n+K)
-        Ya = np.vstack([Y, np.eye(len(names), K, dtype=Y.dtype)])
+        Ya = np.vstack([Y] + [np.eye(K, dtype=Y.dtype)] * (len(names) // max(K, 1)))
         knowna = np.vstack([known, np.ones((len(names), K), dtype=bool)])
         self.coef_, self.intercept_ = self._fit_linear(Ma, Ya, knowna)
         self.train_matrix_t_, self.train_labels_ = M.T.tocsr(), Y * known
