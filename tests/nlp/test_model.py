@@ -72,17 +72,18 @@ def _rare_code_rows():
 
 
 @pytest.mark.parametrize("embeddings", [False, True])
-def test_a_rare_codes_name_counts_as_one_example(embeddings):
+def test_a_rare_codes_name_counts_as_examples(embeddings):
     """With 2 examples that never say 'childcare', an answer that does is scored higher for it."""
     X, y = _rare_code_rows()
     text = ["childcare was impossible to arrange"]
+    assert CodeSuggester().get_params()["name_copies"] == 3
     with_name = CodeSuggester(embeddings=embeddings).fit(X, y)
     without = CodeSuggester(embeddings=embeddings, name_rows=False).fit(X, y)
     k = list(with_name.classes_).index("Childcare")
     s_with, s_without = with_name.scores(text)[0], without.scores(text)[0]
     assert s_with[k] > s_without[k]
     assert int(np.argmax(s_with)) == k
-    # the name is a pseudo-example for the linear models only: it is no coded excerpt
+    # the name is a pseudo-example (three copies) for the linear models only: no coded excerpt
     assert with_name.train_texts_ == X and with_name.n_positive_[k] == 2
     assert with_name.train_labels_.shape == (len(X), 4)
 

@@ -4,9 +4,9 @@ One estimator that a methodologist can reason about: for each code a class-balan
 logistic regression on word and character TF-IDF and a linear model on sentence
 embeddings (``dense.py``), blended with a similarity-weighted vote of the most similar
 coded excerpts (which helps codes with few examples), and a decision threshold per code
-chosen by inner cross-validation rather than a fixed 0.5. Each code's own name is one
-extra labelled example for the linear models (a code coded twice still has its name to go
-on). If no code passes its threshold, the best code is still proposed when it comes close
+chosen by inner cross-validation rather than a fixed 0.5. Each code's own name is an
+extra labelled example (three copies) for the linear models (a code coded twice still has
+its name to go on). If no code passes its threshold, the best code is still proposed when it comes close
 (tuned the same way), because most answers carry at least one code. Everything learned
 ends in ``_``."""
 
@@ -102,7 +102,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self.features_ = TextFeatures(word_ngrams=self.word_ngrams, char_weight=self.char_weight)
         Ma = self.features_.fit_transform(texts + names)
         M = Ma[:n]
-        # the linear models also see each code's name as one labelled example (rows n..n+K)
+        # the linear models also see each code's name as labelled examples (rows n onwards)
         Ya = np.vstack([Y] + [np.eye(K, dtype=Y.dtype)] * (len(names) // max(K, 1)))
         knowna = np.vstack([known, np.ones((len(names), K), dtype=bool)])
         self.coef_, self.intercept_ = self._fit_linear(Ma, Ya, knowna)
