@@ -3,8 +3,7 @@
 Prints, for each coded-excerpts CSV given, the mean over questions (``--by question``) of
 micro-F1 for: keyword auto-coding (code-name words), a plain TF-IDF + logistic regression
 (word unigrams+bigrams, one-vs-rest, 0.5 cut-off; unweighted and class-balanced), and
-qualtally's suggester. Same folds
-and seed for all three.
+qualtally's suggester. Same folds and seed for all.
 
     python benchmarks/nlp/compare.py CODED.csv [CODED2.csv ...] [--by question] [--folds 5]
 """
