@@ -2,8 +2,8 @@
 
 Prints, for each coded-excerpts CSV given, the mean over questions (``--by question``) of
 micro-F1 for: keyword auto-coding (code-name words), a plain TF-IDF + logistic regression
-(word unigrams+bigrams, one-vs-rest, 0.5 cut-off), and qualtally's suggester. Same folds
-and seed for all three.
+(word unigrams+bigrams, one-vs-rest, 0.5 cut-off; unweighted and class-balanced), and
+qualtally's suggester. Same folds and seed for all.
 
     python benchmarks/nlp/compare.py CODED.csv [CODED2.csv ...] [--by question] [--folds 5]
 """
@@ -20,6 +20,8 @@ import numpy as np
 class PlainTfidfLR:
     """The usual baseline: word TF-IDF into one-vs-rest logistic regression at 0.5."""
 
+    class_weight = None
+
     def fit(self, X, y):
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
@@ -33,7 +35,7 @@ class PlainTfidfLR:
         M = self.vec_.fit_transform(X)
         keep = (Y.min(axis=0) != Y.max(axis=0))
         self.keep_ = keep
-        self.clf_ = OneVsRestClassifier(LogisticRegression(max_iter=1000, random_state=0)).fit(M, Y[:, keep])
+        self.clf_ = OneVsRestClassifier(LogisticRegression(max_iter=1000, random_state=0, class_weight=self.class_weight)).fit(M, Y[:, keep])
         return self
 
     def scores(self, X):
@@ -48,13 +50,19 @@ class PlainTfidfLR:
         return self.decide(self.scores(X))
 
 
+class BalancedTfidfLR(PlainTfidfLR):
+    """The same with class-balanced weights: rare codes can pass 0.5 (the calibration reference)."""
+
+    class_weight = "balanced"
+
+
 def run(path: str, by: str | None, folds: int, seed: int) -> dict:
     from qualtally.nlp.dataset import load_coded
     from qualtally.nlp.evaluate import evaluate
 
     items = load_coded(path)
     out = {}
-    for name, make in (("tfidf_lr", PlainTfidfLR), ("qualtally", None)):
+    for name, make in (("tfidf_lr", PlainTfidfLR), ("tfidf_lr_bal", BalancedTfidfLR), ("qualtally", None)):
         t = time.perf_counter()
         r = evaluate(items, by=by, folds=folds, seed=seed, curve=False, make_model=make)
         out[name] = r["summary"]["micro_f1"]["model"]
@@ -73,6 +81,6 @@ if __name__ == "__main__":
     a = ap.parse_args()
     for f in a.files:
         r = run(f, a.by, a.folds, a.seed)
-        print(f"{f}: keyword {r['keyword']:.3f}  tfidf+LR {r['tfidf_lr']:.3f}  "
+        print(f"{f}: keyword {r['keyword']:.3f}  tfidf+LR {r['tfidf_lr']:.3f}  balanced {r['tfidf_lr_bal']:.3f}  "
               f"qualtally {r['qualtally']:.3f} (macro {r['qualtally_macro']:.3f}, {r['qualtally_seconds']}s)")
         sys.stdout.flush()

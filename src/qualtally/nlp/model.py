@@ -1,28 +1,43 @@
-"""The learned suggester: TF-IDF features, per-code logistic regression, nearest neighbours.
+"""The learned suggester: TF-IDF and sentence-embedding linear models, nearest neighbours.
 
 One estimator that a methodologist can reason about: for each code a class-balanced
-logistic regression on word and character TF-IDF, blended with a similarity-weighted vote
-of the most similar coded excerpts (which helps codes with few examples), and a decision
-threshold per code chosen by inner cross-validation rather than a fixed 0.5. If no code
-passes its threshold, the best code is still proposed when it comes close (tuned the same
-way), because most answers carry at least one code. Everything learned ends in ``_``.
-"""
+logistic regression on word and character TF-IDF and a linear model on sentence
+embeddings (``dense.py``), blended with a similarity-weighted vote of the most similar
+coded excerpts (which helps codes with few examples), and a decision threshold per code
+chosen by inner cross-validation rather than a fixed 0.5. Each code's own name is an
+extra labelled example (three copies) for the linear models (a code coded twice still has
+its name to go on). If no code passes its threshold, the best code is still proposed when it comes close
+(tuned the same way), because most answers carry at least one code. Everything learned
+ends in ``_``."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
+from qualtally.nlp.dense import fit_dense_lr, fit_lda, one_blas_thread
+from qualtally.nlp.dense import knn_dense as _knn_dense
+from qualtally.nlp.dense import sigmoid as _sigmoid
 from qualtally.nlp.features import TextFeatures
 from qualtally.nlp.tuning import tune_blend
 
-
 MAX_ROWS = 2000
+HOLDOUT_ABOVE = 1500
+"""Above this many training rows the inner cross-validation is one 2/3 : 1/3 split."""
 LDA_ABOVE = 1000
 """Above this many training rows the embedding model is a discriminant, not per-code LR."""
 """Above this many rows a code's negatives are subsampled (see ``CodeSuggester._rows``)."""
+
+
+def code_name(path, levels: str = "leaf") -> str:
+    """The words of a code's name as a pseudo-example: its last level, or its whole path."""
+    parts = [p.strip() for p in str(path).split(">")]
+    return parts[-1] if levels == "leaf" else " ".join(parts)
 
 
 def label_matrix(y, classes, negatives=None):
@@ -52,7 +67,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
     def __init__(self, C=8.0, char_weight=2.0, knn_k=10, inner_folds=4,
                  blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, shrink=4.0, word_ngrams=(1, 2),
                  random_state=0, embeddings=True, emb_C=8.0, emb_shares=(0.0, 0.35, 0.65, 1.0), emb_iter=100,
-                 emb_model="auto", emb_shrink=0.5):
+                 emb_model="auto", emb_shrink=0.5, name_rows="leaf", name_copies=3):
         self.C = C
         self.char_weight = char_weight
         self.knn_k = knn_k
@@ -68,24 +83,38 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self.emb_iter = emb_iter
         self.emb_model = emb_model
         self.emb_shrink = emb_shrink
+        self.name_rows = name_rows
+        self.name_copies = name_copies
 
     # -- fitting --------------------------------------------------------------------------
     def fit(self, X, y, negatives=None):
+        # liblinear's tol=1e-3 stop is deliberate (speed); its warning would only alarm users
+        with one_blas_thread(), warnings.catch_warnings():  # one thread: small solves 0.18 s -> 2 ms
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return self._fit(X, y, negatives)
+
+    def _fit(self, X, y, negatives):
         texts = [str(t) for t in X]
         self.classes_ = np.array(sorted({c for labels in y for c in labels}), dtype=object)
         Y, known = label_matrix(y, self.classes_, negatives)
+        n, K = Y.shape
+        names = [code_name(c, self.name_rows) for c in self.classes_] * self.name_copies if self.name_rows else []
         self.features_ = TextFeatures(word_ngrams=self.word_ngrams, char_weight=self.char_weight)
-        M = self.features_.fit_transform(texts)
-        self.coef_, self.intercept_ = self._fit_linear(M, Y, known)
+        Ma = self.features_.fit_transform(texts + names)
+        M = Ma[:n]
+        # the linear models also see each code's name as labelled examples (rows n onwards)
+        Ya = np.vstack([Y] + [np.eye(K, dtype=Y.dtype)] * (len(names) // max(K, 1)))
+        knowna = np.vstack([known, np.ones((len(names), K), dtype=bool)])
+        self.coef_, self.intercept_ = self._fit_linear(Ma, Ya, knowna)
         self.train_matrix_t_, self.train_labels_ = M.T.tocsr(), Y * known
         self.train_texts_ = texts
         self.n_positive_ = Y.sum(axis=0).astype(int)
-        E = self._embed(texts) if self.embeddings else None
-        self.use_embeddings_ = E is not None
-        if E is not None:
-            self.emb_coef_, self.emb_intercept_ = self._fit_dense(E, Y, known)
-            self.train_emb_t_ = np.ascontiguousarray(E.T)
-        self._tune(M, Y, known, E)
+        Ea = self._embed(texts + names) if self.embeddings else None
+        self.use_embeddings_ = Ea is not None
+        if Ea is not None:
+            self.emb_coef_, self.emb_intercept_ = self._fit_dense(Ea, Ya, knowna)
+            self.train_emb_t_ = np.ascontiguousarray(Ea[:n].T)
+        self._tune(Ma, Ya, knowna, Ea, n)
         return self
 
     @staticmethod
@@ -136,111 +165,11 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         return self._fit_linear(E, Y, known, C=self.emb_C)
 
     def _fit_lda(self, E, Y, known):
-        """Shrinkage linear discriminant per code, then a balanced 1-D logistic calibration.
-
-        Direction w_k = S^-1 (mean of positives - mean of negatives), S the excerpts'
-        covariance shrunk towards a multiple of the identity (shared by all codes: one
-        384x384 solve for every code); the scale and offset of w_k.x are then fitted by a
-        class-balanced logistic regression on that one number. Fast on any training size.
-        """
-        n, d = E.shape
-        K = Y.shape[1]
-        X = np.asarray(E, dtype=np.float32)
-        mu = X.mean(axis=0, dtype=np.float64)
-        Xc = X - mu.astype(np.float32)
-        S = (Xc.T @ Xc).astype(np.float64) / max(n - 1, 1)
-        a = float(self.emb_shrink)
-        S = (1 - a) * S + a * (np.trace(S) / d) * np.eye(d)
-        T = Y.astype(np.float64)
-        P_ = (Y == 1) & known
-        N_ = (Y == 0) & known
-        n_pos, n_neg = P_.sum(axis=0).astype(np.float64), N_.sum(axis=0).astype(np.float64)
-        const = (n_pos == 0) | (n_neg == 0)
-        icpt0 = np.where(n_pos > 0, 4.0, -4.0)
-        # class means as two matrix products: (d x n) @ (n x K)
-        D = (Xc.T @ (P_ / np.maximum(n_pos, 1)).astype(np.float32)
-             - Xc.T @ (N_ / np.maximum(n_neg, 1)).astype(np.float32)).astype(np.float64)
-        D[:, const] = 0.0
-        tot = n_pos + n_neg
-        SW = np.where(P_, tot / (2 * np.maximum(n_pos, 1)), 0.0) + np.where(N_, tot / (2 * np.maximum(n_neg, 1)), 0.0)
-        SW[:, const] = 0.0
-        Wd = np.linalg.solve(S, D)  # d x K
-        Z = (Xc @ Wd.astype(np.float32)).astype(np.float64)
-        sd = Z.std(axis=0)
-        sd[sd == 0] = 1.0
-        Z /= sd
-        # balanced 1-D logistic fit of (scale, offset) per code: Newton steps, all codes at once
-        scale, off = np.ones(K), np.zeros(K)
-        lam = 1.0 / max(float(self.emb_C), 1e-6)
-        for _ in range(25):
-            P = _sigmoid(Z * scale + off)
-            G = SW * (P - T)
-            H = SW * P * (1 - P)
-            g_s = (G * Z).sum(0) + lam * (scale - 1)
-            g_o = G.sum(0)
-            h_ss = (H * Z * Z).sum(0) + lam
-            h_so = (H * Z).sum(0)
-            h_oo = H.sum(0) + 1e-9
-            det = h_ss * h_oo - h_so ** 2
-            det[det <= 1e-12] = 1e-12
-            scale -= (h_oo * g_s - h_so * g_o) / det
-            off -= (h_ss * g_o - h_so * g_s) / det
-        W = (Wd / sd * scale).T
-        b = off - W @ mu
-        W, b = W.astype(np.float32), b.astype(np.float64)
-        W[const] = 0.0
-        b[const] = icpt0[const]
-        return W, b
+        return fit_lda(E, Y, known, self.emb_shrink, self.emb_C)
 
     def _fit_dense_lr(self, E, Y, known):
-        """Class-balanced L2 logistic regression for every code at once, on dense rows.
-
-        The same objective as the per-code liblinear fits (rows chosen by ``_rows``,
-        balanced class weights, penalty 1/(2C) on the weights, intercept unpenalised), but
-        solved jointly with L-BFGS: on 384 embedding dimensions one matrix product serves
-        all codes, which is several times faster than one solver run per code.
-        """
-        from scipy.optimize import minimize
-
-        n, d = E.shape
-        K = Y.shape[1]
-        SW = np.zeros((n, K))
-        const = np.zeros(K, dtype=bool)
-        icpt0 = np.zeros(K)
-        for k in range(K):
-            rows = self._rows(known[:, k], Y[:, k], k)
-            yk = Y[rows, k]
-            if yk.size == 0 or yk.min() == yk.max():
-                const[k] = True
-                icpt0[k] = 4.0 if yk.size and yk[0] else -4.0
-                continue
-            n_pos = float(yk.sum())
-            SW[rows, k] = np.where(yk == 1, len(rows) / (2 * n_pos), len(rows) / (2 * (len(rows) - n_pos)))
-        mu = E.mean(axis=0)
-        X = (E - mu).astype(np.float64)  # centring: the same problem, far better conditioned
-        T = Y.astype(np.float64)
-        C = float(self.emb_C)
-
-        def loss(theta):
-            W = theta[: d * K].reshape(d, K)
-            b = theta[d * K:]
-            Z = X @ W + b
-            # log(1 + exp(-z)) for y=1, log(1 + exp(z)) for y=0, stably
-            L = np.logaddexp(0.0, Z) - T * Z
-            G = SW * (_sigmoid(Z) - T)
-            f = C * float((SW * L).sum()) + 0.5 * float((W * W).sum())
-            gW = C * (X.T @ G) + W
-            gb = C * G.sum(axis=0)
-            return f, np.concatenate([gW.ravel(), gb])
-
-        theta0 = np.zeros(d * K + K)
-        res = minimize(loss, theta0, jac=True, method="L-BFGS-B",
-                       options={"maxiter": self.emb_iter, "gtol": 1e-4, "ftol": 1e-6})
-        W = res.x[: d * K].reshape(d, K).T.astype(np.float32)
-        b = res.x[d * K:] - W.astype(np.float64) @ mu
-        W[const] = 0.0
-        b[const] = icpt0[const]
-        return W, b
+        rows = [self._rows(known[:, k], Y[:, k], k) for k in range(Y.shape[1])]
+        return fit_dense_lr(E, Y, rows, self.emb_C, self.emb_iter)
 
     def _rows(self, known_k, y_k, k):
         """Row indices to fit code k on: all positives, negatives subsampled on large sets.
@@ -258,7 +187,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         rng = np.random.default_rng([self.random_state, k])
         return np.sort(np.concatenate([pos, rng.choice(neg, n_neg, replace=False)]))
 
-    def _tune(self, M, Y, known, E=None):
+    def _tune(self, Ma, Ya, knowna, Ea=None, n=None):
         """Out-of-fold scores -> blend weights, per-code thresholds, at-least-one rule.
 
         Components: TF-IDF linear, TF-IDF neighbours, and with embeddings also the
@@ -266,16 +195,28 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         between TF-IDF and embeddings (``emb_shares``) and gives the neighbour vote a
         weight from ``blend_grid``, from either representation.
         """
-        n = M.shape[0]
-        folds = min(self.inner_folds if n <= 1500 else 2, n)
+        n = Ma.shape[0] if n is None else n
+        extra = np.arange(n, Ma.shape[0])  # name rows: always on the training side
+        M, Y, known = Ma[:n], Ya[:n], knowna[:n]
+        E = Ea[:n] if Ea is not None else None
         comps = [np.zeros(Y.shape) for _ in range(4 if E is not None else 2)]
-        if folds >= 2:
-            for tr, te in KFold(folds, shuffle=True, random_state=self.random_state).split(M):
-                coef, icpt = self._fit_linear(M[tr], Y[tr], known[tr])
+        scored = np.ones(n, dtype=bool)
+        if n > HOLDOUT_ABOVE:  # one split: a third of a large set is plenty to tune on
+            te = np.random.default_rng(self.random_state).permutation(n)[: n // 3]
+            scored = np.zeros(n, dtype=bool)
+            scored[te] = True
+            splits = [(np.flatnonzero(~scored), np.sort(te))]
+        else:
+            folds = min(self.inner_folds, n)
+            splits = list(KFold(folds, shuffle=True, random_state=self.random_state).split(M)) if folds >= 2 else []
+        if splits:
+            for tr, te in splits:
+                tra = np.concatenate([tr, extra])
+                coef, icpt = self._fit_linear(Ma[tra], Ya[tra], knowna[tra])
                 comps[0][te] = _sigmoid(M[te] @ coef.T + icpt)
                 comps[1][te] = _knn(M[te], M[tr].T.tocsr(), (Y * known)[tr], self.knn_k)
                 if E is not None:
-                    coef, icpt = self._fit_dense(E[tr], Y[tr], known[tr])
+                    coef, icpt = self._fit_dense(Ea[tra], Ya[tra], knowna[tra])
                     comps[2][te] = _sigmoid(E[te] @ coef.T + icpt)
                     comps[3][te] = _knn_dense(E[te], np.ascontiguousarray(E[tr].T), (Y * known)[tr], self.knn_k)
         grid = []
@@ -288,7 +229,9 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
                     grid.append((lin[0], 0.0, lin[1], 0.0))
                 else:
                     grid += [(lin[0], w, lin[1], 0.0), (lin[0], 0.0, lin[1], w)]
-        weights, self.thresholds_, self.rescue_ = tune_blend(comps, grid, Y, known, self.at_least_one, self.shrink)
+        comps = [c[scored] for c in comps]
+        weights, self.thresholds_, self.rescue_ = tune_blend(comps, grid, Y[scored], known[scored],
+                                                             self.at_least_one, self.shrink)
         weights = tuple(weights) + (0.0,) * (4 - len(weights)) if weights else (1.0, 0.0, 0.0, 0.0)
         self.weights_ = np.array(weights, dtype=np.float64)  # tfidf lin, tfidf knn, emb lin, emb knn
         self.blend_ = float(self.weights_[1] + self.weights_[3])
@@ -345,23 +288,6 @@ def decide(S, thresholds, rescue):
         ok = empty & (ratio[np.arange(len(S)), best] >= rescue)
         out[np.flatnonzero(ok), best[ok]] = True
     return out
-
-
-def _sigmoid(z):
-    z = np.asarray(z, dtype=np.float64)
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-
-
-def _knn_dense(Q, ET, labels, k):
-    """As :func:`_knn` for dense L2-normalised embeddings (negative similarities count 0)."""
-    if ET.shape[1] == 0:
-        return np.zeros((Q.shape[0], labels.shape[1]))
-    sims = np.maximum(Q @ ET, 0.0)
-    k = min(k, ET.shape[1])
-    idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-    top = np.take_along_axis(sims, idx, axis=1)
-    weights = top / np.maximum(top.sum(axis=1, keepdims=True), 1e-9)
-    return np.einsum("nk,nkc->nc", weights, labels[idx].astype(np.float64))
 
 
 def _knn(Q, MT, labels, k):
