@@ -143,7 +143,6 @@ def as_plain(tally) -> dict:
 
 
 def cache_rows(conn) -> dict:
-    c = t.tally_cache.c
     return {(r.any_coder, r.coder, r.respondent_id): tcache._unpack(r.nodes, r.excerpts)
             for r in conn.execute(sa.select(t.tally_cache))}
 
