@@ -216,8 +216,12 @@ def test_embeddings_are_saved_beside_the_model_and_read_back(path, tmp_path):
         embed._CACHE.pop(text)
     assert embed.load_cache(out, texts + ["not saved"]) == 3
     assert np.allclose(np.stack([embed._CACHE[x] for x in texts]), vecs, atol=2e-3)
+    whole = out.read_bytes()
+    out.write_bytes(whole[: len(whole) // 2])  # a torn file: zipfile.BadZipFile inside np.load
+    assert embed.load_cache(out, texts) == 0
     out.write_bytes(b"not an npz")
     assert embed.load_cache(out, texts) == 0
+    assert not list(tmp_path.glob(".e.npz.*.tmp"))  # no temporary file left behind
     with Project.open(path) as p:
         p._cache_texts()
         embed._CACHE.clear()

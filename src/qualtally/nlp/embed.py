@@ -262,7 +262,7 @@ def load_cache(path: str | Path, texts) -> int:
             if str(data["format"]) != CACHE_FORMAT or data["vectors"].shape[1:] != (DIM,):
                 return 0
             keys, vectors = data["keys"], data["vectors"]
-    except (OSError, ValueError, KeyError):
+    except Exception:  # noqa: BLE001 - torn, truncated or foreign file (BadZipFile, EOFError...)
         return 0
     row = {k.decode("ascii"): i for i, k in enumerate(keys.tolist())}
     loaded = 0
@@ -278,17 +278,26 @@ def load_cache(path: str | Path, texts) -> int:
 def save_cache(path: str | Path, texts) -> int:
     """Write the in-memory embeddings of ``texts`` (those computed so far) to ``path``.
 
-    Written to a temporary file and renamed into place. Returns the number of rows saved.
+    Written to a temporary file of its own (two savers never share one), flushed to disk,
+    then renamed into place, so a crash leaves the old file or the new one, never a torn
+    one. Returns the number of rows saved.
     """
     import os
+    import tempfile
 
     path = Path(path)
     with _LOCK:
         pairs = [(text_key(t), _CACHE[t]) for t in dict.fromkeys(str(t) for t in texts) if t in _CACHE]
     keys = np.array([k.encode("ascii") for k, _ in pairs], dtype="S32")
     vectors = (np.stack([v for _, v in pairs]) if pairs else np.zeros((0, DIM))).astype(np.float16)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        np.savez(fh, format=np.array(CACHE_FORMAT), keys=keys, vectors=vectors)
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, format=np.array(CACHE_FORMAT), keys=keys, vectors=vectors)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return len(pairs)
