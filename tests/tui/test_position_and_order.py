@@ -150,3 +150,29 @@ async def test_least_sure_first_is_in_help_and_palette(project):
         await pilot.pause()
         text = " ".join(str(w.render()) for w in app.screen.query("Static"))
         assert "Least sure first / document order" in text
+
+
+async def test_reopening_in_least_sure_order_keeps_the_saved_excerpt(project_path):
+    """The ranking that arrives when the model has loaded must not move a coder away from
+    the excerpt they left off on (it used to jump to the least sure one)."""
+    import asyncio
+
+    with Project.open(project_path) as project:
+        project.load_suggester()
+        doc = project.documents()[0]
+        target = project.uncertainty_order(doc.id, CODER)[1]  # not the ranking's first
+        project.save_coder_state(CODER, document=doc.id, excerpt=target, order="uncertainty",
+                                 screen="coding")
+    with Project.open(project_path) as project:
+        app = make_app(project, CODER, load_model=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            s = app.coding.session
+            for _ in range(600):  # until the ranking has arrived (the model loads in a thread)
+                if doc.id in s.ranking:
+                    break
+                await asyncio.sleep(0.05)
+            await settle(pilot)
+            assert doc.id in s.ranking and s.ranking[doc.id][0] != target
+            assert s.current.id == target
+        assert project.coder_state(CODER)["excerpt"] == target

@@ -93,7 +93,10 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
         self.session.load(self.saved_state)
         self.tree.set_codes(self.session.codes)
         self.query_one(CodeFilter).display = False
-        self.show_document()
+        current = self.session.current
+        restored = current is not None and current.id == (self.saved_state or {}).get("excerpt")
+        # a restored place is where the coder chose to be: ranking must not move them
+        self.show_document(jump=not restored)
         self.transcript.focus()
         if self.session.document is None:  # nothing to paint: start at once
             self.call_after_refresh(self.start_background)
@@ -143,7 +146,9 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
         by_id = self.session.code_by_id
         return {k: [by_id[c] for c in v if c in by_id] for k, v in self.session.codings.items()}
 
-    def show_document(self) -> None:
+    def show_document(self, jump: bool = True) -> None:
+        """Show the current document; in "least sure first" order, ``jump`` to its least
+        sure excerpt once it is ranked (not when reopening on a saved excerpt)."""
         s = self.session
         documents = self.query_one(DocumentList)
         if documents.rows is not s.rows:
@@ -156,7 +161,7 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
         self.transcript.show(s.document, s.excerpts, self.codes_of(), s.current)
         self.show_current(scroll=False)
         if s.order == "uncertainty" and s.document.id not in s.ranking:
-            self.rank_current(jump=True)
+            self.rank_current(jump=jump)
 
     def show_current(self, scroll: bool = True) -> None:
         s = self.session
