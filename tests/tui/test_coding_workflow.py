@@ -251,22 +251,23 @@ async def test_quit_does_not_wait_for_the_model_to_load(project, monkeypatch):
     release.set()
 
 
-async def test_quit_waits_for_a_first_training_to_save_its_model(project, monkeypatch):
+async def test_quit_does_not_wait_for_a_retraining(project, monkeypatch):
     import threading
-    import time
 
-    saved = []
+    release = threading.Event()
+    started = threading.Event()
 
-    def train(progress=None):
-        progress("training suggester", 2, 3)
-        time.sleep(0.5)
-        saved.append(True)  # stands for the model files being written
+    def slow_retrain(coder=None, background=False):
+        started.set()
+        release.wait(60)
+        return True
 
-    monkeypatch.setattr(project, "load_suggester", train)
-    app = make_app(project, CODER)
+    monkeypatch.setattr(project, "maybe_retrain", slow_retrain)
+    app = make_app(project, CODER, load_model=False)
     async with app.run_test(size=SIZE) as pilot:
-        while not app._model_training:
-            await pilot.pause(0.01)
+        await pilot.pause()
+        app.retrain()
+        assert started.wait(5)
         await pilot.press("q")
-    assert saved == [True] and not app._model_thread.is_alive()
-    assert isinstance(app._model_thread, threading.Thread)
+    assert app._retrain_thread.daemon and app._retrain_thread.is_alive()
+    release.set()

@@ -13,7 +13,6 @@ import threading
 from functools import partial
 from typing import Iterable
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -85,7 +84,7 @@ class QualtallyApp(App):
         self._retrain_timer = None
         self._model_started = False
         self._model_thread: threading.Thread | None = None
-        self._model_training = False
+        self._retrain_thread: threading.Thread | None = None
         self.positions = PositionSaver(project, coder, on_error=self._position_failed)
 
     def start_background(self) -> None:
@@ -114,9 +113,9 @@ class QualtallyApp(App):
 
     def on_unmount(self) -> None:
         self.positions.flush()
-        thread = self._model_thread
-        if thread is not None and thread.is_alive() and self._model_training:
-            thread.join()  # a first training saves its model: let it finish writing
+        # model loading and retraining run in daemon threads that simply stop with the
+        # program: a model is saved to temporary files renamed into place and checked
+        # against its card's sha256 on load, so an interrupted save is never used
 
     # -- workers -------------------------------------------------------------------------
     def load_suggester(self) -> None:
@@ -125,12 +124,9 @@ class QualtallyApp(App):
         Not a Textual worker: those run in the event loop's executor, whose threads the
         interpreter waits for at exit, so ``q`` pressed during the seconds of imports
         would hang until the model had loaded (7.6 s measured). A daemon thread simply
-        stops with the program; only a training whose model is being saved is waited for
-        at exit (see ``on_unmount``), so the saved model is never left half-written.
+        stops with the program (see ``on_unmount``).
         """
         def progress(label: str, done: int, total: int) -> None:
-            if label.startswith("training"):
-                self._model_training = True
             self.post_message(ModelProgress(label, done, total))
 
         def run() -> None:
@@ -140,8 +136,6 @@ class QualtallyApp(App):
                 self.post_message(ModelReady(describe(err)))
             else:
                 self.post_message(ModelReady())
-            finally:
-                self._model_training = False
 
         self._model_thread = threading.Thread(target=run, name="qualtally-model", daemon=True)
         self._model_thread.start()
@@ -164,10 +158,22 @@ class QualtallyApp(App):
             self._retrain_timer.stop()
         self._retrain_timer = self.set_timer(3.0, self.retrain)
 
-    @work(thread=True, exclusive=True, group="retrain", exit_on_error=False)
     def retrain(self) -> None:
-        if self.project.maybe_retrain(self.coder):
-            self.post_message(ModelRetrained())
+        """Retrain if enough codings changed, in a daemon thread (like loading: quitting
+        never waits for a retraining and its cache refresh)."""
+        if self._retrain_thread is not None and self._retrain_thread.is_alive():
+            return
+
+        def run() -> None:
+            try:
+                if self.project.maybe_retrain(self.coder):
+                    self.post_message(ModelRetrained())
+            except Exception as err:  # noqa: BLE001 - reported to the user
+                self.call_from_thread(self.notify, describe(err), title="retraining failed",
+                                      severity="error", timeout=8, markup=False)
+
+        self._retrain_thread = threading.Thread(target=run, name="qualtally-retrain", daemon=True)
+        self._retrain_thread.start()
 
     def on_model_retrained(self, message: ModelRetrained) -> None:
         self.coding.model_retrained()
