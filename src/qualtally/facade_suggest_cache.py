@@ -90,7 +90,8 @@ class SuggestionCacheMixin:
                 if engine is None:
                     key = self._expected_model_key(codes)
         h = sc.text_hash(e.text, e.question)
-        if key is not None and row is not None and row[0] == key and row[1] == h:
+        deep_enough = engine is None or limit + len(skip) <= CACHE_DEPTH  # else compute a longer list
+        if key is not None and row is not None and row[0] == key and row[1] == h and deep_enough:
             return sc.suggestions_of(row[2]), skip
         if engine is None:
             return [], skip
@@ -123,6 +124,10 @@ class SuggestionCacheMixin:
                 if not rows:
                     st["writer"] = None
                     return
+                # an entry computed just before a retraining swapped the model in would
+                # overwrite the new model's entry with a stale one: drop it
+                current = st.get("loaded", (None, None))[1]
+                rows = [r for r in rows if r[1] == current]
             try:
                 sc.upsert_many(self.engine, rows)
             except SQLAlchemyError:  # a busy or read-only file: the cache is optional
@@ -184,6 +189,8 @@ class SuggestionCacheMixin:
                     return written
                 part = group[lo: lo + chunk]
                 found = engine.suggest_many([e.text for e, _ in part], question, limit=CACHE_DEPTH, chunk=chunk)
+                if st.get("loaded", (None, None))[1] != key:  # swapped while scoring
+                    return written
                 try:
                     written += sc.upsert_many(self.engine, [
                         (e.id, key, h, sc.payload(f, m)) for (e, h), (f, m) in zip(part, found)])

@@ -268,3 +268,20 @@ def test_a_file_that_refuses_cache_writes_still_gives_suggestions(path, monkeypa
         p.flush_suggestion_cache()
         assert p._read(sc.read_one, eid) is None
         assert p._sg()["cache_write_errors"] >= 2
+
+
+def test_a_late_write_from_a_replaced_model_does_not_overwrite_the_new_entry(path):
+    """An entry computed just before a retraining swapped models in is dropped on write."""
+    with Project.open(path) as p:
+        p.load_suggester()
+        p.flush_suggestion_cache()
+        eid = _new_ids(p)[0]
+        current = p._sg()["loaded"][1]
+        with p.engine.connect() as conn:
+            before = sc.read_one(conn, eid)
+        assert before is not None and before[0] == current
+        p._queue_cache_write((eid, "an-older-model", before[1], before[2]))
+        p.flush_suggestion_cache()
+        with p.engine.connect() as conn:
+            after = sc.read_one(conn, eid)
+        assert after[0] == current
