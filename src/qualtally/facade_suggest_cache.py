@@ -206,13 +206,20 @@ class SuggestionCacheMixin:
         return self.model_dir() / EMBEDDINGS_FILE
 
     def _load_embeddings(self) -> int:
-        """Fill the encoder's in-memory cache with the saved vectors of this project's texts."""
+        """Fill the encoder's in-memory cache with the saved vectors of this project's texts.
+
+        Also reads the vectors a shipped model carries for its own corpus (the demo's), so
+        the first ``qualtally demo`` does not spend ~25 s embedding the corpus it was built
+        from; vectors are found by a hash of the text, so only identical texts match.
+        """
+        from qualtally.facade_suggest import shipped_model_dirs
         from qualtally.nlp import embed
 
         st = self._sg()
         texts = [text for text, _ in st["texts"].values()]
         st["embeddings_saved"] = embed.load_cache(self._embeddings_path(), texts)
-        return st["embeddings_saved"]
+        shipped = sum(embed.load_cache(d / EMBEDDINGS_FILE, texts) for d in shipped_model_dirs())
+        return st["embeddings_saved"] + shipped
 
     def _save_embeddings(self) -> int:
         """Save the project's embedded texts beside the model when more are known than saved."""

@@ -33,3 +33,33 @@ def test_demo_is_built_under_xdg_data_home_and_reused(tmp_path):
     assert second.returncode == 0 and Path(second.stdout.splitlines()[0]) == path
     assert "visitor" in second.stdout
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".building")]
+
+
+def test_the_first_demo_load_reads_the_shipped_embeddings_instead_of_encoding(tmp_path, monkeypatch):
+    """models/iom-demo carries the vectors of its corpus: no demo excerpt is encoded again
+    (encoding the 310 long turns took ~25 s here), and the vectors are the encoder's."""
+    import numpy as np
+
+    from qualtally.demo import ensure_demo_project
+    from qualtally.nlp import embed
+    from qualtally.project import Project
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    embed._CACHE.clear()
+    encoded: list[str] = []
+    original = embed.MiniLM.encode
+
+    def counting(self, texts, *args, **kwargs):
+        encoded.extend(texts)
+        return original(self, texts, *args, **kwargs)
+
+    monkeypatch.setattr(embed.MiniLM, "encode", counting)
+    with Project.open(ensure_demo_project()) as project:
+        project.load_suggester()
+        texts = [e.text for e in project.excerpts()]
+        assert project.suggestions(project.excerpts()[0].id, "newcomer")
+    assert encoded == [] and all(t in embed._CACHE for t in texts)
+    sample = texts[:2]
+    fresh = original(embed.get_model(), sample)
+    shipped = np.stack([embed._CACHE[t] for t in sample])
+    assert np.allclose(fresh, shipped, atol=2e-3)

@@ -292,6 +292,7 @@ def save_cache(path: str | Path, texts) -> int:
     vectors = (np.stack([v for _, v in pairs]) if pairs else np.zeros((0, DIM))).astype(np.float16)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o644)  # mkstemp makes it owner-only; this is a plain cache file
         with os.fdopen(fd, "wb") as fh:
             np.savez(fh, format=np.array(CACHE_FORMAT), keys=keys, vectors=vectors)
             fh.flush()
