@@ -15,6 +15,24 @@ PHRASES = {
     "Partnership": ["the partners cooperated well", "coordination with the ministry was good",
                     "we worked closely with other agencies", "joint planning with partners helped"],
 }
+TURNS = ["The grant was not enough to cover costs.", "Trainers were knowledgeable and kind.",
+         "Payments were delayed again this spring.", "We worked closely with other agencies.",
+         "The budget for vehicles ran out."]
+"""New, uncoded answers: one short document of five respondents' turns (``turns_document``)."""
+
+
+def turns_document():
+    """:data:`TURNS` as one document, each line a different respondent's turn."""
+    from qualtally.core.models import Document, Turn
+
+    text, turns = "", []
+    for i, line in enumerate(TURNS):
+        start = len(text)
+        text += line + "\n"
+        turns.append(Turn(start, start + len(line), "Respondent", f"R{i}"))
+    return Document("new-interviews.txt", text, tuple(turns))
+
+
 FILLER = ["honestly", "in our district", "overall", "as I said", "to be frank", "last year"]
 
 

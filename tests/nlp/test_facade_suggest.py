@@ -1,23 +1,13 @@
 """The Project façade's suggestion methods on a real (temporary) project file."""
 
 import pytest
-from nlp_fixtures import PHRASES, make_rows
+from nlp_fixtures import PHRASES, TURNS, make_rows, turns_document
 
-from qualtally.core.models import ORIGIN_SUGGESTION, Code, CodedRow, Document, ImportBundle, Turn
+from qualtally.core.models import ORIGIN_SUGGESTION, Code, CodedRow, ImportBundle
 from qualtally.project import Project
 
-TURNS = ["The grant was not enough to cover costs.", "Trainers were knowledgeable and kind.",
-         "Payments were delayed again this spring.", "We worked closely with other agencies.",
-         "The budget for vehicles ran out."]
 
 
-def _doc() -> Document:
-    text, turns = "", []
-    for i, line in enumerate(TURNS):
-        start = len(text)
-        text += line + "\n"
-        turns.append(Turn(start, start + len(line), "Respondent", f"R{i}"))
-    return Document("new-interviews.txt", text, tuple(turns))
 
 
 @pytest.fixture
@@ -28,7 +18,7 @@ def project(tmp_path):
              Code("Unused", definition="budget lines for vehicles", keywords=("vehicle",))]
     rows = [CodedRow(r["respondent"], r["text"], tuple(r["codes"].split(";")), "ann", f"d{i}.txt")
             for i, r in enumerate(make_rows(40, seed=4))]
-    p.store.import_bundle(ImportBundle("test", codes=codes, coded=rows, documents=[_doc()]), "ann")
+    p.store.import_bundle(ImportBundle("test", codes=codes, coded=rows, documents=[turns_document()]), "ann")
     yield p
     p.close()
 

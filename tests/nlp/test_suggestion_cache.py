@@ -15,27 +15,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 import sqlalchemy as sa
-from nlp_fixtures import make_rows
+from nlp_fixtures import TURNS, make_rows, turns_document
 
-from qualtally.core.models import Code, CodedRow, Document, ImportBundle, Turn
+from qualtally.core.models import Code, CodedRow, ImportBundle
 from qualtally.nlp import card, embed
 from qualtally.project import Project
 from qualtally.storage import suggestion_cache as sc
 from qualtally.storage import tables as t
 
-TURNS = ["The grant was not enough to cover costs.", "Trainers were knowledgeable and kind.",
-         "Payments were delayed again this spring.", "We worked closely with other agencies.",
-         "The budget for vehicles ran out."]
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 
-def _doc() -> Document:
-    text, turns = "", []
-    for i, line in enumerate(TURNS):
-        start = len(text)
-        text += line + "\n"
-        turns.append(Turn(start, start + len(line), "Respondent", f"R{i}"))
-    return Document("new-interviews.txt", text, tuple(turns))
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +38,7 @@ def built(tmp_path_factory) -> Path:
     rows = [CodedRow(r["respondent"], r["text"], tuple(r["codes"].split(";")), "ann", f"d{i}.txt")
             for i, r in enumerate(make_rows(40, seed=4))]
     with Project.new(path) as p:
-        p.store.import_bundle(ImportBundle("test", codes=codes, coded=rows, documents=[_doc()]), "ann")
+        p.store.import_bundle(ImportBundle("test", codes=codes, coded=rows, documents=[turns_document()]), "ann")
         p.load_suggester()
         p.flush_suggestion_cache()
         with p.engine.connect() as conn:
