@@ -76,3 +76,18 @@ def test_suggest_project_json(tmp_path, capsys):
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert len(lines) == 1 and lines[0]["suggestions"][0]["code"] == "Training"
     assert len(lines[0]["suggestions"]) == 2
+
+
+def test_suggest_blank_text_gets_no_code_and_bad_texts_file_exits_2(tmp_path, capsys):
+    coded = write_csv(tmp_path / "coded.csv", make_rows(60, seed=1, question="Q1"))
+    texts = tmp_path / "texts.csv"
+    texts.write_text('id,text,question\na,the grant was not enough,Q1\nb,"  ",Q1\n')
+    assert main(["suggest", "--train", str(coded), "--input", str(texts), "--json"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x["id"] for x in lines] == ["a", "b"]
+    assert any(s["suggested"] for s in lines[0]["suggestions"]) and lines[1]["suggestions"] == []
+    texts.write_text("ident,text\n1,the grant was not enough\n")
+    assert main(["suggest", "--train", str(coded), "--input", str(texts), "--json"]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and "texts.csv" in out.err and "missing column(s): id" in out.err
+    assert len(out.err.strip().splitlines()) == 1

@@ -1,3 +1,6 @@
+import pytest
+
+from qualtally.core.errors import InputError
 from qualtally.nlp.dataset import load_coded, load_texts
 
 from nlp_fixtures import write_csv
@@ -29,3 +32,17 @@ def test_texts_csv_ids_and_questions(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("id,text,question\n7,hello,Q1\n8,bye,\n", encoding="utf-8")
     assert load_texts(path) == [("7", "hello", "Q1"), ("8", "bye", "")]
+
+
+@pytest.mark.parametrize("body, problem", [
+    ("ident,text\n1,hello\n", "missing column(s): id"),
+    ("id,text\n", "no rows"),
+    ("id,text\n1,hello\n,bye\n", "line 3: empty id"),
+    ("id,text\n1,hello\n1,bye\n", "line 3: id '1' already used on line 2"),
+])
+def test_texts_csv_refuses_rows_it_cannot_match_back(tmp_path, body, problem):
+    path = tmp_path / "t.csv"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_texts(path)
+    assert problem in str(err.value) and "t.csv" in str(err.value)

@@ -98,7 +98,9 @@ def cmd_suggest(args) -> int:
             engine.models[""] = Engine.train(items, by_question=False).models.get("")
     rows = []
     for ident, text, question in texts:
-        sugg = engine.suggest(text, question, limit=limit, explain=args.explain)
+        # a blank answer says nothing: no code is proposed for it (the model's
+        # "at least one code" rule would otherwise pick its likeliest code)
+        sugg = engine.suggest(text, question, limit=limit, explain=args.explain) if text.strip() else []
         rows.append(_row(ident, sugg, args.explain))
     _print(rows, args.json)
     return 0

@@ -91,11 +91,24 @@ def load_coded(path: str | Path, coder: str | None = None) -> list[Item]:
 
 
 def load_texts(path: str | Path) -> list[tuple[str, str, str]]:
-    """Read a texts CSV (``id``, ``text``, optional ``question``) as (id, text, question)."""
+    """Read a texts CSV (``id``, ``text``, optional ``question``) as (id, text, question).
+
+    Every row needs its own non-empty ``id``: the output is matched back to the input by
+    it, so a missing column, a blank id or one used twice is refused, not guessed.
+    """
     rows = _read(path)
-    if rows and "text" not in rows[0]:
-        raise InputError(str(path), "missing column: text")
-    out = []
-    for i, r in enumerate(rows, start=1):
-        out.append((r.get("id") or str(i), r["text"], r.get("question", "")))
+    if not rows:
+        raise InputError(str(path), "no rows")
+    missing = {"id", "text"} - set(rows[0])
+    if missing:
+        raise InputError(str(path), f"missing column(s): {', '.join(sorted(missing))}")
+    out, seen = [], {}
+    for line, r in enumerate(rows, start=2):
+        ident = (r["id"] or "").strip()
+        if not ident:
+            raise InputError(str(path), f"line {line}: empty id")
+        if ident in seen:
+            raise InputError(str(path), f"line {line}: id {ident!r} already used on line {seen[ident]}")
+        seen[ident] = line
+        out.append((ident, r["text"] or "", r.get("question") or ""))
     return out
