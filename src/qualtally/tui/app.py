@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 from qualtally.tui.guard import describe, guarded
 from qualtally.tui.messages import ModelProgress, ModelReady, ModelRetrained
 from qualtally.tui.modals.help import HelpScreen
+from qualtally.tui.opening import OpeningMixin
 from qualtally.tui.position import PositionSaver
 from qualtally.tui.screens.coding import CodingScreen
 from qualtally.tui.screens.placeholder import ComingSoonScreen
@@ -50,7 +51,7 @@ def findings_screen(project) -> Screen:
     return FindingsScreen(project)
 
 
-class QualtallyApp(App):
+class QualtallyApp(OpeningMixin, App):
     CSS_PATH = "app.tcss"
     DEFAULT_MODE = "coding"
     """Start in the coding mode itself: no default screen to mount and switch away from."""
@@ -66,7 +67,7 @@ class QualtallyApp(App):
         Binding("escape", "switch_mode('coding')", "Back to coding", show=False),
     ]
 
-    def __init__(self, project, coder: str, *, load_model: bool = True) -> None:
+    def __init__(self, project, coder: str, *, load_model: bool = True, opener=None) -> None:
         self.project = project
         self.coder = coder
         self.load_model = load_model
@@ -86,6 +87,7 @@ class QualtallyApp(App):
         self._model_thread: threading.Thread | None = None
         self._retrain_thread: threading.Thread | None = None
         self.positions = PositionSaver(project, coder, on_error=self._position_failed)
+        self.init_opening(opener)
 
     def start_background(self) -> None:
         """Called by the coding screen once its first frame is drawn: load the model, and
@@ -237,6 +239,11 @@ class QualtallyApp(App):
                                     partial(self.run_action, b.action, node))
 
 
-def make_app(project, coder: str, *, load_model: bool = True) -> QualtallyApp:
-    """The app for ``project`` as ``coder``; tests pass ``load_model=False`` to stub models."""
-    return QualtallyApp(project, coder, load_model=load_model)
+def make_app(project, coder: str, *, load_model: bool = True, opener=None) -> QualtallyApp:
+    """The app for ``project`` as ``coder``; tests pass ``load_model=False`` to stub models.
+
+    With ``opener``, ``project`` is a read-only ``Peek`` that draws the first frame and
+    ``opener()`` returns the real project, called in a thread after that frame
+    (``tui/opening.py``).
+    """
+    return QualtallyApp(project, coder, load_model=load_model, opener=opener)

@@ -111,12 +111,22 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
         """
         if self._background_started:
             return
+        if not self.app.project_ready:  # drawn from a peek: open the project first
+            self.app.open_project()
+            return
         self._background_started = True
         if self.session.current is not None:
             self.request_suggestions()
             self.save_position()
         self.recount()
         self.app.start_background()
+
+    def project_opened(self, project, redraw: bool) -> None:
+        """The real project replaces the peek the first frame was drawn from."""
+        self.project = self.session.project = project
+        if redraw:  # the store changed between the peek and the opening
+            self.reload()
+        self.start_background()
 
     def reload(self, focus_excerpt: int | None = None) -> None:
         """Re-read everything this screen shows (after undo/redo or a codebook edit)."""
