@@ -222,7 +222,7 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
         if self.session.current is not None:
             self.forget_suggestions(self.session.current.id)
         self.transcript.set_codes(self.codes_of())
-        self.query_one(DocumentList).refresh()
+        self.query_one(DocumentList).refresh_current()
         self.show_current(scroll=False)
         self.recount()
         if hasattr(self.project, "maybe_retrain"):
