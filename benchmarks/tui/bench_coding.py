@@ -83,6 +83,7 @@ async def one_move(app, screen, step: int, limit: float = 10.0) -> float:
     """Seconds from the key event to the first frame after the new suggestions are shown."""
     key = "j" if step > 0 else "k"
     before = screen.session.current.id
+    seen_suggested, seen_frames = len(SUGGESTED), len(FRAMES)  # scan only what this move adds
     t0 = time.perf_counter()
     app.post_message(events.Key(key, key))
     deadline = t0 + limit
@@ -90,9 +91,11 @@ async def one_move(app, screen, step: int, limit: float = 10.0) -> float:
         await asyncio.sleep(0)
         current = screen.session.current
         if current is not None and current.id != before:
-            done = [t for t, eid in SUGGESTED if t >= t0 and eid == current.id]
-            if done and any(f > done[0] for f in FRAMES):
-                return next(f for f in FRAMES if f > done[0]) - t0
+            done = next((t for t, eid in SUGGESTED[seen_suggested:] if t >= t0 and eid == current.id), None)
+            if done is not None:
+                frame = next((f for f in FRAMES[seen_frames:] if f > done), None)
+                if frame is not None:
+                    return frame - t0
         if time.perf_counter() > deadline:
             raise TimeoutError("the screen did not update")
 
