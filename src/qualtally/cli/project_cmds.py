@@ -149,7 +149,7 @@ def _default_coder() -> str:
     """``project.default_coder`` without importing the project (SQLAlchemy) first."""
     try:
         return os.environ.get("QUALTALLY_CODER") or getpass.getuser()
-    except Exception:  # no login name (some containers)
+    except Exception:  # noqa: BLE001 - no login name (some containers)
         return "coder"
 
 

@@ -46,7 +46,7 @@ class Peek:
         self._conn = conn
 
     @classmethod
-    def open(cls, path: str | Path) -> "Peek | None":
+    def open(cls, path: str | Path) -> Peek | None:
         path = Path(path)
         conn = None
         try:

@@ -17,8 +17,9 @@ at the newest revision writes nothing).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from textual import events
 from textual.message import Message
@@ -65,7 +66,7 @@ class OpeningMixin:
         """Open the real project in a daemon thread (called once the first frame is drawn)."""
         if self._opener is None or getattr(self, "_open_thread", None) is not None:
             return
-        opener, coding, coder = self._opener, self.coding, self.coder
+        opener, coding = self._opener, self.coding
         shown = coding.session.snapshot()
 
         def run() -> None:
