@@ -2,7 +2,7 @@
 
 Not a test (timings vary by machine); run it and read the figures:
 
-    PYTHONPATH=src:. python benchmarks/tui/bench_coding.py [--moves 60] [--skip-big]
+    PYTHONPATH=src:. python benchmarks/tui/bench_coding.py [--moves 60] [--skip-big] [--only survey]
 
 Cases: a copy of the real demo project (``qualtally demo``'s corpus, built in a temporary
 data directory), the demo-like project of the TUI tests, a 300,000-character transcript
@@ -165,6 +165,7 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=0.5,
                         help="seconds a coder reads before pressing j, in the third phase")
     parser.add_argument("--skip-big", action="store_true", help="only the demo and demo-like projects")
+    parser.add_argument("--only", help="run only the cases whose name contains this (e.g. survey)")
     args = parser.parse_args()
     instrument()
     with tempfile.TemporaryDirectory() as tmp:
@@ -176,6 +177,8 @@ def main() -> None:
             cases["300k-character transcript"] = tmp / "long.qtally"
             big_project(tmp / "survey.qtally", documents=6400, turns=1, words=1).close()
             cases["6,400 survey answers"] = tmp / "survey.qtally"
+        if args.only:
+            cases = {k: v for k, v in cases.items() if args.only in k}
         load = os.getloadavg()
         print(f"next excerpt (key event -> frame with the new suggestions), headless 160x48, "
               f"load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
