@@ -75,16 +75,11 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
         yield KeyBar()
 
     def _compositor_refresh(self) -> None:
-        """Do not render a frame Textual would throw away.
-
-        At start-up Textual lays out and renders the whole screen inside its start-up batch,
-        where ``App._display`` drops what it is given; the next frames are then partial and
-        leave out widgets already rendered (the status line and the document list reached
-        the terminal a frame or more late). Keeping the screen dirty instead makes the first
-        frame after the batch a full one, and saves the wasted render (~0.1 s at start).
-        Overrides a private Textual method: ``tests/tui/test_first_frame.py`` checks the
-        first frame the terminal receives.
-        """
+        """Do not render a frame Textual would throw away: at start-up it renders the screen
+        inside its start-up batch, where ``App._display`` drops it, and the partial frames
+        after it left out the status line and document list. Kept dirty instead, the first
+        frame written is a full one. (A private Textual method: ``test_startup_imports.py``
+        checks the first frame the terminal receives.)"""
         if self.app._batch_count and not self.app.is_inline:
             self._repaint_required = True
             return
