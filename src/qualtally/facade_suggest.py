@@ -170,11 +170,12 @@ class SuggestionsMixin(SuggestionCacheMixin):
         if refresh:
             self.refresh_suggestion_cache()
 
-    def maybe_retrain(self, coder: str | None = None, background: bool = False) -> bool:
+    def maybe_retrain(self, coder: str | None = None, background: bool = False, refresh: bool = True) -> bool:
         """Retrain when enough codings changed since the last training (a cheap check).
 
         Runs in the calling thread (the TUI calls it from a worker) unless ``background``.
-        True when a retraining ran (or was started).
+        True when a retraining ran (or was started). ``refresh=False`` leaves the suggestion
+        cache's refresh to the caller (the TUI shows the new model's suggestions first).
         """
         st = self._sg()
         if st["engine"] is None or st["train_lock"].locked():
@@ -184,9 +185,9 @@ class SuggestionsMixin(SuggestionCacheMixin):
         if seen is not None and abs(now - seen) < RETRAIN_EVERY:
             return False
         if background:
-            threading.Thread(target=self.retrain_suggester, args=(coder,), daemon=True).start()
+            threading.Thread(target=self.retrain_suggester, args=(coder, refresh), daemon=True).start()
         else:
-            self.retrain_suggester(coder)
+            self.retrain_suggester(coder, refresh)
         return True
 
     def _feedback_count(self) -> int:

@@ -257,7 +257,7 @@ async def test_quit_does_not_wait_for_a_retraining(project, monkeypatch):
     release = threading.Event()
     started = threading.Event()
 
-    def slow_retrain(coder=None, background=False):
+    def slow_retrain(coder=None, background=False, refresh=True):
         started.set()
         release.wait(60)
         return True
@@ -271,3 +271,57 @@ async def test_quit_does_not_wait_for_a_retraining(project, monkeypatch):
         await pilot.press("q")
     assert app._retrain_thread.daemon and app._retrain_thread.is_alive()
     release.set()
+
+
+async def test_a_retrained_model_is_shown_before_the_cache_refresh(project, monkeypatch):
+    """The screen drops the old model's suggestions as soon as the new model is in use,
+    not after the suggestion cache has been rewritten for it (seconds on a big project)."""
+    import threading
+
+    refreshing = threading.Event()
+    release = threading.Event()
+    calls = []
+
+    def retrain(coder=None, background=False, refresh=True):
+        calls.append(refresh)
+        return True
+
+    refreshed = threading.Event()
+
+    def slow_refresh(progress=None, chunk=256):
+        refreshing.set()
+        release.wait(30)
+        refreshed.set()
+        return 0
+
+    monkeypatch.setattr(project, "maybe_retrain", retrain)
+    monkeypatch.setattr(project, "refresh_suggestion_cache", slow_refresh)
+    app = make_app(project, CODER, load_model=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.coding
+        seen = []
+        monkeypatch.setattr(screen, "model_retrained", lambda: seen.append(refreshed.is_set()))
+        app.retrain()
+        for _ in range(100):
+            if seen:
+                break
+            await pilot.pause(0.05)
+        assert calls == [False]  # the façade leaves the refresh to the app
+        # told while the refresh cannot have finished (it waits for ``release``, set below)
+        assert seen == [False]
+        assert refreshing.wait(5)  # and the refresh does run after
+        release.set()
+        await pilot.press("q")
+
+
+async def test_quit_flushes_queued_suggestion_cache_writes_briefly(project, monkeypatch):
+    from qualtally.tui.app import QUIT_FLUSH_SECONDS
+
+    waited = []
+    monkeypatch.setattr(project, "flush_suggestion_cache", lambda timeout=10.0: waited.append(timeout))
+    app = make_app(project, CODER, load_model=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+    assert waited == [QUIT_FLUSH_SECONDS] and QUIT_FLUSH_SECONDS <= 0.5

@@ -68,3 +68,25 @@ async def test_a_miss_empties_the_panel_at_once(project_path):
             # until the answer comes, there is nothing that 1-9 could apply to this excerpt
             assert screen.panel.suggestions == []
             await shown_is_fresh(pilot, project)
+
+
+async def test_the_next_documents_first_excerpt_is_fetched_ahead(project_path):
+    """At a document's last excerpt the neighbour is the next document's first one."""
+    with Project.open(project_path) as project:
+        project.load_suggester()
+        app = make_app(project, CODER, load_model=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = app.coding
+            screen.set_model_ready(None)
+            s = screen.session
+            for _ in range(len(s.excerpts) - 1):
+                await pilot.press("j")
+            await settle(pilot)
+            assert s.index == len(s.excerpts) - 1
+            following = project.excerpts(s.rows[s.doc_pos + 1].document_id)[0]
+            assert following.id in screen.kept_suggestions
+            await pilot.press("j")
+            assert s.current.id == following.id
+            assert paths(screen.panel.suggestions) == paths(screen.kept_suggestions[following.id])
+            await shown_is_fresh(pilot, project)

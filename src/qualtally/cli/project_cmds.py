@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
+from functools import partial
 from pathlib import Path
 
 
@@ -105,16 +108,49 @@ def cmd_export(args) -> int:
 
 
 def _run_tui(project_path: Path, coder: str | None) -> int:
-    from qualtally.project import Project, default_coder
+    """Run the coding TUI. A project file already at the newest schema is first drawn from a
+    read-only ``sqlite3`` peek while the SQLAlchemy-backed project opens behind it (see
+    ``tui/opening.py``); anything else (older schema, not a project...) opens the ordinary
+    way first, which migrates or refuses with a one-line error."""
+    from qualtally.storage.peek import Peek
+
+    peek = None if "://" in str(project_path) else Peek.open(project_path)
+    if peek is None:
+        from qualtally.project import Project, default_coder
+
+        project = Project.open(project_path)
+        from qualtally.tui.app import make_app
+
+        try:
+            app = make_app(project, coder or default_coder())
+            app.run()
+        finally:
+            project.close()
+        return int(app.return_code or 0)
     from qualtally.tui.app import make_app
 
-    project = Project.open(project_path)
+    app = make_app(peek, coder or _default_coder(), opener=partial(_open_project, project_path))
     try:
-        app = make_app(project, coder or default_coder())
         app.run()
     finally:
-        project.close()
+        app.close_opened()
+        if app.project is not peek:
+            app.project.close()
     return int(app.return_code or 0)
+
+
+def _open_project(path: Path):
+    from qualtally.project import Project
+
+    return Project.open(path)
+
+
+def _default_coder() -> str:
+    """``project.default_coder`` without importing the project (SQLAlchemy) first."""
+    try:
+        return os.environ.get("QUALTALLY_CODER") or getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (some containers)
+        return "coder"
 
 
 def cmd_code(args) -> int:
@@ -122,11 +158,14 @@ def cmd_code(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from qualtally.demo import ensure_demo_project
-    from qualtally.project import Project
+    from qualtally.demo import demo_project_path, ensure_demo_project
 
-    path = ensure_demo_project()
+    path = demo_project_path()
+    if not path.exists():  # built once; an existing demo opens without importing the project first
+        path = ensure_demo_project()
     if args.print:
+        from qualtally.project import Project
+
         with Project.open(path) as project:
             print(f"{path}\n{_summary(project.info())}")
         return 0

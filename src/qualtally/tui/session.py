@@ -69,6 +69,18 @@ class CodingSession:
             if state.get("excerpt") is not None:
                 self.select_excerpt(state["excerpt"])
 
+    def snapshot(self) -> tuple:
+        """Everything the coding screen draws from this session, to compare two readings."""
+        e = self.current
+        return (self.codes, self.rows, self.doc_pos, self.document, self.excerpts, self.codings,
+                self.index, self.order, self.project.memo(e.id, self.coder) if e is not None else "")
+
+    def fresh_snapshot(self, project) -> tuple:
+        """The same, read anew from ``project`` from the coder's saved place (any thread)."""
+        fresh = CodingSession(project, self.coder)
+        fresh.load(project.coder_state(self.coder))
+        return fresh.snapshot()
+
     def reload_codes(self) -> None:
         self.codes = self.project.codes()
         self.code_by_id = {c.id: c for c in self.codes if c.id is not None}

@@ -74,6 +74,17 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
                 yield SuggestionPanel(id="suggestions")
         yield KeyBar()
 
+    def _compositor_refresh(self) -> None:
+        """Do not render a frame Textual would throw away: at start-up it renders the screen
+        inside its start-up batch, where ``App._display`` drops it, and the partial frames
+        after it left out the status line and document list. Kept dirty instead, the first
+        frame written is a full one. (A private Textual method: ``test_startup_imports.py``
+        checks the first frame the terminal receives.)"""
+        if self.app._batch_count and not self.app.is_inline:
+            self._repaint_required = True
+            return
+        super()._compositor_refresh()
+
     # -- widgets --------------------------------------------------------------------------
     @property
     def transcript(self) -> TranscriptView:
@@ -111,12 +122,22 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
         """
         if self._background_started:
             return
+        if not self.app.project_ready:  # drawn from a peek: open the project first
+            self.app.open_project()
+            return
         self._background_started = True
         if self.session.current is not None:
             self.request_suggestions()
             self.save_position()
         self.recount()
         self.app.start_background()
+
+    def project_opened(self, project, redraw: bool) -> None:
+        """The real project replaces the peek the first frame was drawn from."""
+        self.project = self.session.project = project
+        if redraw:  # the store changed between the peek and the opening
+            self.reload()
+        self.start_background()
 
     def reload(self, focus_excerpt: int | None = None) -> None:
         """Re-read everything this screen shows (after undo/redo or a codebook edit)."""
@@ -196,7 +217,7 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
         if self.session.current is not None:
             self.forget_suggestions(self.session.current.id)
         self.transcript.set_codes(self.codes_of())
-        self.query_one(DocumentList).refresh()
+        self.query_one(DocumentList).refresh_current()
         self.show_current(scroll=False)
         self.recount()
         if hasattr(self.project, "maybe_retrain"):

@@ -74,14 +74,27 @@ class SuggestMixin:
             self.suggest(e.id, self._generation)
 
     def prefetch_neighbours(self) -> None:
+        """The neighbours in the visiting order; at a document's first or last excerpt (in
+        document order) the neighbour is the last or first excerpt of the next document
+        with excerpts, looked up in the worker (a project of one-answer documents changes
+        document on every move)."""
         s = self.session
         seq = s.sequence
         order = seq if seq is not None else range(len(s.excerpts))
         here = s.position()
         ids = [s.excerpts[order[here + d]].id for d in PREFETCH if 0 <= here + d < len(order)]
         ids = [i for i in ids if i not in self.kept_suggestions]
-        if ids:
-            self.prefetch(ids, self._generation)
+        edges = []
+        if s.order == "document":
+            for d in PREFETCH:
+                if not 0 <= here + d < len(order):
+                    pos = s.doc_pos + d
+                    while 0 <= pos < len(s.rows) and not s.rows[pos].total:
+                        pos += d
+                    if 0 <= pos < len(s.rows):
+                        edges.append((s.rows[pos].document_id, d > 0))
+        if ids or edges:
+            self.prefetch(ids, self._generation, edges)
 
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
     def suggest(self, excerpt_id: int, generation: int) -> None:
@@ -90,10 +103,23 @@ class SuggestMixin:
             self.post_message(SuggestionsReady(excerpt_id, found, generation))
 
     @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
-    def prefetch(self, excerpt_ids: list[int], generation: int) -> None:
-        for excerpt_id in excerpt_ids:
-            if get_current_worker().is_cancelled:
+    def prefetch(self, excerpt_ids: list[int], generation: int,
+                 edges: list[tuple[int, bool]] = ()) -> None:
+        """``edges``: (document id, first?) of neighbouring documents, whose first or last
+        excerpt is fetched too."""
+        worker = get_current_worker()
+        for document_id, first in edges:
+            if worker.is_cancelled:
                 return
+            excerpts = self.project.excerpts(document_id)
+            if excerpts:
+                excerpt_ids = [*excerpt_ids, excerpts[0 if first else -1].id]
+        kept = self.kept_suggestions
+        for excerpt_id in excerpt_ids:
+            if worker.is_cancelled:
+                return
+            if excerpt_id in kept:
+                continue
             found = self.project.suggestions(excerpt_id, self.coder, limit=9)
             self.post_message(SuggestionsReady(excerpt_id, found, generation))
 

@@ -50,11 +50,15 @@ class DocumentList(ScrollView, can_focus=False):
         self._lines: list[tuple[str, int]] = []
         """("group", row index) header lines and ("doc", row index) lines."""
         self._line_of: dict[int, int] = {}
+        self._styles: dict[str, Style] | None = None
+        self._strips: dict[tuple, Strip] = {}
+        """Rendered lines by (line, is current, width, coded, total)."""
 
     def set_rows(self, rows: list[DocRow], current: int) -> None:
         self.rows = rows
         self._lines = []
         self._line_of = {}
+        self._strips.clear()
         last = None
         for i, row in enumerate(rows):
             group = row.respondents[0] if row.respondents else "—"
@@ -64,42 +68,80 @@ class DocumentList(ScrollView, can_focus=False):
             self._line_of[i] = len(self._lines)
             self._lines.append(("doc", i))
         self.virtual_size = Size(self.size.width, len(self._lines))
+        self.refresh()
         self.set_current(current)
 
     def set_current(self, current: int) -> None:
-        self.current = current
-        self.refresh()
+        """Mark ``current``: repaints the old and the new line, or, when the new one is out
+        of view, scrolls it to the top third (one full repaint per screenful of moves)."""
+        previous, self.current = self.current, current
         line = self._line_of.get(current, 0)
         height = max(1, self.scrollable_content_region.height)
         if not self.scroll_offset.y <= line < self.scroll_offset.y + height:
             self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True)
+            self.refresh()
+        else:
+            self.refresh_current(previous)
+            self.refresh_current()
+
+    def refresh_current(self, position: int | None = None) -> None:
+        """Repaint one document's line (the current one by default), e.g. after a coding."""
+        self.refresh_line(self._line_of.get(self.current if position is None else position, 0))
+
+    def notify_style_update(self) -> None:
+        self._styles = None
+        self._strips.clear()
+        super().notify_style_update()
+
+    def _style(self) -> dict[str, Style]:
+        """The line styles, computed once (``rich_style`` walks the DOM on every call)."""
+        if self._styles is None:
+            base = self.rich_style
+            style = self.get_component_rich_style
+            current = base + style("doclist--current")
+            self._styles = {
+                "base": base, "respondent": base + style("doclist--respondent"),
+                "current": current, "bar": base + style("doclist--bar"), "current bar": current + style("doclist--bar"),
+                "done": base + style("doclist--done"), "current done": current + style("doclist--done"),
+            }
+        return self._styles
 
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        styles = self._style()
+        base = styles["base"]
         if index >= len(self._lines):
             return Strip.blank(width, base)
         kind, i = self._lines[index]
         row = self.rows[i]
-        style = self.get_component_rich_style
+        key = (index, i == self.current, width, row.coded, row.total)
+        if (cached := self._strips.get(key)) is not None:
+            return cached
         if kind == "group":
             label = row.respondents[0] if row.respondents else "no respondent"
-            return Strip([Segment(label, base + style("doclist--respondent"))]).crop_extend(0, width, base)
-        line_style = base + style("doclist--current") if i == self.current else base
-        count = f" {row.coded}/{row.total}"
-        bar = progress_bar(row.coded, row.total)
-        name_width = max(4, width - len(count) - BAR - 4)
-        name = row.name if len(row.name) <= name_width else row.name[: name_width - 1] + "…"
-        extra = f" +{len(row.respondents) - 1}" if len(row.respondents) > 1 else ""
-        done = row.total and row.coded >= row.total
-        segments = [
-            Segment("▸ " if i == self.current else "  ", line_style),
-            Segment((name + extra).ljust(name_width + 1)[: name_width + 1], line_style),
-            Segment(bar, line_style + style("doclist--bar")),
-            Segment(count, line_style + (style("doclist--done") if done else Style())),
-        ]
-        return Strip(segments).crop_extend(0, width, base)
+            strip = Strip([Segment(label, styles["respondent"])]).crop_extend(0, width, base)
+        else:
+            current = i == self.current
+            line_style = styles["current"] if current else base
+            count = f" {row.coded}/{row.total}"
+            bar = progress_bar(row.coded, row.total)
+            name_width = max(4, width - len(count) - BAR - 4)
+            name = row.name if len(row.name) <= name_width else row.name[: name_width - 1] + "…"
+            extra = f" +{len(row.respondents) - 1}" if len(row.respondents) > 1 else ""
+            done = row.total and row.coded >= row.total
+            prefix = "current " if current else ""
+            segments = [
+                Segment("▸ " if current else "  ", line_style),
+                Segment((name + extra).ljust(name_width + 1)[: name_width + 1], line_style),
+                Segment(bar, styles[prefix + "bar"]),
+                Segment(count, styles[prefix + "done"] if done else line_style),
+            ]
+            strip = Strip(segments).crop_extend(0, width, base)
+        if len(self._strips) > 2000:
+            self._strips.clear()
+        self._strips[key] = strip
+        return strip
 
     def on_click(self, event: Click) -> None:
         offset = event.get_content_offset(self)

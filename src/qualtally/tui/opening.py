@@ -1,0 +1,104 @@
+"""Drawing the first frame from a read-only peek while the real project opens behind it.
+
+Importing SQLAlchemy and opening the ``Project`` takes a third to half of the one-second
+budget for the coding screen's first frame. So the CLI may start the app on a
+:class:`qualtally.storage.peek.Peek` (plain ``sqlite3``, read-only) and an ``opener`` that
+returns the real ``Project``. Once the transcript has painted, :class:`OpeningMixin`
+opens the project in a daemon thread, re-reads there what the screen shows, and on the
+UI thread swaps the project in (app, coding screen, session, position saver), redraws
+if the store changed in between, starts the usual background work and only then replays
+the keys and mouse presses that arrived meanwhile, in order. Until then those input
+events are held, not handled: nothing can reach a write on the read-only peek, and no
+key moves the coder before they see where they are. Only the quit keys pass at once
+(the opening thread is a daemon: quitting never waits for it, and opening a file already
+at the newest revision writes nothing).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual import events
+from textual.message import Message
+
+from qualtally.tui.guard import describe
+
+PASS_KEYS = frozenset({"q", "ctrl+q", "ctrl+c"})
+"""Keys handled even while the project opens (quitting)."""
+HELD = (events.Key, events.MouseDown, events.MouseUp, events.Paste)
+
+
+@dataclass
+class ProjectOpened(Message):
+    project: Any
+    error: str | None
+    same: bool
+    """Whether the real project holds exactly what the peek showed."""
+
+
+class OpeningMixin:
+    """For the App: ``project`` starts as a peek; ``open_project`` swaps in the real one."""
+
+    _opener: Callable[[], Any] | None = None
+    _held: list | None = None
+    _peek: Any = None
+
+    def init_opening(self, opener: Callable[[], Any] | None) -> None:
+        self._opener = opener
+        self._held = [] if opener is not None else None
+        self._peek = self.project if opener is not None else None
+
+    @property
+    def project_ready(self) -> bool:
+        return self._held is None
+
+    async def on_event(self, event: events.Event) -> None:
+        if (self._held is not None and isinstance(event, HELD) and not event.is_forwarded
+                and not (isinstance(event, events.Key) and event.key in PASS_KEYS)):
+            self._held.append(event)
+            return
+        await super().on_event(event)
+
+    def open_project(self) -> None:
+        """Open the real project in a daemon thread (called once the first frame is drawn)."""
+        if self._opener is None or getattr(self, "_open_thread", None) is not None:
+            return
+        opener, coding = self._opener, self.coding
+        shown = coding.session.snapshot()
+
+        def run() -> None:
+            try:
+                project = opener()
+            except Exception as err:  # noqa: BLE001 - reported, then the app ends
+                self.post_message(ProjectOpened(None, describe(err), False))
+                return
+            try:
+                same = coding.session.fresh_snapshot(project) == shown
+            except Exception:  # noqa: BLE001 - unsure: redraw from the real project
+                same = False
+            self.post_message(ProjectOpened(project, None, same))
+
+        self._open_thread = threading.Thread(target=run, name="qualtally-open", daemon=True)
+        self._open_thread.start()
+
+    def on_project_opened(self, message: ProjectOpened) -> None:
+        if message.project is None:
+            self.exit(return_code=2, message=message.error)
+            return
+        project = message.project
+        held, self._held = self._held or [], None
+        self.project = project
+        self.positions.project = project
+        self.coding.project_opened(project, redraw=not message.same)
+        for event in held:
+            if isinstance(event, events.Key):
+                event = events.Key(event.key, event.character)
+            self.post_message(event)
+
+    def close_opened(self) -> None:
+        """Close the peek (the CLI closes the real project)."""
+        if self._peek is not None:
+            self._peek.close()

@@ -1,0 +1,175 @@
+"""The read-only peek the first frame is drawn from, and the hand-over to the real project.
+
+``storage/peek.py`` must read exactly what ``Project`` reads (same core objects), refuse
+(None) anything it is not sure of, and write nothing. The app started on a peek must hold
+the keys pressed before the project is open and apply them, in order, to the real
+project afterwards; and if the store changed in between, show what the store holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+import threading
+
+from qualtally.project import Project
+from qualtally.storage import engine
+from qualtally.storage.peek import HEAD_REVISION, Peek
+from qualtally.tui.app import make_app
+
+from .conftest import CODER, SIZE, settle
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_peek_reads_what_the_project_reads(project_path):
+    with Project.open(project_path) as project:
+        excerpts = project.excerpts()
+        project.apply_code(excerpts[1].id, project.codes()[2].id, CODER)
+        project.apply_code(excerpts[1].id, project.codes()[4].id, "bo")
+        project.set_memo(excerpts[1].id, CODER, "a memo with [brackets]")
+        project.save_coder_state(CODER, document=excerpts[1].document_id, excerpt=excerpts[1].id,
+                                 order="uncertainty", screen="codebook", filter="cost")
+        peek = Peek.open(project_path)
+        assert peek is not None
+        try:
+            assert peek.documents() == project.documents()
+            for d in project.documents():
+                assert peek.document(d.id) == project.document(d.id)
+                assert peek.excerpts(d.id) == project.excerpts(d.id)
+            assert peek.excerpts() == excerpts
+            assert peek.codes() == project.codes()
+            ids = [e.id for e in excerpts]
+            for coder in (CODER, "bo", None):
+                assert dict(peek.codings(ids, coder)) == dict(project.codings(ids, coder))
+            assert dict(peek.codings([], CODER)) == {}
+            assert peek.memo(excerpts[1].id, CODER) == "a memo with [brackets]"
+            assert peek.memo(excerpts[0].id, CODER) == project.memo(excerpts[0].id, CODER) == ""
+            for coder in (CODER, "nobody"):
+                assert peek.coder_state(coder) == project.coder_state(coder)
+            assert peek.coder_state(CODER)["excerpt"] == excerpts[1].id  # a number, not a string
+        finally:
+            peek.close()
+
+
+def test_peek_writes_nothing(tmp_path, project_path):
+    copy = tmp_path / "copy.qtally"
+    shutil.copy(project_path, copy)
+    before = digest(copy)
+    peek = Peek.open(copy)
+    assert peek is not None
+    peek.documents()
+    peek.close()
+    assert digest(copy) == before
+    assert not (tmp_path / "copy.qtally-wal").exists() or (tmp_path / "copy.qtally-wal").stat().st_size == 0
+
+
+def test_peek_refuses_what_it_is_not_sure_of(tmp_path, project_path):
+    assert HEAD_REVISION == engine.HEAD_REVISION == engine.head_revision()
+    assert Peek.open(tmp_path / "missing.qtally") is None
+    (tmp_path / "text.qtally").write_text("not a database")
+    assert Peek.open(tmp_path / "text.qtally") is None
+    (tmp_path / "empty.qtally").write_bytes(b"")
+    assert Peek.open(tmp_path / "empty.qtally") is None
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    assert Peek.open(other) is None
+    old = tmp_path / "old.qtally"
+    shutil.copy(project_path, old)
+    with sqlite3.connect(old) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0002'")
+    conn.close()
+    assert Peek.open(old) is None  # the ordinary open migrates it (and takes a safety copy)
+
+
+def gated_opener(path, before_return=None):
+    """An opener that waits for ``gate``; ``before_return(project)`` may write first."""
+    gate = threading.Event()
+
+    def opener():
+        assert gate.wait(30)
+        project = Project.open(path)
+        if before_return is not None:
+            before_return(project)
+        return project
+
+    return opener, gate
+
+
+async def test_keys_before_the_project_opens_are_held_then_applied(project_path):
+    peek = Peek.open(project_path)
+    opener, gate = gated_opener(project_path)
+    app = make_app(peek, CODER, load_model=False, opener=opener)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        session = app.coding.session
+        assert app.project is peek and not app.project_ready
+        start = session.current.id
+        await pilot.press("j", "j", "1")
+        await pilot.pause()
+        assert session.current.id == start  # held, not applied to the peek
+        gate.set()
+        for _ in range(200):
+            if app.project_ready:
+                break
+            await pilot.pause(0.05)
+        await settle(pilot)
+        assert app.project is not peek and session.project is app.project
+        ids = [e.id for e in session.excerpts]
+        assert session.current.id == ids[ids.index(start) + 2]  # both j, in order, after opening
+        await pilot.press("q")
+    real = app.project
+    real.close()
+    peek.close()
+    with Project.open(project_path) as project:
+        assert project.coder_state(CODER)["excerpt"] == ids[ids.index(start) + 2]
+
+
+async def test_a_change_between_peek_and_open_is_shown(project_path):
+    with Project.open(project_path) as project:
+        target = project.excerpts()[0]
+        code = next(c for c in project.codes() if c.parent_id is not None)
+
+    def someone_codes(project):  # another process writes after the peek read
+        project.apply_code(target.id, code.id, CODER)
+
+    peek = Peek.open(project_path)
+    opener, gate = gated_opener(project_path, someone_codes)
+    app = make_app(peek, CODER, load_model=False, opener=opener)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        session = app.coding.session
+        assert session.current.id == target.id and not session.codings.get(target.id)
+        gate.set()
+        for _ in range(200):
+            if app.project_ready:
+                break
+            await pilot.pause(0.05)
+        await settle(pilot)
+        assert session.codings.get(target.id) == [code.id]
+        assert code.id in app.coding.tree.applied
+        await pilot.press("q")
+    app.project.close()
+    peek.close()
+
+
+async def test_a_failed_open_ends_the_app_with_the_error(project_path):
+    peek = Peek.open(project_path)
+
+    def opener():
+        from qualtally.core.errors import InputError
+        raise InputError(str(project_path), "damaged or unreadable database (test)")
+
+    app = make_app(peek, CODER, load_model=False, opener=opener)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            if not app.is_running:
+                break
+            await pilot.pause(0.05)
+    assert app.return_code == 2
+    peek.close()
