@@ -90,3 +90,13 @@ async def test_the_next_documents_first_excerpt_is_fetched_ahead(project_path):
             assert s.current.id == following.id
             assert paths(screen.panel.suggestions) == paths(screen.kept_suggestions[following.id])
             await shown_is_fresh(pilot, project)
+
+
+def test_suggestion_row_shows_the_code_name_before_its_parents():
+    from qualtally.core.models import Suggestion
+    from qualtally.tui.widgets.suggestions import suggestion_lines
+
+    s = Suggestion("Performance > Mandate expansion concerns > Project alignment", 0.42, True)
+    first = suggestion_lines(3, s).plain.splitlines()[0]
+    assert first == "3 0.42 Project alignment  in Performance > Mandate expansion concerns"
+    assert suggestion_lines(1, Suggestion("Relevance", 0.5, False)).plain.splitlines()[0] == "1 0.50 Relevance"

@@ -25,14 +25,19 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Label, ProgressBar
 
-from qualtally.core.models import Suggestion
+from qualtally.core.models import PATH_SEP, Suggestion, split_path
 
 
 def suggestion_lines(n: int, s: Suggestion) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{n} ", style="bold")
     text.append(f"{s.score:.2f} ", style="dim")  # before the path, which a narrow panel cuts
-    text.append(s.code_path)
+    # the code's own name first: a narrow panel cuts the end, and sibling codes share
+    # their parents' path ("Performance > Mandate ..." twice said nothing)
+    *parents, leaf = split_path(s.code_path) or ("",)
+    text.append(leaf)
+    if parents:
+        text.append(f"  in {PATH_SEP.join(parents)}", style="dim")
     reasons = []
     if s.keywords:
         reasons.append("keywords: " + ", ".join(s.keywords))
