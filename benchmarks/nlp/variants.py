@@ -43,6 +43,11 @@ VARIANTS: dict[str, dict] = {
     "shrink=10": {"shrink": 10.0},
     "shrink=20": {"shrink": 20.0},
     "shrink=10+folds=8": {"shrink": 10.0, "inner_folds": 8},
+    "stack": {"stack": True},
+    "stack-C0.1": {"stack": True, "meta_C": 0.1},
+    "stack-C10": {"stack": True, "meta_C": 10.0},
+    "relative": {"relative": (0.3, 0.5, 0.7)},
+    "stack+relative": {"stack": True, "relative": (0.3, 0.5, 0.7)},
 }
 
 
