@@ -69,7 +69,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
                  blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, shrink=4.0, word_ngrams=(1, 2),
                  random_state=0, embeddings=True, emb_C=8.0, emb_shares=(0.0, 0.35, 0.65, 1.0), emb_iter=100,
                  emb_model="auto", emb_shrink=0.5, name_rows="leaf", name_copies=3, stack=False, meta_C=1.0,
-                 relative=()):
+                 relative=(), meta_pairs=False):
         self.C = C
         self.char_weight = char_weight
         self.knn_k = knn_k
@@ -90,6 +90,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self.stack = stack
         self.meta_C = meta_C
         self.relative = relative
+        self.meta_pairs = meta_pairs
 
     # -- fitting --------------------------------------------------------------------------
     def fit(self, X, y, negatives=None):
@@ -231,7 +232,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
                     comps[3][te] = _knn_dense(E[te], np.ascontiguousarray(E[tr].T), (Y * known)[tr], self.knn_k)
         if getattr(self, "stacked_", False):
             comps = comps + self._name_sims(M, E)
-            F = meta_features([c[scored] for c in comps], self.prior_)
+            F = meta_features([c[scored] for c in comps], self.prior_, self.meta_pairs)
             self.meta_w_, self.meta_b_, self.meta_mu_, self.meta_sd_ = fit_meta(
                 F, Y[scored], known[scored], self.meta_C)
             S = apply_meta(F, self.meta_w_, self.meta_b_, self.meta_mu_, self.meta_sd_)
@@ -276,7 +277,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
                 return comps[0]
             comps += [_sigmoid(E @ self.emb_coef_.T + self.emb_intercept_),
                       _knn_dense(E, self.train_emb_t_, self.train_labels_, self.knn_k)]
-        F = meta_features(comps + self._name_sims(M, E), self.prior_)
+        F = meta_features(comps + self._name_sims(M, E), self.prior_, self.meta_pairs)
         return apply_meta(F, self.meta_w_, self.meta_b_, self.meta_mu_, self.meta_sd_)
 
     # -- scoring --------------------------------------------------------------------------

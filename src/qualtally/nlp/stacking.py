@@ -17,14 +17,19 @@ from __future__ import annotations
 import numpy as np
 
 
-def meta_features(comps, prior) -> np.ndarray:
-    """(n, K, f) features from component scores ``comps`` ((n, K) each) and the code prior (K,)."""
+def meta_features(comps, prior, pairs: bool = False) -> np.ndarray:
+    """(n, K, f) features from component scores ``comps`` ((n, K) each) and the code prior (K,).
+
+    ``pairs`` adds the product of every two components (do they agree?).
+    """
     n, K = comps[0].shape
     feats = []
+    comps = [np.asarray(c, dtype=np.float64) for c in comps]
     for c in comps:
-        c = np.asarray(c, dtype=np.float64)
         feats.append(c)
         feats.append(c - (c.max(axis=1, keepdims=True) if K else 0.0))
+    if pairs:
+        feats += [a * b for i, a in enumerate(comps) for b in comps[i + 1:]]
     feats.append(np.broadcast_to(np.asarray(prior, dtype=np.float64)[None, :], (n, K)))
     return np.stack(feats, axis=2)
 
