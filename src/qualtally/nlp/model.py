@@ -2,13 +2,17 @@
 
 One estimator that a methodologist can reason about: for each code a class-balanced
 logistic regression on word and character TF-IDF and a linear model on sentence
-embeddings (``dense.py``), blended with a similarity-weighted vote of the most similar
-coded excerpts (which helps codes with few examples), and a decision threshold per code
-chosen by inner cross-validation rather than a fixed 0.5. Each code's own name is an
-extra labelled example (three copies) for the linear models (a code coded twice still has
-its name to go on). If no code passes its threshold, the best code is still proposed when it comes close
-(tuned the same way), because most answers carry at least one code. Everything learned
-ends in ``_``."""
+embeddings (``dense.py``), and a similarity-weighted vote of the most similar coded
+excerpts (which helps codes with few examples). By default their out-of-fold scores feed
+one small meta-learner shared by all codes (``stacking.py``: each score, its distance to
+the answer's best code, the similarity to the code's name, the code's frequency); with
+``stack=False`` they are blended by tuned weights instead. A decision threshold per code
+is chosen by inner cross-validation rather than a fixed 0.5, and a code must also reach a
+tuned share of the answer's best score. Each code's own name is an extra labelled example
+(three copies) for the linear models (a code coded twice still has its name to go on). If
+no code passes its threshold, the best code is still proposed when it comes close (tuned
+the same way), because most answers carry at least one code. Everything learned ends in
+``_``."""
 
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from qualtally.nlp.dense import knn_dense as _knn_dense
 from qualtally.nlp.dense import sigmoid as _sigmoid
 from qualtally.nlp.features import TextFeatures
 from qualtally.nlp.stacking import apply_meta, code_prior, fit_meta, meta_features
-from qualtally.nlp.tuning import tune_blend
+from qualtally.nlp.tuning import decide, tune_blend
 
 MAX_ROWS = 2000
 HOLDOUT_ABOVE = 1500
@@ -68,8 +72,8 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
     def __init__(self, C=8.0, char_weight=2.0, knn_k=10, inner_folds=4,
                  blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, shrink=4.0, word_ngrams=(1, 2),
                  random_state=0, embeddings=True, emb_C=8.0, emb_shares=(0.0, 0.35, 0.65, 1.0), emb_iter=100,
-                 emb_model="auto", emb_shrink=0.5, name_rows="leaf", name_copies=3, stack=False, meta_C=1.0,
-                 relative=(), meta_pairs=False):
+                 emb_model="auto", emb_shrink=0.5, name_rows="leaf", name_copies=3, stack=True, meta_C=0.1,
+                 relative=(0.3, 0.5, 0.7), meta_pairs=False):
         self.C = C
         self.char_weight = char_weight
         self.knn_k = knn_k
@@ -323,25 +327,6 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
     def predict_labels(self, X):
         return [tuple(self.classes_[row]) for row in self.predict(X)]
 
-
-
-def decide(S, thresholds, rescue):
-    """Codes at or above their threshold; if none, the best one when its score/threshold
-    ratio reaches ``rescue``. A pair (rescue, ratio) also drops codes scoring below
-    ratio x the answer's best score (most answers carry one or two codes)."""
-    ratio = None
-    if isinstance(rescue, tuple | list):
-        rescue, ratio = rescue
-    out = S >= thresholds
-    if ratio is not None and S.shape[1]:
-        out &= S >= ratio * S.max(axis=1, keepdims=True)
-    if rescue is not None and S.shape[1]:
-        empty = ~out.any(axis=1)
-        ratio = S / np.maximum(thresholds, 1e-6)
-        best = ratio.argmax(axis=1)
-        ok = empty & (ratio[np.arange(len(S)), best] >= rescue)
-        out[np.flatnonzero(ok), best[ok]] = True
-    return out
 
 
 def _knn(Q, MT, labels, k):
