@@ -77,15 +77,32 @@ def test_a_rare_codes_name_counts_as_examples(embeddings):
     X, y = _rare_code_rows()
     text = ["childcare was impossible to arrange"]
     assert CodeSuggester().get_params()["name_copies"] == 3
-    with_name = CodeSuggester(embeddings=embeddings).fit(X, y)
+    # like for like on the blended engine (without name rows there is no stacking: its
+    # name-similarity features come from the name rows)
+    with_name = CodeSuggester(embeddings=embeddings, stack=False).fit(X, y)
     without = CodeSuggester(embeddings=embeddings, name_rows=False).fit(X, y)
+    assert not without.stacked_
     k = list(with_name.classes_).index("Childcare")
     s_with, s_without = with_name.scores(text)[0], without.scores(text)[0]
     assert s_with[k] > s_without[k]
     assert int(np.argmax(s_with)) == k
+    # the default, stacked engine also ranks the rare code first for it
+    stacked = CodeSuggester(embeddings=embeddings).fit(X, y)
+    assert stacked.stacked_ and int(np.argmax(stacked.scores(text)[0])) == k
     # the name is a pseudo-example (three copies) for the linear models only: no coded excerpt
-    assert with_name.train_texts_ == X and with_name.n_positive_[k] == 2
-    assert with_name.train_labels_.shape == (len(X), 4)
+    assert stacked.train_texts_ == X and stacked.n_positive_[k] == 2
+    assert stacked.train_labels_.shape == (len(X), 4)
+
+
+def test_a_name_feature_that_never_varied_cannot_swing_the_score():
+    """Standardised meta features are clipped, so an unseen level of one is bounded."""
+    from qualtally.nlp.stacking import CLIP, apply_meta
+
+    F = np.zeros((1, 1, 2))
+    F[0, 0, 1] = 0.75  # e.g. a name similarity 0.75 where training saw 0.02 +- 0.02
+    mu, sd, w = np.array([0.0, 0.02]), np.array([1.0, 0.02]), np.array([0.0, -1.0])
+    assert apply_meta(F, w, 0.0, mu, sd)[0, 0] == pytest.approx(1 / (1 + np.exp(CLIP)))
+    assert apply_meta(F, w, 0.0, mu, sd, clip=None)[0, 0] < 1e-10
 
 
 def test_code_name_is_the_leaf_or_the_whole_path():

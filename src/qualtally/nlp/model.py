@@ -124,7 +124,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         if Ea is not None:
             self.emb_coef_, self.emb_intercept_ = self._fit_dense(Ea, Ya, knowna)
             self.train_emb_t_ = np.ascontiguousarray(Ea[:n].T)
-        self.stacked_ = bool(self.stack and names)
+        self.stacked_ = bool(self.stack and names)  # the name-similarity features need name rows
         if self.stacked_:  # the first copy of the name rows: zero-shot similarity features
             self.name_tfidf_t_ = Ma[n:n + K].T.tocsr()
             self.name_emb_ = np.ascontiguousarray(Ea[n:n + K]) if Ea is not None else None

@@ -40,17 +40,29 @@ def code_prior(n_pos, n) -> np.ndarray:
     return np.log((n_pos + 0.5) / (n - n_pos + 0.5))
 
 
-def fit_meta(F, Y, known, C: float = 1.0, iters: int = 30):
+CLIP = 4.0
+"""Standardised features are clipped to +-CLIP: a feature that barely varied in training
+(the name similarity when answers never say a code's name) must not swing a new answer's
+score by tens of logits when it does vary."""
+
+
+def _standardise(X, mu, sd, clip):
+    Z = (X - mu) / sd
+    return np.clip(Z, -clip, clip) if clip else Z
+
+
+def fit_meta(F, Y, known, C: float = 1.0, iters: int = 30, clip: float | None = CLIP):
     """(weights (f,), bias, mean (f,), scale (f,)): L2 logistic regression by Newton steps.
 
-    Features are standardised on the training pairs; the bias is not penalised.
+    Features are standardised on the training pairs (and clipped, see ``CLIP``); the bias
+    is not penalised.
     """
     X = F[known].astype(np.float64)
     y = Y[known].astype(np.float64)
     mu = X.mean(axis=0) if len(X) else np.zeros(F.shape[2])
     sd = X.std(axis=0) if len(X) else np.ones(F.shape[2])
     sd[sd < 1e-9] = 1.0
-    Z = np.hstack([(X - mu) / sd, np.ones((len(X), 1))])
+    Z = np.hstack([_standardise(X, mu, sd, clip), np.ones((len(X), 1))])
     w = np.zeros(Z.shape[1])
     reg = np.full(Z.shape[1], 1.0 / C)
     reg[-1] = 0.0
@@ -65,6 +77,6 @@ def fit_meta(F, Y, known, C: float = 1.0, iters: int = 30):
     return w[:-1], float(w[-1]), mu, sd
 
 
-def apply_meta(F, weights, bias, mu, sd) -> np.ndarray:
-    z = ((F - mu) / sd) @ weights + bias
+def apply_meta(F, weights, bias, mu, sd, clip: float | None = CLIP) -> np.ndarray:
+    z = _standardise(F, mu, sd, clip) @ weights + bias
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
