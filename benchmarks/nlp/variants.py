@@ -43,6 +43,16 @@ VARIANTS: dict[str, dict] = {
     "shrink=10": {"shrink": 10.0},
     "shrink=20": {"shrink": 20.0},
     "shrink=10+folds=8": {"shrink": 10.0, "inner_folds": 8},
+    "stack": {"stack": True},
+    "stack-C0.1": {"stack": True, "meta_C": 0.1},
+    "stack-C10": {"stack": True, "meta_C": 10.0},
+    "relative": {"relative": (0.3, 0.5, 0.7)},
+    "stack+relative": {"stack": True, "relative": (0.3, 0.5, 0.7)},
+    "stack+relative+shrink=20": {"stack": True, "relative": (0.3, 0.5, 0.7), "shrink": 20.0},
+    "stack+relative+C0.1": {"stack": True, "relative": (0.3, 0.5, 0.7), "meta_C": 0.1},
+    "stack+relative+C10": {"stack": True, "relative": (0.3, 0.5, 0.7), "meta_C": 10.0},
+    "stack+relative+pairs": {"stack": True, "relative": (0.3, 0.5, 0.7), "meta_pairs": True},
+    "stack+relative+pairs+C0.1": {"stack": True, "relative": (0.3, 0.5, 0.7), "meta_pairs": True, "meta_C": 0.1},
 }
 
 

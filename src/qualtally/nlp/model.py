@@ -2,13 +2,17 @@
 
 One estimator that a methodologist can reason about: for each code a class-balanced
 logistic regression on word and character TF-IDF and a linear model on sentence
-embeddings (``dense.py``), blended with a similarity-weighted vote of the most similar
-coded excerpts (which helps codes with few examples), and a decision threshold per code
-chosen by inner cross-validation rather than a fixed 0.5. Each code's own name is an
-extra labelled example (three copies) for the linear models (a code coded twice still has
-its name to go on). If no code passes its threshold, the best code is still proposed when it comes close
-(tuned the same way), because most answers carry at least one code. Everything learned
-ends in ``_``."""
+embeddings (``dense.py``), and a similarity-weighted vote of the most similar coded
+excerpts (which helps codes with few examples). By default their out-of-fold scores feed
+one small meta-learner shared by all codes (``stacking.py``: each score, its distance to
+the answer's best code, the similarity to the code's name, the code's frequency); with
+``stack=False`` they are blended by tuned weights instead. A decision threshold per code
+is chosen by inner cross-validation rather than a fixed 0.5, and a code must also reach a
+tuned share of the answer's best score. Each code's own name is an extra labelled example
+(three copies) for the linear models (a code coded twice still has its name to go on). If
+no code passes its threshold, the best code is still proposed when it comes close (tuned
+the same way), because most answers carry at least one code. Everything learned ends in
+``_``."""
 
 from __future__ import annotations
 
@@ -24,7 +28,8 @@ from qualtally.nlp.dense import fit_dense_lr, fit_lda, one_blas_thread
 from qualtally.nlp.dense import knn_dense as _knn_dense
 from qualtally.nlp.dense import sigmoid as _sigmoid
 from qualtally.nlp.features import TextFeatures
-from qualtally.nlp.tuning import tune_blend
+from qualtally.nlp.stacking import apply_meta, code_prior, fit_meta, meta_features
+from qualtally.nlp.tuning import decide, tune_blend
 
 MAX_ROWS = 2000
 HOLDOUT_ABOVE = 1500
@@ -67,7 +72,8 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
     def __init__(self, C=8.0, char_weight=2.0, knn_k=10, inner_folds=4,
                  blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, shrink=4.0, word_ngrams=(1, 2),
                  random_state=0, embeddings=True, emb_C=8.0, emb_shares=(0.0, 0.35, 0.65, 1.0), emb_iter=100,
-                 emb_model="auto", emb_shrink=0.5, name_rows="leaf", name_copies=3):
+                 emb_model="auto", emb_shrink=0.5, name_rows="leaf", name_copies=3, stack=True, meta_C=0.1,
+                 relative=(0.3, 0.5, 0.7), meta_pairs=False):
         self.C = C
         self.char_weight = char_weight
         self.knn_k = knn_k
@@ -85,6 +91,10 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self.emb_shrink = emb_shrink
         self.name_rows = name_rows
         self.name_copies = name_copies
+        self.stack = stack
+        self.meta_C = meta_C
+        self.relative = relative
+        self.meta_pairs = meta_pairs
 
     # -- fitting --------------------------------------------------------------------------
     def fit(self, X, y, negatives=None):
@@ -114,6 +124,11 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         if Ea is not None:
             self.emb_coef_, self.emb_intercept_ = self._fit_dense(Ea, Ya, knowna)
             self.train_emb_t_ = np.ascontiguousarray(Ea[:n].T)
+        self.stacked_ = bool(self.stack and names)  # the name-similarity features need name rows
+        if self.stacked_:  # the first copy of the name rows: zero-shot similarity features
+            self.name_tfidf_t_ = Ma[n:n + K].T.tocsr()
+            self.name_emb_ = np.ascontiguousarray(Ea[n:n + K]) if Ea is not None else None
+            self.prior_ = code_prior(self.n_positive_, n)
         self._tune(Ma, Ya, knowna, Ea, n)
         return self
 
@@ -219,6 +234,17 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
                     coef, icpt = self._fit_dense(Ea[tra], Ya[tra], knowna[tra])
                     comps[2][te] = _sigmoid(E[te] @ coef.T + icpt)
                     comps[3][te] = _knn_dense(E[te], np.ascontiguousarray(E[tr].T), (Y * known)[tr], self.knn_k)
+        if getattr(self, "stacked_", False):
+            comps = comps + self._name_sims(M, E)
+            F = meta_features([c[scored] for c in comps], self.prior_, self.meta_pairs)
+            self.meta_w_, self.meta_b_, self.meta_mu_, self.meta_sd_ = fit_meta(
+                F, Y[scored], known[scored], self.meta_C)
+            S = apply_meta(F, self.meta_w_, self.meta_b_, self.meta_mu_, self.meta_sd_)
+            _, self.thresholds_, self.rescue_ = tune_blend([S], [(1.0,)], Y[scored], known[scored],
+                                                           self.at_least_one, self.shrink, self.relative)
+            self.weights_ = np.array([1.0, 0.0, 0.0, 0.0])
+            self.blend_ = 0.0
+            return
         grid = []
         for w in self.blend_grid:
             for share in (self.emb_shares if E is not None else (0.0,)):
@@ -231,10 +257,32 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
                     grid += [(lin[0], w, lin[1], 0.0), (lin[0], 0.0, lin[1], w)]
         comps = [c[scored] for c in comps]
         weights, self.thresholds_, self.rescue_ = tune_blend(comps, grid, Y[scored], known[scored],
-                                                             self.at_least_one, self.shrink)
+                                                             self.at_least_one, self.shrink, self.relative)
         weights = tuple(weights) + (0.0,) * (4 - len(weights)) if weights else (1.0, 0.0, 0.0, 0.0)
         self.weights_ = np.array(weights, dtype=np.float64)  # tfidf lin, tfidf knn, emb lin, emb knn
         self.blend_ = float(self.weights_[1] + self.weights_[3])
+
+    def _name_sims(self, M, E):
+        """Zero-shot features: cosine of each text with each code's name (TF-IDF, embedding)."""
+        out = [(M @ self.name_tfidf_t_).toarray()]
+        if E is not None and self.name_emb_ is not None:
+            out.append(np.maximum(E @ self.name_emb_.T, 0.0))
+        return out
+
+    def _stacked_scores(self, M, texts):
+        comps = [_sigmoid(M @ self.coef_.T + self.intercept_),
+                 _knn(M, self.train_matrix_t_, self.train_labels_, self.knn_k)]
+        E = None
+        if self.use_embeddings_:
+            if texts is None:
+                raise ValueError("this model needs the texts to embed them")
+            E = self._embed([str(t) for t in texts])
+            if E is None:  # the embedding model is gone: the TF-IDF linear model alone
+                return comps[0]
+            comps += [_sigmoid(E @ self.emb_coef_.T + self.emb_intercept_),
+                      _knn_dense(E, self.train_emb_t_, self.train_labels_, self.knn_k)]
+        F = meta_features(comps + self._name_sims(M, E), self.prior_, self.meta_pairs)
+        return apply_meta(F, self.meta_w_, self.meta_b_, self.meta_mu_, self.meta_sd_)
 
     # -- scoring --------------------------------------------------------------------------
     def transform_texts(self, X):
@@ -242,6 +290,8 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
 
     def scores_from_matrix(self, M, texts=None):
         """Scores from TF-IDF rows ``M`` (and the texts' embeddings, when the model uses them)."""
+        if getattr(self, "stacked_", False):
+            return self._stacked_scores(M, texts)
         w = getattr(self, "weights_", None)
         if w is None:  # a model saved before embeddings existed
             w = np.array([1 - self.blend_, self.blend_, 0.0, 0.0])
@@ -277,17 +327,6 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
     def predict_labels(self, X):
         return [tuple(self.classes_[row]) for row in self.predict(X)]
 
-
-
-def decide(S, thresholds, rescue):
-    out = S >= thresholds
-    if rescue is not None and S.shape[1]:
-        empty = ~out.any(axis=1)
-        ratio = S / np.maximum(thresholds, 1e-6)
-        best = ratio.argmax(axis=1)
-        ok = empty & (ratio[np.arange(len(S)), best] >= rescue)
-        out[np.flatnonzero(ok), best[ok]] = True
-    return out
 
 
 def _knn(Q, MT, labels, k):

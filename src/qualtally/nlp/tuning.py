@@ -64,14 +64,14 @@ def tune_decision(lin, knn, Y, known, blend_grid, at_least_one, shrink: float = 
     return float(w[1]) if len(w) else 0.0, th, rescue
 
 
-def tune_blend(comps, weight_grid, Y, known, at_least_one, shrink: float = SHRINK):
+def tune_blend(comps, weight_grid, Y, known, at_least_one, shrink: float = SHRINK, relative=()):
     """(weights, thresholds, rescue) maximising out-of-fold micro-F1.
 
     ``comps`` are out-of-fold score matrices (linear models, neighbour votes); each entry
     of ``weight_grid`` is one weight per component, the blend being their weighted sum.
+    With a ``relative`` grid the rescue becomes a pair (rescue, ratio): a code must also
+    score at least ratio x the answer's best score (see ``decide``).
     """
-    from qualtally.nlp.model import decide
-
     best = None
     for weights in weight_grid:
         S = sum(float(a) * c for a, c in zip(weights, comps) if a)
@@ -80,9 +80,30 @@ def tune_blend(comps, weight_grid, Y, known, at_least_one, shrink: float = SHRIN
         w = tuple(float(a) for a in weights)
         th = thresholds_for(S, Y, known, shrink)
         for rescue in (RESCUE_GRID if at_least_one else (None,)):
-            f = micro_f1(decide(S, th, rescue), Y, known)
-            if best is None or f > best[0] + 1e-9:
-                best = (f, w, th, rescue)
+            for ratio in (None,) + tuple(relative):
+                r = rescue if ratio is None else (rescue, ratio)
+                f = micro_f1(decide(S, th, r), Y, known)
+                if best is None or f > best[0] + 1e-9:
+                    best = (f, w, th, r)
     if best is None:
         return (), np.full(Y.shape[1], 0.5), None
     return best[1], best[2], best[3]
+
+
+def decide(S, thresholds, rescue):
+    """Codes at or above their threshold; if none, the best one when its score/threshold
+    ratio reaches ``rescue``. A pair (rescue, ratio) also drops codes scoring below
+    ratio x the answer's best score (most answers carry one or two codes)."""
+    ratio = None
+    if isinstance(rescue, tuple | list):
+        rescue, ratio = rescue
+    out = S >= thresholds
+    if ratio is not None and S.shape[1]:
+        out &= S >= ratio * S.max(axis=1, keepdims=True)
+    if rescue is not None and S.shape[1]:
+        empty = ~out.any(axis=1)
+        ratio = S / np.maximum(thresholds, 1e-6)
+        best = ratio.argmax(axis=1)
+        ok = empty & (ratio[np.arange(len(S)), best] >= rescue)
+        out[np.flatnonzero(ok), best[ok]] = True
+    return out
