@@ -92,7 +92,9 @@ class ColdStart:
                 kw[i, self._index[path]] = 0.6 if len(spans) == 1 else 0.8
         sim = np.zeros_like(kw)
         if self.vec is not None and len(texts):
-            q = self.vec.transform(lemma_texts(texts))
+            from qualtally.nlp.features import tfidf_transform
+
+            q = tfidf_transform(self.vec, lemma_texts(texts))
             sim = np.minimum(1.0, 2.0 * (q @ self.profile_matrix.T).toarray()) * self.has_desc
         return 1 - (1 - kw) * (1 - 0.8 * sim), hits
 
