@@ -67,3 +67,27 @@ def test_cold_start_similarity_unchanged():
     texts = corpus_lines(120)
     lemmas = lemma_texts(texts)
     assert same(tfidf_transform(cold.vec, lemmas), cold.vec.transform(lemmas))
+
+
+def test_one_spacy_pass_gives_the_same_lemmas_and_keyword_hits():
+    """The keyword matcher's Docs (no sentencizer) also feed lemma_texts: same strings, same hits."""
+    from qualtally.nlp import text
+    from qualtally.nlp.pipeline import get_nlp
+
+    texts = corpus_lines(150) + ["Refugees and REFUGEE returns [inaudible] delays, delayed."]
+    nlp = get_nlp()
+    full = text._lemmatise(nlp.pipe(t.lower() for t in texts))  # the whole pipeline, as before
+    text._CACHE.clear()
+    profiles = [CodeProfile("Return", ("refugee", "return home")), CodeProfile("Delays", ("delay",))]
+    cold = ColdStart(profiles)
+    hits = cold.keyword_hits(texts)
+    assert [text._CACHE[t] for t in texts] == full  # remembered by the matcher's pass
+    text._CACHE.clear()
+    assert lemma_texts(texts) == full
+    old_hits = []
+    for doc in nlp.pipe(t.lower() for t in texts):
+        found = {}
+        for key, start, end in cold.matcher(doc):
+            found.setdefault(cold._keys[key], []).append(doc[start:end].text)
+        old_hits.append({k: tuple(dict.fromkeys(v)) for k, v in found.items()})
+    assert hits == old_hits and hits[-1]["Return"] == ("refugees", "refugee")

@@ -8,6 +8,8 @@ classifier, the nearest-neighbour search and the explanations see the same vecto
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -40,11 +42,8 @@ def tfidf_transform(vec, docs):
     counts: list[int] = []
     indptr = [0]
     for doc in docs:
-        row: dict[int, int] = {}
-        for term in analyze(doc):
-            j = vocab.get(term)
-            if j is not None:
-                row[j] = row.get(j, 0) + 1
+        row = {j: n for j, n in ((vocab.get(term), n) for term, n in Counter(analyze(doc)).items())
+               if j is not None}
         for j in sorted(row):
             indices.append(j)
             counts.append(row[j])
