@@ -85,21 +85,22 @@ def test_suggester_with_embeddings():
     assert s.shape == (1, len(m.classes_)) and np.all((s >= 0) & (s <= 1 + 1e-9))
 
 
-def test_fast_gelu_matches_erf_gelu():
+
+def test_in_place_gelu_is_bit_for_bit_the_formula():
     from qualtally.nlp.embed import _gelu, _gelu_exact
 
-    x = np.concatenate([np.linspace(-12, 12, 100_001), np.random.default_rng(0).normal(0, 3, 50_000)])
-    x = x.astype(np.float32)
-    assert np.abs(_gelu(x.copy()) - _gelu_exact(x)).max() < 1e-6
+    x = np.concatenate([np.linspace(-12, 12, 100_000), np.random.default_rng(0).normal(0, 3, 50_000)])
+    x = x.astype(np.float32).reshape(-1, 50)
+    assert np.array_equal(_gelu(x.copy()), _gelu_exact(x))
 
 
 @needs_model
-def test_embeddings_with_fast_gelu_stay_within_1e6_of_erf(monkeypatch):
+def test_embeddings_unchanged_by_the_in_place_gelu(monkeypatch):
     from qualtally.nlp import embed as E
 
     texts = ["The grant was not enough [inaudible] to cover costs.", "Trainers were knowledgeable.",
              " ".join(["We waited months for the payments to arrive from the ministry."] * 8)]
     model = E.get_model()
-    fast = model.encode(texts)
+    now = model.encode(texts)
     monkeypatch.setattr(E, "_gelu", E._gelu_exact)
-    assert np.abs(fast - model.encode(texts)).max() < 1e-6
+    assert np.array_equal(now, model.encode(texts))
