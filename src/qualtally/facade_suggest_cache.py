@@ -43,12 +43,15 @@ class SuggestionCacheMixin:
         from qualtally.nlp import card
         from qualtally.nlp.coldstart import profiles_from_codes
 
-        cb = card.codebook_hash([c.path for c in codes], profiles_from_codes(codes))
-        memo = self._sg().setdefault("expected", {})
-        if cb not in memo:
+        codes = tuple(codes)  # frozen Codes: the codebook itself is the memo key (hashing
+        memo = self._sg().setdefault("expected", {})  # 128 codes' profiles took 3 ms a call)
+        if codes not in memo:
+            cb = card.codebook_hash([c.path for c in codes], profiles_from_codes(codes))
             picked = card.pick_model(self._model_folders(), cb)
-            memo[cb] = picked[1] if picked else None
-        return memo[cb]
+            if len(memo) > 8:
+                memo.clear()
+            memo[codes] = picked[1] if picked else None
+        return memo[codes]
 
     def _set_engine(self, engine, meta: dict, folder: Path | None, card_meta: dict | None = None) -> None:
         """Swap in a loaded or retrained engine together with its cache key (None: unsaved).
