@@ -282,8 +282,7 @@ def test_first_open_answers_the_asked_for_excerpts_before_the_refresh(path):
     model loaded is cached when the loader reports "suggestions" 3/3, before the refresh of
     every other excerpt starts, and it is what the engine computes."""
     with Project.open(path) as p:
-        with p.engine.begin() as conn:
-            conn.execute(sa.delete(t.suggestion_cache))
+        sc.clear(p.engine)
     with Project.open(path) as p:
         wanted = _new_ids(p)[2]
         assert p.suggestions(wanted, "ann") == []  # nothing cached, no model yet
