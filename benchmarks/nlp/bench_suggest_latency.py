@@ -13,9 +13,15 @@ model folder is touched. Prints what it ran and the load average.
     calls ``suggestions()`` for the first excerpt of the first document (its id found
     beforehand, as the TUI reads only the open document's excerpts) until it is non-empty; timed from before the import and from ``Project.open``. Done twice: alone,
     and with ``load_suggester`` started in a thread right after open, as the TUI does.
+(a0) ``first open``: the same, with the background loader, on a fresh copy that has no
+    suggestion cache (the project as built, or ``--project`` with its cache table emptied):
+    a fresh ``qualtally demo``, or any project after a qualtally upgrade. Each run on its own
+    copy; ``--fresh-runs`` (default 3, 0 with ``--synthetic``, whose first open trains).
 (b) ``per excerpt``: once loaded, ``suggestions()`` for every excerpt, all cache hits;
     then with the cache emptied, every call a miss computed by the engine (embeddings
     already in memory; the write-back to the cache runs in a background thread, not timed).
+    Then, for 300 of them (seeded), the engine on a narrowed span (the text minus its last
+    word: new text, so the sentence encoder runs too), as a coder's narrowed excerpt costs.
 (c) ``refresh``: ``refresh_suggestion_cache()`` over every excerpt from an empty cache
     (embeddings in memory), and the first ``load_suggester`` of the project (cold: embeds
     every excerpt, fills the cache) versus a reopen's (embeddings read from disk).
@@ -123,6 +129,25 @@ def first_suggestions(path: Path, runs: int, loader: bool) -> dict:
             "median_from_open_s": statistics.median(r["from_open_s"] for r in out)}
 
 
+def first_open(pristine: Path, runs: int) -> dict:
+    """(a0): ``first_suggestions`` with the loader, each run on a new copy with no cache."""
+    import sqlite3
+
+    out = []
+    for i in range(runs):
+        path = pristine.parent.parent / f"fresh-{i}" / pristine.name
+        path.parent.mkdir()
+        shutil.copy(pristine, path)
+        if Path(f"{pristine}.models").is_dir():
+            shutil.copytree(f"{pristine}.models", f"{path}.models")
+        with sqlite3.connect(path) as conn:
+            conn.execute("DELETE FROM suggestion_cache")
+        out += first_suggestions(path, 1, True)["runs"]
+    return {"runs": out, "median_from_import_s": statistics.median(r["from_import_s"] for r in out),
+            "max_from_import_s": max(r["from_import_s"] for r in out),
+            "median_from_open_s": statistics.median(r["from_open_s"] for r in out)}
+
+
 def load_in_fresh_process(path: Path) -> float:
     code = ("import sys, time\nfrom qualtally.project import Project\np = Project.open(sys.argv[1])\n"
             "t = time.perf_counter()\np.load_suggester()\nprint(f'{time.perf_counter() - t:.3f}')")
@@ -151,13 +176,23 @@ def per_excerpt(path: Path, sample: int | None = None) -> dict:
             p.suggestions(eid, "bench")
             misses.append(1000 * (time.perf_counter() - t))
         p.flush_suggestion_cache()  # misses are written back by a background thread
+        # a narrowed span: new text (its last word dropped), so nothing of it is cached, its
+        # embedding included; the engine's own call, as _cached_or_computed makes it
+        engine, narrowed = p._sg()["engine"], []
+        chosen = set(random.Random(1).sample(ids, min(300, len(ids))))
+        for e in p.excerpts():
+            if e.id in chosen and " " in e.text.strip():
+                text = e.text.strip().rsplit(" ", 1)[0]
+                t = time.perf_counter()
+                engine.suggest_many([text], e.question or "", limit=16)
+                narrowed.append(1000 * (time.perf_counter() - t))
         sc.clear(p.engine)
         t = time.perf_counter()
         written = p.refresh_suggestion_cache()
         refresh = time.perf_counter() - t
         size = sum(len(json.dumps(d)) for _, d in p._read(sc.read_many, p._sg()["loaded"][1]).values())
     stats = {}
-    for name, xs in (("cache_hit_ms", hits), ("cache_miss_ms", misses)):
+    for name, xs in (("cache_hit_ms", hits), ("cache_miss_ms", misses), ("narrowed_span_ms", narrowed)):
         stats[name] = {"n": len(xs), "p50": round(pct(xs, 0.5), 2), "p95": round(pct(xs, 0.95), 2),
                        "max": round(max(xs), 2)}
     stats["refresh_all"] = {"excerpts": written, "seconds": round(refresh, 2),
@@ -171,6 +206,7 @@ def main() -> None:
     ap.add_argument("--project", help="a project file to copy (default: the demo, built from the corpus)")
     ap.add_argument("--synthetic", type=int, help="build a synthetic survey project with this many answers")
     ap.add_argument("--runs", type=int, default=5, help="fresh processes for (a)")
+    ap.add_argument("--fresh-runs", type=int, help="(a0) first opens, each on a new copy with no cache")
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("--sample", type=int, help="(b) on this many excerpts (seeded sample) instead of all")
     a = ap.parse_args()
@@ -191,6 +227,17 @@ def main() -> None:
             label = "demo (corpus/iom-evaluation)"
         res = {"project": label, "build_s": round(time.perf_counter() - t, 2), "load_before": load()}
         print(f"{label}: built in {res['build_s']} s; load average {res['load_before']}", flush=True)
+        fresh_runs = a.fresh_runs if a.fresh_runs is not None else (0 if a.synthetic else 3)
+        if fresh_runs:
+            (work / "pristine").mkdir()
+            pristine = work / "pristine" / path.name
+            shutil.copy(path, pristine)
+            if Path(f"{path}.models").is_dir():
+                shutil.copytree(f"{path}.models", f"{pristine}.models")
+            r = res["first_open"] = first_open(pristine, fresh_runs)
+            print(f"(a0) first open, no suggestion cache, fresh process + background loader: median "
+                  f"{r['median_from_import_s']:.3f} s from import (max {r['max_from_import_s']:.3f}), "
+                  f"{r['median_from_open_s']:.3f} s from open; load average {load()}", flush=True)
         res["first_load_suggester_s"] = load_in_fresh_process(path)
         print(f"(c) first load_suggester (train or load, embed all, fill cache): {res['first_load_suggester_s']} s",
               flush=True)
@@ -205,7 +252,7 @@ def main() -> None:
                   f"{r['median_from_open_s']:.3f} s from open; heavy modules loaded: "
                   f"{sorted({x['heavy_loaded'] for x in r['runs']})}", flush=True)
         res.update(per_excerpt(path, a.sample))
-        for name in ("cache_hit_ms", "cache_miss_ms"):
+        for name in ("cache_hit_ms", "cache_miss_ms", "narrowed_span_ms"):
             s = res[name]
             print(f"(b) suggestions(), {name[:-3].replace('_', ' ')}: n={s['n']} p50 {s['p50']} ms, "
                   f"p95 {s['p95']} ms, max {s['max']} ms")

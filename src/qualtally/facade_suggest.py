@@ -53,8 +53,11 @@ class SuggestionsMixin(SuggestionCacheMixin):
     def load_suggester(self, progress=None, coder: str | None = None) -> None:
         """Load the saved model, or a matching shipped one, or train; slow, call from a worker.
 
-        Then, in the same work: embed the excerpts the saved embeddings lack, and refresh
-        the stale suggestion-cache entries (``progress("caching suggestions", done, total)``).
+        Then, in the same work: compute and cache the excerpts ``suggestions()`` was asked
+        for while loading (the ones on screen), report ``progress("suggestions", 3, 3)`` (a
+        caller may ask again now: those are cache hits), embed the excerpts the saved
+        embeddings lack, and refresh the other stale suggestion-cache entries, the asked-for
+        excerpts' documents first (``progress("caching suggestions", done, total)``).
         """
         from qualtally.nlp.persist import StaleModel, load_engine
 
@@ -72,21 +75,26 @@ class SuggestionsMixin(SuggestionCacheMixin):
                 except StaleModel:
                     continue
                 self._set_engine(engine, meta, folder, meta)
-                self._embed_excerpts(engine)
+                self._load_embeddings()
+                self._answer_wanted(engine)  # the excerpts on screen first (ms), then the rest
                 step("suggestions", 3, 3)
+                self._embed_excerpts(engine, loaded=True)
                 self.refresh_suggestion_cache(progress)
                 return
             step("training suggester", 2, 3)
             self._load_embeddings()
             self.retrain_suggester(coder, refresh=False)
             if st["engine"] is not None:
+                self._answer_wanted(st["engine"])
+                step("suggestions", 3, 3)
                 self._embed_excerpts(st["engine"])
-            step("suggestions", 3, 3)
+            else:
+                step("suggestions", 3, 3)
             self.refresh_suggestion_cache(progress)
         finally:
             st["loading"] = False
 
-    def _embed_excerpts(self, engine) -> None:
+    def _embed_excerpts(self, engine, loaded: bool = False) -> None:
         """Embed every excerpt once (cached by text) when the engine uses embeddings.
 
         Runs in the loading worker so that a later ``suggestions()`` for an excerpt costs
@@ -99,7 +107,8 @@ class SuggestionsMixin(SuggestionCacheMixin):
         from qualtally.nlp import embed
 
         if embed.available():
-            self._load_embeddings()
+            if not loaded:
+                self._load_embeddings()
             embed.embed([text for text, _ in self._sg()["texts"].values()])
             self._save_embeddings()
 

@@ -25,6 +25,8 @@ from sqlalchemy.exc import SQLAlchemyError
 CACHE_DEPTH = 16
 """Suggestions kept per excerpt: enough for 9 shown after a coder's applied and rejected codes."""
 EMBEDDINGS_FILE = "embeddings.npz"
+WANTED_MAX = 32
+"""Excerpts asked for before the engine loaded that the loader answers first (the latest)."""
 WRITE_DELAY = 0.3
 """Seconds the write-back thread waits before writing, so a burst of misses costs one commit."""
 
@@ -41,12 +43,15 @@ class SuggestionCacheMixin:
         from qualtally.nlp import card
         from qualtally.nlp.coldstart import profiles_from_codes
 
-        cb = card.codebook_hash([c.path for c in codes], profiles_from_codes(codes))
-        memo = self._sg().setdefault("expected", {})
-        if cb not in memo:
+        codes = tuple(codes)  # frozen Codes: the codebook itself is the memo key (hashing
+        memo = self._sg().setdefault("expected", {})  # 128 codes' profiles took 3 ms a call)
+        if codes not in memo:
+            cb = card.codebook_hash([c.path for c in codes], profiles_from_codes(codes))
             picked = card.pick_model(self._model_folders(), cb)
-            memo[cb] = picked[1] if picked else None
-        return memo[cb]
+            if len(memo) > 8:
+                memo.clear()
+            memo[codes] = picked[1] if picked else None
+        return memo[codes]
 
     def _set_engine(self, engine, meta: dict, folder: Path | None, card_meta: dict | None = None) -> None:
         """Swap in a loaded or retrained engine together with its cache key (None: unsaved).
@@ -94,11 +99,55 @@ class SuggestionCacheMixin:
         if key is not None and row is not None and row[0] == key and row[1] == h and deep_enough:
             return sc.suggestions_of(row[2]), skip
         if engine is None:
+            self._want(excerpt_id)
             return [], skip
         (found, margin), = engine.suggest_many([e.text], e.question or "", limit=max(CACHE_DEPTH, limit + len(skip)))
         if key is not None:
             self._queue_cache_write((excerpt_id, key, h, sc.payload(found[:CACHE_DEPTH], margin)))
         return found, skip
+
+    def _want(self, excerpt_id: int) -> None:
+        """Remember an excerpt asked for before the engine loaded: the loader answers it first."""
+        st = self._sg()
+        with st["lock"]:
+            wanted = st.setdefault("wanted", [])
+            if excerpt_id in wanted:
+                wanted.remove(excerpt_id)
+            wanted.append(excerpt_id)
+            del wanted[:-WANTED_MAX]
+
+    def _answer_wanted(self, engine) -> int:
+        """Compute and cache the excerpts asked for while loading, the latest first.
+
+        Runs in the loading worker right after the engine is swapped in, before the
+        project's other excerpts are embedded and refreshed, so the excerpt on screen (and
+        the neighbours the TUI prefetches) are cache hits seconds earlier on a first open.
+        """
+        from qualtally.storage import suggestion_cache as sc
+
+        st = self._sg()
+        with st["lock"]:
+            wanted, st["wanted"] = list(reversed(st.get("wanted", []))), []
+            st["answered"] = wanted
+        key = st.get("loaded", (None, None))[1]
+        if not wanted or key is None:
+            return 0
+        have = self._read(sc.read_keys, key)
+        rows = []
+        for eid in wanted:
+            text, question = st["texts"].get(eid, (None, None))
+            if text is None:
+                continue
+            h = sc.text_hash(text, question or None)
+            if have.get(eid) == h:
+                continue
+            (found, margin), = engine.suggest_many([text], question, limit=CACHE_DEPTH)
+            rows.append((eid, key, h, sc.payload(found, margin)))
+        try:
+            return sc.upsert_many(self.engine, rows) if rows else 0
+        except SQLAlchemyError:  # a busy or read-only file: the cache is optional
+            st["cache_write_errors"] = st.get("cache_write_errors", 0) + 1
+            return 0
 
     def _queue_cache_write(self, row) -> None:
         """Write a computed entry from a background thread: a durable commit costs milliseconds
@@ -176,7 +225,11 @@ class SuggestionCacheMixin:
         step = progress or (lambda label, done, total: None)
         have = self._read(sc.read_keys, key)
         groups: dict[str, list] = {}
-        for e in self.excerpts():
+        excerpts = self.excerpts()
+        with st["lock"]:
+            wanted = set(st.get("wanted", ())) | set(st.get("answered", ()))
+        first = {e.document_id for e in excerpts if e.id in wanted}  # the open document(s) first
+        for e in sorted(excerpts, key=lambda e: e.document_id not in first):
             h = sc.text_hash(e.text, e.question)
             if have.get(e.id) != h:
                 groups.setdefault(e.question or "", []).append((e, h))

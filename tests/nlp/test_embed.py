@@ -83,3 +83,24 @@ def test_suggester_with_embeddings():
     assert m.use_embeddings_ and m.weights_.shape == (4,) and abs(m.weights_.sum() - 1) < 1e-9
     s = m.scores(["the grant was not enough for us"])
     assert s.shape == (1, len(m.classes_)) and np.all((s >= 0) & (s <= 1 + 1e-9))
+
+
+
+def test_in_place_gelu_is_bit_for_bit_the_formula():
+    from qualtally.nlp.embed import _gelu, _gelu_exact
+
+    x = np.concatenate([np.linspace(-12, 12, 100_000), np.random.default_rng(0).normal(0, 3, 50_000)])
+    x = x.astype(np.float32).reshape(-1, 50)
+    assert np.array_equal(_gelu(x.copy()), _gelu_exact(x))
+
+
+@needs_model
+def test_embeddings_unchanged_by_the_in_place_gelu(monkeypatch):
+    from qualtally.nlp import embed as E
+
+    texts = ["The grant was not enough [inaudible] to cover costs.", "Trainers were knowledgeable.",
+             " ".join(["We waited months for the payments to arrive from the ministry."] * 8)]
+    model = E.get_model()
+    now = model.encode(texts)
+    monkeypatch.setattr(E, "_gelu", E._gelu_exact)
+    assert np.array_equal(now, model.encode(texts))

@@ -275,3 +275,46 @@ def test_a_late_write_from_a_replaced_model_does_not_overwrite_the_new_entry(pat
         with p.engine.connect() as conn:
             after = sc.read_one(conn, eid)
         assert after[0] == current
+
+
+def test_first_open_answers_the_asked_for_excerpts_before_the_refresh(path):
+    """No cache yet (a new qualtally version, a fresh demo): what the TUI asked for while the
+    model loaded is cached when the loader reports "suggestions" 3/3, before the refresh of
+    every other excerpt starts, and it is what the engine computes."""
+    with Project.open(path) as p:
+        sc.clear(p.engine)
+    with Project.open(path) as p:
+        wanted = _new_ids(p)[2]
+        assert p.suggestions(wanted, "ann") == []  # nothing cached, no model yet
+        seen = {}
+
+        def progress(label, done, total):
+            if (label, done, total) == ("suggestions", 3, 3):
+                key = p._sg()["loaded"][1]
+                seen["wanted"] = p._read(sc.read_many, key, [wanted])
+                seen["all"] = len(p._read(sc.read_keys, key))
+
+        p.load_suggester(progress=progress)
+        assert wanted in seen["wanted"] and seen["all"] == 1
+        e = next(e for e in p.excerpts() if e.id == wanted)
+        (fresh, margin), = p._sg()["engine"].suggest_many([e.text], e.question, limit=16)
+        assert sc.suggestions_of(seen["wanted"][wanted][1]) == fresh
+        assert sc.margin_of(seen["wanted"][wanted][1]) == pytest.approx(margin, abs=1e-6)
+
+
+def test_refresh_does_the_asked_for_document_first(path):
+    with Project.open(path) as p:
+        p.load_suggester()
+        wanted = p.excerpts()[-1].id  # the last document's, the refresh's last before
+        doc = next(e.document_id for e in p.excerpts() if e.id == wanted)
+        in_doc = {e.id for e in p.excerpts() if e.document_id == doc}
+        sc.clear(p.engine)
+        p._sg()["answered"] = [wanted]
+        first = []
+
+        def progress(label, done, total):
+            if label == "caching suggestions" and done == len(in_doc):
+                first.extend(p._read(sc.read_keys, p._sg()["loaded"][1]))
+
+        assert p.refresh_suggestion_cache(progress, chunk=len(in_doc)) == len(p.excerpts())
+        assert set(first) == in_doc

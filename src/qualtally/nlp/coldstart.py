@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qualtally.core.models import split_path
-from qualtally.nlp.text import STOP_WORDS, content_words, lemma_texts
+from qualtally.nlp.text import STOP_WORDS, content_words, lemma_docs, lemma_texts
 
 
 @dataclass(frozen=True)
@@ -73,10 +73,8 @@ class ColdStart:
 
     def keyword_hits(self, texts: list[str]) -> list[dict[str, tuple[str, ...]]]:
         """Per text: code path -> the keyword spans matched (as written in the text)."""
-        from qualtally.nlp.pipeline import get_nlp
-
         out = []
-        for doc in get_nlp().pipe((t.lower() for t in texts), batch_size=256):
+        for doc in lemma_docs(texts):  # also lemmatises them for lemma_texts (one spaCy pass)
             hits: dict[str, list[str]] = {}
             for key, start, end in self.matcher(doc):
                 hits.setdefault(self._keys[key], []).append(doc[start:end].text)
@@ -92,7 +90,9 @@ class ColdStart:
                 kw[i, self._index[path]] = 0.6 if len(spans) == 1 else 0.8
         sim = np.zeros_like(kw)
         if self.vec is not None and len(texts):
-            q = self.vec.transform(lemma_texts(texts))
+            from qualtally.nlp.features import tfidf_transform
+
+            q = tfidf_transform(self.vec, lemma_texts(texts))
             sim = np.minimum(1.0, 2.0 * (q @ self.profile_matrix.T).toarray()) * self.has_desc
         return 1 - (1 - kw) * (1 - 0.8 * sim), hits
 

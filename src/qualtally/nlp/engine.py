@@ -71,13 +71,14 @@ class Engine:
         n, K = len(texts), len(codes)
         S, P = np.zeros((n, K)), np.zeros((n, K), dtype=bool)
         M, hits = None, [{} for _ in texts]
+        if self.cold is not None:  # first: its spaCy pass also lemmatises the texts for the model
+            cs, hits = self.cold.scores(texts)
         if model is not None:
             M = model.transform_texts(texts)
             s = model.scores_from_matrix(M, texts)
             k = len(model.classes_)
             S[:, :k], P[:, :k] = s, model.decide(s)
         if self.cold is not None:
-            cs, hits = self.cold.scores(texts)
             cold_index = {p: j for j, p in enumerate(self.cold.paths)}
             trained = len(model.classes_) if model is not None else 0
             for j, code in enumerate(codes):

@@ -45,22 +45,42 @@ def _lemmatise(docs) -> list[str]:
 
 def lemma_texts(texts: Iterable[str], batch_size: int = 256) -> list[str]:
     """Each text as space-separated lower-case lemmas (cached per text)."""
-    from qualtally.nlp.pipeline import get_nlp
-
     texts = [t or "" for t in texts]
     with _LOCK:
         known = {t: _CACHE[t] for t in texts if t in _CACHE}
     missing = [t for t in dict.fromkeys(texts) if t not in known]
     if missing:
-        nlp = get_nlp()
-        # lower-case first: the lookup tables miss capitalised forms ("Members")
-        done = _lemmatise(nlp.pipe((t.lower() for t in missing), batch_size=batch_size))
-        known.update(zip(missing, done))
-        with _LOCK:
-            _CACHE.update(zip(missing, done))
-            while len(_CACHE) > _CACHE_MAX:
-                _CACHE.popitem(last=False)
+        known.update(zip(missing, _lemmatise(_docs(missing, batch_size))))
+        _remember(missing, [known[t] for t in missing])
     return [known[t] for t in texts]
+
+
+def lemma_docs(texts: Iterable[str], batch_size: int = 256) -> list:
+    """spaCy Docs of the lower-cased texts with lookup lemmas (no sentence boundaries).
+
+    The lookup tables miss capitalised forms ("Members"), hence lower-case first. The
+    sentencizer is skipped: lemmas and the keyword matcher do not use sentences. The
+    texts' lemma strings go to :func:`lemma_texts`'s cache, so the keyword matcher's pass
+    over an excerpt (``coldstart.py``) is also its lemmatisation. Docs stay in the calling
+    thread (see ``pipeline.py``).
+    """
+    texts = [t or "" for t in texts]
+    docs = list(_docs(texts, batch_size))
+    _remember(texts, _lemmatise(docs))
+    return docs
+
+
+def _docs(texts: list[str], batch_size: int):
+    from qualtally.nlp.pipeline import get_nlp
+
+    return get_nlp().pipe((t.lower() for t in texts), batch_size=batch_size, disable=["sentencizer"])
+
+
+def _remember(texts: list[str], lemmas: list[str]) -> None:
+    with _LOCK:
+        _CACHE.update(zip(texts, lemmas))
+        while len(_CACHE) > _CACHE_MAX:
+            _CACHE.popitem(last=False)
 
 
 def lemma_text(text: str) -> str:
