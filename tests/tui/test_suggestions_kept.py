@@ -100,3 +100,19 @@ def test_suggestion_row_shows_the_code_name_before_its_parents():
     first = suggestion_lines(3, s).plain.splitlines()[0]
     assert first == "3 0.42 Project alignment  in Performance > Mandate expansion concerns"
     assert suggestion_lines(1, Suggestion("Relevance", 0.5, False)).plain.splitlines()[0] == "1 0.50 Relevance"
+
+
+async def test_suggestions_asked_again_when_the_loader_has_the_screen_s_excerpts(project_path):
+    with Project.open(project_path) as project:
+        project.load_suggester()
+        app = make_app(project, CODER, load_model=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = app.coding
+            current = screen.session.current.id
+            screen.kept_suggestions[current] = []  # what was kept before the model was in
+            screen.set_model_progress("suggestions", 1, 3)  # not yet: kept stays
+            assert screen.kept_suggestions.get(current) == []
+            screen.set_model_progress("suggestions", 3, 3)  # the on-screen excerpt is cached now
+            assert current not in screen.kept_suggestions or screen.kept_suggestions[current] != []
+            assert await shown_is_fresh(pilot, project)

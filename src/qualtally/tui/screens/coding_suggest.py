@@ -45,6 +45,11 @@ class SuggestMixin:
 
     def set_model_progress(self, label: str, done: int, total: int) -> None:
         self.panel.set_progress(label, done, total)
+        if label == "suggestions" and total and done == total:
+            # the loader has cached the excerpts asked for while it loaded (the one on
+            # screen): ask again now, before it embeds and refreshes the rest
+            self.forget_suggestions()
+            self.request_suggestions()
 
     def set_model_ready(self, error: str | None) -> None:
         self.model_ready = error is None
