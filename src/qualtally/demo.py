@@ -49,6 +49,7 @@ def ensure_demo_project(progress=None) -> Path:
     try:
         with Project.new(tmp) as project:
             project.import_paths([corpus_dir()], actor="demo", progress=progress)
+            seed_suggestions(project)
             with project.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         os.replace(tmp, path)
@@ -56,3 +57,23 @@ def ensure_demo_project(progress=None) -> Path:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
     return path
+
+
+SUGGESTIONS_FILE = "suggestions.json.gz"
+
+
+def seed_suggestions(project) -> int:
+    """Start the demo with the shipped model's suggestions for its excerpts (derived data).
+
+    Without them the very first ``qualtally demo`` shows suggestions only once scikit-learn,
+    spaCy and the model have loaded (about 4 s on a small machine); with them, from the
+    first frame. Rebuilt by ``benchmarks/nlp/make_demo_suggestions.py``.
+    """
+    from qualtally.facade_suggest import shipped_model_dirs
+
+    for folder in shipped_model_dirs():
+        if (folder / SUGGESTIONS_FILE).is_file():
+            n = project.seed_suggestion_cache(folder / SUGGESTIONS_FILE)
+            if n:
+                return n
+    return 0

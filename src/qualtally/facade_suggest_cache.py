@@ -255,6 +255,56 @@ class SuggestionCacheMixin:
         return written
 
     # -- the embedding cache ------------------------------------------------------------------------
+    # -- a shipped cache (the demo's) ------------------------------------------------------
+    def export_suggestion_cache(self, path: Path) -> int:
+        """Write the loaded model's cache entries to ``path`` (gzipped JSON, keyed by text hash).
+
+        For shipping beside a model (``benchmarks/nlp/make_demo_suggestions.py``): a project
+        built from the same corpus and codebook then starts with them (:meth:`seed_suggestion_cache`).
+        """
+        import gzip
+        import json
+
+        from qualtally.storage import suggestion_cache as sc
+
+        key = self._sg().get("loaded", (None, None))[1]
+        if key is None:
+            raise ValueError("no saved model is loaded: nothing to export")
+        rows = self._read(sc.read_many, key)
+        entries = {h: data for h, data in rows.values()}
+        with gzip.open(path, "wt", encoding="utf-8") as f:
+            json.dump({"v": sc.FORMAT, "model_key": key, "entries": entries}, f, sort_keys=True)
+        return len(entries)
+
+    def seed_suggestion_cache(self, path: Path) -> int:
+        """Fill the cache from a shipped file, for excerpts whose text it holds; 0 if none fits.
+
+        Entries are used only under the model key the loader will pick for this codebook
+        (the file's), and each under its excerpt's text hash, so a seeded entry is exactly
+        what that model computes for that text; the loader's refresh keeps or replaces them
+        like any other entry.
+        """
+        import gzip
+        import json
+
+        from qualtally.storage import suggestion_cache as sc
+
+        try:
+            with gzip.open(path, "rt", encoding="utf-8") as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            return 0
+        key = data.get("model_key") if isinstance(data, dict) else None
+        if data.get("v") != sc.FORMAT or key is None or key != self._expected_model_key(self.codes()):
+            return 0
+        entries = data.get("entries") or {}
+        rows = []
+        for e in self.excerpts():
+            h = sc.text_hash(e.text, e.question)
+            if h in entries:
+                rows.append((e.id, key, h, entries[h]))
+        return sc.upsert_many(self.engine, rows) if rows else 0
+
     def _embeddings_path(self) -> Path:
         return self.model_dir() / EMBEDDINGS_FILE
 

@@ -63,3 +63,29 @@ def test_the_first_demo_load_reads_the_shipped_embeddings_instead_of_encoding(tm
     fresh = original(embed.get_model(), sample)
     shipped = np.stack([embed._CACHE[t] for t in sample])
     assert np.allclose(fresh, shipped, atol=2e-3)
+
+
+def test_a_fresh_demo_starts_with_the_shipped_suggestions_and_they_are_the_model_s(tmp_path, monkeypatch):
+    """models/iom-demo/suggestions.json.gz fills a new demo's suggestion cache, so the very
+    first open shows suggestions before the model loads; loading the model then computes the
+    same entries (a stale file, e.g. after rebuilding the model alone, would fail here)."""
+    from qualtally.demo import ensure_demo_project
+    from qualtally.project import Project
+    from qualtally.storage import suggestion_cache as sc
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    with Project.open(ensure_demo_project()) as project:
+        ids = [e.id for e in project.excerpts()]
+        key = project._expected_model_key(project.codes())
+        seeded = project._read(sc.read_many, key)
+        assert len(seeded) == len(ids) == 310
+        before = project.suggestions(ids[5], "newcomer")  # model not loaded: from the cache
+        assert before and not project._sg().get("engine")
+        project.load_suggester()
+        for eid in ids[:40:3]:  # computed afresh by the loaded engine: the same
+            text, question = project._sg()["texts"][eid]
+            (found, margin), = project._sg()["engine"].suggest_many([text], question, limit=16)
+            assert sc.payload(found, margin) == seeded[eid][1]
+        after = project._read(sc.read_many, key)
+        assert [s.code_path for s in project.suggestions(ids[5], "newcomer")] == [s.code_path for s in before]
+    assert after == seeded  # the loader's refresh found every seeded entry current
