@@ -101,6 +101,15 @@ def gated_opener(path, before_return=None):
     return opener, gate
 
 
+async def wait_until_open(pilot, app) -> None:
+    """Let the opener thread finish (10 s at most) and the screen settle."""
+    for _ in range(200):
+        if app.project_ready:
+            break
+        await pilot.pause(0.05)
+    await settle(pilot)
+
+
 async def test_keys_before_the_project_opens_are_held_then_applied(project_path):
     peek = Peek.open(project_path)
     opener, gate = gated_opener(project_path)
@@ -114,11 +123,7 @@ async def test_keys_before_the_project_opens_are_held_then_applied(project_path)
         await pilot.pause()
         assert session.current.id == start  # held, not applied to the peek
         gate.set()
-        for _ in range(200):
-            if app.project_ready:
-                break
-            await pilot.pause(0.05)
-        await settle(pilot)
+        await wait_until_open(pilot, app)
         assert app.project is not peek and session.project is app.project
         ids = [e.id for e in session.excerpts]
         assert session.current.id == ids[ids.index(start) + 2]  # both j, in order, after opening
@@ -146,11 +151,7 @@ async def test_a_change_between_peek_and_open_is_shown(project_path):
         session = app.coding.session
         assert session.current.id == target.id and not session.codings.get(target.id)
         gate.set()
-        for _ in range(200):
-            if app.project_ready:
-                break
-            await pilot.pause(0.05)
-        await settle(pilot)
+        await wait_until_open(pilot, app)
         assert session.codings.get(target.id) == [code.id]
         assert code.id in app.coding.tree.applied
         await pilot.press("q")

@@ -7,10 +7,23 @@ now, after moves, a coding, a rejection and a retrained model.
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from qualtally.project import Project
 from qualtally.tui.app import make_app
 
 from .conftest import CODER, SIZE, settle
+
+
+@asynccontextmanager
+async def coding_on(project_path):
+    """The coding screen on the test project, its model loaded in this thread."""
+    with Project.open(project_path) as project:
+        project.load_suggester()
+        app = make_app(project, CODER, load_model=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            yield project, pilot, app.coding
 
 
 def paths(suggestions) -> list[str]:
@@ -26,70 +39,55 @@ async def shown_is_fresh(pilot, project) -> list[str]:
 
 
 async def test_prefetched_suggestions_match_the_facade_after_moves_and_codings(project_path):
-    with Project.open(project_path) as project:
-        project.load_suggester()
-        app = make_app(project, CODER, load_model=False)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            screen = app.coding
-            screen.set_model_ready(None)
-            first = await shown_is_fresh(pilot, project)
-            assert first  # the demo's first answer has suggestions
-            second_id = screen.session.excerpts[1].id
-            assert second_id in screen.kept_suggestions  # fetched ahead
-            await pilot.press("j")
-            # shown in the move's own frame, from what was fetched ahead
-            assert paths(screen.panel.suggestions) == paths(screen.kept_suggestions[second_id])
-            await shown_is_fresh(pilot, project)
-            await pilot.press("k")
-            await pilot.press("1")  # apply the first suggestion: it must leave the list
-            after = await shown_is_fresh(pilot, project)
-            assert first[0] not in after
-            await pilot.press("x")  # reject the highlighted one: it leaves too
-            if after:
-                assert after[0] not in await shown_is_fresh(pilot, project)
-            assert len(screen.kept_suggestions) >= 2
-            screen.model_retrained()  # a new model: everything kept is dropped at once
-            assert screen.kept_suggestions == {}
-            await shown_is_fresh(pilot, project)
+    async with coding_on(project_path) as (project, pilot, screen):
+        screen.set_model_ready(None)
+        first = await shown_is_fresh(pilot, project)
+        assert first  # the demo's first answer has suggestions
+        second_id = screen.session.excerpts[1].id
+        assert second_id in screen.kept_suggestions  # fetched ahead
+        await pilot.press("j")
+        # shown in the move's own frame, from what was fetched ahead
+        assert paths(screen.panel.suggestions) == paths(screen.kept_suggestions[second_id])
+        await shown_is_fresh(pilot, project)
+        await pilot.press("k")
+        await pilot.press("1")  # apply the first suggestion: it must leave the list
+        after = await shown_is_fresh(pilot, project)
+        assert first[0] not in after
+        await pilot.press("x")  # reject the highlighted one: it leaves too
+        if after:
+            assert after[0] not in await shown_is_fresh(pilot, project)
+        assert len(screen.kept_suggestions) >= 2
+        screen.model_retrained()  # a new model: everything kept is dropped at once
+        assert screen.kept_suggestions == {}
+        await shown_is_fresh(pilot, project)
 
 
 async def test_a_miss_empties_the_panel_at_once(project_path):
-    with Project.open(project_path) as project:
-        project.load_suggester()
-        app = make_app(project, CODER, load_model=False)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            screen = app.coding
-            screen.set_model_ready(None)
-            await settle(pilot)
-            screen.forget_suggestions()  # nothing kept: the next move has to ask
-            screen.action_move(1)
-            # until the answer comes, there is nothing that 1-9 could apply to this excerpt
-            assert screen.panel.suggestions == []
-            await shown_is_fresh(pilot, project)
+    async with coding_on(project_path) as (project, pilot, screen):
+        screen.set_model_ready(None)
+        await settle(pilot)
+        screen.forget_suggestions()  # nothing kept: the next move has to ask
+        screen.action_move(1)
+        # until the answer comes, there is nothing that 1-9 could apply to this excerpt
+        assert screen.panel.suggestions == []
+        await shown_is_fresh(pilot, project)
 
 
 async def test_the_next_documents_first_excerpt_is_fetched_ahead(project_path):
     """At a document's last excerpt the neighbour is the next document's first one."""
-    with Project.open(project_path) as project:
-        project.load_suggester()
-        app = make_app(project, CODER, load_model=False)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            screen = app.coding
-            screen.set_model_ready(None)
-            s = screen.session
-            for _ in range(len(s.excerpts) - 1):
-                await pilot.press("j")
-            await settle(pilot)
-            assert s.index == len(s.excerpts) - 1
-            following = project.excerpts(s.rows[s.doc_pos + 1].document_id)[0]
-            assert following.id in screen.kept_suggestions
+    async with coding_on(project_path) as (project, pilot, screen):
+        screen.set_model_ready(None)
+        s = screen.session
+        for _ in range(len(s.excerpts) - 1):
             await pilot.press("j")
-            assert s.current.id == following.id
-            assert paths(screen.panel.suggestions) == paths(screen.kept_suggestions[following.id])
-            await shown_is_fresh(pilot, project)
+        await settle(pilot)
+        assert s.index == len(s.excerpts) - 1
+        following = project.excerpts(s.rows[s.doc_pos + 1].document_id)[0]
+        assert following.id in screen.kept_suggestions
+        await pilot.press("j")
+        assert s.current.id == following.id
+        assert paths(screen.panel.suggestions) == paths(screen.kept_suggestions[following.id])
+        await shown_is_fresh(pilot, project)
 
 
 def test_suggestion_row_shows_the_code_name_before_its_parents():
@@ -103,16 +101,11 @@ def test_suggestion_row_shows_the_code_name_before_its_parents():
 
 
 async def test_suggestions_asked_again_when_the_loader_has_the_screen_s_excerpts(project_path):
-    with Project.open(project_path) as project:
-        project.load_suggester()
-        app = make_app(project, CODER, load_model=False)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            screen = app.coding
-            current = screen.session.current.id
-            screen.kept_suggestions[current] = []  # what was kept before the model was in
-            screen.set_model_progress("suggestions", 1, 3)  # not yet: kept stays
-            assert screen.kept_suggestions.get(current) == []
-            screen.set_model_progress("suggestions", 3, 3)  # the on-screen excerpt is cached now
-            assert current not in screen.kept_suggestions or screen.kept_suggestions[current] != []
-            assert await shown_is_fresh(pilot, project)
+    async with coding_on(project_path) as (project, pilot, screen):
+        current = screen.session.current.id
+        screen.kept_suggestions[current] = []  # what was kept before the model was in
+        screen.set_model_progress("suggestions", 1, 3)  # not yet: kept stays
+        assert screen.kept_suggestions.get(current) == []
+        screen.set_model_progress("suggestions", 3, 3)  # the on-screen excerpt is cached now
+        assert current not in screen.kept_suggestions or screen.kept_suggestions[current] != []
+        assert await shown_is_fresh(pilot, project)
