@@ -17,6 +17,7 @@ the same way), because most answers carry at least one code. Everything learned 
 from __future__ import annotations
 
 import warnings
+import weakref
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -270,7 +271,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         return out
 
     def _stacked_scores(self, M, texts):
-        comps = [_sigmoid(M @ self.coef_.T + self.intercept_),
+        comps = [_sigmoid(M @ _coef_t(self) + self.intercept_),
                  _knn(M, self.train_matrix_t_, self.train_labels_, self.knn_k)]
         E = None
         if self.use_embeddings_:
@@ -295,7 +296,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         w = getattr(self, "weights_", None)
         if w is None:  # a model saved before embeddings existed
             w = np.array([1 - self.blend_, self.blend_, 0.0, 0.0])
-        S = w[0] * _sigmoid(M @ self.coef_.T + self.intercept_)
+        S = w[0] * _sigmoid(M @ _coef_t(self) + self.intercept_)
         if w[1] > 0:
             S = S + w[1] * _knn(M, self.train_matrix_t_, self.train_labels_, self.knn_k)
         if getattr(self, "use_embeddings_", False) and (w[2] > 0 or w[3] > 0):
@@ -304,7 +305,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
             E = self._embed([str(t) for t in texts])
             if E is None:  # the embedding model is gone: fall back to the TF-IDF parts
                 if w[0] + w[1] <= 1e-9:
-                    return _sigmoid(M @ self.coef_.T + self.intercept_)
+                    return _sigmoid(M @ _coef_t(self) + self.intercept_)
                 return S / (w[0] + w[1])
             if w[2] > 0:
                 S = S + w[2] * _sigmoid(E @ self.emb_coef_.T + self.emb_intercept_)
@@ -327,6 +328,18 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
     def predict_labels(self, X):
         return [tuple(self.classes_[row]) for row in self.predict(X)]
 
+
+
+_COEF_T: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _coef_t(model) -> np.ndarray:
+    """``coef_.T`` made C-contiguous once per fitted model: a sparse row times the Fortran-order
+    transpose makes scipy copy all of it on every call (~2 ms a suggestion on the demo model)."""
+    hit = _COEF_T.get(model)
+    if hit is None or hit[0] is not model.coef_:
+        hit = _COEF_T[model] = (model.coef_, np.ascontiguousarray(model.coef_.T))
+    return hit[1]
 
 
 def _knn(Q, MT, labels, k):
