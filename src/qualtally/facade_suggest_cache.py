@@ -289,15 +289,17 @@ class SuggestionCacheMixin:
 
         from qualtally.storage import suggestion_cache as sc
 
-        try:
+        try:  # an optional file: truncated, not gzip, not JSON or not ours means no seeding
             with gzip.open(path, "rt", encoding="utf-8") as f:
                 data = json.load(f)
-        except (OSError, ValueError):
+        except (OSError, EOFError, ValueError):
             return 0
-        key = data.get("model_key") if isinstance(data, dict) else None
+        if not isinstance(data, dict) or not isinstance(data.get("entries"), dict):
+            return 0
+        key = data.get("model_key")
         if data.get("v") != sc.FORMAT or key is None or key != self._expected_model_key(self.codes()):
             return 0
-        entries = data.get("entries") or {}
+        entries = data["entries"]
         rows = []
         for e in self.excerpts():
             h = sc.text_hash(e.text, e.question)

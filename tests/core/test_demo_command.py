@@ -89,3 +89,19 @@ def test_a_fresh_demo_starts_with_the_shipped_suggestions_and_they_are_the_model
         after = project._read(sc.read_many, key)
         assert [s.code_path for s in project.suggestions(ids[5], "newcomer")] == [s.code_path for s in before]
     assert after == seeded  # the loader's refresh found every seeded entry current
+
+
+def test_a_damaged_shipped_suggestions_file_is_skipped(tmp_path):
+    import gzip
+
+    from qualtally.demo import corpus_dir
+    from qualtally.project import Project
+
+    good = gzip.compress(b'{"v": 1, "model_key": "k", "entries": {}}')
+    with Project.new(tmp_path / "p.qtally") as project:
+        project.import_paths([corpus_dir()], actor="test")
+        for name, data in (("truncated", good[: len(good) // 2]), ("list", gzip.compress(b"[1, 2]")),
+                           ("plain", b"not gzip at all"), ("foreign", good)):
+            path = tmp_path / f"{name}.json.gz"
+            path.write_bytes(data)
+            assert project.seed_suggestion_cache(path) == 0

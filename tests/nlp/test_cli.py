@@ -91,3 +91,24 @@ def test_suggest_blank_text_gets_no_code_and_bad_texts_file_exits_2(tmp_path, ca
     out = capsys.readouterr()
     assert out.out == "" and "texts.csv" in out.err and "missing column(s): id" in out.err
     assert len(out.err.strip().splitlines()) == 1
+
+
+def test_suggest_refuses_unlearnable_or_unreadable_input_in_one_line(tmp_path, capsys):
+    coded = write_csv(tmp_path / "coded.csv", make_rows(30, seed=1, question="Q1"))
+    texts = tmp_path / "texts.csv"
+    texts.write_bytes(b"id,text\n1,caf\xe9 prices were too high\n")  # CP1252, as Excel writes
+    uncoded = tmp_path / "uncoded.csv"
+    uncoded.write_text("respondent,text,codes\nR1,hello,\nR2,bye,\n")
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"id,text\n1,\x00\x01\x02\n")
+    assert main(["suggest", "--train", str(coded), "--input", str(texts), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == "1"
+    for args, name, problem in (
+        (["--train", str(uncoded), "--input", str(texts)], "uncoded.csv", "no row has a code"),
+        (["--train", str(coded), "--input", str(binary)], "binary.csv", "binary file"),
+        (["--model", str(tmp_path / "missing"), "--input", str(texts)], "missing", "meta.json"),
+    ):
+        assert main(["suggest", *args, "--json"]) == 2
+        out = capsys.readouterr()
+        assert out.out == "" and name in out.err and problem in out.err
+        assert len(out.err.strip().splitlines()) == 1

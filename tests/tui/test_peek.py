@@ -174,3 +174,85 @@ async def test_a_failed_open_ends_the_app_with_the_error(project_path):
             await pilot.pause(0.05)
     assert app.return_code == 2
     peek.close()
+
+
+async def test_a_changed_document_text_is_redrawn_from_the_store(project_path):
+    """The peek's transcript is replaced, not only its codings (a review found the old
+    text left on screen under the store's new offsets)."""
+    with Project.open(project_path) as project:
+        first = project.documents()[0]
+
+    def someone_edits(project):
+        with project.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE documents SET text = 'CHANGED ' || text WHERE id = ?", (first.id,))
+
+    peek = Peek.open(project_path)
+    opener, gate = gated_opener(project_path, someone_edits)
+    app = make_app(peek, CODER, load_model=False, opener=opener)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        session = app.coding.session
+        assert not session.document.text.startswith("CHANGED ")
+        gate.set()
+        await wait_until_open(pilot, app)
+        assert session.document.text.startswith("CHANGED ")
+        assert session.document.text == app.project.document(session.document.id).text
+        await pilot.press("q")
+    app.project.close()
+    peek.close()
+
+
+async def test_other_screens_opened_after_a_peek_start_use_the_real_project(project_path):
+    peek = Peek.open(project_path)
+    opener, gate = gated_opener(project_path)
+    app = make_app(peek, CODER, load_model=False, opener=opener)
+    async with app.run_test(size=SIZE) as pilot:
+        gate.set()
+        await wait_until_open(pilot, app)
+        for key, mode in (("c", "codebook"), ("f", "findings")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.current_mode == mode and app.screen.project is app.project
+            await pilot.press("escape")
+            await settle(pilot)
+        assert app.is_running
+        await pilot.press("q")
+    app.project.close()
+    peek.close()
+
+
+async def test_held_keys_are_replayed_as_typed_and_q_waits_its_turn(project_path):
+    """``/`` then text typed while the project opens ends in the filter, and a ``q`` in
+    that text neither overtakes the other keys nor quits."""
+    peek = Peek.open(project_path)
+    opener, gate = gated_opener(project_path)
+    app = make_app(peek, CODER, load_model=False, opener=opener)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", "e", "q", "u")
+        assert app.is_running
+        gate.set()
+        await wait_until_open(pilot, app)
+        for _ in range(20):
+            await pilot.pause(0.05)
+        assert app.is_running
+        assert app.focused is not None and getattr(app.focused, "value", None) == "equ"
+        await pilot.press("escape")
+    app.project.close()
+    peek.close()
+
+
+def test_a_damaged_project_file_gives_one_line_and_exit_2(tmp_path, project_path, capsys):
+    from qualtally.cli import main
+
+    damaged = tmp_path / "damaged.qtally"
+    shutil.copy(project_path, damaged)
+    data = bytearray(damaged.read_bytes())
+    page = int.from_bytes(data[16:18], "big") or 65536
+    data[page:] = b"\xff" * (len(data) - page)  # every page but the schema's first
+    damaged.write_bytes(bytes(data))
+    before = hashlib.sha256(damaged.read_bytes()).hexdigest()
+    assert main(["code", str(damaged), "--coder", CODER]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "damaged.qtally" in err[0] and "damaged or unreadable" in err[0]
+    assert hashlib.sha256(damaged.read_bytes()).hexdigest() == before

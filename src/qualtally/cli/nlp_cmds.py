@@ -89,7 +89,12 @@ def cmd_suggest(args) -> int:
 
     texts = load_texts(args.input)
     if args.model:
-        engine, _ = load_engine(args.model)
+        from qualtally.nlp.persist import StaleModel
+
+        try:
+            engine, _ = load_engine(args.model)
+        except StaleModel as err:
+            raise InputError(str(args.model), str(err)) from None
     else:
         items = load_coded(args.train, coder=args.coder)
         known = {it.question for it in items}

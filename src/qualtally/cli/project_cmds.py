@@ -129,7 +129,9 @@ def _run_tui(project_path: Path, coder: str | None) -> int:
         return int(app.return_code or 0)
     from qualtally.tui.app import make_app
 
-    app = make_app(peek, coder or _default_coder(), opener=partial(_open_project, project_path))
+    coder = coder or _default_coder()
+    _probe(peek, project_path, coder)
+    app = make_app(peek, coder, opener=partial(_open_project, project_path))
     try:
         app.run()
     finally:
@@ -137,6 +139,21 @@ def _run_tui(project_path: Path, coder: str | None) -> int:
         if app.project is not peek:
             app.project.close()
     return int(app.return_code or 0)
+
+
+def _probe(peek, path: Path, coder: str) -> None:
+    """Read what the first screen reads before the terminal is taken over, so a damaged
+    file gives one line and exit 2, not a Textual error screen (~7 ms on the demo)."""
+    import sqlite3
+
+    from qualtally.core.errors import InputError
+    from qualtally.tui.session import CodingSession
+
+    try:
+        CodingSession(peek, coder).load(peek.coder_state(coder))
+    except sqlite3.DatabaseError as err:
+        peek.close()
+        raise InputError(str(path), f"damaged or unreadable database ({err})") from None
 
 
 def _open_project(path: Path):

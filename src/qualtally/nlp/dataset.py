@@ -10,12 +10,14 @@ alphabetically), because averaging two people's codes would train on neither.
 from __future__ import annotations
 
 import csv
+import io
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from qualtally.core.errors import InputError
 from qualtally.core.models import PATH_SEP, CodedRow, split_path
+from qualtally.importers.decoding import read_text
 
 
 @dataclass
@@ -39,12 +41,13 @@ def _read(path: str | Path) -> list[dict[str, str]]:
     path = Path(path)
     if not path.is_file():
         raise InputError(str(path), "file not found")
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
+    # the importers' decoding: UTF-8 (BOM or not), UTF-16 with BOM, CP1252; binary refused
+    reader = csv.DictReader(io.StringIO(read_text(path, str(path)), newline=""))
+    try:
         fields = [f.strip().lower() for f in (reader.fieldnames or [])]
-        rows = []
-        for raw in reader:
-            rows.append({k.strip().lower(): (v or "") for k, v in raw.items() if k is not None})
+        rows = [{k.strip().lower(): (v or "") for k, v in raw.items() if k is not None} for raw in reader]
+    except csv.Error as err:
+        raise InputError(str(path), f"not a readable CSV file (line {reader.line_num}: {err})") from None
     return rows if rows or fields else []
 
 
@@ -87,7 +90,10 @@ def load_coded(path: str | Path, coder: str | None = None) -> list[Item]:
         codes = tuple(c for c in (x.strip() for x in r["codes"].split(";")) if c)
         coded.append(CodedRow(r.get("respondent", ""), r["text"], codes, r.get("coder") or "imported",
                               r.get("document") or None, r.get("question") or None, line=i))
-    return rows_to_items(coded, coder)
+    items = rows_to_items(coded, coder)
+    if not any(it.codes for it in items):
+        raise InputError(str(path), "no row has a code: nothing to learn from")
+    return items
 
 
 def load_texts(path: str | Path) -> list[tuple[str, str, str]]:

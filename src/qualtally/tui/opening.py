@@ -16,6 +16,7 @@ at the newest revision writes nothing).
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,14 @@ from qualtally.tui.guard import describe
 
 PASS_KEYS = frozenset({"q", "ctrl+q", "ctrl+c"})
 """Keys handled even while the project opens (quitting)."""
+try:  # what Textual's Pilot waits with between two keys (a private module: fall back)
+    from textual._wait import wait_for_idle
+except ImportError:  # pragma: no cover - another Textual version
+    async def wait_for_idle(min_sleep: float = 0, max_sleep: float = 0.15) -> None:
+        await asyncio.sleep(max_sleep)
+
+REPLAY_WAIT = 0.15
+"""At most this long (s) between two replayed events, if the app never goes idle."""
 HELD = (events.Key, events.MouseDown, events.MouseUp, events.Paste)
 
 
@@ -55,11 +64,17 @@ class OpeningMixin:
     def project_ready(self) -> bool:
         return self._held is None
 
+    _replaying: list | None = None
+
     async def on_event(self, event: events.Event) -> None:
-        if (self._held is not None and isinstance(event, HELD) and not event.is_forwarded
-                and not (isinstance(event, events.Key) and event.key in PASS_KEYS)):
-            self._held.append(event)
-            return
+        if isinstance(event, HELD) and not event.is_forwarded and not getattr(event, "_replayed", False):
+            if self._held is not None and not (
+                    isinstance(event, events.Key) and event.key in PASS_KEYS and not self._held):
+                self._held.append(event)  # a quit key after held keys waits its turn too
+                return
+            if self._replaying:  # typed while the held keys are replayed: after them
+                self._replaying.append(event)
+                return
         await super().on_event(event)
 
     def open_project(self) -> None:
@@ -93,10 +108,21 @@ class OpeningMixin:
         self.project = project
         self.positions.project = project
         self.coding.project_opened(project, redraw=not message.same)
-        for event in held:
+        self._replaying = held
+        self.run_worker(self._replay(held), group="replay", exit_on_error=False)
+
+    async def _replay(self, held: list) -> None:
+        """Post the held events one at a time, each once the app has gone idle after the
+        last (as Textual's own Pilot types keys): what a key set off, such as the focus
+        moving to the filter on ``/``, has happened before the next key arrives, so typed
+        text reaches the field as it would have live, not the screen's shortcuts."""
+        while held:
+            event = held.pop(0)
             if isinstance(event, events.Key):
                 event = events.Key(event.key, event.character)
+            event._replayed = True
             self.post_message(event)
+            await wait_for_idle(0, REPLAY_WAIT)
 
     def close_opened(self) -> None:
         """Close the peek (the CLI closes the real project)."""

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Label
 
 from qualtally.core.models import ORIGIN_SUGGESTION, Code
-from qualtally.tui.guard import guarded
+from qualtally.tui.guard import describe, guarded
 from qualtally.tui.screens.coding_edit import EditMixin
 from qualtally.tui.screens.coding_order import OrderMixin
 from qualtally.tui.screens.coding_suggest import SuggestMixin
@@ -99,9 +99,13 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
         return self.query_one(SuggestionPanel)
 
     def on_mount(self) -> None:
-        self.saved_state = self.project.coder_state(self.coder)
+        try:
+            self.saved_state = self.project.coder_state(self.coder)
+            self.session.load(self.saved_state)
+        except Exception as err:  # noqa: BLE001 - a damaged file: one line and exit 2
+            self.app.exit(return_code=2, message=f"{self.project.path}: cannot read the project ({describe(err)})")
+            return
         self.app.positions.prime(self.saved_state)
-        self.session.load(self.saved_state)
         self.tree.set_codes(self.session.codes)
         self.query_one(CodeFilter).display = False
         current = self.session.current
@@ -135,7 +139,8 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
     def project_opened(self, project, redraw: bool) -> None:
         """The real project replaces the peek the first frame was drawn from."""
         self.project = self.session.project = project
-        if redraw:  # the store changed between the peek and the opening
+        if redraw:  # the store changed between the peek and the opening: read it all anew,
+            self.session.load(project.coder_state(self.coder))  # document text included
             self.reload()
         self.start_background()
 
@@ -285,6 +290,8 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
     def action_accept(self, number: int) -> None:
         panel = self.panel
         if self.session.current is None or number > len(panel.suggestions):
+            # said, not silent: a key pressed before the suggestions arrived did nothing
+            self.notify(f"No suggestion {number} for this excerpt (yet)", timeout=1.5, markup=False)
             return
         self.accept(number - 1)
 
