@@ -208,3 +208,20 @@ def test_reimport_updates_are_counted_and_logged_with_before_and_after(project, 
 
 def test_the_known_head_revision_is_alembics_head():
     assert eng.HEAD_REVISION == eng.head_revision()
+
+
+def test_a_file_from_a_newer_qualtally_is_refused_untouched(tmp_path):
+    import hashlib
+    import sqlite3
+
+    path = tmp_path / "newer.qtally"
+    Project.new(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    conn.commit()
+    conn.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(InputError, match="newer qualtally.*0099"):
+        Project.open(path)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".bak")]  # no migration tried

@@ -85,6 +85,10 @@ def migrate(engine: Engine, path: Path | None) -> Path | None:
     head = head_revision()
     if current == head:
         return None
+    if current is not None and current not in _known_revisions():
+        where = str(path) if path is not None else str(engine.url)
+        raise InputError(where, f"made by a newer qualtally (schema revision {current}; "
+                                f"this one knows up to {head}): upgrade qualtally to open it")
     backup = None
     if path is not None and current is not None and path.exists():
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
@@ -97,6 +101,12 @@ def migrate(engine: Engine, path: Path | None) -> Path | None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return backup
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {r.revision for r in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
 
 
 def check_project_file(path: Path, *, create: bool) -> None:
