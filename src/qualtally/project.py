@@ -7,8 +7,6 @@ drift apart. Methods return core objects.
 
 from __future__ import annotations
 
-import getpass
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -16,20 +14,13 @@ from typing import Any
 from qualtally.core.errors import InputError
 from qualtally.facade_analysis import AnalysisMixin
 from qualtally.facade_suggest import SuggestionsMixin
-from qualtally.core.models import ORIGIN_HUMAN, Code, Document, Excerpt, Finding, QuantifierScale, Respondent
+from qualtally.core.models import ORIGIN_HUMAN, Code, Document, Excerpt, Finding, QuantifierScale, Respondent, default_coder
 from qualtally.storage import coder_state, history, queries
 from qualtally.storage.engine import open_engine
 from qualtally.storage.store import Store
 
 Progress = Callable[[str, int, int], None]
 """``progress(label, done, total)``; long operations call it as they go."""
-
-
-def default_coder() -> str:
-    try:
-        return os.environ.get("QUALTALLY_CODER") or getpass.getuser()
-    except Exception:  # no login name (some containers)
-        return "coder"
 
 
 class Project(SuggestionsMixin, AnalysisMixin):

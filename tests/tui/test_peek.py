@@ -12,6 +12,7 @@ import hashlib
 import shutil
 import sqlite3
 import threading
+from contextlib import asynccontextmanager
 
 from qualtally.project import Project
 from qualtally.storage import engine
@@ -101,6 +102,22 @@ def gated_opener(path, before_return=None):
     return opener, gate
 
 
+@asynccontextmanager
+async def started_on_peek(project_path, before_return=None):
+    """The app drawn from a peek, its opener held at a gate; (app, pilot, gate, peek).
+    The peek and the real project (once opened) are closed afterwards."""
+    peek = Peek.open(project_path)
+    opener, gate = gated_opener(project_path, before_return)
+    app = make_app(peek, CODER, load_model=False, opener=opener)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            yield app, pilot, gate, peek
+    finally:
+        if app.project is not peek:
+            app.project.close()
+        peek.close()
+
+
 async def wait_until_open(pilot, app) -> None:
     """Let the opener thread finish (10 s at most) and the screen settle."""
     for _ in range(200):
@@ -111,10 +128,7 @@ async def wait_until_open(pilot, app) -> None:
 
 
 async def test_keys_before_the_project_opens_are_held_then_applied(project_path):
-    peek = Peek.open(project_path)
-    opener, gate = gated_opener(project_path)
-    app = make_app(peek, CODER, load_model=False, opener=opener)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started_on_peek(project_path) as (app, pilot, gate, peek):
         await pilot.pause()
         session = app.coding.session
         assert app.project is peek and not app.project_ready
@@ -128,9 +142,6 @@ async def test_keys_before_the_project_opens_are_held_then_applied(project_path)
         ids = [e.id for e in session.excerpts]
         assert session.current.id == ids[ids.index(start) + 2]  # both j, in order, after opening
         await pilot.press("q")
-    real = app.project
-    real.close()
-    peek.close()
     with Project.open(project_path) as project:
         assert project.coder_state(CODER)["excerpt"] == ids[ids.index(start) + 2]
 
@@ -143,10 +154,7 @@ async def test_a_change_between_peek_and_open_is_shown(project_path):
     def someone_codes(project):  # another process writes after the peek read
         project.apply_code(target.id, code.id, CODER)
 
-    peek = Peek.open(project_path)
-    opener, gate = gated_opener(project_path, someone_codes)
-    app = make_app(peek, CODER, load_model=False, opener=opener)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started_on_peek(project_path, someone_codes) as (app, pilot, gate, peek):
         await pilot.pause()
         session = app.coding.session
         assert session.current.id == target.id and not session.codings.get(target.id)
@@ -155,8 +163,6 @@ async def test_a_change_between_peek_and_open_is_shown(project_path):
         assert session.codings.get(target.id) == [code.id]
         assert code.id in app.coding.tree.applied
         await pilot.press("q")
-    app.project.close()
-    peek.close()
 
 
 async def test_a_failed_open_ends_the_app_with_the_error(project_path):
@@ -186,10 +192,7 @@ async def test_a_changed_document_text_is_redrawn_from_the_store(project_path):
         with project.engine.begin() as conn:
             conn.exec_driver_sql("UPDATE documents SET text = 'CHANGED ' || text WHERE id = ?", (first.id,))
 
-    peek = Peek.open(project_path)
-    opener, gate = gated_opener(project_path, someone_edits)
-    app = make_app(peek, CODER, load_model=False, opener=opener)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started_on_peek(project_path, someone_edits) as (app, pilot, gate, peek):
         await pilot.pause()
         session = app.coding.session
         assert not session.document.text.startswith("CHANGED ")
@@ -198,15 +201,10 @@ async def test_a_changed_document_text_is_redrawn_from_the_store(project_path):
         assert session.document.text.startswith("CHANGED ")
         assert session.document.text == app.project.document(session.document.id).text
         await pilot.press("q")
-    app.project.close()
-    peek.close()
 
 
 async def test_other_screens_opened_after_a_peek_start_use_the_real_project(project_path):
-    peek = Peek.open(project_path)
-    opener, gate = gated_opener(project_path)
-    app = make_app(peek, CODER, load_model=False, opener=opener)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started_on_peek(project_path) as (app, pilot, gate, peek):
         gate.set()
         await wait_until_open(pilot, app)
         for key, mode in (("c", "codebook"), ("f", "findings")):
@@ -217,17 +215,12 @@ async def test_other_screens_opened_after_a_peek_start_use_the_real_project(proj
             await settle(pilot)
         assert app.is_running
         await pilot.press("q")
-    app.project.close()
-    peek.close()
 
 
 async def test_held_keys_are_replayed_as_typed_and_q_waits_its_turn(project_path):
     """``/`` then text typed while the project opens ends in the filter, and a ``q`` in
     that text neither overtakes the other keys nor quits."""
-    peek = Peek.open(project_path)
-    opener, gate = gated_opener(project_path)
-    app = make_app(peek, CODER, load_model=False, opener=opener)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started_on_peek(project_path) as (app, pilot, gate, peek):
         await pilot.pause()
         await pilot.press("slash", "e", "q", "u")
         assert app.is_running
@@ -238,8 +231,6 @@ async def test_held_keys_are_replayed_as_typed_and_q_waits_its_turn(project_path
         assert app.is_running
         assert app.focused is not None and getattr(app.focused, "value", None) == "equ"
         await pilot.press("escape")
-    app.project.close()
-    peek.close()
 
 
 def test_a_damaged_project_file_gives_one_line_and_exit_2(tmp_path, project_path, capsys):

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import os
 import sys
 from functools import partial
 from pathlib import Path
@@ -112,11 +110,12 @@ def _run_tui(project_path: Path, coder: str | None) -> int:
     read-only ``sqlite3`` peek while the SQLAlchemy-backed project opens behind it (see
     ``tui/opening.py``); anything else (older schema, not a project...) opens the ordinary
     way first, which migrates or refuses with a one-line error."""
+    from qualtally.core.models import default_coder
     from qualtally.storage.peek import Peek
 
     peek = None if "://" in str(project_path) else Peek.open(project_path)
     if peek is None:
-        from qualtally.project import Project, default_coder
+        from qualtally.project import Project
 
         project = Project.open(project_path)
         from qualtally.tui.app import make_app
@@ -129,9 +128,9 @@ def _run_tui(project_path: Path, coder: str | None) -> int:
         return int(app.return_code or 0)
     from qualtally.tui.app import make_app
 
-    coder = coder or _default_coder()
-    _probe(peek, project_path, coder)
-    app = make_app(peek, coder, opener=partial(_open_project, project_path))
+    coder = coder or default_coder()
+    session = _first_session(peek, project_path, coder)
+    app = make_app(peek, coder, opener=partial(_open_project, project_path), session=session)
     try:
         app.run()
     finally:
@@ -141,33 +140,28 @@ def _run_tui(project_path: Path, coder: str | None) -> int:
     return int(app.return_code or 0)
 
 
-def _probe(peek, path: Path, coder: str) -> None:
-    """Read what the first screen reads before the terminal is taken over, so a damaged
-    file gives one line and exit 2, not a Textual error screen (~7 ms on the demo)."""
+def _first_session(peek, path: Path, coder: str):
+    """Read what the first screen shows before the terminal is taken over (the screen then
+    draws it without reading again), so a damaged file gives one line and exit 2, not a
+    Textual error screen."""
     import sqlite3
 
     from qualtally.core.errors import InputError
     from qualtally.tui.session import CodingSession
 
+    session = CodingSession(peek, coder)
     try:
-        CodingSession(peek, coder).load(peek.coder_state(coder))
+        session.load(peek.coder_state(coder))
     except sqlite3.DatabaseError as err:
         peek.close()
         raise InputError(str(path), f"damaged or unreadable database ({err})") from None
+    return session
 
 
 def _open_project(path: Path):
     from qualtally.project import Project
 
     return Project.open(path)
-
-
-def _default_coder() -> str:
-    """``project.default_coder`` without importing the project (SQLAlchemy) first."""
-    try:
-        return os.environ.get("QUALTALLY_CODER") or getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name (some containers)
-        return "coder"
 
 
 def cmd_code(args) -> int:

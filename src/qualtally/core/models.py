@@ -18,6 +18,16 @@ ORIGIN_SUGGESTION = "suggestion-accepted"
 ORIGINS = (ORIGIN_HUMAN, ORIGIN_SUGGESTION)
 
 
+def default_coder() -> str:
+    """Who codes when no ``--coder`` is given: ``QUALTALLY_CODER``, else the login name."""
+    import getpass
+    import os
+
+    try:
+        return os.environ.get("QUALTALLY_CODER") or getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (some containers)
+        return "coder"
+
 def split_path(path: str) -> tuple[str, ...]:
     """Split ``"A > B > C"`` into its stripped, non-empty levels."""
     return tuple(part.strip() for part in path.split(">") if part.strip())

@@ -72,11 +72,11 @@ class QualtallyApp(OpeningMixin, App):
         Binding("escape", "switch_mode('coding')", "Back to coding", show=False),
     ]
 
-    def __init__(self, project, coder: str, *, load_model: bool = True, opener=None) -> None:
+    def __init__(self, project, coder: str, *, load_model: bool = True, opener=None, session=None) -> None:
         self.project = project
         self.coder = coder
         self.load_model = load_model
-        self.coding = CodingScreen(project, coder)
+        self.coding = CodingScreen(project, coder, session)
         self.MODES = {
             "coding": lambda: self.coding,
             # self.project at the time the screen is built: it starts as the read-only
@@ -278,11 +278,11 @@ def freeze_heap() -> None:
         gc.set_threshold(5000, gen1, gen2)
 
 
-def make_app(project, coder: str, *, load_model: bool = True, opener=None) -> QualtallyApp:
+def make_app(project, coder: str, *, load_model: bool = True, opener=None, session=None) -> QualtallyApp:
     """The app for ``project`` as ``coder``; tests pass ``load_model=False`` to stub models.
 
     With ``opener``, ``project`` is a read-only ``Peek`` that draws the first frame and
     ``opener()`` returns the real project, called in a thread after that frame
-    (``tui/opening.py``).
+    (``tui/opening.py``). ``session``: a ``CodingSession`` already loaded from ``project``.
     """
-    return QualtallyApp(project, coder, load_model=load_model, opener=opener)
+    return QualtallyApp(project, coder, load_model=load_model, opener=opener, session=session)

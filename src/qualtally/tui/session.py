@@ -53,6 +53,8 @@ class CodingSession:
         self._seq_key: tuple = ()
         self._seq: list[int] | None = None
         self._seq_pos: dict[int, int] = {}
+        self.state: Mapping[str, Any] | None = None
+        """The saved coder state :meth:`load` went to (None: not loaded yet)."""
 
     # -- loading --------------------------------------------------------------------
     def load(self, state: Mapping[str, Any] | None = None) -> None:
@@ -60,7 +62,7 @@ class CodingSession:
         its document and excerpt still exist; else to the first document."""
         self.reload_codes()
         self.reload_progress()
-        state = state or {}
+        state = self.state = state or {}
         if state.get("order") in ORDERS:
             self.order = state["order"]
         if self.rows:

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Label
 
 from qualtally.core.models import ORIGIN_SUGGESTION, Code
-from qualtally.tui.guard import describe, guarded
+from qualtally.tui.guard import guarded
 from qualtally.tui.screens.coding_edit import EditMixin
 from qualtally.tui.screens.coding_order import OrderMixin
 from qualtally.tui.screens.coding_suggest import SuggestMixin
@@ -48,11 +48,13 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
         Binding("a", "add_code", "Add code"),
     ]
 
-    def __init__(self, project, coder: str) -> None:
+    def __init__(self, project, coder: str, session: CodingSession | None = None) -> None:
+        """``session``: one already loaded from ``project`` (the CLI reads it before it
+        takes the terminal, to refuse a damaged file in one line); else loaded at mount."""
         super().__init__()
         self.project = project
         self.coder = coder
-        self.session = CodingSession(project, coder)
+        self.session = session or CodingSession(project, coder)
         self.model_ready = False
         self._background_started = False
         self._away = False
@@ -99,12 +101,9 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
         return self.query_one(SuggestionPanel)
 
     def on_mount(self) -> None:
-        try:
-            self.saved_state = self.project.coder_state(self.coder)
-            self.session.load(self.saved_state)
-        except Exception as err:  # noqa: BLE001 - a damaged file: one line and exit 2
-            self.app.exit(return_code=2, message=f"{self.project.path}: cannot read the project ({describe(err)})")
-            return
+        if self.session.state is None:
+            self.session.load(self.project.coder_state(self.coder))
+        self.saved_state = self.session.state
         self.app.positions.prime(self.saved_state)
         self.tree.set_codes(self.session.codes)
         self.query_one(CodeFilter).display = False
@@ -141,20 +140,24 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
         self.project = self.session.project = project
         if redraw:  # the store changed between the peek and the opening: read it all anew,
             self.session.load(project.coder_state(self.coder))  # document text included
-            self.reload()
+            self.redraw()
         self.start_background()
 
     def reload(self, focus_excerpt: int | None = None) -> None:
         """Re-read everything this screen shows (after undo/redo or a codebook edit)."""
         s = self.session
-        self.forget_suggestions()
         s.reload_codes()
         s.reload_progress()
         if focus_excerpt is not None:
             s.focus_excerpt(focus_excerpt)
         elif s.document is not None:
             s.reload_excerpts()
-        self.tree.set_codes(s.codes)
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Show the session as it now is (kept suggestions dropped, counts recomputed)."""
+        self.forget_suggestions()
+        self.tree.set_codes(self.session.codes)
         self.show_document()
         self.recount()
 

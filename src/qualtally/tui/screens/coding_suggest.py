@@ -48,24 +48,29 @@ class SuggestMixin:
         if label == "suggestions" and total and done == total:
             # the loader has cached the excerpts asked for while it loaded (the one on
             # screen): ask again now, before it embeds and refreshes the rest
-            self.forget_suggestions()
-            self.request_suggestions()
+            self.refresh_suggestions()
 
     def set_model_ready(self, error: str | None) -> None:
         self.model_ready = error is None
         self.panel.set_ready(error)
-        self.forget_suggestions()
-        self.request_suggestions()
+        self.refresh_suggestions()
         if self.model_ready:
             self.model_loaded()
 
     def model_retrained(self) -> None:
-        self.forget_suggestions()
-        self.request_suggestions()
+        self.refresh_suggestions()
 
-    def request_suggestions(self) -> None:
+    def refresh_suggestions(self) -> None:
+        """Drop everything kept and ask again for the excerpt on screen (a model came in).
+        What is shown stays until the answer replaces it: it is this excerpt's, and a key
+        1-9 pressed meanwhile must not find the panel emptied (the loader reports twice)."""
+        self.forget_suggestions()
+        self.request_suggestions(keep_shown=True)
+
+    def request_suggestions(self, keep_shown: bool = False) -> None:
         """On every move, model loaded or not: the façade answers from its suggestion cache
-        before the model is ready (and with nothing when there is no cache)."""
+        before the model is ready (and with nothing when there is no cache). On a miss the
+        panel empties at once (``keep_shown``: unless it shows this same excerpt's)."""
         e = self.session.current
         if e is None:
             self.panel.set_suggestions([])
@@ -75,7 +80,8 @@ class SuggestMixin:
             self.panel.set_suggestions(kept)
             self.prefetch_neighbours()
         else:
-            self.panel.set_pending()
+            if not keep_shown:
+                self.panel.set_pending()
             self.suggest(e.id, self._generation)
 
     def prefetch_neighbours(self) -> None:
