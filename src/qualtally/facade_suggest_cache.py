@@ -85,10 +85,7 @@ class SuggestionCacheMixin:
         st = self._sg()
         engine, key = st.get("loaded", (None, None))
         with self.engine.connect() as conn:
-            e = queries.excerpt(conn, excerpt_id)
-            skip = {c for c, _, _ in queries.codings_for(conn, [excerpt_id], coder).get(excerpt_id, [])}
-            skip |= queries.rejections(conn, excerpt_id, coder)
-            row = sc.read_one(conn, excerpt_id)
+            e, skip, row = sc.read_for_suggestions(conn, excerpt_id, coder)
             if engine is None or any(c not in st["paths"] for c in skip) or not st["paths"]:
                 codes = queries.codes(conn)
                 st["paths"] = {c.id: c.path for c in codes}

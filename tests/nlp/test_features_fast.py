@@ -76,7 +76,7 @@ def test_one_spacy_pass_gives_the_same_lemmas_and_keyword_hits():
 
     texts = corpus_lines(150) + ["Refugees and REFUGEE returns [inaudible] delays, delayed."]
     nlp = get_nlp()
-    full = text._lemmatise(nlp.pipe(t.lower() for t in texts))  # the whole pipeline, as before
+    full = text._lemmatise_tokens(nlp.pipe(t.lower() for t in texts))  # the whole pipeline, as before
     text._CACHE.clear()
     profiles = [CodeProfile("Return", ("refugee", "return home")), CodeProfile("Delays", ("delay",))]
     cold = ColdStart(profiles)
@@ -91,3 +91,20 @@ def test_one_spacy_pass_gives_the_same_lemmas_and_keyword_hits():
             found.setdefault(cold._keys[key], []).append(doc[start:end].text)
         old_hits.append({k: tuple(dict.fromkeys(v)) for k, v in found.items()})
     assert hits == old_hits and hits[-1]["Return"] == ("refugees", "refugee")
+
+
+def test_bulk_lemmas_equal_the_pipeline_lemmatizer_token_by_token():
+    """Lemmas set in bulk from the per-token cache are the lookup lemmatizer's, on every corpus line."""
+    from qualtally.nlp import text
+    from qualtally.nlp.pipeline import get_nlp
+
+    texts = corpus_lines(10_000) + ["", "   ", "Don't—can't won't; e-mail's [laughs] 3.5% U.N. IOM's", "naïve café ½"]
+    assert len(texts) > 300
+    nlp = get_nlp()
+    before = [[(t.text, t.lemma_) for t in d] for d in nlp.pipe((x.lower() for x in texts), disable=["sentencizer"])]
+    text._WORDS.clear()
+    text._LEMMAS.clear()
+    for _ in range(2):  # first pass fills the per-token caches, second reads them
+        after = [[(t.text, t.lemma_) for t in d] for d in text._docs(texts, 64)]
+        assert after == before
+        assert text._lemmatise(text._docs(texts, 64)) == text._lemmatise_tokens(nlp.pipe(x.lower() for x in texts))

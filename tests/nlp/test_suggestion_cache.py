@@ -318,3 +318,40 @@ def test_refresh_does_the_asked_for_document_first(path):
 
         assert p.refresh_suggestion_cache(progress, chunk=len(in_doc)) == len(p.excerpts())
         assert set(first) == in_doc
+
+
+def test_the_sqlite_read_of_one_look_up_equals_the_core_queries(path):
+    """read_for_suggestions's driver-level SQLite statements read what the Core queries read:
+    the excerpt (text cut by characters, respondent or none), the codes the coder applied
+    or rejected (not other coders'), and the cache entry with its JSON payload."""
+    from sqlalchemy.exc import NoResultFound
+
+    from qualtally.storage import queries
+
+    with Project.open(path) as p:
+        p.load_suggester()
+        p.flush_suggestion_cache()
+        ids = [e.id for e in p.excerpts()]
+        codes = [c.id for c in p.codes()]
+        p.apply_code(ids[0], codes[0], "bob")
+        p.apply_code(ids[0], codes[1], "ann")
+        p.reject_suggestion(ids[0], codes[2], "bob")
+        p.reject_suggestion(ids[0], codes[3], "ann")
+        sc.clear(p.engine)
+        p.suggestions(ids[1], "bob")  # one entry back in the cache
+        p.flush_suggestion_cache()
+        checked = 0
+        with p.engine.connect() as conn:
+            assert conn.dialect.name == "sqlite"
+            for eid in ids[:3] + ids[-3:]:
+                for coder in ("bob", "ann", "nobody"):
+                    e, skip, row = sc.read_for_suggestions(conn, eid, coder)
+                    assert e == queries.excerpt(conn, eid)
+                    applied = {c for c, _, _ in queries.codings_for(conn, [eid], coder).get(eid, [])}
+                    assert skip == applied | queries.rejections(conn, eid, coder)
+                    assert row == sc.read_one(conn, eid)
+                    checked += row is not None
+            assert sc.read_for_suggestions(conn, ids[0], "bob")[1] == {codes[0], codes[2]}
+            assert checked == 3 and any(queries.excerpt(conn, i).respondent_key for i in ids)
+            with pytest.raises(NoResultFound):
+                sc.read_for_suggestions(conn, max(ids) + 100, "bob")

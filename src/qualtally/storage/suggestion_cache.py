@@ -60,6 +60,50 @@ def read_one(conn: Connection, excerpt_id: int) -> tuple[str, str, dict] | None:
     return (row[0], row[1], row[2]) if row is not None else None
 
 
+_SQLITE_READ = (
+    'SELECT e.id, e.document_id, e.start, e."end", substr(d.text, e.start + 1, e."end" - e.start), r.key, '
+    "e.parent_id, e.question FROM excerpts e JOIN documents d ON d.id = e.document_id "
+    "LEFT OUTER JOIN respondents r ON r.id = e.respondent_id WHERE e.id = ?",
+    "SELECT code_id FROM codings WHERE excerpt_id = ? AND coder = ? "
+    "UNION SELECT code_id FROM rejections WHERE excerpt_id = ? AND coder = ?",
+    "SELECT model_key, text_hash, payload FROM suggestion_cache WHERE excerpt_id = ?",
+)
+
+
+def read_for_suggestions(conn: Connection, excerpt_id: int, coder: str):
+    """(the excerpt, ids of the codes ``coder`` applied or rejected on it, :func:`read_one`).
+
+    What one suggestion look-up needs, read on every move of the coding screen. On SQLite
+    the three statements go straight to the driver (SQLAlchemy's per-statement overhead
+    was ~2 ms of a ~6 ms cache miss); other databases use the Core queries. The
+    excerpt must exist (``NoResultFound`` otherwise, as :func:`queries.excerpt`).
+    """
+    from qualtally.storage import queries
+
+    if conn.dialect.name != "sqlite":
+        skip = {c for c, _, _ in queries.codings_for(conn, [excerpt_id], coder).get(excerpt_id, [])}
+        return queries.excerpt(conn, excerpt_id), skip | queries.rejections(conn, excerpt_id, coder), \
+            read_one(conn, excerpt_id)
+    import json
+
+    from sqlalchemy.exc import NoResultFound
+
+    from qualtally.core.models import Excerpt
+
+    cur = conn.connection.dbapi_connection.cursor()
+    try:
+        r = cur.execute(_SQLITE_READ[0], (excerpt_id,)).fetchone()
+        if r is None:
+            raise NoResultFound(f"no excerpt {excerpt_id}")
+        skip = {x[0] for x in cur.execute(_SQLITE_READ[1], (excerpt_id, coder, excerpt_id, coder))}
+        row = cur.execute(_SQLITE_READ[2], (excerpt_id,)).fetchone()
+    finally:
+        cur.close()
+    if row is not None:
+        row = (row[0], row[1], json.loads(row[2]) if isinstance(row[2], (str, bytes)) else row[2])
+    return Excerpt(*r), skip, row
+
+
 def read_keys(conn: Connection, model_key: str) -> dict[int, str]:
     """excerpt id -> text_hash of every entry made by ``model_key`` (payloads not read)."""
     c = t.suggestion_cache.c
