@@ -91,12 +91,14 @@ class _TermRows:
         self.ids: dict[str, int] = {}
         self.terms: list[str] = []
         self.rows: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self.words: dict[tuple, tuple[str, ...]] = {}
 
-    def get(self, key, analyze, docs):
-        """[(ids, counts)] per doc (call under ``self.lock``)."""
-        if len(self.rows) + len(docs) > self.MAX_TEXTS:
+    def get(self, key, vec, docs):
+        """[(ids, counts)] per doc of fitted-to-be vectoriser ``vec`` (call under ``self.lock``)."""
+        if len(self.rows) + len(docs) > self.MAX_TEXTS or len(self.words) > 20 * self.MAX_TEXTS:
             self.clear()
         ids, terms, rows, out = self.ids, self.terms, self.rows, []
+        analyze = self._char_wb(key, vec) if key[0] == "char_wb" else vec.build_analyzer()
         for doc in docs:
             row = rows.get((key, doc))
             if row is None:
@@ -112,6 +114,25 @@ class _TermRows:
                                           np.fromiter(counts.values(), dtype=np.intc, count=len(counts)))
             out.append(row)
         return out
+
+    def _char_wb(self, key, vec):
+        """scikit-learn's char_wb analyser with each word's n-grams kept (words recur a lot).
+
+        Its n-grams of a text are those of each whitespace-separated word of the
+        preprocessed text, in order (its whitespace normalisation does not change the
+        split), so the stream, and hence the counts' order, is the same.
+        """
+        preprocess, ngrams, words = vec.build_preprocessor(), vec._char_wb_ngrams, self.words
+
+        def analyze(doc):
+            out = []
+            for w in preprocess(doc).split():
+                grams = words.get((key, w))
+                if grams is None:
+                    grams = words[(key, w)] = tuple(ngrams(w))
+                out += grams
+            return out
+        return analyze
 
 
 TERM_ROWS = _TermRows()
@@ -138,7 +159,7 @@ class CachedTfidfVectorizer(TfidfVectorizer):
         if key is None or not docs or not all(type(d) is str for d in docs):
             return super()._count_vocab(docs, fixed_vocab)
         with TERM_ROWS.lock:
-            rows = TERM_ROWS.get(key, self.build_analyzer(), docs)
+            rows = TERM_ROWS.get(key, self, docs)
             terms = TERM_ROWS.terms
             lens = np.fromiter((len(r[0]) for r in rows), dtype=np.int64, count=len(rows))
             if lens.sum() == 0 or lens.sum() > np.iinfo(np.int32).max:
