@@ -17,15 +17,17 @@ from nlp_fixtures import make_rows
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from qualtally.nlp import features, model
-from qualtally.nlp.features import TERM_ROWS, CachedTfidfVectorizer, TextFeatures, _TermRows
+from qualtally.nlp.features import TERM_ROWS, CachedTfidfVectorizer, _TermRows
+from qualtally.nlp.lane import run_now
 from qualtally.nlp.text import lemma_texts
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "iom-evaluation"
 ODD = ["", " ", "a", "I", "[inaudible]  --  ok\t\tyes\n\nno", "naïve café\u00a0déjà\u2003vu",
        "x" * 40, "it's  it's it's", "Ünïcödé ÄÖ", "2024-05-01 12:30", "a  b\r\nc\x0bd\x0ce"]
-WORD = dict(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b", min_df=1, dtype=np.float32)
-CHAR = dict(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1, dtype=np.float32,
-            max_features=60_000)
+WORD = {"ngram_range": (1, 2), "sublinear_tf": True, "token_pattern": r"(?u)\b\w+\b", "min_df": 1,
+        "dtype": np.float32}
+CHAR = {"analyzer": "char_wb", "ngram_range": (2, 5), "sublinear_tf": True, "min_df": 1, "dtype": np.float32,
+        "max_features": 60_000}
 
 
 def corpus_texts(limit=1500):
@@ -41,7 +43,7 @@ def same(a, b):
             and np.array_equal(a.indices, b.indices) and np.array_equal(a.data.view(np.uint32), b.data.view(np.uint32)))
 
 
-@pytest.mark.parametrize("params", [WORD, CHAR, dict(CHAR, max_features=2_000), dict(CHAR, ngram_range=(3, 3))])
+@pytest.mark.parametrize("params", [WORD, CHAR, {**CHAR, "max_features": 2_000}, {**CHAR, "ngram_range": (3, 3)}])
 def test_cached_vectoriser_fits_what_scikit_learn_fits(params):
     texts = corpus_texts()
     docs = lemma_texts(texts) if params is WORD else [t.lower() for t in texts]
@@ -86,7 +88,7 @@ class SerialLane:
     """What ``Lane`` replaces: each call run at once, in the calling thread."""
 
     def submit(self, fn, *args):
-        return model._now(fn, *args)
+        return run_now(fn, *args)
 
     def __enter__(self):
         return self

@@ -20,6 +20,13 @@ LIBLINEAR = threading.Lock()
 """Held around every liblinear fit (its random generator is a process-wide global)."""
 
 
+def run_now(fn, *args) -> Future:
+    """``fn(*args)`` run in the calling thread, as a finished future (a lane's stand-in)."""
+    fut: Future = Future()
+    fut.set_result(fn(*args))
+    return fut
+
+
 class Lane:
     """Runs submitted calls one after another in one daemon thread; ``close()`` ends it."""
 
@@ -42,7 +49,7 @@ class Lane:
                 continue
             try:
                 fut.set_result(fn(*args))
-            except BaseException as exc:  # handed to whoever waits on the future
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the future
                 fut.set_exception(exc)
 
     def __enter__(self):

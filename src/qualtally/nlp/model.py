@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import warnings
 import weakref
-from concurrent.futures import Future
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -28,9 +27,10 @@ from sklearn.model_selection import KFold
 
 from qualtally.nlp.dense import fit_dense_lr, fit_lda, one_blas_thread
 from qualtally.nlp.dense import knn_dense as _knn_dense
+from qualtally.nlp.dense import knn_sparse as _knn
 from qualtally.nlp.dense import sigmoid as _sigmoid
 from qualtally.nlp.features import TextFeatures
-from qualtally.nlp.lane import LIBLINEAR, Lane
+from qualtally.nlp.lane import LIBLINEAR, Lane, run_now
 from qualtally.nlp.stacking import apply_meta, code_prior, fit_meta, meta_features
 from qualtally.nlp.tuning import decide, tune_blend
 
@@ -102,8 +102,9 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
     # -- fitting --------------------------------------------------------------------------
     def fit(self, X, y, negatives=None):
         # liblinear's tol=1e-3 stop is deliberate (speed); its warning would only alarm users
-        # the TF-IDF liblinear fits run in a lane beside the rest (``lane.py``): same model
-        with one_blas_thread(), warnings.catch_warnings(), Lane() as lane:  # one thread: small solves 0.18 s -> 2 ms
+        # one BLAS thread: small solves 0.18 s -> 2 ms; the TF-IDF liblinear fits run in a
+        # lane beside the rest (``lane.py``), giving the same model
+        with one_blas_thread(), warnings.catch_warnings(), Lane() as lane:
             warnings.simplefilter("ignore", ConvergenceWarning)
             return self._fit(X, y, negatives, lane)
 
@@ -233,7 +234,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
             splits = list(KFold(folds, shuffle=True, random_state=self.random_state).split(M)) if folds >= 2 else []
         if splits:
             tras = [np.concatenate([tr, extra]) for tr, _ in splits]
-            fits = [(lane.submit if lane else _now)(self._fit_linear, Ma[tra], Ya[tra], knowna[tra]) for tra in tras]
+            fits = [(lane.submit if lane else run_now)(self._fit_linear, Ma[tra], Ya[tra], knowna[tra]) for tra in tras]
             for (tr, te), tra, fit in zip(splits, tras, fits):
                 comps[1][te] = _knn(M[te], M[tr].T.tocsr(), (Y * known)[tr], self.knn_k)
                 if E is not None:
@@ -337,12 +338,6 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
 
 
 
-def _now(fn, *args) -> Future:
-    fut: Future = Future()
-    fut.set_result(fn(*args))
-    return fut
-
-
 _COEF_T: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -353,19 +348,3 @@ def _coef_t(model) -> np.ndarray:
     if hit is None or hit[0] is not model.coef_:
         hit = _COEF_T[model] = (model.coef_, np.ascontiguousarray(model.coef_.T))
     return hit[1]
-
-
-def _knn(Q, MT, labels, k):
-    """Similarity-weighted share of the k most similar rows carrying each code.
-
-    ``MT`` is the training matrix transposed (features x rows), kept in CSR form so a
-    query needs no conversion.
-    """
-    if MT.shape[1] == 0:
-        return np.zeros((Q.shape[0], labels.shape[1]))
-    sims = (Q @ MT).toarray()
-    k = min(k, MT.shape[1])
-    idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-    top = np.take_along_axis(sims, idx, axis=1)
-    weights = top / np.maximum(top.sum(axis=1, keepdims=True), 1e-9)
-    return np.einsum("nk,nkc->nc", weights, labels[idx].astype(np.float64))
