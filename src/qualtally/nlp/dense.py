@@ -2,7 +2,8 @@
 
 Split out of ``model.py`` to keep it readable: a shrinkage discriminant (one 384x384
 solve for every code) and a joint L-BFGS logistic regression, both fitting all codes at
-once on the (n, 384) embedding matrix, plus the dense nearest-neighbour vote. Pure numpy.
+once on the (n, 384) embedding matrix, plus the nearest-neighbour votes (dense embeddings,
+sparse TF-IDF rows). Pure numpy and scipy.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def sigmoid(z):
 
 
 def knn_dense(Q, ET, labels, k):
-    """As ``model._knn`` for dense L2-normalised embeddings (negative similarities count 0)."""
+    """As ``knn_sparse`` for dense L2-normalised embeddings (negative similarities count 0)."""
     if ET.shape[1] == 0:
         return np.zeros((Q.shape[0], labels.shape[1]))
     sims = np.maximum(Q @ ET, 0.0)
@@ -150,3 +151,19 @@ def fit_dense_lr(E, Y, rows_per_code, C, max_iter):
     W[const] = 0.0
     b[const] = icpt0[const]
     return W, b
+
+
+def knn_sparse(Q, MT, labels, k):
+    """Similarity-weighted share of the k most similar rows carrying each code.
+
+    ``MT`` is the training matrix transposed (features x rows), kept in CSR form so a
+    query needs no conversion.
+    """
+    if MT.shape[1] == 0:
+        return np.zeros((Q.shape[0], labels.shape[1]))
+    sims = (Q @ MT).toarray()
+    k = min(k, MT.shape[1])
+    idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    top = np.take_along_axis(sims, idx, axis=1)
+    weights = top / np.maximum(top.sum(axis=1, keepdims=True), 1e-9)
+    return np.einsum("nk,nkc->nc", weights, labels[idx].astype(np.float64))

@@ -27,8 +27,10 @@ from sklearn.model_selection import KFold
 
 from qualtally.nlp.dense import fit_dense_lr, fit_lda, one_blas_thread
 from qualtally.nlp.dense import knn_dense as _knn_dense
+from qualtally.nlp.dense import knn_sparse as _knn
 from qualtally.nlp.dense import sigmoid as _sigmoid
 from qualtally.nlp.features import TextFeatures
+from qualtally.nlp.lane import LIBLINEAR, Lane, run_now
 from qualtally.nlp.stacking import apply_meta, code_prior, fit_meta, meta_features
 from qualtally.nlp.tuning import decide, tune_blend
 
@@ -100,11 +102,13 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
     # -- fitting --------------------------------------------------------------------------
     def fit(self, X, y, negatives=None):
         # liblinear's tol=1e-3 stop is deliberate (speed); its warning would only alarm users
-        with one_blas_thread(), warnings.catch_warnings():  # one thread: small solves 0.18 s -> 2 ms
+        # one BLAS thread: small solves 0.18 s -> 2 ms; the TF-IDF liblinear fits run in a
+        # lane beside the rest (``lane.py``), giving the same model
+        with one_blas_thread(), warnings.catch_warnings(), Lane() as lane:
             warnings.simplefilter("ignore", ConvergenceWarning)
-            return self._fit(X, y, negatives)
+            return self._fit(X, y, negatives, lane)
 
-    def _fit(self, X, y, negatives):
+    def _fit(self, X, y, negatives, lane):
         texts = [str(t) for t in X]
         self.classes_ = np.array(sorted({c for labels in y for c in labels}), dtype=object)
         Y, known = label_matrix(y, self.classes_, negatives)
@@ -116,7 +120,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         # the linear models also see each code's name as labelled examples (rows n onwards)
         Ya = np.vstack([Y] + [np.eye(K, dtype=Y.dtype)] * (len(names) // max(K, 1)))
         knowna = np.vstack([known, np.ones((len(names), K), dtype=bool)])
-        self.coef_, self.intercept_ = self._fit_linear(Ma, Ya, knowna)
+        full = lane.submit(self._fit_linear, Ma, Ya, knowna)
         self.train_matrix_t_, self.train_labels_ = M.T.tocsr(), Y * known
         self.train_texts_ = texts
         self.n_positive_ = Y.sum(axis=0).astype(int)
@@ -130,7 +134,8 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
             self.name_tfidf_t_ = Ma[n:n + K].T.tocsr()
             self.name_emb_ = np.ascontiguousarray(Ea[n:n + K]) if Ea is not None else None
             self.prior_ = code_prior(self.n_positive_, n)
-        self._tune(Ma, Ya, knowna, Ea, n)
+        self._tune(Ma, Ya, knowna, Ea, n, lane)
+        self.coef_, self.intercept_ = full.result()
         return self
 
     @staticmethod
@@ -155,7 +160,9 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
                 return
             clf = LogisticRegression(C=C or self.C, class_weight="balanced", solver="liblinear", dual=True,
                                      tol=1e-3, random_state=self.random_state)
-            clf.fit(M if len(rows) == M.shape[0] else M[rows], yk)
+            Mk = M if len(rows) == M.shape[0] else M[rows]
+            with LIBLINEAR:
+                clf.fit(Mk, yk)
             coef[k] = clf.coef_[0]
             intercept[k] = clf.intercept_[0]
 
@@ -203,7 +210,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         rng = np.random.default_rng([self.random_state, k])
         return np.sort(np.concatenate([pos, rng.choice(neg, n_neg, replace=False)]))
 
-    def _tune(self, Ma, Ya, knowna, Ea=None, n=None):
+    def _tune(self, Ma, Ya, knowna, Ea=None, n=None, lane=None):
         """Out-of-fold scores -> blend weights, per-code thresholds, at-least-one rule.
 
         Components: TF-IDF linear, TF-IDF neighbours, and with embeddings also the
@@ -226,15 +233,16 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
             folds = min(self.inner_folds, n)
             splits = list(KFold(folds, shuffle=True, random_state=self.random_state).split(M)) if folds >= 2 else []
         if splits:
-            for tr, te in splits:
-                tra = np.concatenate([tr, extra])
-                coef, icpt = self._fit_linear(Ma[tra], Ya[tra], knowna[tra])
-                comps[0][te] = _sigmoid(M[te] @ coef.T + icpt)
+            tras = [np.concatenate([tr, extra]) for tr, _ in splits]
+            fits = [(lane.submit if lane else run_now)(self._fit_linear, Ma[tra], Ya[tra], knowna[tra]) for tra in tras]
+            for (tr, te), tra, fit in zip(splits, tras, fits):
                 comps[1][te] = _knn(M[te], M[tr].T.tocsr(), (Y * known)[tr], self.knn_k)
                 if E is not None:
                     coef, icpt = self._fit_dense(Ea[tra], Ya[tra], knowna[tra])
                     comps[2][te] = _sigmoid(E[te] @ coef.T + icpt)
                     comps[3][te] = _knn_dense(E[te], np.ascontiguousarray(E[tr].T), (Y * known)[tr], self.knn_k)
+                coef, icpt = fit.result()
+                comps[0][te] = _sigmoid(M[te] @ coef.T + icpt)
         if getattr(self, "stacked_", False):
             comps = comps + self._name_sims(M, E)
             F = meta_features([c[scored] for c in comps], self.prior_, self.meta_pairs)
@@ -340,19 +348,3 @@ def _coef_t(model) -> np.ndarray:
     if hit is None or hit[0] is not model.coef_:
         hit = _COEF_T[model] = (model.coef_, np.ascontiguousarray(model.coef_.T))
     return hit[1]
-
-
-def _knn(Q, MT, labels, k):
-    """Similarity-weighted share of the k most similar rows carrying each code.
-
-    ``MT`` is the training matrix transposed (features x rows), kept in CSR form so a
-    query needs no conversion.
-    """
-    if MT.shape[1] == 0:
-        return np.zeros((Q.shape[0], labels.shape[1]))
-    sims = (Q @ MT).toarray()
-    k = min(k, MT.shape[1])
-    idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-    top = np.take_along_axis(sims, idx, axis=1)
-    weights = top / np.maximum(top.sum(axis=1, keepdims=True), 1e-9)
-    return np.einsum("nk,nkc->nc", weights, labels[idx].astype(np.float64))
