@@ -47,14 +47,19 @@ built: `card.json` and `benchmarks/nlp/make_static_embeddings.py`.
 """
 
 
-def token_outputs(model: MiniLM, batch: int = 1024) -> np.ndarray:
-    """(V, 384) float32: MiniLM's pooled, normalised output for [CLS] token [SEP], every token."""
+def token_outputs(model: MiniLM, batch: int = 1024, pool: str = "mean") -> np.ndarray:
+    """(V, 384) float32: MiniLM's normalised output for [CLS] token [SEP], every token.
+
+    ``pool="mean"``: the three positions mean-pooled (as MiniLM embeds a text);
+    ``"token"``: the token's own position only.
+    """
     V = model.word.shape[0]
     out = np.zeros((V, model.word.shape[1]), dtype=np.float32)
     for i in range(0, V, batch):
         ids = np.arange(i, min(V, i + batch), dtype=np.int64)
         seq = np.stack([np.full_like(ids, model.tok.cls_id), ids, np.full_like(ids, model.tok.sep_id)], axis=1)
-        out[i:i + len(ids)] = model._forward(seq, np.ones(seq.shape, dtype=bool))
+        out[i:i + len(ids)] = model._forward(seq, np.ones(seq.shape, dtype=bool),
+                                             pool=None if pool == "mean" else np.array([False, True, False]))
     return out
 
 
@@ -88,13 +93,14 @@ def main(argv=None) -> int:
     ap.add_argument("--dims", type=int, default=256)
     ap.add_argument("--weight", default="sif", choices=("none", "sif", "log"))
     ap.add_argument("--out", default=str(ROOT / "models" / "minilm-l6-v2-static"))
+    ap.add_argument("--pool", default="mean", choices=("mean", "token"))
     ap.add_argument("--raw", default="", help="cache of the token outputs (float32 .npy)")
     a = ap.parse_args(argv)
     t = time.perf_counter()
     if a.raw and Path(a.raw).is_file():
         raw = np.load(a.raw, allow_pickle=False)
     else:
-        raw = token_outputs(MiniLM(SRC))
+        raw = token_outputs(MiniLM(SRC), pool=a.pool)
         if a.raw:
             np.save(a.raw, raw, allow_pickle=False)
     print(f"token outputs {raw.shape} in {time.perf_counter() - t:.1f} s")
@@ -118,10 +124,11 @@ def main(argv=None) -> int:
         "vocabulary": "vocab.txt (BERT uncased WordPiece, copied from the source model)",
         "rows": int(table.shape[0]),
         "dims": int(table.shape[1]),
+        "pooling": a.pool,
         "weighting": a.weight + (f" (a={SIF})" if a.weight == "sif" else ""),
         "dtype": "float16",
         "build_command": "PYTHONPATH=src python benchmarks/nlp/make_static_embeddings.py "
-                         f"--dims {a.dims} --weight {a.weight}",
+                         f"--dims {a.dims} --weight {a.weight} --pool {a.pool}",
         "embeddings_sha256": sha,
         "size_bytes": dest.stat().st_size,
     }

@@ -124,7 +124,8 @@ class MiniLM:
                                 g("output.dense.weight").T.copy(), g("output.dense.bias"),
                                 g("output.LayerNorm.weight"), g("output.LayerNorm.bias")))
 
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def _forward(self, ids: np.ndarray, mask: np.ndarray, pool=None) -> np.ndarray:
+        """Pooled, normalised outputs; ``pool`` (T,) bool, if given, picks the positions pooled."""
         B, T = ids.shape
         H = self.word.shape[1]
         nh, hd = self.heads, H // self.heads
@@ -147,7 +148,7 @@ class MiniLM:
             x = _layer_norm((ctx @ o_w + o_b).reshape(B, T, H) + x, ln1_w, ln1_b, self.eps)
             h = _gelu(x.reshape(B * T, H) @ i_w + i_b)
             x = _layer_norm((h @ f_w + f_b).reshape(B, T, H) + x, ln2_w, ln2_b, self.eps)
-        m = mask[:, :, None].astype(np.float32)
+        m = (mask if pool is None else mask & pool[None, :])[:, :, None].astype(np.float32)
         pooled = (x * m).sum(1) / np.maximum(m.sum(1), 1e-9)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
