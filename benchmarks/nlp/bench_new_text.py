@@ -79,16 +79,52 @@ def per_text(fn, texts) -> list[float]:
     return times
 
 
+def measure(name, short, short300, long_texts, narrowed, demo, profiles, bulk) -> dict:
+    from qualtally.nlp import embed
+    from qualtally.nlp.engine import Engine
+    from qualtally.nlp.model import CodeSuggester
+
+    r: dict = {}
+    t = time.perf_counter()
+    enc = embed.get_encoder(name)
+    r["load_ms"] = round(1000 * (time.perf_counter() - t), 1)
+    enc.encode(["warm up"])
+    r["embed_short_ms"] = stats(per_text(lambda s: embed.embed([s], cache=False, embedder=name), short300))
+    r["embed_long_ms"] = stats(per_text(lambda s: embed.embed([s], cache=False, embedder=name), long_texts))
+    if hasattr(enc.tok._word, "cache_clear"):  # every word new too: WordPiece's word cache emptied
+
+        def cold(s):
+            enc.tok._word.cache_clear()
+            embed.embed([s], cache=False, embedder=name)
+
+        r["embed_long_cold_words_ms"] = stats(per_text(cold, long_texts))
+        enc.tok._word.cache_clear()
+    t = time.perf_counter()
+    embed.embed(short[:bulk], cache=False, embedder=name)
+    r[f"embed_{bulk}_short_s"] = round(time.perf_counter() - t, 2)
+    if name == embed.MODEL_NAME:
+        embed.load_cache(ROOT / "models" / "iom-demo" / "embeddings.npz", long_texts)
+    model = CodeSuggester(random_state=0, embedder=name).fit(long_texts, [it.codes for it in demo])
+    engine = Engine({"": model}, profiles)
+    engine.suggest_many([narrowed[0]], limit=16)  # warm (spaCy pipeline, first calls)
+    cache = embed.cache_for(name)
+
+    def new(text):
+        cache.clear()
+        engine.suggest_many([text], limit=16)
+
+    r["engine_new_long_ms"] = stats(per_text(new, narrowed))
+    r["engine_new_short_ms"] = stats(per_text(new, short300))
+    return r
+
+
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--embedders", default="static,minilm")
     ap.add_argument("--bulk", type=int, default=4000)
     ap.add_argument("--json")
     a = ap.parse_args(argv)
-    from qualtally.nlp import embed
     from qualtally.nlp.dataset import load_coded
-    from qualtally.nlp.engine import Engine
-    from qualtally.nlp.model import CodeSuggester
     from qualtally.nlp.persist import load_engine
 
     print("load average before:", load(), flush=True)
@@ -104,39 +140,8 @@ def main(argv=None) -> dict:
                            "long_chars_p50": pct([len(t) for t in long_texts], 0.5),
                            "short_chars_p50": pct([len(t) for t in short300], 0.5)}}
     for key in a.embedders.split(","):
-        name = NAMES[key]
-        r = res[key] = {}
-        t = time.perf_counter()
-        enc = embed.get_encoder(name)
-        r["load_ms"] = round(1000 * (time.perf_counter() - t), 1)
-        enc.encode(["warm up"])
-        r["embed_short_ms"] = stats(per_text(lambda s: embed.embed([s], cache=False, embedder=name), short300))
-        r["embed_long_ms"] = stats(per_text(lambda s: embed.embed([s], cache=False, embedder=name), long_texts))
-        if hasattr(enc.tok._word, "cache_clear"):  # every word new too: WordPiece's word cache emptied
-
-            def cold(s):
-                enc.tok._word.cache_clear()
-                embed.embed([s], cache=False, embedder=name)
-
-            r["embed_long_cold_words_ms"] = stats(per_text(cold, long_texts))
-            enc.tok._word.cache_clear()
-        t = time.perf_counter()
-        embed.embed(short[:a.bulk], cache=False, embedder=name)
-        r[f"embed_{a.bulk}_short_s"] = round(time.perf_counter() - t, 2)
-        if name == embed.MODEL_NAME:
-            embed.load_cache(ROOT / "models" / "iom-demo" / "embeddings.npz", long_texts)
-        model = CodeSuggester(random_state=0, embedder=name).fit(long_texts, [it.codes for it in demo])
-        engine = Engine({"": model}, profiles)
-        engine.suggest_many([narrowed[0]], limit=16)  # warm (spaCy pipeline, first calls)
-        cache = embed.cache_for(name)
-
-        def new(text):
-            cache.clear()
-            engine.suggest_many([text], limit=16)
-
-        r["engine_new_long_ms"] = stats(per_text(new, narrowed))
-        r["engine_new_short_ms"] = stats(per_text(new, short300))
-        print(key, json.dumps(r), flush=True)
+        res[key] = measure(NAMES[key], short, short300, long_texts, narrowed, demo, profiles, a.bulk)
+        print(key, json.dumps(res[key]), flush=True)
     res["load_after"] = load()
     print("load average after:", res["load_after"])
     if a.json:

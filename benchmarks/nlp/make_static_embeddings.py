@@ -33,7 +33,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-from qualtally.nlp.embed import MiniLM, write_safetensors  # noqa: E402
+from qualtally.nlp.embed import MiniLM, write_safetensors
 
 SRC = ROOT / "models" / "minilm-l6-v2"
 SIF = 1e-4  # model2vec's default SIF coefficient

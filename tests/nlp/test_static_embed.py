@@ -127,7 +127,7 @@ def test_shipped_minilm_model_still_embeds_with_minilm(monkeypatch):
     """models/iom-demo was trained before embedders were recorded: it keeps using MiniLM."""
     from qualtally.nlp.persist import load_engine
 
-    engine, meta = load_engine(ROOT / "models" / "iom-demo")
+    engine, _ = load_engine(ROOT / "models" / "iom-demo")
     model = next(iter(engine.models.values()))
     assert model.use_embeddings_ and getattr(model, "embedder", embed.MODEL_NAME) == embed.MODEL_NAME
     assert model.train_emb_t_.shape[0] == 384
