@@ -37,6 +37,7 @@ from qualtally.nlp.embed import MiniLM, write_safetensors
 
 SRC = ROOT / "models" / "minilm-l6-v2"
 SIF = 1e-4  # model2vec's default SIF coefficient
+FIRST_WORD = 1996  # "the": the first whole word in BERT's uncased vocab.txt
 LICENCE = """# minilm-l6-v2-static
 
 A static token table computed from the weights of **sentence-transformers/all-MiniLM-L6-v2**
@@ -83,17 +84,24 @@ def weights(V: int, how: str) -> np.ndarray:
         p = 1.0 / (rank + 2)
         p /= p.sum()
         return SIF / (SIF + p)
+    if how in ("sifw", "sifw3"):  # the same, ranked from the first word: BERT's vocab.txt puts
+        # [unused] slots and single characters (ids < 1996) before "the"; they count as most frequent
+        r = np.maximum(rank - FIRST_WORD, 0)
+        p = 1.0 / (r + 2)
+        p /= p.sum()
+        a = SIF if how == "sifw" else 1e-3
+        return a / (a + p)
     if how == "log":  # model2vec's older apply_zipf: log(1 + rank)
         return np.log1p(rank + 1)
-    raise SystemExit(f"unknown weighting {how!r} (none, sif, log)")
+    raise SystemExit(f"unknown weighting {how!r} (none, sif, sifw, sifw3, log)")
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dims", type=int, default=256)
-    ap.add_argument("--weight", default="sif", choices=("none", "sif", "log"))
+    ap.add_argument("--weight", default="sifw3", choices=("none", "sif", "sifw", "sifw3", "log"))
     ap.add_argument("--out", default=str(ROOT / "models" / "minilm-l6-v2-static"))
-    ap.add_argument("--pool", default="mean", choices=("mean", "token"))
+    ap.add_argument("--pool", default="token", choices=("mean", "token"))
     ap.add_argument("--raw", default="", help="cache of the token outputs (float32 .npy)")
     a = ap.parse_args(argv)
     t = time.perf_counter()
@@ -125,7 +133,9 @@ def main(argv=None) -> int:
         "rows": int(table.shape[0]),
         "dims": int(table.shape[1]),
         "pooling": a.pool,
-        "weighting": a.weight + (f" (a={SIF})" if a.weight == "sif" else ""),
+        "weighting": a.weight + {"sif": f" (a={SIF}, rank = vocabulary id)",
+                                 "sifw": f" (a={SIF}, rank = id - {FIRST_WORD}, ids before it rank 0)",
+                                 "sifw3": f" (a=0.001, rank = id - {FIRST_WORD}, ids before it rank 0)"}.get(a.weight, ""),
         "dtype": "float16",
         "build_command": "PYTHONPATH=src python benchmarks/nlp/make_static_embeddings.py "
                          f"--dims {a.dims} --weight {a.weight} --pool {a.pool}",
