@@ -1,19 +1,22 @@
 """Build models/minilm-l6-v2-static: a static token table distilled from our MiniLM.
 
 In the manner of model2vec (Minish Lab): every WordPiece vocabulary token is run through
-the shipped numpy MiniLM (``models/minilm-l6-v2``) as ``[CLS] token [SEP]``, the three
-outputs mean-pooled and L2-normalised (what ``MiniLM.encode`` does for a text), then the
-table is centred and reduced by PCA, and each row weighted by the token's vocabulary rank
-(BERT's vocab.txt is roughly frequency-ordered). A text's static embedding is then the
-mean of its tokens' rows, L2-normalised (``qualtally.nlp.static_embed``).
+the shipped numpy MiniLM (``models/minilm-l6-v2``) as ``[CLS] token [SEP]``; the last
+layer's output at the token's position (``--pool token``, the default; ``mean`` pools the
+three positions as ``MiniLM.encode`` does for a text, and scored lower) is L2-normalised,
+the table centred and reduced by PCA, and each row weighted by the token's vocabulary rank
+(BERT's vocab.txt is roughly frequency-ordered; ``sifw3``, the default, is SIF weighting
+a / (a + p(rank)) with a = 1e-3 and ranks counted from "the", the first whole word). A
+text's static embedding is then the mean of its tokens' rows, L2-normalised
+(``qualtally.nlp.static_embed``).
 
     PYTHONPATH=src python benchmarks/nlp/make_static_embeddings.py \
-        [--dims 256] [--weight sif] [--out models/minilm-l6-v2-static] [--raw /tmp/raw.npy]
+        [--dims 256] [--weight sifw3] [--pool token] [--out models/minilm-l6-v2-static] [--raw /tmp/raw.npy]
 
 Deterministic: no sampling; the PCA is an eigendecomposition of the float64 covariance
 with each component's sign fixed (largest-magnitude loading positive). ``--raw`` keeps
 the un-reduced token outputs (float32 .npy) so trying other dims/weightings skips the
-encoder pass (~1-2 minutes here). Writes ``embeddings.safetensors`` (float16), a copy of
+encoder pass (30-60 s here; one file per ``--pool``). Writes ``embeddings.safetensors`` (float16), a copy of
 ``vocab.txt``, ``card.json`` (inputs, command, sha256) and ``LICENSE.md`` (Apache-2.0,
 inherited).
 """
@@ -127,8 +130,9 @@ def main(argv=None) -> int:
         "source_model": "models/minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2, float16 weights)",
         "source_sha256": hashlib.sha256((SRC / "model.safetensors").read_bytes()).hexdigest(),
         "licence": "Apache-2.0 (inherited from all-MiniLM-L6-v2; see LICENSE.md)",
-        "method": "model2vec-style distillation: [CLS] token [SEP] through MiniLM, mean-pooled and "
-                  "L2-normalised, centred PCA, rank weighting; a text = mean of its tokens' rows, L2-normalised",
+        "method": "model2vec-style distillation: [CLS] token [SEP] through MiniLM, "
+                  + ("the token's own output" if a.pool == "token" else "the three outputs mean-pooled")
+                  + ", L2-normalised, centred PCA, rank weighting; a text = mean of its tokens' rows, L2-normalised",
         "vocabulary": "vocab.txt (BERT uncased WordPiece, copied from the source model)",
         "rows": int(table.shape[0]),
         "dims": int(table.shape[1]),
