@@ -141,3 +141,49 @@ def test_shipped_minilm_model_still_embeds_with_minilm(monkeypatch):
     text = "Member states said the coordination with IOM during the crisis was adequate " + string.digits
     out = engine.suggest(text)
     assert out and text in embed.cache_for(embed.MODEL_NAME) and text not in embed.cache_for(STATIC_NAME)
+
+
+@needs_both
+@pytest.mark.slow
+def test_project_with_a_static_model_never_runs_minilm(tmp_path, monkeypatch):
+    """A project whose suggester embeds with the static table trains, saves, reopens and
+    suggests for a new text without MiniLM, and writes no MiniLM vectors beside it."""
+    import functools
+
+    from nlp_fixtures import TURNS, turns_document
+
+    from qualtally.core.models import Code, CodedRow, ImportBundle
+    from qualtally.nlp import engine as engine_mod
+    from qualtally.nlp.model import CodeSuggester
+    from qualtally.project import Project
+
+    monkeypatch.setattr(engine_mod, "CodeSuggester", functools.partial(CodeSuggester, embedder=STATIC_NAME))
+
+    def no_minilm(*a, **k):
+        raise AssertionError("MiniLM was run for a static model")
+
+    monkeypatch.setattr(embed, "get_model", no_minilm)
+    p = Project.new(tmp_path / "t.qtally")
+    codes = [Code("Funding"), Code("Delays", "Funding"), Code("Amount", "Funding"), Code("Training"),
+             Code("Partnership")]
+    rows = [CodedRow(r["respondent"], r["text"], tuple(r["codes"].split(";")), "ann", f"d{i}.txt")
+            for i, r in enumerate(make_rows(40, seed=4))]
+    p.store.import_bundle(ImportBundle("test", codes=codes, coded=rows, documents=[turns_document()]), "ann")
+    p.load_suggester()
+    meta = json.loads(p.model_dir().joinpath("meta.json").read_text())
+    assert set(meta["embedders"].values()) == {STATIC_NAME}
+    assert not p.model_dir().joinpath("embeddings.npz").exists()
+    eid = next(e.id for e in p.excerpts() if e.text == TURNS[0])
+    assert p.suggestions(eid, "ann")[0].code_path == "Funding > Amount"
+    p.close()
+    embed.cache_for(STATIC_NAME).clear()
+    again = Project.open(tmp_path / "t.qtally")
+    try:
+        again.load_suggester()
+        assert again._sg()["engine"].models[""].embedder == STATIC_NAME
+        engine = again._sg()["engine"]
+        new = "the grant money was not enough for the new staff"  # never embedded before
+        assert engine.suggest(new)[0].code_path.startswith("Funding")
+        assert new in embed.cache_for(STATIC_NAME) and new not in embed.cache_for(embed.MODEL_NAME)
+    finally:
+        again.close()
