@@ -187,3 +187,18 @@ def test_project_with_a_static_model_never_runs_minilm(tmp_path, monkeypatch):
         assert new in embed.cache_for(STATIC_NAME) and new not in embed.cache_for(embed.MODEL_NAME)
     finally:
         again.close()
+
+
+def test_cached_texts_load_no_encoder(monkeypatch):
+    """A look-up of cached texts neither loads MiniLM nor the table (a reopen reads saved vectors)."""
+    def refuse(*a, **k):
+        raise AssertionError("an encoder was loaded for cached texts")
+
+    monkeypatch.setattr(embed, "get_model", refuse)
+    monkeypatch.setattr(embed, "get_encoder", refuse)
+    text = "a text whose vector was read from a saved file 5521"
+    for name, d in ((embed.MODEL_NAME, 384), (STATIC_NAME, 256)):
+        v = np.full(d, 1 / np.sqrt(d), dtype=np.float32)
+        embed.cache_for(name)[text] = v
+        assert np.array_equal(embed.embed([text, text], embedder=name)[1], v)
+        embed.cache_for(name).pop(text)

@@ -248,13 +248,12 @@ def cache_for(embedder: str = MODEL_NAME) -> dict[str, np.ndarray]:
 def embed(texts, cache: bool = True, embedder: str = MODEL_NAME) -> np.ndarray:
     """(n, dim) L2-normalised float32 embeddings by ``embedder``, cached by text per embedder."""
     texts = [str(t) for t in texts]
-    enc = get_encoder(embedder)
     if not cache:
-        return enc.encode(texts)
+        return get_encoder(embedder).encode(texts)
     store = cache_for(embedder)
     missing = list(dict.fromkeys(t for t in texts if t not in store))
-    if missing:
-        vecs = enc.encode(missing)
+    if missing:  # the encoder is loaded only when something is not cached
+        vecs = get_encoder(embedder).encode(missing)
         with _LOCK:
             if len(store) + len(missing) > CACHE_MAX:
                 store.clear()
@@ -262,7 +261,7 @@ def embed(texts, cache: bool = True, embedder: str = MODEL_NAME) -> np.ndarray:
                 store[t] = v
     if not texts:
         return np.zeros((0, dim(embedder)), dtype=np.float32)
-    return np.stack([store[t] if t in store else enc.encode([t])[0] for t in texts])
+    return np.stack([store[t] if t in store else get_encoder(embedder).encode([t])[0] for t in texts])
 
 
 # -- the persistent cache (a project's texts, saved beside its model) ------------------------
