@@ -10,6 +10,10 @@ read with ``allow_pickle=False``) so repeated runs cost only the fitting.
         --variants current,no-embeddings [--json OUT] [--cache /tmp/emb.npz]
 
 Variants are named sets of ``CodeSuggester`` keyword arguments (``VARIANTS`` below).
+``static`` uses the shipped static table (``models/minilm-l6-v2-static``); other tables
+built by ``make_static_embeddings.py --out DIR`` are compared with
+``--table NAME=DIR``, which adds a variant ``NAME`` embedding with that table. The disk
+cache holds MiniLM vectors only (static vectors cost less to compute than to read).
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ from qualtally.nlp import embed
 from qualtally.nlp.dataset import load_coded
 from qualtally.nlp.evaluate import evaluate
 from qualtally.nlp.model import CodeSuggester
+from qualtally.nlp.static_embed import STATIC_NAME, StaticEmbedder
 
 VARIANTS: dict[str, dict] = {
     "current": {},  # the defaults of CodeSuggester as committed
     "no-embeddings": {"embeddings": False},
+    "static": {"embedder": STATIC_NAME},
     "C=4": {"C": 4.0},
     "C=16": {"C": 16.0},
     "emb_C=2": {"emb_C": 2.0},
@@ -78,7 +84,12 @@ def main(argv=None) -> dict:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--json")
     ap.add_argument("--cache", default="")
+    ap.add_argument("--table", action="append", default=[], help="NAME=DIR: a static table as variant NAME")
     args = ap.parse_args(argv)
+    for spec in args.table:
+        tname, _, folder = spec.partition("=")
+        embed.register(tname, StaticEmbedder(folder))
+        VARIANTS[tname] = {"embedder": tname}
     load_cache(args.cache)
     names = args.variants.split(",")
     results: dict = {}
@@ -87,7 +98,9 @@ def main(argv=None) -> dict:
         path, _, by = path.partition(":")
         items = load_coded(path)
         n_cached = len(embed._CACHE)
-        embed.embed([it.text for it in items])
+        if any(VARIANTS[v].get("embeddings", True) and VARIANTS[v].get("embedder", embed.MODEL_NAME)
+               == embed.MODEL_NAME for v in names):
+            embed.embed([it.text for it in items])
         if len(embed._CACHE) != n_cached:
             save_cache(args.cache)
         results[name] = {}

@@ -75,7 +75,8 @@ class SuggestionsMixin(SuggestionCacheMixin):
                 except StaleModel:
                     continue
                 self._set_engine(engine, meta, folder, meta)
-                self._load_embeddings()
+                if "minilm-l6-v2" in _embedders(engine):  # saved vectors are MiniLM's only
+                    self._load_embeddings()
                 self._answer_wanted(engine)  # the excerpts on screen first (ms), then the rest
                 step("suggestions", 3, 3)
                 self._embed_excerpts(engine, loaded=True)
@@ -102,14 +103,19 @@ class SuggestionsMixin(SuggestionCacheMixin):
         beside the model by an earlier session are read instead of recomputed, and any
         newly computed ones are saved for the next.
         """
-        if not any(getattr(m, "use_embeddings_", False) for m in engine.models.values()):
-            return
         from qualtally.nlp import embed
 
-        if embed.available():
+        used = _embedders(engine)
+        texts = [text for text, _ in self._sg()["texts"].values()]
+        for name in sorted(used):
+            if not embed.available(name):
+                continue
+            if name != embed.MODEL_NAME:  # the static table: computing costs less than a saved file
+                embed.embed(texts, embedder=name)
+                continue
             if not loaded:
                 self._load_embeddings()
-            embed.embed([text for text, _ in self._sg()["texts"].values()])
+            embed.embed(texts)
             self._save_embeddings()
 
     def _training_data(self, coder: str | None):
@@ -305,6 +311,12 @@ def _per_question_codebooks(items) -> bool:
         return False
     shared = sum(1 for qs in by_code.values() if len(qs) > 1)
     return shared / len(by_code) <= 0.2
+
+
+def _embedders(engine) -> set[str]:
+    """The sentence embedders the engine's models were fitted with (MiniLM for older models)."""
+    return {getattr(m, "embedder", "minilm-l6-v2") for m in engine.models.values()
+            if getattr(m, "use_embeddings_", False)}
 
 
 def shipped_model_dirs() -> list[Path]:

@@ -8,7 +8,9 @@ entry is used only when its model key names the model the background loader *wil
 libraries) and its text hash the excerpt's current text and question. After the engine
 loads, and after every retraining, the background work refreshes stale entries in
 batches. The MiniLM embeddings of the project's texts are kept beside the model
-(``embeddings.npz``) so a reopened project does not re-embed every excerpt.
+(``embeddings.npz``, whose format names the embedder, so only MiniLM vectors are read into
+MiniLM's cache) so a reopened project does not re-embed every excerpt; a model trained
+with the static table re-embeds instead (milliseconds for a project).
 
 Mixed into :class:`qualtally.facade_suggest.SuggestionsMixin`; everything here runs in
 the caller's thread, and the slow parts only in the loading or retraining worker.
@@ -325,11 +327,14 @@ class SuggestionCacheMixin:
 
     def _save_embeddings(self) -> int:
         """Save the project's embedded texts beside the model when more are known than saved."""
+        from qualtally.facade_suggest import _embedders
         from qualtally.nlp import embed
 
         st = self._sg()
+        if st.get("engine") is not None and embed.MODEL_NAME not in _embedders(st["engine"]):
+            return 0  # the file holds MiniLM vectors only; this model embeds with another
         texts = [text for text, _ in st["texts"].values()]
-        known = sum(1 for t in dict.fromkeys(texts) if t in embed._CACHE)
+        known = sum(1 for t in dict.fromkeys(texts) if t in embed.cache_for(embed.MODEL_NAME))
         if known <= st.get("embeddings_saved", 0):
             return 0
         try:

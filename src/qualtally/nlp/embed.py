@@ -2,75 +2,35 @@
 
 The model (a 6-layer, 384-wide BERT trained by sentence-transformers to put paraphrases
 close together; Apache-2.0) ships as float16 weights in ``models/minilm-l6-v2`` and is
-read here without pickle: a safetensors file is an 8-byte little-endian header length, a
-JSON header naming each tensor's dtype, shape and byte range, then the raw buffer.
+read here without pickle (``tensorfile.py``).
 
 ``embed(texts)`` returns L2-normalised mean-pooled vectors (n, 384) as float32. Texts are
 batched by length so padding stays small, and every vector is cached by text, so a
 project's excerpts are embedded once and a later suggestion for one of them costs a
 dictionary look-up.
+
+``embed(texts, embedder=STATIC_NAME)`` uses the static table distilled from this model
+(``static_embed.py``) instead. A suggester records the embedder it was trained with and
+always embeds with it; the caches (in memory and on disk) are kept per embedder, so two
+embedders' vectors never mix.
 """
 
 from __future__ import annotations
 
 import json
-import struct
 import threading
 from pathlib import Path
 
 import numpy as np
 from scipy.special import erf
 
+from qualtally.nlp import static_embed
+from qualtally.nlp.static_embed import STATIC_NAME
+from qualtally.nlp.tensorfile import read_safetensors, write_safetensors  # noqa: F401 - re-exported
 from qualtally.nlp.wordpiece import WordPiece
 
 MODEL_NAME = "minilm-l6-v2"
 DIM = 384
-_DTYPES = {"F16": np.float16, "F32": np.float32, "F64": np.float64, "I64": np.int64,
-           "I32": np.int32, "BF16": None}
-
-
-# -- safetensors ------------------------------------------------------------------------
-def read_safetensors(path: str | Path) -> dict[str, np.ndarray]:
-    """name -> array; reads the whole file once, no code execution involved."""
-    data = Path(path).read_bytes()
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + n].decode("utf-8"))
-    base = 8 + n
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        dtype = _DTYPES.get(info["dtype"])
-        if dtype is None:
-            raise ValueError(f"unsupported safetensors dtype {info['dtype']} for {name}")
-        start, end = info["data_offsets"]
-        arr = np.frombuffer(data, dtype=np.dtype(dtype).newbyteorder("<"), count=(end - start) // np.dtype(dtype).itemsize,
-                            offset=base + start)
-        out[name] = arr.reshape(info["shape"])
-    return out
-
-
-def write_safetensors(path: str | Path, tensors: dict[str, np.ndarray], metadata=None) -> None:
-    names = {np.dtype(np.float16): "F16", np.dtype(np.float32): "F32", np.dtype(np.int64): "I64",
-             np.dtype(np.int32): "I32", np.dtype(np.float64): "F64"}
-    header, offset, blobs = {}, 0, []
-    for name in sorted(tensors):
-        arr = np.ascontiguousarray(tensors[name])
-        raw = arr.astype(arr.dtype.newbyteorder("<"), copy=False).tobytes()
-        header[name] = {"dtype": names[arr.dtype], "shape": list(arr.shape),
-                        "data_offsets": [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    if metadata:
-        header["__metadata__"] = metadata
-    head = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    head += b" " * (-len(head) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(head)))
-        f.write(head)
-        for raw in blobs:
-            f.write(raw)
-
 
 # -- where the model lives ----------------------------------------------------------------
 _DIR: list = []
@@ -92,8 +52,18 @@ def _find_model_dir() -> Path | None:
     return None
 
 
-def available() -> bool:
-    return model_dir() is not None
+def available(embedder: str = MODEL_NAME) -> bool:
+    if embedder in _EXTRA:
+        return True
+    if embedder == MODEL_NAME:
+        return model_dir() is not None
+    if embedder == STATIC_NAME:
+        return static_embed.find_dir() is not None
+    return False  # a model trained with an embedder this version does not know
+
+
+def dim(embedder: str = MODEL_NAME) -> int:
+    return DIM if embedder == MODEL_NAME else get_encoder(embedder).dim
 
 
 # -- the encoder ----------------------------------------------------------------------------
@@ -154,7 +124,8 @@ class MiniLM:
                                 g("output.dense.weight").T.copy(), g("output.dense.bias"),
                                 g("output.LayerNorm.weight"), g("output.LayerNorm.bias")))
 
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def _forward(self, ids: np.ndarray, mask: np.ndarray, pool=None) -> np.ndarray:
+        """Pooled, normalised outputs; ``pool`` (T,) bool, if given, picks the positions pooled."""
         B, T = ids.shape
         H = self.word.shape[1]
         nh, hd = self.heads, H // self.heads
@@ -177,7 +148,7 @@ class MiniLM:
             x = _layer_norm((ctx @ o_w + o_b).reshape(B, T, H) + x, ln1_w, ln1_b, self.eps)
             h = _gelu(x.reshape(B * T, H) @ i_w + i_b)
             x = _layer_norm((h @ f_w + f_b).reshape(B, T, H) + x, ln2_w, ln2_b, self.eps)
-        m = mask[:, :, None].astype(np.float32)
+        m = (mask if pool is None else mask & pool[None, :])[:, :, None].astype(np.float32)
         pooled = (x * m).sum(1) / np.maximum(m.sum(1), 1e-9)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
@@ -223,8 +194,11 @@ def _blas_controller():
 
 
 _MODEL: MiniLM | None = None
+_STATIC: list = []
+_EXTRA: dict = {}  # encoders registered by name (benchmarks comparing other tables)
 _LOCK = threading.Lock()
-_CACHE: dict[str, np.ndarray] = {}
+_CACHES: dict[str, dict[str, np.ndarray]] = {MODEL_NAME: {}, STATIC_NAME: {}}
+_CACHE = _CACHES[MODEL_NAME]  # MiniLM's vectors only (text -> vector); others in _CACHES[name]
 CACHE_MAX = 200_000
 
 
@@ -239,26 +213,59 @@ def get_model() -> MiniLM:
         return _MODEL
 
 
-def embed(texts, cache: bool = True) -> np.ndarray:
-    """(n, 384) L2-normalised float32 embeddings, cached by text."""
+def get_encoder(embedder: str = MODEL_NAME):
+    """The encoder of ``embedder`` (``encode(list) -> (n, dim)``), loaded once."""
+    if embedder == MODEL_NAME:
+        return get_model()
+    if embedder in _EXTRA:
+        return _EXTRA[embedder]
+    if embedder != STATIC_NAME:
+        raise FileNotFoundError(f"unknown sentence embedder {embedder!r}")
+    with _LOCK:
+        if not _STATIC:
+            folder = static_embed.find_dir()
+            if folder is None:
+                raise FileNotFoundError(f"static embedding table {STATIC_NAME} not found")
+            _STATIC.append(static_embed.StaticEmbedder(folder))
+        return _STATIC[0]
+
+
+def register(name: str, encoder) -> None:
+    """Make ``encoder`` (``encode(list)``, ``dim``) usable as ``embedder=name`` (benchmarks)."""
+    if name in (MODEL_NAME, STATIC_NAME):
+        raise ValueError(f"{name} is a shipped embedder")
+    with _LOCK:
+        _EXTRA[name] = encoder
+        _CACHES[name] = {}
+
+
+def cache_for(embedder: str = MODEL_NAME) -> dict[str, np.ndarray]:
+    """The in-memory cache (text -> vector) of one embedder."""
+    with _LOCK:
+        return _CACHES.setdefault(embedder, {})
+
+
+def embed(texts, cache: bool = True, embedder: str = MODEL_NAME) -> np.ndarray:
+    """(n, dim) L2-normalised float32 embeddings by ``embedder``, cached by text per embedder."""
     texts = [str(t) for t in texts]
     if not cache:
-        return get_model().encode(texts)
-    missing = list(dict.fromkeys(t for t in texts if t not in _CACHE))
-    if missing:
-        vecs = get_model().encode(missing)
+        return get_encoder(embedder).encode(texts)
+    store = cache_for(embedder)
+    missing = list(dict.fromkeys(t for t in texts if t not in store))
+    if missing:  # the encoder is loaded only when something is not cached
+        vecs = get_encoder(embedder).encode(missing)
         with _LOCK:
-            if len(_CACHE) + len(missing) > CACHE_MAX:
-                _CACHE.clear()
+            if len(store) + len(missing) > CACHE_MAX:
+                store.clear()
             for t, v in zip(missing, vecs):
-                _CACHE[t] = v
+                store[t] = v
     if not texts:
-        return np.zeros((0, DIM), dtype=np.float32)
-    return np.stack([_CACHE[t] if t in _CACHE else get_model().encode([t])[0] for t in texts])
+        return np.zeros((0, dim(embedder)), dtype=np.float32)
+    return np.stack([store[t] if t in store else get_encoder(embedder).encode([t])[0] for t in texts])
 
 
 # -- the persistent cache (a project's texts, saved beside its model) ------------------------
-CACHE_FORMAT = f"{MODEL_NAME}/1"
+CACHE_FORMAT = f"{MODEL_NAME}/1"  # a file's format names its embedder: "<embedder>/1"
 
 
 def text_key(text: str) -> str:
@@ -268,32 +275,33 @@ def text_key(text: str) -> str:
     return hashlib.sha256(str(text).encode("utf-8")).hexdigest()[:32]
 
 
-def load_cache(path: str | Path, texts) -> int:
+def load_cache(path: str | Path, texts, embedder: str = MODEL_NAME) -> int:
     """Put the saved embeddings of ``texts`` found in ``path`` into the in-memory cache.
 
     ``path`` is an ``.npz`` written by :func:`save_cache` (read with ``allow_pickle=False``:
     text keys as fixed-width bytes, vectors as float16). Returns how many were loaded; a
-    missing, unreadable or other-model file loads nothing (it is only a cache).
+    missing, unreadable or other-embedder file loads nothing (it is only a cache).
     """
     try:
         with np.load(path, allow_pickle=False) as data:
-            if str(data["format"]) != CACHE_FORMAT or data["vectors"].shape[1:] != (DIM,):
+            if str(data["format"]) != f"{embedder}/1" or data["vectors"].shape[1:] != (dim(embedder),):
                 return 0
             keys, vectors = data["keys"], data["vectors"]
     except Exception:  # noqa: BLE001 - torn, truncated or foreign file (BadZipFile, EOFError...)
         return 0
     row = {k.decode("ascii"): i for i, k in enumerate(keys.tolist())}
     loaded = 0
+    store = cache_for(embedder)
     with _LOCK:
         for text in dict.fromkeys(str(t) for t in texts):
             i = row.get(text_key(text))
-            if i is not None and text not in _CACHE:
-                _CACHE[text] = vectors[i].astype(np.float32)
+            if i is not None and text not in store:
+                store[text] = vectors[i].astype(np.float32)
                 loaded += 1
     return loaded
 
 
-def save_cache(path: str | Path, texts) -> int:
+def save_cache(path: str | Path, texts, embedder: str = MODEL_NAME) -> int:
     """Write the in-memory embeddings of ``texts`` (those computed so far) to ``path``.
 
     Written to a temporary file of its own (two savers never share one), flushed to disk,
@@ -304,15 +312,16 @@ def save_cache(path: str | Path, texts) -> int:
     import tempfile
 
     path = Path(path)
+    store = cache_for(embedder)
     with _LOCK:
-        pairs = [(text_key(t), _CACHE[t]) for t in dict.fromkeys(str(t) for t in texts) if t in _CACHE]
+        pairs = [(text_key(t), store[t]) for t in dict.fromkeys(str(t) for t in texts) if t in store]
     keys = np.array([k.encode("ascii") for k, _ in pairs], dtype="S32")
-    vectors = (np.stack([v for _, v in pairs]) if pairs else np.zeros((0, DIM))).astype(np.float16)
+    vectors = (np.stack([v for _, v in pairs]) if pairs else np.zeros((0, dim(embedder)))).astype(np.float16)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, 0o644)  # mkstemp makes it owner-only; this is a plain cache file
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, format=np.array(CACHE_FORMAT), keys=keys, vectors=vectors)
+            np.savez(fh, format=np.array(f"{embedder}/1"), keys=keys, vectors=vectors)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

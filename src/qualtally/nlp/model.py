@@ -76,7 +76,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
                  blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, shrink=4.0, word_ngrams=(1, 2),
                  random_state=0, embeddings=True, emb_C=8.0, emb_shares=(0.0, 0.35, 0.65, 1.0), emb_iter=100,
                  emb_model="auto", emb_shrink=0.5, name_rows="leaf", name_copies=3, stack=True, meta_C=0.1,
-                 relative=(0.3, 0.5, 0.7), meta_pairs=False):
+                 relative=(0.3, 0.5, 0.7), meta_pairs=False, embedder="minilm-l6-v2"):
         self.C = C
         self.char_weight = char_weight
         self.knn_k = knn_k
@@ -98,6 +98,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self.meta_C = meta_C
         self.relative = relative
         self.meta_pairs = meta_pairs
+        self.embedder = embedder  # saved with the model: it always embeds with the one it was fitted with
 
     # -- fitting --------------------------------------------------------------------------
     def fit(self, X, y, negatives=None):
@@ -138,13 +139,13 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self.coef_, self.intercept_ = full.result()
         return self
 
-    @staticmethod
-    def _embed(texts):
+    def _embed(self, texts):
         from qualtally.nlp import embed
 
-        if not embed.available():
+        name = getattr(self, "embedder", embed.MODEL_NAME)  # models saved before it existed: MiniLM
+        if not embed.available(name):
             return None
-        return embed.embed(texts)
+        return embed.embed(texts, embedder=name)
 
     def _fit_linear(self, M, Y, known, C=None):
         K = Y.shape[1]

@@ -4,7 +4,9 @@ Models are never loaded through pickle or joblib: ``skops.io.load`` refuses any 
 in :data:`TRUSTED`, an explicit list checked on every load. The card records library
 versions, a hash of the codebook, the training size, the date and the cross-validated
 metrics; :func:`load_engine` refuses a model whose codebook hash no longer matches, so
-the caller retrains instead of suggesting codes from an old codebook. The card also holds
+the caller retrains instead of suggesting codes from an old codebook. The card also names
+the sentence embedder of each question's model (``embedders``; the model itself keeps it as
+the plain string ``CodeSuggester.embedder``, so no trusted type is added). It holds
 the model file's sha256, which names the model in the suggestion cache
 (:mod:`qualtally.nlp.card`) and is checked on load, so a torn save is not used.
 """
@@ -57,6 +59,12 @@ def versions() -> dict[str, str]:
             "skops": skops.__version__, "numpy": numpy.__version__, "scipy": scipy.__version__}
 
 
+def embedders(engine: Engine) -> dict[str, str]:
+    """question -> the sentence embedder its model was fitted with (models that use one)."""
+    return {q: getattr(m, "embedder", "minilm-l6-v2") for q, m in engine.models.items()
+            if getattr(m, "use_embeddings_", False)}
+
+
 def save_engine(engine: Engine, out: str | Path, *, codebook: str, training_size: int,
                 metrics: dict | None = None, extra: dict | None = None) -> Path:
     import skops.io as sio
@@ -74,6 +82,7 @@ def save_engine(engine: Engine, out: str | Path, *, codebook: str, training_size
         "questions": {q: [str(c) for c in m.classes_] for q, m in engine.models.items()},
         "profiles": [asdict(p) for p in engine.profiles],
         "seed": engine.seed,
+        "embedders": embedders(engine),
         "metrics": metrics or {},
         "model_sha256": file_sha256(tmp),
         **(extra or {}),
