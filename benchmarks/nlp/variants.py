@@ -48,6 +48,8 @@ VARIANTS: dict[str, dict] = {
     "shrink=1": {"shrink": 1.0},
     "shrink=10": {"shrink": 10.0},
     "shrink=20": {"shrink": 20.0},
+    "shrink=100": {"shrink": 100.0},
+    "global-threshold": {"shrink": 1e9},
     "shrink=10+folds=8": {"shrink": 10.0, "inner_folds": 8},
     "stack": {"stack": True},
     "stack-C0.1": {"stack": True, "meta_C": 0.1},
