@@ -75,7 +75,7 @@ class SuggestionsMixin(SuggestionCacheMixin):
                 except StaleModel:
                     continue
                 self._set_engine(engine, meta, folder, meta)
-                if "minilm-l6-v2" in _embedders(engine):  # saved vectors are MiniLM's only
+                if "minilm-l6-v2" in engine.embedders():  # saved vectors are MiniLM's only
                     self._load_embeddings()
                 self._answer_wanted(engine)  # the excerpts on screen first (ms), then the rest
                 step("suggestions", 3, 3)
@@ -105,7 +105,7 @@ class SuggestionsMixin(SuggestionCacheMixin):
         """
         from qualtally.nlp import embed
 
-        used = _embedders(engine)
+        used = engine.embedders()
         texts = [text for text, _ in self._sg()["texts"].values()]
         for name in sorted(used):
             if not embed.available(name):
@@ -311,12 +311,6 @@ def _per_question_codebooks(items) -> bool:
         return False
     shared = sum(1 for qs in by_code.values() if len(qs) > 1)
     return shared / len(by_code) <= 0.2
-
-
-def _embedders(engine) -> set[str]:
-    """The sentence embedders the engine's models were fitted with (MiniLM for older models)."""
-    return {getattr(m, "embedder", "minilm-l6-v2") for m in engine.models.values()
-            if getattr(m, "use_embeddings_", False)}
 
 
 def shipped_model_dirs() -> list[Path]:

@@ -327,11 +327,10 @@ class SuggestionCacheMixin:
 
     def _save_embeddings(self) -> int:
         """Save the project's embedded texts beside the model when more are known than saved."""
-        from qualtally.facade_suggest import _embedders
         from qualtally.nlp import embed
 
         st = self._sg()
-        if st.get("engine") is not None and embed.MODEL_NAME not in _embedders(st["engine"]):
+        if st.get("engine") is not None and embed.MODEL_NAME not in st["engine"].embedders():
             return 0  # the file holds MiniLM vectors only; this model embeds with another
         texts = [text for text, _ in st["texts"].values()]
         known = sum(1 for t in dict.fromkeys(texts) if t in embed.cache_for(embed.MODEL_NAME))

@@ -112,3 +112,27 @@ def test_suggest_refuses_unlearnable_or_unreadable_input_in_one_line(tmp_path, c
         out = capsys.readouterr()
         assert out.out == "" and name in out.err and problem in out.err
         assert len(out.err.strip().splitlines()) == 1
+
+
+def test_the_static_embedder_is_chosen_saved_and_used_again(coded_csv, tmp_path, capsys):
+    """--embedder static trains on the distilled table, says so on the card, and the
+    saved model embeds new text with it (never with MiniLM, whose vectors would not fit)."""
+    from qualtally.nlp import embed
+    from qualtally.nlp.static_embed import STATIC_NAME
+
+    out = tmp_path / "model"
+    assert main(["train", str(coded_csv), "--out", str(out), "--no-eval", "--embedder", "static"]) == 0
+    meta = json.loads((out / "meta.json").read_text())
+    assert set(meta["embedders"].values()) == {STATIC_NAME}
+    assert meta["command"].endswith("--embedder static")
+    texts = tmp_path / "t.csv"
+    texts.write_text("id,text\n1,the trainers ran a fine staff training day\n")
+    before = len(embed.cache_for(embed.MODEL_NAME))
+    assert main(["suggest", "--model", str(out), "--input", str(texts), "--json"]) == 0
+    line = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert line["suggestions"][0]["code"] == "Training"
+    assert "the trainers ran a fine staff training day" in embed.cache_for(STATIC_NAME)
+    assert len(embed.cache_for(embed.MODEL_NAME)) == before
+    assert main(["evaluate", str(coded_csv), "--json", "--folds", "3", "--no-curve", "--embedder", "static"]) == 0
+    ev = json.loads(capsys.readouterr().out)
+    assert ev["model"]["micro_f1"] > ev["keyword"]["micro_f1"]

@@ -34,8 +34,12 @@ class Engine:
 
     @classmethod
     def train(cls, items: list[Item], profiles: list[CodeProfile] | None = None, *,
-              by_question: bool | None = None, seed: int = 0, negatives=None) -> Engine:
-        """Fit one model per question (when items carry >1 question) or one overall."""
+              by_question: bool | None = None, seed: int = 0, negatives=None,
+              embedder: str | None = None) -> Engine:
+        """Fit one model per question (when items carry >1 question) or one overall.
+
+        ``embedder`` names the sentence embedder (default MiniLM; ``embed.EMBEDDERS``).
+        """
         questions = sorted({it.question or "" for it in items})
         if by_question is None:
             by_question = len(questions) > 1
@@ -46,9 +50,26 @@ class Engine:
             if not any(items[i].codes for i in idx):
                 continue
             neg = [negatives[i] for i in idx] if negatives is not None else None
-            models[q] = CodeSuggester(random_state=seed).fit(
+            kw = {"embedder": embedder} if embedder else {}
+            models[q] = CodeSuggester(random_state=seed, **kw).fit(
                 [items[i].text for i in idx], [items[i].codes for i in idx], negatives=neg)
         return cls(models, list(profiles or []), seed)
+
+    def embed_ahead(self, texts: list[str]) -> None:
+        """Embed ``texts`` in batches with each embedder the models use (fills the cache).
+
+        One excerpt at a time, the MiniLM forward pass runs on a batch of one; a caller
+        about to suggest for many new texts calls this first."""
+        from qualtally.nlp import embed
+
+        for name in sorted(self.embedders()):
+            if embed.available(name):
+                embed.embed(texts, embedder=name)
+
+    def embedders(self) -> set[str]:
+        """The sentence embedders the models were fitted with (MiniLM for older models)."""
+        return {getattr(m, "embedder", "minilm-l6-v2") for m in self.models.values()
+                if getattr(m, "use_embeddings_", False)}
 
     def model_for(self, question: str | None) -> CodeSuggester | None:
         q = question or ""

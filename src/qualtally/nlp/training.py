@@ -59,28 +59,32 @@ def codes_with_paths(codes: list[Code], extra_paths) -> list[Code]:
 
 def train_to_folder(coded: str | Path, out: str | Path, *, codebook: str | Path | None = None,
                     by: str | None = None, coder: str | None = None, seed: int = 0,
-                    evaluate_model: bool = True) -> dict:
+                    evaluate_model: bool = True, embedder: str = "minilm-l6-v2") -> dict:
     items = load_coded(coded, coder=coder)
     used = {c for it in items for c in it.codes}
     codes = codes_with_paths(read_codebook(codebook) if codebook else [], used)
     profiles = profiles_from_codes(codes) if codebook else []
     by_question = None if by is None else by == "question"
-    engine = Engine.train(items, profiles, by_question=by_question, seed=seed)
+    engine = Engine.train(items, profiles, by_question=by_question, seed=seed, embedder=embedder)
     metrics = {}
     if evaluate_model:
         from qualtally.nlp.evaluate import evaluate
 
         per_q = len(engine.models) > 1 or (by_question is True)
-        metrics = evaluate(items, by="question" if per_q else None, seed=seed, profiles=profiles or None)
+        from qualtally.nlp.model import CodeSuggester
+
+        metrics = evaluate(items, by="question" if per_q else None, seed=seed, profiles=profiles or None,
+                           make_model=lambda: CodeSuggester(random_state=seed, embedder=embedder))
     cb_hash = codebook_hash([c.path for c in codes], profiles)
-    extra = {"trained_on": Path(coded).name, "command": _command(coded, out, codebook, by, coder, seed)}
+    extra = {"trained_on": Path(coded).name,
+             "command": _command(coded, out, codebook, by, coder, seed, embedder)}
     save_engine(engine, out, codebook=cb_hash, training_size=len(items), metrics=metrics, extra=extra)
     from qualtally.nlp.persist import read_meta
 
     return read_meta(out)
 
 
-def _command(coded, out, codebook, by, coder, seed) -> str:
+def _command(coded, out, codebook, by, coder, seed, embedder="minilm-l6-v2") -> str:
     parts = ["qualtally", "train", str(coded), "--out", str(out)]
     if codebook:
         parts += ["--codebook", str(codebook)]
@@ -90,4 +94,6 @@ def _command(coded, out, codebook, by, coder, seed) -> str:
         parts += ["--coder", coder]
     if seed:
         parts += ["--seed", str(seed)]
+    if embedder != "minilm-l6-v2":
+        parts += ["--embedder", "static"]
     return " ".join(parts)
