@@ -47,6 +47,20 @@ def test_transform_matches_scikit_learn_bit_for_bit():
     assert same(tfidf_transform(feats.word_, lemmas), feats.word_.transform(lemmas))
 
 
+def test_char_ngrams_counted_word_by_word_match_scikit_learn():
+    """char_wb rows built from each word's cached n-gram columns equal scikit-learn's,
+    with the word cache cold and warm, on odd whitespace, accents and repeats."""
+    train = corpus_lines() + [r["text"] for r in make_rows(60)]
+    feats = TextFeatures().fit(train)
+    odd = ["", "  ", "a", "Ça  va\tbien,\nÇA VA", "grant grant GRANT grant.", "x" * 40,
+           "[inaudible] zzqx unseenword", "née café naïve", "well -- I mean ... yes"]
+    for _ in range(2):
+        texts = [t.lower() for t in train[::5] + odd]
+        assert same(tfidf_transform(feats.char_, texts), feats.char_.transform(texts))
+        for t in texts[-len(odd):]:
+            assert same(tfidf_transform(feats.char_, [t]), feats.char_.transform([t]))
+
+
 def test_fit_transform_rows_unchanged(monkeypatch):
     train = corpus_lines(200)
     new = TextFeatures().fit_transform(train)

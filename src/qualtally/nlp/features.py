@@ -48,12 +48,27 @@ def tfidf_transform(vec, docs):
     if hit is None or hit[0] is not vec:
         if len(_ANALYZERS) > 64:
             _ANALYZERS.clear()
-        hit = _ANALYZERS[id(vec)] = (vec, vec.build_analyzer())
-    analyze, vocab = hit[1], vec.vocabulary_
+        hit = _ANALYZERS[id(vec)] = (vec, vec.build_analyzer(), {} if _per_word(vec) else None)
+    analyze, vocab, words = hit[1], vec.vocabulary_, hit[2]
     indices: list[int] = []
     counts: list[int] = []
     indptr = [0]
-    for doc in docs:
+    if words is not None:  # char_wb: a text's n-grams are its words' n-grams
+        preprocess, ngrams = vec.build_preprocessor(), vec._char_wb_ngrams
+        if len(words) > 200_000:
+            words.clear()
+        for doc in docs:
+            cols = []
+            for w in preprocess(doc).split():
+                c = words.get(w)
+                if c is None:
+                    c = words[w] = [j for j in map(vocab.get, ngrams(w)) if j is not None]
+                cols += c
+            js, ns = np.unique(np.asarray(cols, dtype=np.int64), return_counts=True)
+            indices += js.tolist()
+            counts += ns.tolist()
+            indptr.append(len(indices))
+    for doc in docs if words is None else ():
         row = {j: n for j, n in ((vocab.get(term), n) for term, n in Counter(analyze(doc)).items())
                if j is not None}
         for j in sorted(row):
@@ -71,6 +86,12 @@ def tfidf_transform(vec, docs):
     if vec.norm == "l2":
         inplace_csr_row_normalize_l2(X)
     return X
+
+
+def _per_word(vec) -> bool:
+    """A plain char_wb vectoriser: its n-grams can be counted word by word (see _TermRows)."""
+    return (vec.analyzer == "char_wb" and vec.input == "content" and vec.preprocessor is None
+            and vec.tokenizer is None and vec.stop_words is None and vec.strip_accents is None)
 
 
 class _TermRows:
