@@ -95,6 +95,30 @@ class SuggestionsMixin(SuggestionCacheMixin):
         finally:
             st["loading"] = False
 
+    def prepare_cold_start(self, progress=None) -> int | None:
+        """Fill the suggestion cache when the codebook is all the suggester has; blocks.
+
+        ``qualtally import`` calls it, so that a new project's first coding screen shows
+        suggestions from the cache at once, rather than after the ~3 s of importing
+        scikit-learn and spaCy its background loading needs. Only while nobody has coded
+        yet: the engine is then the codebook's cold start (~2 ms an excerpt, no sentence
+        encoder). A project with codings trains in the coding screen's background work as
+        before. Returns the excerpts with a valid entry, or None when it did nothing.
+        """
+        from qualtally.storage import suggestion_cache as sc
+
+        info = self.info()
+        if not info["codes"] or not info["excerpts"] or info["codings"]:
+            return None
+        self.load_suggester(progress=progress)
+        self.flush_suggestion_cache()
+        key = self._sg().get("loaded", (None, None))[1]
+        if key is None:
+            return 0
+        hashes = self._read(sc.read_keys, key)
+        texts = self._sg()["texts"]
+        return sum(1 for eid, (text, q) in texts.items() if hashes.get(eid) == sc.text_hash(text, q))
+
     def _embed_excerpts(self, engine, loaded: bool = False) -> None:
         """Embed every excerpt once (cached by text) when the engine uses embeddings.
 

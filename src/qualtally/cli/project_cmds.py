@@ -20,6 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--unit", choices=["turn", "sentence"], default="turn",
                    help="excerpt unit for new transcripts (default: speaker turn)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument("--no-suggestions", action="store_true",
+                   help="do not cache the codebook's suggestions (done only while nothing is coded)")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("info", help="counts of documents, respondents, excerpts, codes, codings, coders")
@@ -58,14 +60,30 @@ def cmd_import(args) -> int:
 
     with Project.open(args.project) as project, cli_progress(not args.quiet) as progress:
         counts = project.import_paths(args.files, unit=args.unit, progress=progress)
-    skipped = counts.pop("skipped", [])
-    updated = counts.pop("updated", 0)
-    print("imported " + ", ".join(_plural(v, k) for k, v in counts.items()))
-    if updated:
-        print(f"updated {_plural(updated, 'existing records')} (before/after kept in the event log)")
-    for name in skipped:
-        print(f"skipped {name}")
+        skipped = counts.pop("skipped", [])
+        updated = counts.pop("updated", 0)
+        print("imported " + ", ".join(_plural(v, k) for k, v in counts.items()), flush=True)
+        if updated:
+            print(f"updated {_plural(updated, 'existing records')} (before/after kept in the event log)")
+        for name in skipped:
+            print(f"skipped {name}")
+        if not args.no_suggestions:
+            _prepare_suggestions(project, progress)
     return 0
+
+
+def _prepare_suggestions(project, progress) -> None:
+    """The codebook's suggestions, cached now so the first coding screen shows them at once.
+
+    The import is committed by then: a failure here is reported and changes nothing of it.
+    """
+    try:
+        ready = project.prepare_cold_start(progress)
+    except (OSError, ValueError) as err:
+        print(f"suggestions not prepared ({err}); the coding screen will compute them", file=sys.stderr)
+        return
+    if ready is not None:
+        print(f"suggestions from the codebook cached for {_plural(ready, 'excerpts')}")
 
 
 def _plural(n: int, noun: str) -> str:

@@ -1,0 +1,74 @@
+"""`qualtally import` caches the codebook's suggestions while nothing is coded.
+
+So a new project's first coding screen shows suggestions from the cache at once, in a
+process that has imported none of the model libraries. Real files from the demo corpus
+(with the codebook's root renamed, so the shipped demo model does not match it), a real
+project file, a fresh Python process for the read.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from qualtally.cli import main
+from qualtally.project import Project
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "corpus" / "iom-evaluation"
+SRC = str(ROOT / "src")
+
+
+def _files(tmp_path: Path) -> list[str]:
+    book = tmp_path / "codebook.yaml"
+    text = (CORPUS / "codebook.yaml").read_text(encoding="utf-8")
+    book.write_text(text.replace("- name: Relevance\n", "- name: Relevance of membership\n", 1), encoding="utf-8")
+    return [str(CORPUS / "respondents.csv"), str(CORPUS / "interviews" / "R01-ottawa-cic-multilateral.txt"),
+            str(CORPUS / "interviews" / "R04-ottawa-cic-migration-health-notes.txt"), str(book)]
+
+
+def _peek(path: Path) -> tuple[int, int, list[str]]:
+    """In a fresh process: excerpts with cached suggestions, excerpts, model libraries imported."""
+    code = (
+        "import sys\n"
+        "from qualtally.project import Project\n"
+        f"p = Project.open({str(path)!r})\n"
+        "ids = [e.id for e in p.excerpts()]\n"
+        "shown = sum(1 for i in ids if p.suggestions(i, 'newcomer'))\n"
+        "print(shown, len(ids), ' '.join(m for m in ('sklearn', 'skops', 'spacy') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"})
+    shown, total, *heavy = out.stdout.split()
+    return int(shown), int(total), heavy
+
+
+def test_import_caches_codebook_suggestions_for_the_first_screen(tmp_path, capsys):
+    path = tmp_path / "p.qtally"
+    assert main(["new", str(path)]) == 0
+    assert main(["import", str(path), *_files(tmp_path), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    with Project.open(path) as p:
+        n = len(p.excerpts())
+    assert n > 10
+    assert f"suggestions from the codebook cached for {n} excerpts" in out
+    shown, total, heavy = _peek(path)
+    assert (shown, total, heavy) == (n, n, [])
+
+
+def test_no_suggestions_flag_and_a_coded_project_leave_the_cache_alone(tmp_path, capsys):
+    path = tmp_path / "p.qtally"
+    assert main(["new", str(path)]) == 0
+    assert main(["import", str(path), *_files(tmp_path), "--quiet", "--no-suggestions"]) == 0
+    assert "suggestions from the codebook" not in capsys.readouterr().out
+    assert _peek(path)[0] == 0
+    with Project.open(path) as p:  # once someone has coded, the coding screen trains instead
+        e = p.excerpts()[0]
+        code = next(c for c in p.codes() if c.parent_path)
+        p.apply_code(e.id, code.id, "ann")
+        assert p.prepare_cold_start() is None
+    assert main(["import", str(path), str(CORPUS / "interviews" / "R02-ottawa-cic-policy.txt"),
+                 "--quiet"]) == 0
+    assert "suggestions from the codebook" not in capsys.readouterr().out
+    assert _peek(path)[0] == 0
