@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from nlp_fixtures import make_rows, write_csv
 
 from qualtally.cli import main
@@ -136,3 +138,40 @@ def test_the_static_embedder_is_chosen_saved_and_used_again(coded_csv, tmp_path,
     assert main(["evaluate", str(coded_csv), "--json", "--folds", "3", "--no-curve", "--embedder", "static"]) == 0
     ev = json.loads(capsys.readouterr().out)
     assert ev["model"]["micro_f1"] > ev["keyword"]["micro_f1"]
+
+
+def test_a_static_model_is_refused_with_another_table_or_none(coded_csv, tmp_path, capsys, monkeypatch):
+    """A static model records its table's sha256; a rebuilt table (or none) makes it stale,
+    refused in one line (exit 2), as is --embedder beside a saved model or a missing table."""
+    from qualtally.nlp import static_embed
+    from qualtally.nlp.persist import StaleModel, load_engine
+
+    out = tmp_path / "model"
+    assert main(["train", str(coded_csv), "--out", str(out), "--no-eval", "--embedder", "static"]) == 0
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["embedding_tables"] == {static_embed.STATIC_NAME: static_embed.table_id()}
+    assert len(static_embed.table_id()) == 64
+    load_engine(out)  # the installed table: fine
+    texts = tmp_path / "t.csv"
+    texts.write_text("id,text\n1,the trainers ran a fine staff training day\n")
+    capsys.readouterr()
+
+    def refused(args, *words):
+        assert main(args) == 2
+        got = capsys.readouterr()
+        assert got.out == "" and len(got.err.strip().splitlines()) == 1
+        assert all(w in got.err for w in words), got.err
+
+    refused(["suggest", "--model", str(out), "--input", str(texts), "--embedder", "static"], "--embedder", "--train")
+    meta["embedding_tables"][static_embed.STATIC_NAME] = "0" * 64
+    (out / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(StaleModel, match="another"):
+        load_engine(out)
+    refused(["suggest", "--model", str(out), "--input", str(texts)], "model", "another", "embedding table")
+    monkeypatch.setattr(static_embed, "_FOUND", [None])
+    monkeypatch.setattr(static_embed, "_TABLE_ID", [])
+    with pytest.raises(StaleModel, match="not installed"):
+        load_engine(out)
+    refused(["train", str(coded_csv), "--out", str(tmp_path / "m2"), "--no-eval", "--embedder", "static"],
+            "--embedder", "not installed")
+    assert not (tmp_path / "m2").exists()

@@ -122,3 +122,23 @@ def test_bulk_lemmas_equal_the_pipeline_lemmatizer_token_by_token():
         after = [[(t.text, t.lemma_) for t in d] for d in text._docs(texts, 64)]
         assert after == before
         assert text._lemmatise(text._docs(texts, 64)) == text._lemmatise_tokens(nlp.pipe(x.lower() for x in texts))
+
+
+def test_a_dropped_models_word_cache_goes_with_it():
+    """The per-vectoriser word cache holds its vectoriser weakly: after a retrain drops the
+    old model, its cache is gone by the next new vectoriser's first transform."""
+    import gc
+
+    from qualtally.nlp import features
+
+    train = corpus_lines(150)
+    old = TextFeatures().fit(train)
+    old.transform(train[:20])
+    old_id = id(old.char_)
+    assert old_id in features._WORDS and features._WORDS[old_id][1]
+    del old
+    gc.collect()
+    new = TextFeatures().fit(train[:100])
+    new.transform(train[:5])
+    assert all(ref() is not None for ref, _ in features._WORDS.values())
+    assert features._WORDS[id(new.char_)][0]() is new.char_

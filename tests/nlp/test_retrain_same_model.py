@@ -132,8 +132,24 @@ def test_lane_fit_is_the_one_thread_fit(monkeypatch, n, emb_model):
         t.start()
     for t in threads:
         t.join()
+    assert len(results) == 2, "a concurrent fit raised in its thread"
     monkeypatch.setattr(model, "Lane", SerialLane)
     features.TERM_ROWS.clear()
     serial = fitted_arrays(fit())
     for got in [lane_fit] + results:
         assert_same(serial, got)
+
+
+def test_a_failed_fit_cancels_the_fits_still_queued_in_the_lane():
+    from qualtally.nlp.lane import Lane
+
+    started, gate, ran = threading.Event(), threading.Event(), []
+    with pytest.raises(RuntimeError):
+        with Lane() as lane:
+            first = lane.submit(lambda: (started.set(), gate.wait(5))[1])
+            queued = [lane.submit(ran.append, i) for i in range(3)]
+            assert started.wait(5)
+            raise RuntimeError("the fit failed")
+    gate.set()
+    assert first.result(timeout=5) is True
+    assert all(f.cancelled() for f in queued) and ran == []

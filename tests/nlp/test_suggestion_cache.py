@@ -344,7 +344,7 @@ def test_the_sqlite_read_of_one_look_up_equals_the_core_queries(path):
         with p.engine.connect() as conn:
             assert conn.dialect.name == "sqlite"
             for eid in ids[:3] + ids[-3:]:
-                for coder in ("bob", "ann", "nobody"):
+                for coder in ("bob", "ann", "nobody", None):  # None: every coder's codes
                     e, skip, row = sc.read_for_suggestions(conn, eid, coder)
                     assert e == queries.excerpt(conn, eid)
                     applied = {c for c, _, _ in queries.codings_for(conn, [eid], coder).get(eid, [])}
@@ -352,6 +352,7 @@ def test_the_sqlite_read_of_one_look_up_equals_the_core_queries(path):
                     assert row == sc.read_one(conn, eid)
                     checked += row is not None
             assert sc.read_for_suggestions(conn, ids[0], "bob")[1] == {codes[0], codes[2]}
-            assert checked == 3 and any(queries.excerpt(conn, i).respondent_key for i in ids)
+            assert sc.read_for_suggestions(conn, ids[0], None)[1] == set(codes[:4])
+            assert checked == 4 and any(queries.excerpt(conn, i).respondent_key for i in ids)
             with pytest.raises(NoResultFound):
                 sc.read_for_suggestions(conn, max(ids) + 100, "bob")

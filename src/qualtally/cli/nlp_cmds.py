@@ -18,9 +18,22 @@ EMBEDDERS = {"minilm": "minilm-l6-v2", "static": "minilm-l6-v2-static"}
 
 
 def _embedder_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--embedder", choices=sorted(EMBEDDERS), default="minilm",
+    p.add_argument("--embedder", choices=sorted(EMBEDDERS), default=None,
                    help="sentence embedder the model learns with: minilm (default, the better suggestions) "
                         "or static (a table distilled from it: ~10x faster on text never seen, a little less accurate)")
+
+
+def _embedder(args) -> str:
+    """The embedder asked for (MiniLM by default); one asked for by name must be installed."""
+    from qualtally.core.errors import InputError
+    from qualtally.nlp import embed
+
+    if args.embedder is None:
+        return EMBEDDERS["minilm"]
+    name = EMBEDDERS[args.embedder]
+    if not embed.available(name):
+        raise InputError("--embedder", f"{args.embedder}: its model folder (models/{name}) is not installed")
+    return name
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -85,6 +98,9 @@ def cmd_suggest(args) -> int:
     from qualtally.core.errors import InputError
 
     limit = args.limit or 10_000
+    if args.embedder and (args.project or args.model):
+        raise InputError("--embedder", "a saved model embeds with the embedder it was trained with; "
+                                       "use --embedder with --train")
     if args.project:
         from qualtally.project import Project
 
@@ -111,7 +127,7 @@ def cmd_suggest(args) -> int:
     else:
         items = load_coded(args.train, coder=args.coder)
         known = {it.question for it in items}
-        embedder = EMBEDDERS[args.embedder]
+        embedder = _embedder(args)
         engine = Engine.train(items, embedder=embedder)
         if any(q not in known for _, _, q in texts) and "" not in engine.models and len(known) > 1:
             engine.models[""] = Engine.train(items, by_question=False, embedder=embedder).models.get("")
@@ -139,7 +155,7 @@ def cmd_evaluate(args) -> int:
         profiles = profiles_from_codes(read_codebook(args.codebook))
     from qualtally.nlp.model import CodeSuggester
 
-    embedder = EMBEDDERS[args.embedder]
+    embedder = _embedder(args)
     result = evaluate(items, by=args.by, folds=args.folds, seed=args.seed, curve=not args.no_curve,
                       profiles=profiles,
                       make_model=lambda: CodeSuggester(random_state=args.seed, embedder=embedder))
@@ -162,7 +178,7 @@ def cmd_train(args) -> int:
     from qualtally.nlp.training import train_to_folder
 
     meta = train_to_folder(args.coded, args.out, codebook=args.codebook, by=args.by, coder=args.coder,
-                           seed=args.seed, evaluate_model=not args.no_eval, embedder=EMBEDDERS[args.embedder])
+                           seed=args.seed, evaluate_model=not args.no_eval, embedder=_embedder(args))
     print(f"wrote {args.out} ({meta['training_size']} excerpts, codebook {meta['codebook_hash']})")
     m = meta.get("metrics", {}).get("summary")
     if m:

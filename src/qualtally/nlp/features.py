@@ -14,6 +14,7 @@ has not seen; the vocabulary, counts and float order stay exactly scikit-learn's
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import Counter
 
 import numpy as np
@@ -29,7 +30,27 @@ except ImportError:  # older scikit-learn: its vectorisers returned scipy matric
 
 from qualtally.nlp.text import lemma_texts
 
-_ANALYZERS: dict[int, tuple[object, object]] = {}
+_WORDS: dict[int, tuple[weakref.ref, dict]] = {}
+"""id(char_wb vectoriser) -> (weak reference to it, word -> its in-vocabulary n-gram columns).
+
+Weak, so a retrained-away model's vectoriser and its word cache go when the model does
+(entries of dead vectorisers are dropped whenever a new one is seen)."""
+_WORDS_LOCK = threading.Lock()
+
+
+def _word_columns(vec) -> dict | None:
+    """``vec``'s word cache (created on first use), or None when it cannot count by word."""
+    if not _per_word(vec):
+        return None
+    hit = _WORDS.get(id(vec))
+    if hit is not None and hit[0]() is vec:
+        return hit[1]
+    with _WORDS_LOCK:
+        for key in [k for k, (ref, _) in _WORDS.items() if ref() is None]:
+            del _WORDS[key]
+        words: dict = {}
+        _WORDS[id(vec)] = (weakref.ref(vec), words)
+        return words
 
 
 def tfidf_transform(vec, docs):
@@ -44,12 +65,7 @@ def tfidf_transform(vec, docs):
         return vec.transform(docs)
     from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
-    hit = _ANALYZERS.get(id(vec))
-    if hit is None or hit[0] is not vec:
-        if len(_ANALYZERS) > 64:
-            _ANALYZERS.clear()
-        hit = _ANALYZERS[id(vec)] = (vec, vec.build_analyzer(), {} if _per_word(vec) else None)
-    analyze, vocab, words = hit[1], vec.vocabulary_, hit[2]
+    vocab, words = vec.vocabulary_, _word_columns(vec)
     indices: list[int] = []
     counts: list[int] = []
     indptr = [0]
@@ -68,6 +84,7 @@ def tfidf_transform(vec, docs):
             indices += js.tolist()
             counts += ns.tolist()
             indptr.append(len(indices))
+    analyze = vec.build_analyzer() if words is None else None  # ~3 us
     for doc in docs if words is None else ():
         row = {j: n for j, n in ((vocab.get(term), n) for term, n in Counter(analyze(doc)).items())
                if j is not None}

@@ -32,10 +32,12 @@ class Lane:
 
     def __init__(self):
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._futures: list[Future] = []
         threading.Thread(target=self._run, name="qualtally-fit-lane", daemon=True).start()
 
     def submit(self, fn, *args) -> Future:
         fut: Future = Future()
+        self._futures.append(fut)
         self._jobs.put((fut, fn, args))
         return fut
 
@@ -55,5 +57,8 @@ class Lane:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, *exc):
+        if exc_type is not None:  # the fit failed: the fits still queued are not wanted
+            for fut in self._futures:
+                fut.cancel()
         self.close()

@@ -65,6 +65,29 @@ def embedders(engine: Engine) -> dict[str, str]:
             if getattr(m, "use_embeddings_", False)}
 
 
+def _tables(engine: Engine) -> dict[str, str | None]:
+    """embedder -> the table it used, for embedders whose table can be rebuilt (the static one)."""
+    from qualtally.nlp import static_embed
+
+    used = set(embedders(engine).values())
+    return {static_embed.STATIC_NAME: static_embed.table_id()} if static_embed.STATIC_NAME in used else {}
+
+
+def _check_tables(meta: dict) -> None:
+    """StaleModel when a model's static table is not the installed one (its vectors would not fit)."""
+    from qualtally.nlp import static_embed
+
+    name = static_embed.STATIC_NAME
+    if name not in set(meta.get("embedders", {}).values()):
+        return
+    recorded, installed = meta.get("embedding_tables", {}).get(name), static_embed.table_id()
+    if installed is None:
+        raise StaleModel(f"fitted with the {name} embedding table, which is not installed")
+    if recorded != installed:
+        raise StaleModel(f"fitted with another {name} embedding table ({str(recorded)[:8]}, installed "
+                         f"{installed[:8]}): retrain it")
+
+
 def save_engine(engine: Engine, out: str | Path, *, codebook: str, training_size: int,
                 metrics: dict | None = None, extra: dict | None = None) -> Path:
     import skops.io as sio
@@ -83,6 +106,7 @@ def save_engine(engine: Engine, out: str | Path, *, codebook: str, training_size
         "profiles": [asdict(p) for p in engine.profiles],
         "seed": engine.seed,
         "embedders": embedders(engine),
+        "embedding_tables": _tables(engine),
         "metrics": metrics or {},
         "model_sha256": file_sha256(tmp),
         **(extra or {}),
@@ -105,6 +129,7 @@ def load_engine(folder: str | Path, expect_hash: str | None = None) -> tuple[Eng
     path = folder / MODEL_FILE
     if not path.is_file():
         raise StaleModel(f"no {MODEL_FILE} in {folder}")
+    _check_tables(meta)
     unknown = [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED]
     if unknown:
         raise StaleModel(f"refusing to load untrusted types: {', '.join(unknown)}")

@@ -23,16 +23,42 @@ from qualtally.nlp.wordpiece import WordPiece
 
 STATIC_NAME = "minilm-l6-v2-static"
 TABLE_FILE = "embeddings.safetensors"
+CHUNK = 4096
+"""Token rows summed at a time (longer texts are summed in chunks)."""
+
+
+_FOUND: list = []
+_TABLE_ID: list = []
 
 
 def find_dir() -> Path | None:
-    """The shipped table's folder: in a checkout (repo/models) or an installed wheel."""
+    """The shipped table's folder: in a checkout (repo/models) or an installed wheel (looked up once)."""
+    if not _FOUND:
+        _FOUND.append(_find_dir())
+    return _FOUND[0]
+
+
+def _find_dir() -> Path | None:
     here = Path(__file__).resolve()
     for cand in (here.parent.parent / "models" / STATIC_NAME,
                  here.parents[3] / "models" / STATIC_NAME if len(here.parents) > 3 else None):
         if cand is not None and (cand / TABLE_FILE).is_file() and (cand / "vocab.txt").is_file():
             return cand
     return None
+
+
+def table_id() -> str | None:
+    """The installed table's sha256 from its card (None: no table); models record it."""
+    folder = find_dir()
+    if folder is None:
+        return None
+    if not _TABLE_ID:
+        try:
+            card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            card = {}
+        _TABLE_ID.append(card.get("embeddings_sha256"))
+    return _TABLE_ID[0]
 
 
 class StaticEmbedder:
@@ -56,7 +82,12 @@ class StaticEmbedder:
         ids = self.token_ids(text)
         if not ids:
             return np.zeros(self.dim, dtype=np.float32)
-        v = self.table[ids].sum(axis=0)
+        if len(ids) <= CHUNK:
+            v = self.table[ids].sum(axis=0)
+        else:  # a whole transcript: a (tokens x dims) gather would cost ~1 KB a token
+            v = np.zeros(self.dim, dtype=np.float32)
+            for k in range(0, len(ids), CHUNK):
+                v += self.table[ids[k:k + CHUNK]].sum(axis=0)
         n = float(np.sqrt(v @ v))
         return v / n if n > 1e-12 else v
 
