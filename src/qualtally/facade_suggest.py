@@ -95,20 +95,24 @@ class SuggestionsMixin(SuggestionCacheMixin):
         finally:
             st["loading"] = False
 
-    def prepare_cold_start(self, progress=None) -> int | None:
-        """Fill the suggestion cache when the codebook is all the suggester has; blocks.
+    def prepare_suggestions(self, progress=None) -> int | None:
+        """Fill the suggestion cache now, when that needs no training; blocks.
 
-        ``qualtally import`` calls it, so that a new project's first coding screen shows
+        ``qualtally import`` calls it, so that the first coding screen after an import shows
         suggestions from the cache at once, rather than after the ~3 s of importing
-        scikit-learn and spaCy its background loading needs. Only while nobody has coded
-        yet: the engine is then the codebook's cold start (~2 ms an excerpt, no sentence
-        encoder). A project with codings trains in the coding screen's background work as
-        before. Returns the excerpts with a valid entry, or None when it did nothing.
+        scikit-learn and spaCy its background loading needs (and, for new excerpts, their
+        sentence embeddings). It runs the loader when nobody has coded yet (the engine is
+        then the codebook's cold start, ~2 ms an excerpt) or when a saved model fits the
+        codebook (new excerpts are embedded and scored). A coded project without such a
+        model trains in the coding screen's background work, as before. Returns the
+        excerpts with a valid entry, or None when it did nothing.
         """
         from qualtally.storage import suggestion_cache as sc
 
         info = self.info()
-        if not info["codes"] or not info["excerpts"] or info["codings"]:
+        if not info["codes"] or not info["excerpts"]:
+            return None
+        if info["codings"] and self._expected_model_key(self.codes()) is None:
             return None
         self.load_suggester(progress=progress)
         self.flush_suggestion_cache()

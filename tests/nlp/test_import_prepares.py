@@ -1,7 +1,8 @@
-"""`qualtally import` caches the codebook's suggestions while nothing is coded.
+"""`qualtally import` caches suggestions when that needs no training.
 
-So a new project's first coding screen shows suggestions from the cache at once, in a
-process that has imported none of the model libraries. Real files from the demo corpus
+That is: while nothing is coded (the codebook's cold start), or when a saved model fits the
+codebook. So the first coding screen after an import shows suggestions from the cache at
+once, in a process that has imported none of the model libraries. Real files from the demo corpus
 (with the codebook's root renamed, so the shipped demo model does not match it), a real
 project file, a fresh Python process for the read.
 """
@@ -52,23 +53,42 @@ def test_import_caches_codebook_suggestions_for_the_first_screen(tmp_path, capsy
     with Project.open(path) as p:
         n = len(p.excerpts())
     assert n > 10
-    assert f"suggestions from the codebook cached for {n} excerpts" in out
+    assert f"suggestions cached for {n} of {n} excerpts" in out
     shown, total, heavy = _peek(path)
     assert (shown, total, heavy) == (n, n, [])
 
 
-def test_no_suggestions_flag_and_a_coded_project_leave_the_cache_alone(tmp_path, capsys):
+def test_no_suggestions_flag_and_a_coded_project_without_a_model_leave_the_cache_alone(tmp_path, capsys):
     path = tmp_path / "p.qtally"
     assert main(["new", str(path)]) == 0
     assert main(["import", str(path), *_files(tmp_path), "--quiet", "--no-suggestions"]) == 0
-    assert "suggestions from the codebook" not in capsys.readouterr().out
+    assert "suggestions cached" not in capsys.readouterr().out
     assert _peek(path)[0] == 0
-    with Project.open(path) as p:  # once someone has coded, the coding screen trains instead
+    with Project.open(path) as p:  # coded, no model yet: the coding screen trains instead
         e = p.excerpts()[0]
         code = next(c for c in p.codes() if c.parent_path)
         p.apply_code(e.id, code.id, "ann")
-        assert p.prepare_cold_start() is None
+        assert p.prepare_suggestions() is None
     assert main(["import", str(path), str(CORPUS / "interviews" / "R02-ottawa-cic-policy.txt"),
                  "--quiet"]) == 0
-    assert "suggestions from the codebook" not in capsys.readouterr().out
+    assert "suggestions cached" not in capsys.readouterr().out
     assert _peek(path)[0] == 0
+
+
+def test_a_coded_project_with_a_fitting_model_gets_the_new_excerpts_cached(tmp_path, capsys):
+    path = tmp_path / "p.qtally"
+    assert main(["new", str(path)]) == 0
+    assert main(["import", str(path), *_files(tmp_path), "--quiet"]) == 0
+    with Project.open(path) as p:
+        codes = [c for c in p.codes() if c.parent_path]
+        for e, c in zip(p.excerpts()[:12], codes * 4):
+            p.apply_code(e.id, c.id, "ann")
+        p.retrain_suggester("ann")  # the model a coding session leaves beside the project
+        before = len(p.excerpts())
+    capsys.readouterr()
+    assert main(["import", str(path), str(CORPUS / "interviews" / "R02-ottawa-cic-policy.txt"), "--quiet"]) == 0
+    with Project.open(path) as p:
+        n = len(p.excerpts())
+    assert n > before
+    assert f"suggestions cached for {n} of {n} excerpts" in capsys.readouterr().out
+    assert _peek(path) == (n, n, [])

@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="excerpt unit for new transcripts (default: speaker turn)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.add_argument("--no-suggestions", action="store_true",
-                   help="do not cache the codebook's suggestions (done only while nothing is coded)")
+                   help="do not cache suggestions after the import (done when no training is needed)")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("info", help="counts of documents, respondents, excerpts, codes, codings, coders")
@@ -73,17 +73,17 @@ def cmd_import(args) -> int:
 
 
 def _prepare_suggestions(project, progress) -> None:
-    """The codebook's suggestions, cached now so the first coding screen shows them at once.
+    """Suggestions cached now (when no training is needed) so the first coding screen shows them.
 
     The import is committed by then: a failure here is reported and changes nothing of it.
     """
     try:
-        ready = project.prepare_cold_start(progress)
+        ready = project.prepare_suggestions(progress)
     except (OSError, ValueError) as err:
         print(f"suggestions not prepared ({err}); the coding screen will compute them", file=sys.stderr)
         return
     if ready is not None:
-        print(f"suggestions from the codebook cached for {_plural(ready, 'excerpts')}")
+        print(f"suggestions cached for {ready} of {_plural(project.info()['excerpts'], 'excerpts')}")
 
 
 def _plural(n: int, noun: str) -> str:
