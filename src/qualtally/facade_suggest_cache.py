@@ -5,7 +5,10 @@ model, embedding the excerpts), so a reopened project answers ``suggestions()`` 
 table ``suggestion_cache`` (``storage/suggestion_cache.py``) until the engine is ready. An
 entry is used only when its model key names the model the background loader *will* pick
 (decided from the model cards by :mod:`qualtally.nlp.card`, without importing those
-libraries) and its text hash the excerpt's current text and question. After the engine
+libraries) and its text hash the excerpt's current text and question. An entry for the
+current text made by an earlier model (the loader will pick a newer one: a retraining's
+refresh was cut short by quitting, or the codebook changed) is shown meanwhile, each
+suggestion marked ``earlier``, and replaced when the loader answers. After the engine
 loads, and after every retraining, the background work refreshes stale entries in
 batches. The MiniLM embeddings of the project's texts are kept beside the model
 (``embeddings.npz``, whose format names the embedder, so only MiniLM vectors are read into
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -99,7 +103,9 @@ class SuggestionCacheMixin:
             return sc.suggestions_of(row[2]), skip
         if engine is None:
             self._want(excerpt_id)
-            return [], skip
+            if row is not None and row[1] == h:  # an earlier model's, for this very text: shown,
+                return [replace(x, earlier=True) for x in sc.suggestions_of(row[2])], skip  # marked, until
+            return [], skip  # the loader answers with the model it picks
         (found, margin), = engine.suggest_many([e.text], e.question or "", limit=max(CACHE_DEPTH, limit + len(skip)))
         if key is not None:
             self._queue_cache_write((excerpt_id, key, h, sc.payload(found[:CACHE_DEPTH], margin)))

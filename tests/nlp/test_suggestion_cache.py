@@ -120,7 +120,7 @@ def test_changed_text_is_not_served_from_the_cache(path):
         assert p._read(sc.read_one, eid)[1] == sc.text_hash(p.excerpt(eid).text, p.excerpt(eid).question)
 
 
-def test_entries_of_another_model_are_ignored(path):
+def test_entries_of_an_earlier_model_are_shown_marked_until_the_loader_answers(path):
     with Project.open(path) as p:
         p.load_suggester()
         old_key = p._sg()["loaded"][1]
@@ -134,19 +134,27 @@ def test_entries_of_another_model_are_ignored(path):
     with Project.open(path) as p:
         eid = _new_ids(p)[4]
         assert p._read(sc.read_one, eid)[0] == old_key
-        assert p.suggestions(eid, "bob") == []  # the loader will pick the new model: old entries unused
+        earlier = p.suggestions(eid, "bob")  # the loader will pick the new model: old entries, marked
+        assert earlier and all(x.earlier for x in earlier)
+        old_payload = sc.suggestions_of(p._read(sc.read_one, eid)[2])
+        assert [x.code_path for x in earlier] == [x.code_path for x in old_payload if x.score > 0][:9]
         p.load_suggester()
         assert p._read(sc.read_one, eid)[0] == new_key
+        assert not any(x.earlier for x in p.suggestions(eid, "bob"))
     with Project.open(path) as p:
-        assert p.suggestions(_new_ids(p)[4], "bob")
+        now = p.suggestions(_new_ids(p)[4], "bob")
+        assert now and not any(x.earlier for x in now)
 
 
-def test_codebook_change_makes_every_entry_unusable(path):
+def test_codebook_change_leaves_only_earlier_model_entries(path):
     with Project.open(path) as p:
         eid = _new_ids(p)[0]
-        assert p.suggestions(eid, "ann")
+        before = p.suggestions(eid, "ann")
+        assert before and not any(x.earlier for x in before)
         p.add_code(Code("Brand new"), "ann")  # no saved model matches this codebook: it will train
-        assert p.suggestions(eid, "ann") == []
+        after = p.suggestions(eid, "ann")
+        assert after and all(x.earlier for x in after)  # shown marked until the new model answers
+        assert [x.code_path for x in after] == [x.code_path for x in before]
 
 
 def test_applied_and_rejected_codes_are_filtered_from_cached_suggestions(path):

@@ -109,3 +109,34 @@ async def test_suggestions_asked_again_when_the_loader_has_the_screen_s_excerpts
         screen.set_model_progress("suggestions", 3, 3)  # the on-screen excerpt is cached now
         assert current not in screen.kept_suggestions or screen.kept_suggestions[current] != []
         assert await shown_is_fresh(pilot, project)
+
+
+async def test_an_earlier_models_suggestions_show_marked_until_the_loader_answers(project_path):
+    """A retraining whose refresh was cut short leaves the cache with the earlier model's
+    entries: the next open shows them at once, each row saying "earlier model", and the
+    loader's answer replaces them with the current model's (unmarked)."""
+    with Project.open(project_path) as project:
+        project.load_suggester()
+        project.flush_suggestion_cache()
+        codes = [c for c in project.codes() if c.parent_path]
+        for e, c in zip(project.excerpts(), codes * 3):
+            project.apply_code(e.id, c.id, "someone")
+        project.retrain_suggester("someone", refresh=False)  # quit before the refresh
+    with Project.open(project_path) as project:
+        app = make_app(project, CODER, load_model=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = app.coding
+            shown = screen.panel.suggestions
+            assert shown and all(s.earlier for s in shown)
+            reasons = [line.plain for line in screen.panel.list._text_lines()][1::2]
+            assert len(reasons) == len(shown) and all(r.strip().startswith("earlier model") for r in reasons)
+            assert "earlier" in app.export_screenshot()  # drawn in the terminal too
+            project.load_suggester()  # the loader, here in this thread
+            screen.set_model_progress("suggestions", 3, 3)
+            await settle(pilot)
+            now = screen.panel.suggestions
+            assert now and not any(s.earlier for s in now)
+            assert not any("earlier model" in line.plain for line in screen.panel.list._text_lines())
+            assert "earlier" not in app.export_screenshot()
+            await shown_is_fresh(pilot, project)

@@ -206,6 +206,8 @@ class Suggestion:
     top_terms: tuple[str, ...] = ()
     similar_excerpt: str | None = None
     source: str = ""
+    earlier: bool = False
+    """Shown from an earlier model's cache entry while the current model loads (not saved)."""
 
 
 @dataclass

@@ -46,6 +46,8 @@ def suggestion_lines(n: int, s: Suggestion) -> Text:
     if s.similar_excerpt:
         snippet = s.similar_excerpt if len(s.similar_excerpt) <= 60 else s.similar_excerpt[:59] + "…"
         reasons.append(f"like: “{snippet}”")
+    if s.earlier:  # from the cache, made by an earlier model, until the current one has loaded
+        reasons.insert(0, "earlier model")
     text.append("\n  " + ("; ".join(reasons) or " "), style="italic dim")
     return text
 
