@@ -343,8 +343,9 @@ def _per_question_codebooks(items) -> bool:
 
 def shipped_model_dirs() -> list[Path]:
     """Models shipped with qualtally (the demo's), usable when their codebook hash matches."""
-    here = Path(__file__).resolve().parent
-    for root in (here / "models", here.parents[1] / "models"):  # installed wheel, then a checkout
+    from qualtally.nlp import shipped
+
+    for root in shipped.roots():  # installed wheel, then a checkout
         if root.is_dir():
             return sorted(p for p in root.glob("*") if (p / "meta.json").is_file())
     return []

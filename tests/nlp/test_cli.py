@@ -168,7 +168,7 @@ def test_a_static_model_is_refused_with_another_table_or_none(coded_csv, tmp_pat
     with pytest.raises(StaleModel, match="another"):
         load_engine(out)
     refused(["suggest", "--model", str(out), "--input", str(texts)], "model", "another", "embedding table")
-    monkeypatch.setattr(static_embed, "_FOUND", [None])
+    monkeypatch.setattr(static_embed, "find_dir", lambda: None)
     monkeypatch.setattr(static_embed, "_TABLE_ID", [])
     with pytest.raises(StaleModel, match="not installed"):
         load_engine(out)

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from scipy.special import erf
 
-from qualtally.nlp import static_embed
+from qualtally.nlp import shipped, static_embed
 from qualtally.nlp.static_embed import STATIC_NAME
 from qualtally.nlp.tensorfile import read_safetensors, write_safetensors  # noqa: F401 - re-exported
 from qualtally.nlp.wordpiece import WordPiece
@@ -33,23 +33,9 @@ MODEL_NAME = "minilm-l6-v2"
 DIM = 384
 
 # -- where the model lives ----------------------------------------------------------------
-_DIR: list = []
-
-
 def model_dir() -> Path | None:
     """The shipped model folder: in a checkout (repo/models) or an installed wheel."""
-    if not _DIR:
-        _DIR.append(_find_model_dir())
-    return _DIR[0]
-
-
-def _find_model_dir() -> Path | None:
-    here = Path(__file__).resolve()
-    for cand in (here.parent.parent / "models" / MODEL_NAME,          # wheel: qualtally/models/
-                 here.parents[3] / "models" / MODEL_NAME if len(here.parents) > 3 else None):
-        if cand is not None and (cand / "model.safetensors").is_file():
-            return cand
-    return None
+    return shipped.find(MODEL_NAME, "model.safetensors")
 
 
 def available(embedder: str = MODEL_NAME) -> bool:

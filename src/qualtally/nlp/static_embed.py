@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qualtally.nlp import shipped
 from qualtally.nlp.tensorfile import read_safetensors
 from qualtally.nlp.wordpiece import WordPiece
 
@@ -27,24 +28,12 @@ CHUNK = 4096
 """Token rows summed at a time (longer texts are summed in chunks)."""
 
 
-_FOUND: list = []
 _TABLE_ID: list = []
 
 
 def find_dir() -> Path | None:
-    """The shipped table's folder: in a checkout (repo/models) or an installed wheel (looked up once)."""
-    if not _FOUND:
-        _FOUND.append(_find_dir())
-    return _FOUND[0]
-
-
-def _find_dir() -> Path | None:
-    here = Path(__file__).resolve()
-    for cand in (here.parent.parent / "models" / STATIC_NAME,
-                 here.parents[3] / "models" / STATIC_NAME if len(here.parents) > 3 else None):
-        if cand is not None and (cand / TABLE_FILE).is_file() and (cand / "vocab.txt").is_file():
-            return cand
-    return None
+    """The shipped table's folder: in a checkout (repo/models) or an installed wheel."""
+    return shipped.find(STATIC_NAME, TABLE_FILE, "vocab.txt")
 
 
 def table_id() -> str | None:
