@@ -19,6 +19,9 @@ from qualtally.core.models import ORIGIN_SUGGESTION, Suggestion
 from qualtally.facade_suggest_cache import SuggestionCacheMixin
 
 RETRAIN_EVERY = 5
+PREPARE_MAX_EMBED = 400
+"""Above this many excerpts to embed with MiniLM, ``prepare_suggestions`` leaves them to the
+coding screen's background work (an import would otherwise block for minutes)."""
 """Retrain after this many codings were added or removed since the last training."""
 
 
@@ -79,7 +82,7 @@ class SuggestionsMixin(SuggestionCacheMixin):
                     self._load_embeddings()
                 self._answer_wanted(engine)  # the excerpts on screen first (ms), then the rest
                 step("suggestions", 3, 3)
-                self._embed_excerpts(engine, loaded=True)
+                self._embed_excerpts(engine, loaded=True, progress=progress)
                 self.refresh_suggestion_cache(progress)
                 return
             step("training suggester", 2, 3)
@@ -88,42 +91,59 @@ class SuggestionsMixin(SuggestionCacheMixin):
             if st["engine"] is not None:
                 self._answer_wanted(st["engine"])
                 step("suggestions", 3, 3)
-                self._embed_excerpts(st["engine"])
+                self._embed_excerpts(st["engine"], progress=progress)
             else:
                 step("suggestions", 3, 3)
             self.refresh_suggestion_cache(progress)
         finally:
             st["loading"] = False
 
-    def prepare_suggestions(self, progress=None) -> int | None:
+    def prepare_suggestions(self, progress=None) -> dict | None:
         """Fill the suggestion cache now, when that needs no training; blocks.
 
         ``qualtally import`` calls it, so that the first coding screen after an import shows
         suggestions from the cache at once, rather than after the ~3 s of importing
         scikit-learn and spaCy its background loading needs (and, for new excerpts, their
-        sentence embeddings). It runs the loader when nobody has coded yet (the engine is
-        then the codebook's cold start, ~2 ms an excerpt) or when a saved model fits the
-        codebook (new excerpts are embedded and scored). A coded project without such a
-        model trains in the coding screen's background work, as before. Returns the
-        excerpts with a valid entry, or None when it did nothing.
+        sentence embeddings). It runs the loader when a saved or shipped model fits the
+        codebook (the excerpts without an entry are embedded and scored) or when nobody has
+        coded yet and none fits (the loader then builds the codebook's cold start, ~2 ms an
+        excerpt). It does nothing when every excerpt already has a valid entry, and leaves
+        more than ``PREPARE_MAX_EMBED`` excerpts for a model that embeds with MiniLM (~50 ms
+        a long turn) to the coding screen's background work, as it does a coded project
+        that must train. Returns ``{"cached", "excerpts", "left"}`` (``left``: excerpts left
+        to the coding screen), or None when it did nothing because nothing applies.
         """
-        from qualtally.storage import suggestion_cache as sc
+        from qualtally.nlp import card
 
         info = self.info()
-        if not info["codes"] or not info["excerpts"]:
+        total = info["excerpts"]
+        if not info["codes"] or not total:
             return None
-        if info["codings"] and self._expected_model_key(self.codes()) is None:
+        _, _, cb_hash = self._codebook()
+        picked = card.pick_model(self._model_folders(), cb_hash)
+        if info["codings"] and picked is None:
             return None
+        if picked is not None:
+            missing = total - self._valid_entries(picked[1])
+            if not missing:
+                return {"cached": total, "excerpts": total, "left": 0}
+            embeds = "minilm-l6-v2" in set(card.read_meta(picked[0]).get("embedders", {}).values())
+            if embeds and missing > PREPARE_MAX_EMBED:
+                return {"cached": total - missing, "excerpts": total, "left": missing}
         self.load_suggester(progress=progress)
         self.flush_suggestion_cache()
         key = self._sg().get("loaded", (None, None))[1]
-        if key is None:
-            return 0
-        hashes = self._read(sc.read_keys, key)
-        texts = self._sg()["texts"]
-        return sum(1 for eid, (text, q) in texts.items() if hashes.get(eid) == sc.text_hash(text, q))
+        cached = self._valid_entries(key) if key is not None else 0
+        return {"cached": cached, "excerpts": total, "left": 0}
 
-    def _embed_excerpts(self, engine, loaded: bool = False) -> None:
+    def _valid_entries(self, key: str) -> int:
+        """Excerpts whose cache entry was made by ``key`` for their current text."""
+        from qualtally.storage import suggestion_cache as sc
+
+        hashes = self._read(sc.read_keys, key)
+        return sum(1 for e in self.excerpts() if hashes.get(e.id) == sc.text_hash(e.text, e.question))
+
+    def _embed_excerpts(self, engine, loaded: bool = False, progress=None) -> None:
         """Embed every excerpt once (cached by text) when the engine uses embeddings.
 
         Runs in the loading worker so that a later ``suggestions()`` for an excerpt costs
@@ -143,7 +163,13 @@ class SuggestionsMixin(SuggestionCacheMixin):
                 continue
             if not loaded:
                 self._load_embeddings()
-            embed.embed(texts)
+            todo = [t for t in dict.fromkeys(texts) if t not in embed.cache_for(name)]
+            for k in range(0, len(todo), 64):  # the numpy MiniLM: ~5-50 ms a text
+                if progress:
+                    progress("embedding excerpts", k, len(todo))
+                embed.embed(todo[k:k + 64])
+            if progress and todo:
+                progress("embedding excerpts", len(todo), len(todo))
             self._save_embeddings()
 
     def _training_data(self, coder: str | None):
@@ -252,7 +278,8 @@ class SuggestionsMixin(SuggestionCacheMixin):
 
         Never loads or trains (the TUI calls it on every move). Before the engine has
         loaded: the cached suggestions when they were made by the model the loader will
-        pick and for the excerpt's current text, else []. Once loaded: the cache entry
+        pick and for the excerpt's current text; else an earlier model's entry for that
+        text, each suggestion marked ``earlier``; else []. Once loaded: the cache entry
         when valid, else computed now (and cached).
         """
         st = self._sg()

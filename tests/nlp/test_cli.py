@@ -167,6 +167,9 @@ def test_a_static_model_is_refused_with_another_table_or_none(coded_csv, tmp_pat
     (out / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(StaleModel, match="another"):
         load_engine(out)
+    from qualtally.nlp import card
+
+    assert card.pick_model([out], meta["codebook_hash"]) is None  # the loader will not pick it either
     refused(["suggest", "--model", str(out), "--input", str(texts)], "model", "another", "embedding table")
     monkeypatch.setattr(static_embed, "find_dir", lambda: None)
     monkeypatch.setattr(static_embed, "_TABLE_ID", [])
@@ -175,3 +178,15 @@ def test_a_static_model_is_refused_with_another_table_or_none(coded_csv, tmp_pat
     refused(["train", str(coded_csv), "--out", str(tmp_path / "m2"), "--no-eval", "--embedder", "static"],
             "--embedder", "not installed")
     assert not (tmp_path / "m2").exists()
+
+
+def test_a_table_without_a_card_is_identified_by_its_own_hash(tmp_path, monkeypatch):
+    import hashlib
+
+    from qualtally.nlp import static_embed
+
+    (tmp_path / static_embed.TABLE_FILE).write_bytes(b"not really a table")
+    (tmp_path / "vocab.txt").write_text("[PAD]\n")
+    monkeypatch.setattr(static_embed, "find_dir", lambda: tmp_path)
+    monkeypatch.setattr(static_embed, "_TABLE_ID", [])
+    assert static_embed.table_id() == hashlib.sha256(b"not really a table").hexdigest()

@@ -92,3 +92,67 @@ def test_a_coded_project_with_a_fitting_model_gets_the_new_excerpts_cached(tmp_p
     assert n > before
     assert f"suggestions cached for {n} of {n} excerpts" in capsys.readouterr().out
     assert _peek(path) == (n, n, [])
+
+
+def _in_fresh_process(path: Path) -> tuple[str, list[str]]:
+    code = (
+        "import sys\n"
+        "from qualtally.project import Project\n"
+        f"p = Project.open({str(path)!r})\n"
+        "print(p.prepare_suggestions(), '|', ' '.join(m for m in ('sklearn', 'skops', 'spacy') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"})
+    first, _, heavy = out.stdout.partition(" | ")
+    return first, heavy.split()
+
+
+def test_nothing_to_cache_loads_no_model_library(tmp_path, capsys):
+    """A second import that brings no new excerpt finds every entry valid from the card and
+    the cache alone: no scikit-learn, skops or spaCy (it cost ~4 s before)."""
+    path = tmp_path / "p.qtally"
+    assert main(["new", str(path)]) == 0
+    assert main(["import", str(path), *_files(tmp_path), "--quiet"]) == 0
+    with Project.open(path) as p:
+        n = len(p.excerpts())
+    result, heavy = _in_fresh_process(path)
+    assert result == str({"cached": n, "excerpts": n, "left": 0}) and heavy == []
+
+
+def test_many_excerpts_to_embed_are_left_to_the_coding_screen(tmp_path, capsys, monkeypatch):
+    from qualtally import facade_suggest
+
+    path = tmp_path / "p.qtally"
+    assert main(["new", str(path)]) == 0
+    assert main(["import", str(path), *_files(tmp_path), "--quiet"]) == 0
+    with Project.open(path) as p:
+        codes = [c for c in p.codes() if c.parent_path]
+        for e, c in zip(p.excerpts()[:12], codes * 4):
+            p.apply_code(e.id, c.id, "ann")
+        p.retrain_suggester("ann")
+        before = len(p.excerpts())
+    monkeypatch.setattr(facade_suggest, "PREPARE_MAX_EMBED", 3)
+    capsys.readouterr()
+    assert main(["import", str(path), str(CORPUS / "interviews" / "R02-ottawa-cic-policy.txt"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    with Project.open(path) as p:
+        n = len(p.excerpts())
+    assert f"suggestions cached for {before} of {n} excerpts" in out
+    assert f"{n - before} excerpts left to the coding screen" in out
+    assert _peek(path)[0] == before
+
+
+def test_a_failure_after_the_import_is_one_line_and_keeps_the_import(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "p.qtally"
+    assert main(["new", str(path)]) == 0
+
+    def broken(self, progress=None):
+        raise KeyError("examples")
+
+    monkeypatch.setattr(Project, "prepare_suggestions", broken)
+    assert main(["import", str(path), *_files(tmp_path), "--quiet"]) == 0
+    got = capsys.readouterr()
+    assert "imported" in got.out and len(got.err.strip().splitlines()) == 1
+    assert "suggestions not prepared (KeyError" in got.err
+    with Project.open(path) as p:
+        assert p.excerpts()

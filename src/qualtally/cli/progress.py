@@ -16,10 +16,11 @@ def cli_progress(enabled: bool = True) -> Iterator[Progress]:
         yield lambda label, done, total: None
         return
     if sys.stderr.isatty():
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn
 
         with Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                 transient=True, console=None) as bar:
+                 transient=True, console=Console(stderr=True)) as bar:
             tasks: dict[str, int] = {}
 
             def update(label: str, done: int, total: int) -> None:

@@ -75,15 +75,20 @@ def cmd_import(args) -> int:
 def _prepare_suggestions(project, progress) -> None:
     """Suggestions cached now (when no training is needed) so the first coding screen shows them.
 
-    The import is committed by then: a failure here is reported and changes nothing of it.
+    The import is committed by then: whatever fails here is said in one line, exit 0.
     """
     try:
-        ready = project.prepare_suggestions(progress)
-    except (OSError, ValueError) as err:
-        print(f"suggestions not prepared ({err}); the coding screen will compute them", file=sys.stderr)
+        done = project.prepare_suggestions(progress)
+    except Exception as err:  # noqa: BLE001 - optional work after a committed import
+        print(f"suggestions not prepared ({type(err).__name__}: {err}); the coding screen will compute them",
+              file=sys.stderr)
         return
-    if ready is not None:
-        print(f"suggestions cached for {ready} of {_plural(project.info()['excerpts'], 'excerpts')}")
+    if done is None:
+        return
+    print(f"suggestions cached for {done['cached']} of {_plural(done['excerpts'], 'excerpts')}")
+    if done["left"]:
+        print(f"{_plural(done['left'], 'excerpts')} left to the coding screen's background work "
+              f"(their sentence embeddings would take a while here)")
 
 
 def _plural(n: int, noun: str) -> str:

@@ -77,6 +77,26 @@ def model_key(folder: str | Path, meta: dict | None = None) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
+STATIC_NAME = "minilm-l6-v2-static"  # = static_embed.STATIC_NAME (not imported: numpy)
+
+
+def check_tables(meta: dict) -> None:
+    """StaleModel when a card's static embedding table is not the installed one.
+
+    Its vectors would not fit the model (``load_engine`` and :func:`pick_model` both ask).
+    Reads the table's card only, and only for a model that uses the table."""
+    if STATIC_NAME not in set(meta.get("embedders", {}).values()):
+        return
+    from qualtally.nlp import static_embed
+
+    recorded, installed = meta.get("embedding_tables", {}).get(STATIC_NAME), static_embed.table_id()
+    if installed is None:
+        raise StaleModel(f"fitted with the {STATIC_NAME} embedding table, which is not installed")
+    if recorded != installed:
+        raise StaleModel(f"fitted with another {STATIC_NAME} embedding table ({str(recorded)[:8]}, installed "
+                         f"{installed[:8]}): retrain it")
+
+
 def pick_model(folders, expect_hash: str) -> tuple[Path, str] | None:
     """(folder, model key) of the first folder whose card matches the codebook, as the loader picks."""
     for folder in folders:
@@ -85,6 +105,7 @@ def pick_model(folders, expect_hash: str) -> tuple[Path, str] | None:
             meta = read_meta(folder)
             if meta.get("codebook_hash") != expect_hash:
                 continue
+            check_tables(meta)
             return folder, model_key(folder, meta)
         except (StaleModel, OSError):
             continue

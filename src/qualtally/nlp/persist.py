@@ -23,6 +23,7 @@ from qualtally.nlp.card import (
     META_FILE,
     MODEL_FILE,
     StaleModel,
+    check_tables,
     codebook_hash,  # noqa: F401 - re-exported for callers
     file_sha256,
     read_meta,
@@ -73,21 +74,6 @@ def _tables(engine: Engine) -> dict[str, str | None]:
     return {static_embed.STATIC_NAME: static_embed.table_id()} if static_embed.STATIC_NAME in used else {}
 
 
-def _check_tables(meta: dict) -> None:
-    """StaleModel when a model's static table is not the installed one (its vectors would not fit)."""
-    from qualtally.nlp import static_embed
-
-    name = static_embed.STATIC_NAME
-    if name not in set(meta.get("embedders", {}).values()):
-        return
-    recorded, installed = meta.get("embedding_tables", {}).get(name), static_embed.table_id()
-    if installed is None:
-        raise StaleModel(f"fitted with the {name} embedding table, which is not installed")
-    if recorded != installed:
-        raise StaleModel(f"fitted with another {name} embedding table ({str(recorded)[:8]}, installed "
-                         f"{installed[:8]}): retrain it")
-
-
 def save_engine(engine: Engine, out: str | Path, *, codebook: str, training_size: int,
                 metrics: dict | None = None, extra: dict | None = None) -> Path:
     import skops.io as sio
@@ -129,7 +115,7 @@ def load_engine(folder: str | Path, expect_hash: str | None = None) -> tuple[Eng
     path = folder / MODEL_FILE
     if not path.is_file():
         raise StaleModel(f"no {MODEL_FILE} in {folder}")
-    _check_tables(meta)
+    check_tables(meta)
     unknown = [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED]
     if unknown:
         raise StaleModel(f"refusing to load untrusted types: {', '.join(unknown)}")

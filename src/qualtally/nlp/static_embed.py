@@ -37,16 +37,23 @@ def find_dir() -> Path | None:
 
 
 def table_id() -> str | None:
-    """The installed table's sha256 from its card (None: no table); models record it."""
+    """The installed table's sha256 (None: no table); models record it.
+
+    Read from the table's card; a card that lacks it (or is missing) costs one hash of
+    the 15 MB file instead. Once per process."""
     folder = find_dir()
     if folder is None:
         return None
     if not _TABLE_ID:
         try:
-            card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
+            sha = json.loads((folder / "card.json").read_text(encoding="utf-8")).get("embeddings_sha256")
         except (OSError, ValueError):
-            card = {}
-        _TABLE_ID.append(card.get("embeddings_sha256"))
+            sha = None
+        if not sha:
+            from qualtally.nlp.card import file_sha256
+
+            sha = file_sha256(folder / TABLE_FILE)
+        _TABLE_ID.append(sha)
     return _TABLE_ID[0]
 
 
