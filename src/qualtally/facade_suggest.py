@@ -19,10 +19,10 @@ from qualtally.core.models import ORIGIN_SUGGESTION, Suggestion
 from qualtally.facade_suggest_cache import SuggestionCacheMixin
 
 RETRAIN_EVERY = 5
+"""Retrain after this many codings were added or removed since the last training."""
 PREPARE_MAX_EMBED = 400
 """Above this many excerpts to embed with MiniLM, ``prepare_suggestions`` leaves them to the
 coding screen's background work (an import would otherwise block for minutes)."""
-"""Retrain after this many codings were added or removed since the last training."""
 
 
 class SuggestionsMixin(SuggestionCacheMixin):
