@@ -140,3 +140,36 @@ async def test_an_earlier_models_suggestions_show_marked_until_the_loader_answer
             assert not any("earlier model" in line.plain for line in screen.panel.list._text_lines())
             assert "earlier" not in app.export_screenshot()
             await shown_is_fresh(pilot, project)
+
+
+async def test_a_key_just_after_the_list_was_reordered_means_the_row_that_was_read(project_path):
+    """When a model comes in, this excerpt's list is replaced and may be reordered. A digit
+    (or x) pressed within the panel's grace means the row the coder was reading; after it,
+    the rows now drawn."""
+    from dataclasses import replace
+
+    from qualtally.core.models import ORIGIN_SUGGESTION
+
+    from .conftest import codings_of
+
+    async with coding_on(project_path) as (project, pilot, screen):
+        e = screen.session.current
+        shown = list(screen.panel.suggestions)
+        assert len(shown) >= 2
+        reordered = [replace(s, score=s.score / 2) for s in reversed(shown)]
+        screen.panel.SWAP_GRACE = 60.0  # a slow test machine must not end the grace before the key
+        screen.panel.set_suggestions(reordered, e.id)  # what the loader's answer does
+        assert [s.code_path for s in screen.panel.suggestions] != [s.code_path for s in shown]
+        await pilot.press("1")
+        await settle(pilot)
+        applied = [(path, origin) for eid, path, origin in codings_of(project) if eid == e.id]
+        assert applied == [(shown[0].code_path, ORIGIN_SUGGESTION)]  # the row read, not reordered[0]
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert [path for eid, path, _ in codings_of(project) if eid == e.id] == []
+        shown = list(screen.panel.suggestions)
+        screen.panel.SWAP_GRACE = 0.0  # the grace is over: keys mean the rows drawn now
+        screen.panel.set_suggestions(list(reversed(shown)), e.id)
+        await pilot.press("1")
+        await settle(pilot)
+        assert [path for eid, path, _ in codings_of(project) if eid == e.id] == [shown[-1].code_path]

@@ -291,20 +291,20 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
 
     @guarded
     def action_accept(self, number: int) -> None:
-        panel = self.panel
-        if self.session.current is None or number > len(panel.suggestions):
+        suggestion = self.panel.suggestion_at(number - 1) if self.session.current is not None else None
+        if suggestion is None:
             # said, not silent: a key pressed before the suggestions arrived did nothing
             self.notify(f"No suggestion {number} for this excerpt (yet)", timeout=1.5, markup=False)
             return
-        self.accept(number - 1)
+        self.accept(suggestion)
 
     @on(SuggestionPanel.SuggestionAccepted)
     def suggestion_clicked(self, event: SuggestionPanel.SuggestionAccepted) -> None:
-        self.accept(event.index)
+        if event.index < len(self.panel.suggestions):  # a click is on the rows drawn now
+            self.accept(self.panel.suggestions[event.index])
 
     @guarded
-    def accept(self, index: int) -> None:
-        suggestion = self.panel.suggestions[index]
+    def accept(self, suggestion) -> None:
         code = next((c for c in self.session.codes if c.path == suggestion.code_path), None)
         if code is None:
             self.notify(f"{suggestion.code_path} is no longer in the codebook", severity="warning", markup=False)
@@ -316,10 +316,10 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
     @guarded
     def action_reject(self) -> None:
         e = self.session.current
-        index = self.panel.highlighted_suggestion
-        if e is None or index is None:
+        seen = self.panel.highlighted_as_seen() if e is not None else None
+        if seen is None:
             return
-        path = self.panel.suggestions[index].code_path
+        path = seen.code_path
         code = next((c for c in self.session.codes if c.path == path), None)
         if code is not None:
             self.project.reject_suggestion(e.id, code.id, self.coder)

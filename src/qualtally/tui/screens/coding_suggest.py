@@ -77,7 +77,7 @@ class SuggestMixin:
             return
         kept = self.kept_suggestions.get(e.id)
         if kept is not None:
-            self.panel.set_suggestions(kept)
+            self.panel.set_suggestions(kept, e.id)
             self.prefetch_neighbours()
         else:
             if not keep_shown:
@@ -140,5 +140,5 @@ class SuggestMixin:
         self.kept_suggestions[message.excerpt_id] = message.suggestions
         current = self.session.current
         if current is not None and current.id == message.excerpt_id:
-            self.panel.set_suggestions(message.suggestions)
+            self.panel.set_suggestions(message.suggestions, message.excerpt_id)
             self.prefetch_neighbours()

@@ -6,11 +6,14 @@ progress bar and "loading model…". The list has a fixed height and draws its r
 itself (Line API, each row a strip built once per set of suggestions), so a new set
 repaints this panel only, with no layout pass and without Textual's per-frame rendering
 of a rich ``Text`` (which cost ~0.5 ms a row, 18 rows, on every move). It posts ``SuggestionAccepted`` on a click
-or Enter; the screen handles the digit keys and ``x`` with ``highlighted_suggestion``.
+or Enter; the screen handles the digit keys and ``x`` with ``suggestion_at`` and
+``highlighted_as_seen``, which for ``SWAP_GRACE`` after this excerpt's list was reordered
+(a model came in) still mean the rows the coder was reading.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -158,9 +161,15 @@ class SuggestionPanel(Vertical):
         index: int
         """Zero-based position in the panel (the key pressed minus one)."""
 
+    SWAP_GRACE = 0.8
+    """Seconds after this excerpt's list was replaced by a reordered one during which 1-9 and
+    x still mean the rows the coder was reading (a key already on its way when a model came in)."""
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.ready = False
+        self._shown_for: int | None = None
+        self._replaced: tuple[float, list[Suggestion], int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Label(Text("loading model…"), id="suggest-status")
@@ -187,12 +196,36 @@ class SuggestionPanel(Vertical):
         status.update(Text("suggestions unavailable: " + error if error else ""))
         status.display = bool(error)
 
-    def set_suggestions(self, suggestions: list[Suggestion]) -> None:
+    def set_suggestions(self, suggestions: list[Suggestion], excerpt_id: int | None = None) -> None:
+        old = self.list.suggestions
+        if (excerpt_id is not None and excerpt_id == self._shown_for and old and suggestions
+                and [s.code_path for s in old] != [s.code_path for s in suggestions]):
+            self._replaced = (time.monotonic(), old, self.list.highlighted)  # same excerpt, reordered
+        elif excerpt_id != self._shown_for:
+            self._replaced = None
+        self._shown_for = excerpt_id
         self.list.set_suggestions(suggestions, "no suggestion for this excerpt" if self.ready else "")
 
     def set_pending(self) -> None:
         """Empty until this excerpt's suggestions arrive, so 1-9 never apply the last one's."""
+        self._shown_for, self._replaced = None, None
         self.list.set_suggestions([], "…")
+
+    def suggestion_at(self, index: int) -> Suggestion | None:
+        """The suggestion in row ``index`` as the coder saw it: within ``SWAP_GRACE`` of this
+        excerpt's list being reordered, the row of the list they were reading."""
+        rows = self._replaced[1] if self._in_grace() else self.list.suggestions
+        return rows[index] if 0 <= index < len(rows) else None
+
+    def highlighted_as_seen(self) -> Suggestion | None:
+        """The highlighted suggestion (what ``x`` rejects), with the same grace as :meth:`suggestion_at`."""
+        if self._in_grace():
+            return self.suggestion_at(self._replaced[2])
+        index = self.highlighted_suggestion
+        return None if index is None else self.list.suggestions[index]
+
+    def _in_grace(self) -> bool:
+        return self._replaced is not None and time.monotonic() - self._replaced[0] <= self.SWAP_GRACE
 
     @property
     def highlighted_suggestion(self) -> int | None:
