@@ -29,26 +29,45 @@ def _files(tmp_path: Path) -> list[str]:
             str(CORPUS / "interviews" / "R04-ottawa-cic-migration-health-notes.txt"), str(book)]
 
 
+def _fresh(body: str) -> str:
+    """stdout of ``body`` run in a fresh Python process (nothing of this one loaded)."""
+    out = subprocess.run([sys.executable, "-c", "import sys\nfrom qualtally.project import Project\n" + body],
+                         capture_output=True, text=True, check=True, env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"})
+    return out.stdout
+
+
+HEAVY = "' '.join(m for m in ('sklearn', 'skops', 'spacy') if m in sys.modules)"
+
+
 def _peek(path: Path) -> tuple[int, int, list[str]]:
     """In a fresh process: excerpts with cached suggestions, excerpts, model libraries imported."""
-    code = (
-        "import sys\n"
-        "from qualtally.project import Project\n"
+    shown, total, *heavy = _fresh(
         f"p = Project.open({str(path)!r})\n"
         "ids = [e.id for e in p.excerpts()]\n"
-        "shown = sum(1 for i in ids if p.suggestions(i, 'newcomer'))\n"
-        "print(shown, len(ids), ' '.join(m for m in ('sklearn', 'skops', 'spacy') if m in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"})
-    shown, total, *heavy = out.stdout.split()
+        f"print(sum(1 for i in ids if p.suggestions(i, 'newcomer')), len(ids), {HEAVY})\n").split()
     return int(shown), int(total), heavy
 
 
-def test_import_caches_codebook_suggestions_for_the_first_screen(tmp_path, capsys):
+def _imported(tmp_path: Path, *flags: str) -> Path:
+    """A new project with two demo transcripts and the renamed codebook imported."""
     path = tmp_path / "p.qtally"
     assert main(["new", str(path)]) == 0
-    assert main(["import", str(path), *_files(tmp_path), "--quiet"]) == 0
+    assert main(["import", str(path), *_files(tmp_path), "--quiet", *flags]) == 0
+    return path
+
+
+def _coded_with_model(path: Path) -> int:
+    """Code 12 excerpts and retrain, as a coding session leaves it; returns the excerpt count."""
+    with Project.open(path) as p:
+        codes = [c for c in p.codes() if c.parent_path]
+        for e, c in zip(p.excerpts()[:12], codes * 4):
+            p.apply_code(e.id, c.id, "ann")
+        p.retrain_suggester("ann")  # the model a coding session leaves beside the project
+        return len(p.excerpts())
+
+
+def test_import_caches_codebook_suggestions_for_the_first_screen(tmp_path, capsys):
+    path = _imported(tmp_path)
     out = capsys.readouterr().out
     with Project.open(path) as p:
         n = len(p.excerpts())
@@ -59,9 +78,7 @@ def test_import_caches_codebook_suggestions_for_the_first_screen(tmp_path, capsy
 
 
 def test_no_suggestions_flag_and_a_coded_project_without_a_model_leave_the_cache_alone(tmp_path, capsys):
-    path = tmp_path / "p.qtally"
-    assert main(["new", str(path)]) == 0
-    assert main(["import", str(path), *_files(tmp_path), "--quiet", "--no-suggestions"]) == 0
+    path = _imported(tmp_path, "--no-suggestions")
     assert "suggestions cached" not in capsys.readouterr().out
     assert _peek(path)[0] == 0
     with Project.open(path) as p:  # coded, no model yet: the coding screen trains instead
@@ -76,15 +93,8 @@ def test_no_suggestions_flag_and_a_coded_project_without_a_model_leave_the_cache
 
 
 def test_a_coded_project_with_a_fitting_model_gets_the_new_excerpts_cached(tmp_path, capsys):
-    path = tmp_path / "p.qtally"
-    assert main(["new", str(path)]) == 0
-    assert main(["import", str(path), *_files(tmp_path), "--quiet"]) == 0
-    with Project.open(path) as p:
-        codes = [c for c in p.codes() if c.parent_path]
-        for e, c in zip(p.excerpts()[:12], codes * 4):
-            p.apply_code(e.id, c.id, "ann")
-        p.retrain_suggester("ann")  # the model a coding session leaves beside the project
-        before = len(p.excerpts())
+    path = _imported(tmp_path)
+    before = _coded_with_model(path)
     capsys.readouterr()
     assert main(["import", str(path), str(CORPUS / "interviews" / "R02-ottawa-cic-policy.txt"), "--quiet"]) == 0
     with Project.open(path) as p:
@@ -95,24 +105,15 @@ def test_a_coded_project_with_a_fitting_model_gets_the_new_excerpts_cached(tmp_p
 
 
 def _in_fresh_process(path: Path) -> tuple[str, list[str]]:
-    code = (
-        "import sys\n"
-        "from qualtally.project import Project\n"
-        f"p = Project.open({str(path)!r})\n"
-        "print(p.prepare_suggestions(), '|', ' '.join(m for m in ('sklearn', 'skops', 'spacy') if m in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"})
-    first, _, heavy = out.stdout.partition(" | ")
-    return first, heavy.split()
+    result, _, heavy = _fresh(f"p = Project.open({str(path)!r})\nprint(p.prepare_suggestions(), '|', {HEAVY})\n"
+                              ).partition(" | ")
+    return result, heavy.split()
 
 
 def test_nothing_to_cache_loads_no_model_library(tmp_path, capsys):
     """A second import that brings no new excerpt finds every entry valid from the card and
     the cache alone: no scikit-learn, skops or spaCy (it cost ~4 s before)."""
-    path = tmp_path / "p.qtally"
-    assert main(["new", str(path)]) == 0
-    assert main(["import", str(path), *_files(tmp_path), "--quiet"]) == 0
+    path = _imported(tmp_path)
     with Project.open(path) as p:
         n = len(p.excerpts())
     result, heavy = _in_fresh_process(path)
@@ -122,15 +123,8 @@ def test_nothing_to_cache_loads_no_model_library(tmp_path, capsys):
 def test_many_excerpts_to_embed_are_left_to_the_coding_screen(tmp_path, capsys, monkeypatch):
     from qualtally import facade_suggest
 
-    path = tmp_path / "p.qtally"
-    assert main(["new", str(path)]) == 0
-    assert main(["import", str(path), *_files(tmp_path), "--quiet"]) == 0
-    with Project.open(path) as p:
-        codes = [c for c in p.codes() if c.parent_path]
-        for e, c in zip(p.excerpts()[:12], codes * 4):
-            p.apply_code(e.id, c.id, "ann")
-        p.retrain_suggester("ann")
-        before = len(p.excerpts())
+    path = _imported(tmp_path)
+    before = _coded_with_model(path)
     monkeypatch.setattr(facade_suggest, "PREPARE_MAX_EMBED", 3)
     capsys.readouterr()
     assert main(["import", str(path), str(CORPUS / "interviews" / "R02-ottawa-cic-policy.txt"), "--quiet"]) == 0

@@ -38,7 +38,8 @@ class Engine:
               embedder: str | None = None) -> Engine:
         """Fit one model per question (when items carry >1 question) or one overall.
 
-        ``embedder`` names the sentence embedder (default MiniLM; ``embed.EMBEDDERS``).
+        ``embedder`` names the sentence embedder (default MiniLM, ``embed.MODEL_NAME``; or
+        ``static_embed.STATIC_NAME``).
         """
         questions = sorted({it.question or "" for it in items})
         if by_question is None:
@@ -66,10 +67,15 @@ class Engine:
             if embed.available(name):
                 embed.embed(texts, embedder=name)
 
-    def embedders(self) -> set[str]:
-        """The sentence embedders the models were fitted with (MiniLM for older models)."""
-        return {getattr(m, "embedder", "minilm-l6-v2") for m in self.models.values()
+    def embedders_by_question(self) -> dict[str, str]:
+        """question -> the sentence embedder its model was fitted with (MiniLM for older
+        models), for the models that use one."""
+        return {q: getattr(m, "embedder", "minilm-l6-v2") for q, m in self.models.items()
                 if getattr(m, "use_embeddings_", False)}
+
+    def embedders(self) -> set[str]:
+        """The sentence embedders the models were fitted with."""
+        return set(self.embedders_by_question().values())
 
     def model_for(self, question: str | None) -> CodeSuggester | None:
         q = question or ""

@@ -60,17 +60,11 @@ def versions() -> dict[str, str]:
             "skops": skops.__version__, "numpy": numpy.__version__, "scipy": scipy.__version__}
 
 
-def embedders(engine: Engine) -> dict[str, str]:
-    """question -> the sentence embedder its model was fitted with (models that use one)."""
-    return {q: getattr(m, "embedder", "minilm-l6-v2") for q, m in engine.models.items()
-            if getattr(m, "use_embeddings_", False)}
-
-
 def _tables(engine: Engine) -> dict[str, str | None]:
     """embedder -> the table it used, for embedders whose table can be rebuilt (the static one)."""
     from qualtally.nlp import static_embed
 
-    used = set(embedders(engine).values())
+    used = engine.embedders()
     return {static_embed.STATIC_NAME: static_embed.table_id()} if static_embed.STATIC_NAME in used else {}
 
 
@@ -91,7 +85,7 @@ def save_engine(engine: Engine, out: str | Path, *, codebook: str, training_size
         "questions": {q: [str(c) for c in m.classes_] for q, m in engine.models.items()},
         "profiles": [asdict(p) for p in engine.profiles],
         "seed": engine.seed,
-        "embedders": embedders(engine),
+        "embedders": engine.embedders_by_question(),
         "embedding_tables": _tables(engine),
         "metrics": metrics or {},
         "model_sha256": file_sha256(tmp),
