@@ -21,6 +21,7 @@ from qualtally.core.errors import InputError
 from qualtally.core.models import QuantifierScale
 from qualtally.core.quantifiers import DEFAULT_SCALE, label_for, scale_to_json, validate
 from qualtally.core.tally import MISSING, Tally, build_tally, closure, finding_node
+from qualtally.storage.engine import begin_write
 from qualtally.storage import queries
 from qualtally.storage import tables as t
 from qualtally.storage import tally as stally
@@ -133,7 +134,7 @@ class AnalysisMixin:
 
     def set_asked(self, finding_key: str, asked: list[str], actor: str = "system") -> None:
         """Limit a finding's denominator: respondent keys, ``code:PATH`` or ``question:Q`` entries."""
-        with self.engine.begin() as conn:  # type: ignore[attr-defined]
+        with begin_write(self.engine) as conn:  # type: ignore[attr-defined]
             if not stally.set_finding_asked(conn, finding_key, asked, actor):
                 raise InputError(finding_key, "no such finding")
 

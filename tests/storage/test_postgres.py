@@ -1,38 +1,24 @@
-"""The same store on PostgreSQL (optional: runs when QUALTALLY_TEST_PG_URL names a server).
-
-Example: QUALTALLY_TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:55432/postgres
+"""The same store on PostgreSQL: the development server (``tests/qt_pg.py``;
+``QUALTALLY_TEST_PG_URL`` names another), skipped with the reason where none answers.
 Each run works in a fresh database that it drops afterwards.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
-import sqlalchemy as sa
+from qt_pg import fresh_database
 
 from qualtally.core.models import ImportBundle
 from qualtally.project import Project
 
-URL = os.environ.get("QUALTALLY_TEST_PG_URL")
-pytestmark = pytest.mark.skipif(not URL, reason="QUALTALLY_TEST_PG_URL not set")
-
 
 @pytest.fixture
 def pg_project(bundle):
-    admin = sa.create_engine(URL, isolation_level="AUTOCOMMIT")
-    name = f"qt_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = sa.engine.make_url(URL).set(database=name)
-    project = Project.new(url.render_as_string(hide_password=False))
-    project.store.import_bundle(bundle, "tester")
-    yield project
-    project.close()
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE "{name}"')
-    admin.dispose()
+    with fresh_database() as url:
+        project = Project.new(url)
+        project.store.import_bundle(bundle, "tester")
+        yield project
+        project.close()
 
 
 def test_store_round_trip_on_postgres(pg_project, coded_rows):

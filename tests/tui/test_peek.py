@@ -170,7 +170,7 @@ async def test_a_failed_open_ends_the_app_with_the_error(project_path):
 
     def opener():
         from qualtally.core.errors import InputError
-        raise InputError(str(project_path), "damaged or unreadable database (test)")
+        raise InputError(str(project_path), "damaged database (test)")
 
     app = make_app(peek, CODER, load_model=False, opener=opener)
     async with app.run_test(size=SIZE) as pilot:
@@ -245,5 +245,5 @@ def test_a_damaged_project_file_gives_one_line_and_exit_2(tmp_path, project_path
     before = hashlib.sha256(damaged.read_bytes()).hexdigest()
     assert main(["code", str(damaged), "--coder", CODER]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "damaged.qtally" in err[0] and "damaged or unreadable" in err[0]
+    assert len(err) == 1 and "damaged.qtally" in err[0] and "damaged database" in err[0] and "backup" in err[0]
     assert hashlib.sha256(damaged.read_bytes()).hexdigest() == before

@@ -2,7 +2,8 @@
 
 Each sub-command module registers its parsers and imports its heavy dependencies only
 inside the handler, so ``qualtally --help`` stays instant. Bad input (an
-:class:`~qualtally.core.errors.InputError`) becomes one line on stderr and exit code 2.
+:class:`~qualtally.core.errors.InputError`) and a damaged project file become one line on
+stderr and exit code 2.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 import sys
 
 from qualtally import __version__
-from qualtally.core.errors import InputError
+from qualtally.core.errors import InputError, damaged, is_damage
 
 COMMAND_MODULES = ("project_cmds", "nlp_cmds", "tally_cmds")
 
@@ -46,3 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `qualtally tally P --json | head`
         sys.stderr.close()
         return 0
+    except Exception as err:
+        if not is_damage(err):
+            raise
+        # a damaged page met after the open's check (e.g. the file was damaged meanwhile)
+        where = getattr(args, "project", None) or getattr(args, "target", None) or "project"
+        print(f"qualtally: error: {damaged(where, str(getattr(err, 'orig', None) or err))}",
+              file=sys.stderr)
+        return 2

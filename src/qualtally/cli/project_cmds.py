@@ -128,14 +128,27 @@ def cmd_export(args) -> int:
     return 0
 
 
-def _run_tui(project_path: Path, coder: str | None) -> int:
-    """Run the coding TUI. A project file already at the newest schema is first drawn from a
-    read-only ``sqlite3`` peek while the SQLAlchemy-backed project opens behind it (see
-    ``tui/opening.py``); anything else (older schema, not a project...) opens the ordinary
-    way first, which migrates or refuses with a one-line error."""
+def _run_tui(project_path: Path | str, coder: str | None) -> int:
+    app, close = tui_app(project_path, coder)
+    try:
+        app.run()
+    finally:
+        close()
+    return int(app.return_code or 0)
+
+
+def tui_app(project_path: Path | str, coder: str | None):
+    """The coding app exactly as ``qualtally code`` runs it, and a function closing what it
+    opened (tests drive the same app under Textual's Pilot).
+
+    A project file already at the newest schema is first drawn from a read-only
+    ``sqlite3`` peek while the SQLAlchemy-backed project opens behind it (see
+    ``tui/opening.py``); anything else (a server URL, an older schema, not a project...)
+    opens the ordinary way first, which migrates or refuses with a one-line error."""
     from qualtally.core.models import default_coder
     from qualtally.storage.peek import Peek
 
+    coder = coder or default_coder()
     peek = None if "://" in str(project_path) else Peek.open(project_path)
     if peek is None:
         from qualtally.project import Project
@@ -144,23 +157,20 @@ def _run_tui(project_path: Path, coder: str | None) -> int:
         from qualtally.tui.app import make_app
 
         try:
-            app = make_app(project, coder or default_coder())
-            app.run()
-        finally:
+            return make_app(project, coder), project.close
+        except BaseException:
             project.close()
-        return int(app.return_code or 0)
+            raise
     from qualtally.tui.app import make_app
 
-    coder = coder or default_coder()
-    session = _first_session(peek, project_path, coder)
+    session = _first_session(peek, Path(project_path), coder)
     app = make_app(peek, coder, opener=partial(_open_project, project_path), session=session)
-    try:
-        app.run()
-    finally:
+
+    def close() -> None:
         app.close_opened()
         if app.project is not peek:
             app.project.close()
-    return int(app.return_code or 0)
+    return app, close
 
 
 def _first_session(peek, path: Path, coder: str):
@@ -169,7 +179,7 @@ def _first_session(peek, path: Path, coder: str):
     Textual error screen."""
     import sqlite3
 
-    from qualtally.core.errors import InputError
+    from qualtally.core.errors import damaged
     from qualtally.tui.session import CodingSession
 
     session = CodingSession(peek, coder)
@@ -177,18 +187,18 @@ def _first_session(peek, path: Path, coder: str):
         session.load(peek.coder_state(coder))
     except sqlite3.DatabaseError as err:
         peek.close()
-        raise InputError(str(path), f"damaged or unreadable database ({err})") from None
+        raise damaged(path, str(err)) from None
     return session
 
 
-def _open_project(path: Path):
+def _open_project(path: Path | str):
     from qualtally.project import Project
 
     return Project.open(path)
 
 
 def cmd_code(args) -> int:
-    return _run_tui(Path(args.project), args.coder)
+    return _run_tui(args.project if "://" in args.project else Path(args.project), args.coder)
 
 
 def cmd_demo(args) -> int:

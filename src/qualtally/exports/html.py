@@ -14,6 +14,7 @@ from html import escape
 from pathlib import Path
 
 from qualtally.core.audit import ClaimCheck
+from qualtally.core.location import stem
 from qualtally.core.quantifiers import find_step, share
 from qualtally.core.tally import Tally
 from qualtally.exports.html_parts import CSS, bar_chart, heat
@@ -26,7 +27,7 @@ def render_html(project, tally: Tally, checks: list[ClaimCheck]) -> str:
     attributes = {r.key: r.attributes for r in project.respondents()}
     by = report_attribute(attributes)
     split = project.tally(by=by, coder=tally.coder) if by else tally
-    title = f"qualtally report – {project.path.stem}"
+    title = f"qualtally report – {stem(project.path)}"
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}</title>"
              f"<style>{CSS}</style></head><body><main>",
              f"<h1>{escape(title)}</h1>",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qualtally.core.audit import ClaimCheck
+from qualtally.core.location import label
 from qualtally.core.tally import MISSING, Tally
 from qualtally.exports.report_common import COUNT_RULE, coder_note, report_attribute, write_atomically
 
@@ -75,7 +76,7 @@ def write_xlsx(project, tally: Tally, checks: list[ClaimCheck], out: Path) -> No
     ws.append(["Source", tally.scale.source or "(not cited)"])
 
     ws = wb.create_sheet("about")
-    for line in (["qualtally export", str(project.path.name)], ["respondents interviewed", tally.respondents_total],
+    for line in (["qualtally export", label(project.path)], ["respondents interviewed", tally.respondents_total],
                  ["codings counted", coder_note(project, tally.coder)], ["counting rule", COUNT_RULE]):
         ws.append(line)
     ws["B4"].alignment = Alignment(wrap_text=True)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from qualtally.storage import tables as t
+from qualtally.storage.engine import begin_write
 
 
 def read(conn: Connection, coder: str) -> dict[str, Any]:
@@ -30,7 +31,7 @@ def write(engine: Engine, coder: str, values: Mapping[str, Any]) -> None:
     if not values:
         return
     table = t.coder_state
-    with engine.begin() as conn:
+    with begin_write(engine) as conn:
         for key, value in values.items():
             where = (table.c.coder == coder) & (table.c.key == key)
             if conn.execute(sa.update(table).where(where).values(value=value)).rowcount == 0:

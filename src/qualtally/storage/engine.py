@@ -1,33 +1,59 @@
-"""Opening a project file: engine, SQLite PRAGMAs, and migrations with a safety copy.
+"""Opening a project file: engine, SQLite PRAGMAs, transactions, migrations, damage checks.
 
 A project is one SQLite file. WAL lets the TUI's background readers run beside the
 writer, ``synchronous=FULL`` makes every acknowledged commit durable (it survives a
 SIGKILL, and a power cut), and foreign keys are enforced. Before Alembic touches a file
-that already holds data at an older revision, the file is copied beside itself.
+that already holds data at an older revision, a copy is taken beside it.
+
+Two rules keep a file shared by several processes (the coding screen open while the CLI
+imports) intact:
+
+- No Python code opens the project file (or its -wal/-shm) with ``open()``: closing any
+  descriptor of a file drops every POSIX lock the process holds on it, including the
+  shared lock each of SQLite's WAL connections keeps on the database. Without it, another
+  process closing its last connection believes it is the last user, checkpoints and
+  deletes the WAL and shared-memory files under this process, whose later commits then go
+  to the deleted files (invisible to everyone) and are checkpointed over newer pages when
+  it closes: a malformed database. So the file is probed, copied and checked only through
+  SQLite itself (``probe``, ``backup_copy``, ``quick_check``).
+- A write transaction starts with ``BEGIN IMMEDIATE`` (:func:`begin_write`): it takes the
+  write lock first, waiting up to the busy timeout, then reads, so the reads a write
+  depends on (the tally cache's bookkeeping, "is this code already applied") are never
+  from a snapshot another process has since changed (no ``SQLITE_BUSY_SNAPSHOT``).
+  Reads run in ``BEGIN DEFERRED`` transactions: one consistent snapshot per connection use.
 """
 
 from __future__ import annotations
 
-import shutil
-from datetime import datetime, timezone
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from qualtally.core.errors import InputError
+from qualtally.core.errors import InputError, backup_hint, damaged, is_damage
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
+BUSY_TIMEOUT_MS = 5000
+"""How long a write waits for another process's write to finish before it fails."""
+WRITE = "qualtally_write"
+"""Execution option marking a write transaction (``BEGIN IMMEDIATE`` on SQLite)."""
 def _set_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - exercised via every test
+    dbapi_conn.isolation_level = None  # the driver's implicit BEGIN is replaced by _begin's
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=FULL")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
+
+
+def _begin(conn) -> None:  # pragma: no cover - exercised via every test
+    write = conn.get_execution_options().get(WRITE)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
 
 
 def make_engine(url_or_path: str | Path) -> Engine:
@@ -37,7 +63,70 @@ def make_engine(url_or_path: str | Path) -> Engine:
         return sa.create_engine(text)
     engine = sa.create_engine(f"sqlite:///{Path(text)}")
     sa.event.listen(engine, "connect", _set_pragmas)
+    sa.event.listen(engine, "begin", _begin)
     return engine
+
+
+WRITE_LOCK = 0x71745772  # "qtWr"
+"""PostgreSQL advisory lock key held by each write transaction (one writer at a time)."""
+
+
+@contextmanager
+def begin_write(engine: Engine) -> Iterator[sa.Connection]:
+    """``engine.begin()`` for a transaction that writes, one writer at a time.
+
+    On SQLite it takes the write lock before its first read (``BEGIN IMMEDIATE``, waiting
+    up to the busy timeout). On PostgreSQL it takes a transaction-level advisory lock
+    first (waiting up to the same time, ``lock_timeout``): under READ COMMITTED two writers
+    would otherwise each read, then rewrite, the same tally-cache rows (a duplicate key, or
+    a count computed from a state the other has changed)."""
+    with engine.execution_options(**{WRITE: True}).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        yield conn
+
+
+def probe(path: Path) -> set[str]:
+    """The file's table names, read by SQLite itself (read-only; never with ``open()``).
+
+    Raises InputError when SQLite says the file is not a database or is damaged."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as err:
+        if "not a database" in str(err):
+            raise InputError(str(path), f"not a qualtally project, or a damaged one (SQLite: {err}); "
+                                        f"if it was a project, {backup_hint(path)}") from None
+        raise damaged(path, str(err)) from None
+    finally:
+        conn.close()
+
+
+def quick_check(engine: Engine, path: Path) -> None:
+    """Refuse a damaged file: SQLite's ``PRAGMA quick_check`` (every page, no index
+    cross-check; ~linear in the file's size)."""
+    try:
+        with engine.connect() as conn:
+            rows = [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check(5)")]
+    except sa.exc.DatabaseError as err:
+        raise damaged(path, str(err.orig)) from None
+    if rows != ["ok"]:
+        raise damaged(path, "; ".join(str(r) for r in rows))
+
+
+def backup_copy(path: Path, target: Path) -> None:
+    """Copy the project to ``target`` with SQLite's online backup (a consistent copy, WAL
+    included, taken without opening the file from Python)."""
+    src = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
 
 
 def _alembic_config():
@@ -91,13 +180,11 @@ def migrate(engine: Engine, path: Path | None) -> Path | None:
                                 f"this one knows up to {head}): upgrade qualtally to open it")
     backup = None
     if path is not None and current is not None and path.exists():
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         backup = path.with_name(f"{path.name}.{current}-{stamp}.bak")
-        with engine.connect() as conn:  # fold the WAL into the main file before copying
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        shutil.copy2(path, backup)
+        backup_copy(path, backup)
     cfg = _alembic_config()
-    with engine.begin() as conn:
+    with begin_write(engine) as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return backup
@@ -117,17 +204,7 @@ def check_project_file(path: Path, *, create: bool) -> None:
         if not create:
             raise InputError(str(path), "not a qualtally project (empty file)")
         return
-    with path.open("rb") as fh:
-        if fh.read(16) != SQLITE_MAGIC:
-            raise InputError(str(path), "not a qualtally project (not a SQLite file)")
-    probe = sa.create_engine(f"sqlite:///{path}")
-    try:
-        with probe.connect() as conn:
-            names = set(sa.inspect(conn).get_table_names())
-    except sa.exc.DatabaseError as err:
-        raise InputError(str(path), f"damaged or unreadable database ({err.orig})") from None
-    finally:
-        probe.dispose()
+    names = probe(path)
     if names and "alembic_version" not in names:
         raise InputError(str(path), "a SQLite database of another program, not a qualtally project")
 
@@ -146,8 +223,15 @@ def open_engine(path: Path | str, *, create: bool) -> Engine:
     check_project_file(path, create=create)
     engine = make_engine(path)
     try:
+        if not create:
+            quick_check(engine, path)
         migrate(engine, path)
     except sa.exc.DatabaseError as err:
         engine.dispose()
-        raise InputError(str(path), f"damaged or unreadable database ({err.orig})") from None
+        if is_damage(err):
+            raise damaged(path, str(err.orig)) from None
+        raise InputError(str(path), f"unreadable database ({err.orig})") from None
+    except InputError:
+        engine.dispose()
+        raise
     return engine

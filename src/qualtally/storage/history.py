@@ -17,6 +17,7 @@ from qualtally.core.errors import InputError
 from qualtally.storage import tables as t
 from qualtally.storage.rows import _write_memo, apply_code_fields, log_event, now
 from qualtally.storage.tally_cache import maintained
+from qualtally.storage.engine import begin_write
 
 
 def stacks(conn: Connection, actor: str) -> tuple[list[int], list[int]]:
@@ -102,7 +103,7 @@ def _apply_code_update(conn: Connection, code_id: int, fields: dict[str, Any]) -
 
 def step(engine: Engine, actor: str, *, redo: bool) -> str | None:
     """Undo (or redo) ``actor``'s latest change; return its action name, or None if none."""
-    with engine.begin() as conn, maintained(conn, structure=True) as tally_cache:
+    with begin_write(engine) as conn, maintained(conn, structure=True) as tally_cache:
         done, redoable = stacks(conn, actor)
         pool = redoable if redo else done
         if not pool:

@@ -8,7 +8,7 @@ the same core objects as ``storage/queries.py``, while the real ``Project`` open
 background. It never writes: the file is opened with ``mode=ro`` and the schema is not
 touched. ``Peek.open`` returns None, rather than raising, for anything it is not sure of
 (not a SQLite file, a revision other than the one it knows, a missing table, a database
-it cannot read); the caller then opens the project the ordinary way, which gives the
+it cannot read, a file that is not SQLite's); the caller then opens the project the ordinary way, which gives the
 proper one-line error or runs the migrations.
 """
 
@@ -22,10 +22,10 @@ from typing import Any
 
 from qualtally.core.models import Code, Document, Excerpt, Turn
 
+
 HEAD_REVISION = "0003"
 """The schema revision these queries are written for (a test checks it equals
 ``storage.engine.HEAD_REVISION``); a file at any other revision is not peeked at."""
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def _json(value: Any, default: Any) -> Any:
@@ -50,9 +50,8 @@ class Peek:
         path = Path(path)
         conn = None
         try:
-            with path.open("rb") as fh:
-                if fh.read(16) != SQLITE_MAGIC:
-                    return None
+            # never open() the file from Python: closing that descriptor would drop the
+            # locks this process's SQLite connections hold on it (see storage/engine.py)
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             if row is None or row[0] != HEAD_REVISION:

@@ -32,6 +32,7 @@ from qualtally.storage.rows import (
     now,
 )
 from qualtally.storage.tally_cache import maintained
+from qualtally.storage.engine import begin_write
 
 
 class Store:
@@ -42,7 +43,7 @@ class Store:
 
     # -- settings -----------------------------------------------------------------
     def set_setting(self, key: str, value: Any, actor: str = "system") -> None:
-        with self.engine.begin() as conn:
+        with begin_write(self.engine) as conn:
             old = conn.execute(sa.select(t.settings.c.value).where(t.settings.c.key == key)).first()
             if old is None:
                 conn.execute(sa.insert(t.settings).values(key=key, value=value))
@@ -55,7 +56,7 @@ class Store:
     def import_bundle(self, bundle: ImportBundle, actor: str) -> dict[str, int]:
         """Write a whole import in one transaction; raise InputError and write nothing if bad."""
         counts = dict(respondents=0, documents=0, excerpts=0, codes=0, codings=0, findings=0, updated=0)
-        with self.engine.begin() as conn, maintained(conn, structure=True, new_codings=True, build=True):
+        with begin_write(self.engine) as conn, maintained(conn, structure=True, new_codings=True, build=True):
             resp_ids = {r.key: r.id for r in conn.execute(sa.select(t.respondents.c.key, t.respondents.c.id))}
             for r in bundle.respondents:
                 if r.key in resp_ids:
@@ -204,7 +205,7 @@ class Store:
     # -- coding -------------------------------------------------------------------------
     def apply_code(self, excerpt_id: int, code_id: int, coder: str, origin: str = ORIGIN_HUMAN) -> bool:
         """Apply a code; False if this coder already had it on this excerpt."""
-        with self.engine.begin() as conn, maintained(conn) as tally_cache:
+        with begin_write(self.engine) as conn, maintained(conn) as tally_cache:
             tally_cache.excerpts([excerpt_id])
             exists = conn.execute(sa.select(t.codings.c.id).where(
                 (t.codings.c.excerpt_id == excerpt_id) & (t.codings.c.code_id == code_id)
@@ -220,7 +221,7 @@ class Store:
         return True
 
     def remove_code(self, excerpt_id: int, code_id: int, coder: str) -> bool:
-        with self.engine.begin() as conn, maintained(conn) as tally_cache:
+        with begin_write(self.engine) as conn, maintained(conn) as tally_cache:
             tally_cache.excerpts([excerpt_id])
             row = conn.execute(sa.select(t.codings).where(
                 (t.codings.c.excerpt_id == excerpt_id) & (t.codings.c.code_id == code_id)
@@ -234,7 +235,7 @@ class Store:
         return True
 
     def reject_suggestion(self, excerpt_id: int, code_id: int, coder: str) -> None:
-        with self.engine.begin() as conn:
+        with begin_write(self.engine) as conn:
             exists = conn.execute(sa.select(t.rejections.c.id).where(
                 (t.rejections.c.excerpt_id == excerpt_id) & (t.rejections.c.code_id == code_id)
                 & (t.rejections.c.coder == coder))).first()
@@ -246,7 +247,7 @@ class Store:
                       int(res.inserted_primary_key[0]), None, data, undoable=True)
 
     def set_memo(self, excerpt_id: int, coder: str, text: str) -> None:
-        with self.engine.begin() as conn:
+        with begin_write(self.engine) as conn:
             old = conn.execute(sa.select(t.memos).where(
                 (t.memos.c.excerpt_id == excerpt_id) & (t.memos.c.coder == coder))).first()
             before = {"excerpt_id": excerpt_id, "coder": coder, "text": old.text} if old else None
@@ -256,7 +257,7 @@ class Store:
 
     def narrow_excerpt(self, excerpt_id: int, start: int, end: int, coder: str) -> int:
         """Create (or find) a span excerpt inside ``excerpt_id``; return its id."""
-        with self.engine.begin() as conn, maintained(conn):  # a new excerpt has no codings yet
+        with begin_write(self.engine) as conn, maintained(conn):  # a new excerpt has no codings yet
             base = conn.execute(sa.select(t.excerpts).where(t.excerpts.c.id == excerpt_id)).first()
             if base is None:
                 raise InputError(f"excerpt {excerpt_id}", "no such excerpt")
@@ -277,7 +278,7 @@ class Store:
 
     # -- codebook -----------------------------------------------------------------------
     def add_code(self, code: Code, actor: str) -> int:
-        with self.engine.begin() as conn, maintained(conn, structure=True):
+        with begin_write(self.engine) as conn, maintained(conn, structure=True):
             exists = conn.execute(sa.select(t.codes.c.id).where(t.codes.c.path == code.path)).first()
             if exists:
                 raise InputError(code.path, "a code with this path already exists")
@@ -294,7 +295,7 @@ class Store:
         bad = set(fields) - allowed
         if bad:
             raise ValueError(f"cannot update {sorted(bad)}")
-        with self.engine.begin() as conn, maintained(conn, structure=True):
+        with begin_write(self.engine) as conn, maintained(conn, structure=True):
             row = conn.execute(sa.select(t.codes).where(t.codes.c.id == code_id)).first()
             if row is None:
                 raise InputError(f"code {code_id}", "no such code")

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from qualtally.core.models import Suggestion
 from qualtally.storage import tables as t
+from qualtally.storage.engine import begin_write
 
 FORMAT = 1
 BATCH = 500
@@ -135,7 +136,7 @@ def upsert_many(engine: sa.Engine, rows: list[tuple[int, str, str, dict]]) -> in
     written = 0
     for lo in range(0, len(rows), BATCH):
         part = rows[lo: lo + BATCH]
-        with engine.begin() as conn:
+        with begin_write(engine) as conn:
             ids = [r[0] for r in part]
             alive = {eid for (eid,) in conn.execute(sa.select(t.excerpts.c.id).where(t.excerpts.c.id.in_(ids)))}
             part = [r for r in part if r[0] in alive]
@@ -149,5 +150,5 @@ def upsert_many(engine: sa.Engine, rows: list[tuple[int, str, str, dict]]) -> in
 
 
 def clear(engine: sa.Engine) -> None:
-    with engine.begin() as conn:
+    with begin_write(engine) as conn:
         conn.execute(sa.delete(t.suggestion_cache))

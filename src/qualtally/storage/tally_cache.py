@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from qualtally.storage import tables as t
+from qualtally.storage.engine import begin_write
 
 WRITER = "qualtally.tally_cache.writer"
 """``conn.info`` flag: a write inside :func:`maintained`, which keeps the cache itself."""
@@ -168,7 +169,7 @@ def ensure(engine: Engine) -> None:
     with engine.connect() as conn:
         if is_valid(conn):
             return
-    with engine.begin() as conn:
+    with begin_write(engine) as conn:
         if not is_valid(conn):
             rebuild(conn)
 

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from qualtally.core.location import label
 from qualtally.tui.guard import describe, guarded
 from qualtally.tui.messages import ModelProgress, ModelReady, ModelRetrained
 from qualtally.tui.modals.help import HelpScreen
@@ -87,7 +88,7 @@ class QualtallyApp(OpeningMixin, App):
                 "Agreement", "Agreement between coders (kappa per code) and their disagreements."),
         }
         super().__init__()
-        self.title = f"qualtally · {project.path.name}"
+        self.title = f"qualtally · {label(project.path)}"
         self.sub_title = f"coder: {coder}"
         self._retrain_timer = None
         self._model_started = False

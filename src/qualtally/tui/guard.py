@@ -1,7 +1,9 @@
 """Turn any exception in a key handler into a notification with its cause.
 
-A coder must never see a traceback: store refusals (``InputError``) and unexpected
-failures alike become an error toast naming what went wrong, and the screen carries on.
+A coder must never see a traceback: store refusals (``InputError``), writes the database
+could not commit (busy past the timeout, a read-only or full disk) and unexpected failures
+alike become an error toast naming what went wrong, and the screen carries on. The screen
+updates only after a write returns, so a refused write is never shown as applied.
 Worker failures take the other path, the app's single ``Worker.StateChanged`` handler.
 """
 
@@ -19,6 +21,13 @@ log = logging.getLogger("qualtally.tui")
 def describe(err: BaseException) -> str:
     if isinstance(err, InputError):
         return str(err)
+    orig = getattr(err, "orig", None)  # SQLAlchemy wraps the database driver's error
+    if orig is not None:
+        text = str(orig).strip() or type(orig).__name__
+        if "locked" in text or "busy" in text or "lock timeout" in text:
+            return (f"not saved: another program kept the project busy ({text}); "
+                    "nothing was changed, try again")
+        return f"not saved: the database refused it ({text}); nothing was changed"
     return f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
 
 
@@ -29,7 +38,7 @@ def guarded(fn):
         async def async_wrapper(self, *args, **kwargs):
             try:
                 return await fn(self, *args, **kwargs)
-            except Exception as err:  # noqa: BLE001 - reported to the user
+            except Exception as err:
                 log.exception("action failed")
                 self.notify(describe(err), title="Could not do that", severity="error", markup=False)
         return async_wrapper
@@ -38,7 +47,7 @@ def guarded(fn):
     def wrapper(self, *args, **kwargs):
         try:
             return fn(self, *args, **kwargs)
-        except Exception as err:  # noqa: BLE001 - reported to the user
+        except Exception as err:
             log.exception("action failed")
             self.notify(describe(err), title="Could not do that", severity="error", markup=False)
     return wrapper

@@ -1,0 +1,200 @@
+"""The coding screen writing codings while other processes import, export, tally and code
+the same project: what the screen shows as applied is in the database, at once, and the
+file stays intact.
+
+The screen is the app ``qualtally code`` runs (``cli.project_cmds.tui_app``: drawn from
+the read-only peek, the real project opened behind it), driven by Textual's Pilot in this
+process. The other writers and the reader that checks what the screen shows are separate
+processes, as a colleague's commands would be. Each run is bounded (``DURATION``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from qt_pg import fresh_database
+
+from qualtally.cli.project_cmds import tui_app
+
+from .conftest import CODER, SIZE
+from .demo_project import build
+
+DURATION = 8.0
+"""Seconds the screen codes while the other processes write (bounded)."""
+MIN_SHOWN = 4
+"""Excerpts the screen codes at least (it goes on past DURATION until it has)."""
+SHOWN_WITHIN = 1.0
+"""A coding shown on screen must be readable by another process within this (seconds)."""
+
+READER = textwrap.dedent("""
+    import json, sys
+    url = sys.argv[1]
+    if "://" in url:
+        import sqlalchemy as sa
+        engine = sa.create_engine(url)
+        def rows(coder):
+            with engine.connect() as c:
+                return c.exec_driver_sql(
+                    "SELECT excerpt_id, code_id FROM codings WHERE coder = %(c)s", {"c": coder}).all()
+    else:
+        import sqlite3
+        conn = sqlite3.connect(f"file:{url}?mode=ro", uri=True)
+        def rows(coder):
+            return conn.execute("SELECT excerpt_id, code_id FROM codings WHERE coder = ?", (coder,)).fetchall()
+    for line in sys.stdin:
+        print(json.dumps(sorted([list(r) for r in rows(line.strip())])), flush=True)
+""")
+
+LOOP = textwrap.dedent("""
+    import os, random, subprocess, sys, time
+    kind, where, until, work = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
+    qt = [sys.executable, "-m", "qualtally"]
+    rnd, n, failures = random.Random(kind), 0, []
+    if kind == "coder":
+        from qualtally.project import Project
+        p = Project.open(where)
+        excerpts = [e.id for e in p.excerpts()]
+        codes = [c.id for c in p.codes()]
+    while n == 0 or time.time() < until:  # at least once, however slow the start
+        n += 1
+        if kind == "import":
+            csv = os.path.join(work, f"extra-{n}.csv")
+            with open(csv, "w") as fh:
+                fh.write("respondent,text,codes,coder,document\\n"
+                         f"R01,A line imported from the command line (run {n}).,Relevance,cli,extra-doc-{n}\\n")
+            cmd = qt + ["import", where, csv]
+        elif kind == "export":
+            cmd = qt + ["export", where, os.path.join(work, "out" + (".csv", ".xlsx", ".html")[n % 3])]
+        elif kind == "tally":
+            cmd = qt + ["tally", where, "--json"]
+        else:
+            e, c = rnd.choice(excerpts), rnd.choice(codes)
+            p.toggle_code(e, c, "colleague")
+            if n % 5 == 0:
+                p.undo("colleague")
+            time.sleep(0.05)
+            continue
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=work)
+        if done.returncode != 0:
+            failures.append(f"{' '.join(cmd[3:5])}: exit {done.returncode}: {done.stderr.strip()[-300:]}")
+    print(n, len(failures))
+    for f in failures:
+        print(f)
+""")
+
+CHECK = textwrap.dedent("""
+    import json, sys
+    from qualtally.project import Project
+    where = sys.argv[1]
+    out = {}
+    if "://" not in where:
+        import sqlite3
+        conn = sqlite3.connect(f"file:{where}?mode=ro", uri=True)
+        out["integrity"] = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        conn.close()
+    with Project.open(where) as p:
+        def flat(t):
+            return sorted((r.code_id, r.respondents, r.excerpts) for r in t.codes)
+        out["cache_is_exact"] = all(flat(p.tally(coder=c)) == flat(p.tally(coder=c, exact=True))
+                                    for c in (None, "ana", "colleague", "cli"))
+        ids = [e.id for e in p.excerpts()]
+        out["screen"] = sorted([e, c] for e, rows in p.codings(ids, "ana").items() for c, _, _ in rows)
+    print(json.dumps(out))
+""")
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parents[2] / "src"),
+                                         env.get("PYTHONPATH", "")])
+    return env
+
+
+def _spawn(script: str, *args: str, **kw) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", script, *args], text=True, env=_env(), **kw)
+
+
+async def _code_while_others_write(where: str, work: Path, kinds: tuple[str, ...]) -> None:
+    app, close = tui_app(where, CODER)
+    reader = _spawn(READER, where, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    loops: list[subprocess.Popen] = []
+    shown: dict[int, set[int]] = {}
+    late: list[tuple[int, float]] = []
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            deadline = time.monotonic() + 60
+            while not app.project_ready and time.monotonic() < deadline:
+                await pilot.pause(0.05)
+            assert app.project_ready, "the project never opened behind the first frame"
+            until = time.time() + DURATION
+            loops = [_spawn(LOOP, kind, where, str(until), str(work), stdout=subprocess.PIPE)
+                     for kind in kinds]
+            session = app.coding.session
+            hard_stop = until + 60
+            while (time.time() < until or len(shown) < MIN_SHOWN) and time.time() < hard_stop:
+                await pilot.press("j", "enter")
+                excerpt = session.current.id
+                shown[excerpt] = set(session.codings.get(excerpt, []))
+                t_shown = time.monotonic()
+                while True:  # ask another process what the database holds
+                    reader.stdin.write(CODER + "\n")
+                    reader.stdin.flush()
+                    stored = {c for e, c in json.loads(reader.stdout.readline()) if e == excerpt}
+                    waited = time.monotonic() - t_shown
+                    if stored == shown[excerpt] or waited > SHOWN_WITHIN:
+                        break
+                    await pilot.pause(0.05)
+                if stored != shown[excerpt]:
+                    late.append((excerpt, waited))
+            await pilot.press("q")
+        reports = [loop.communicate(timeout=120)[0] for loop in loops]
+    finally:
+        close()
+        for proc in [reader, *loops]:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+    assert len(shown) >= MIN_SHOWN, "the screen coded too few excerpts to show anything"
+    assert not late, f"codings shown on screen but not in the database after {SHOWN_WITHIN} s: {late}"
+    for kind, report in zip(kinds, reports):
+        runs, failed = report.splitlines()[0].split()
+        assert int(runs) >= 1 and int(failed) == 0, f"{kind}: {report}"
+    check = _spawn(CHECK, where, stdout=subprocess.PIPE)
+    result = json.loads(check.communicate(timeout=120)[0])
+    if "integrity" in result:
+        assert result["integrity"] == ["ok"]
+    assert result["cache_is_exact"], "the tally cache differs from an exact recount"
+    in_db: dict[int, set[int]] = {}
+    for e, c in result["screen"]:
+        in_db.setdefault(e, set()).add(c)
+    for excerpt, codes in shown.items():
+        assert in_db.get(excerpt, set()) == codes, f"excerpt {excerpt}: shown {codes}, stored {in_db.get(excerpt)}"
+
+
+@pytest.mark.slow
+async def test_screen_codings_are_stored_at_once_while_other_processes_write(tmp_path):
+    path = build(tmp_path / "shared.qtally")
+    await _code_while_others_write(str(path), tmp_path, ("import", "export", "tally", "coder"))
+    # and every command still opens it
+    info = _spawn("from qualtally.cli import main; raise SystemExit(main())", "info", str(path), "--json",
+                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = info.communicate(timeout=60)
+    assert info.returncode == 0, err
+    assert json.loads(out)["codings"] >= 1
+
+
+@pytest.mark.slow
+async def test_the_same_on_a_postgresql_project(tmp_path, monkeypatch):
+    # a server project still keeps its trained model in a folder named after the URL, in
+    # the current directory (the team-server issue moves it into the database)
+    monkeypatch.chdir(tmp_path)
+    with fresh_database() as url:
+        build(url)
+        await _code_while_others_write(url, tmp_path, ("import", "export", "tally", "coder"))
