@@ -198,3 +198,44 @@ async def test_the_same_on_a_postgresql_project(tmp_path, monkeypatch):
     with fresh_database() as url:
         build(url)
         await _code_while_others_write(url, tmp_path, ("import", "export", "tally", "coder"))
+
+
+HOLD_LOCK = textwrap.dedent("""
+    import sqlite3, sys, time
+    c = sqlite3.connect(sys.argv[1], isolation_level=None)
+    c.execute("BEGIN IMMEDIATE")
+    print("holding", flush=True)
+    time.sleep(float(sys.argv[2]))
+    c.execute("ROLLBACK")
+""")
+
+
+async def test_a_write_that_cannot_be_made_is_reported_and_not_shown(tmp_path):
+    """Another process holds the write lock past the busy timeout: the coding is refused
+    with its cause on screen and left visibly not applied; once the lock is gone, the same
+    key applies it."""
+    path = build(tmp_path / "busy.qtally")
+    app, close = tui_app(path, CODER)
+    notices: list[str] = []
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            while not app.project_ready:
+                await pilot.pause(0.05)
+            app.notify = lambda message, **kw: notices.append(str(message))  # what the coder reads
+            session = app.coding.session
+            await pilot.press("j")
+            excerpt = session.current.id
+            holder = _spawn(HOLD_LOCK, str(path), "7", stdout=subprocess.PIPE)
+            assert holder.stdout.readline().strip() == "holding"
+            await pilot.press("enter")
+            assert session.codings.get(excerpt, []) == []
+            assert any("not saved" in n and "locked" in n for n in notices), notices
+            holder.wait(timeout=30)
+            await pilot.press("enter")
+            assert len(session.codings.get(excerpt, [])) == 1
+            await pilot.press("q")
+    finally:
+        close()
+    reader = _spawn(READER, str(path), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    out, _ = reader.communicate(CODER + "\n", timeout=60)
+    assert [e for e, _ in json.loads(out)] == [excerpt]

@@ -179,6 +179,7 @@ async def test_a_failed_open_ends_the_app_with_the_error(project_path):
                 break
             await pilot.pause(0.05)
     assert app.return_code == 2
+    assert app.open_error == f"{project_path}: damaged database (test)"
     peek.close()
 
 

@@ -134,6 +134,8 @@ def _run_tui(project_path: Path | str, coder: str | None) -> int:
         app.run()
     finally:
         close()
+    if app.open_error:  # e.g. a damaged file found by the open behind the first frame
+        print(f"qualtally: error: {app.open_error}", file=sys.stderr)
     return int(app.return_code or 0)
 
 

@@ -52,6 +52,8 @@ class OpeningMixin:
     """For the App: ``project`` starts as a peek; ``open_project`` swaps in the real one."""
 
     _opener: Callable[[], Any] | None = None
+    open_error: str | None = None
+    """Why the real project could not be opened (the app then ends with exit code 2)."""
     _held: list | None = None
     _peek: Any = None
 
@@ -101,7 +103,8 @@ class OpeningMixin:
 
     def on_project_opened(self, message: ProjectOpened) -> None:
         if message.project is None:
-            self.exit(return_code=2, message=message.error)
+            self.open_error = message.error  # the CLI prints it as one line once the terminal is back
+            self.exit(return_code=2)
             return
         project = message.project
         held, self._held = self._held or [], None
