@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 
 from qualtally.cli import main
+from qualtally.core.errors import InputError
 from qualtally.project import Project
 
 
@@ -54,7 +55,9 @@ def test_every_command_refuses_a_damaged_file(damaged, tmp_path, capsys, argv):
 
 
 def test_the_message_names_the_newest_backup_copy(damaged):
-    copy = damaged.with_name(f"{damaged.name}.0002-20260101T000000.bak")
-    copy.write_bytes(b"")
-    with pytest.raises(Exception, match=r"damaged database .*newest: t\.qtally\.0002-20260101T000000\.bak"):
+    folder = damaged.with_name(f"{damaged.name}.backups")
+    folder.mkdir()
+    (folder / "20260101T000000000000-before-import.qtally").write_bytes(b"")
+    with pytest.raises(InputError, match=r"damaged database .*`qualtally restore .*t\.qtally` "
+                                         r"\(newest: 20260101T000000000000-before-import\.qtally\)"):
         Project.open(damaged)

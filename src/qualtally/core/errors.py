@@ -31,9 +31,12 @@ def is_damage(err: BaseException) -> bool:
 
 
 def backup_hint(path: Path) -> str:
-    copies = sorted(path.parent.glob(f"{path.name}.*.bak"), key=lambda p: p.stat().st_mtime)
+    """Where this project's backup copies are (``storage/backups.py`` takes them)."""
+    copies = sorted([*path.with_name(f"{path.name}.backups").glob("*.qtally"),
+                     *path.parent.glob(f"{path.name}.*.bak")], key=lambda p: p.stat().st_mtime)
     if copies:
-        return f"restore a backup copy (newest: {copies[-1].name})"
+        return (f"restore a backup copy with `qualtally restore {path}` "
+                f"(newest: {copies[-1].name})")
     return "no backup copy is beside it; restore it from your own backups"
 
 

@@ -3,7 +3,7 @@
 A project is one SQLite file. WAL lets the TUI's background readers run beside the
 writer, ``synchronous=FULL`` makes every acknowledged commit durable (it survives a
 SIGKILL, and a power cut), and foreign keys are enforced. Before Alembic touches a file
-that already holds data at an older revision, a copy is taken beside it.
+that already holds data at an older revision, a backup copy is taken (storage/backups.py).
 
 Two rules keep a file shared by several processes (the coding screen open while the CLI
 imports) intact:
@@ -15,7 +15,7 @@ imports) intact:
   deletes the WAL and shared-memory files under this process, whose later commits then go
   to the deleted files (invisible to everyone) and are checkpointed over newer pages when
   it closes: a malformed database. So the file is probed, copied and checked only through
-  SQLite itself (``probe``, ``backup_copy``, ``quick_check``).
+  SQLite itself (``probe``, ``quick_check``, ``storage/backups.py``).
 - A write transaction starts with ``BEGIN IMMEDIATE`` (:func:`begin_write`): it takes the
   write lock first, waiting up to the busy timeout, then reads, so the reads a write
   depends on (the tally cache's bookkeeping, "is this code already applied") are never
@@ -28,7 +28,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -115,20 +114,6 @@ def quick_check(engine: Engine, path: Path) -> None:
         raise damaged(path, "; ".join(str(r) for r in rows))
 
 
-def backup_copy(path: Path, target: Path) -> None:
-    """Copy the project to ``target`` with SQLite's online backup (a consistent copy, WAL
-    included, taken without opening the file from Python)."""
-    src = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-
-
 def _alembic_config():
     from alembic.config import Config
 
@@ -180,9 +165,9 @@ def migrate(engine: Engine, path: Path | None) -> Path | None:
                                 f"this one knows up to {head}): upgrade qualtally to open it")
     backup = None
     if path is not None and current is not None and path.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        backup = path.with_name(f"{path.name}.{current}-{stamp}.bak")
-        backup_copy(path, backup)
+        from qualtally.storage import backups
+
+        backup = backups.take(path, f"before-migration-from-{current}")
     cfg = _alembic_config()
     with begin_write(engine) as conn:
         cfg.attributes["connection"] = conn
