@@ -20,7 +20,7 @@ from qualtally.core.claims import Passage, passages
 from qualtally.core.errors import InputError
 from qualtally.core.models import QuantifierScale
 from qualtally.core.quantifiers import DEFAULT_SCALE, label_for, scale_to_json, validate
-from qualtally.core.tally import MISSING, Tally, build_tally, closure, finding_node
+from qualtally.core.tally import Tally, build_tally, closure, code_children, finding_node, respondent_group, subtree
 from qualtally.storage import queries
 from qualtally.storage import tables as t
 from qualtally.storage import tally as stally
@@ -102,10 +102,10 @@ class AnalysisMixin:
             roots = [row.code_id]
             supporters, title, outside = row.supporters, row.path, frozenset()
             base = self._interviewed_keys()
-        ids = _subtree_ids(codes, roots)
+        ids = subtree(code_children(codes), roots)
         respondents = {r.key: r.attributes for r in self.respondents()}  # type: ignore[attr-defined]
         if group is not None and by:
-            keep = {k for k, a in respondents.items() if (a.get(by) or MISSING) == group}
+            keep = {k for k, a in respondents.items() if respondent_group(a, by) == group}
             supporters, base, outside = supporters & keep, base & keep, outside & keep
         with self.engine.connect() as conn:  # type: ignore[attr-defined]
             rows = stally.supporting_excerpts(conn, ids, coder)
@@ -196,15 +196,3 @@ def _cached_support(conn, coder: str | None, keys: dict[int, str], n_findings: i
         nodes = nodes.copy()
         nodes[neg] = mapped  # 0: a finding no longer listed (never a code id)
     return ArraySupport(rids, nodes, counts, keys)
-
-
-def _subtree_ids(codes, roots: list[int]) -> list[int]:
-    children: dict[int | None, list[int]] = {}
-    for c in codes:
-        children.setdefault(c.parent_id, []).append(c.id)
-    out, stack = [], list(roots)
-    while stack:
-        cid = stack.pop()
-        out.append(cid)
-        stack.extend(children.get(cid, ()))
-    return out

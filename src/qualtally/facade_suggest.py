@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from qualtally.core.models import ORIGIN_SUGGESTION, Suggestion
+from qualtally.core.models import ORIGIN_SUGGESTION, Code, Suggestion
 from qualtally.facade_suggest_cache import SuggestionCacheMixin
 
 RETRAIN_EVERY = 5
@@ -288,11 +288,18 @@ class SuggestionsMixin(SuggestionCacheMixin):
         live = set(st["paths"].values())
         return [s for s in found if s.score > 0 and s.code_path in live and s.code_path not in exclude][:limit]
 
-    def accept_suggestion(self, excerpt_id: int, code_path: str, coder: str) -> bool:
+    def accept_suggestion(self, excerpt_id: int, code_path: str, coder: str) -> Code | None:
+        """Apply a suggested code as a coding with origin ``suggestion-accepted``.
+
+        The one way a suggestion becomes a coding (the coding screen and ``bulk_accept``
+        both call it). Returns the code, now applied by ``coder`` (it may have been
+        already), or None when no code has that path any more.
+        """
         code = self.code_by_path(code_path)
         if code is None or code.id is None:
-            return False
-        return self.apply_code(excerpt_id, code.id, coder, origin=ORIGIN_SUGGESTION)
+            return None
+        self.apply_code(excerpt_id, code.id, coder, origin=ORIGIN_SUGGESTION)
+        return code
 
     def _scored(self, excerpts):
         """(excerpt, codes, scores row, suggested row, thresholds) for many excerpts, by question."""
@@ -352,7 +359,7 @@ class SuggestionsMixin(SuggestionCacheMixin):
         chosen = [eid for eid, _, _ in self.bulk_accept_preview(code_path, min_score, coder)]
         if excerpt_ids is not None:
             chosen = [eid for eid in chosen if eid in set(excerpt_ids)]
-        return sum(self.accept_suggestion(eid, code_path, coder) for eid in chosen)
+        return sum(self.accept_suggestion(eid, code_path, coder) is not None for eid in chosen)
 
 
 def _per_question_codebooks(items) -> bool:

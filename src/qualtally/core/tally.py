@@ -35,6 +35,16 @@ def attribute_text(value: object) -> str:
     return str(value)
 
 
+def respondent_group(attributes: Mapping[str, object], by: str) -> str:
+    """The group a respondent with ``attributes`` is in when respondents are split by ``by``.
+
+    The one rule for group membership: the tally's cells, the audit's group claims, the
+    drill-down of a cell and the reports' choice of split all ask it, so a typed value
+    (``3``, ``False``, a date) or a missing one lands in the same group everywhere.
+    """
+    return attribute_text(attributes.get(by))
+
+
 class LazyKeys(AbstractSet):
     """A read-only set of respondent keys computed on first use (drill-down, 0/1 matrix).
 
@@ -224,26 +234,38 @@ def finding_node(index: int) -> int:
     return -(index + 1)
 
 
-def closure(codes: list[Code], findings: list[Finding]) -> list[tuple[int, int]]:
-    """(node, code id) pairs: every code under each code node and each finding node."""
+def code_children(codes: Iterable[Code]) -> dict[int | None, list[int]]:
+    """Parent code id (None: top level) -> the ids of its child codes."""
     children: dict[int | None, list[int]] = defaultdict(list)
     for c in codes:
         children[c.parent_id].append(c.id)  # type: ignore[arg-type]
+    return children
 
-    def subtree(code_id: int) -> list[int]:
-        out, stack = [], [code_id]
-        while stack:
-            cid = stack.pop()
-            out.append(cid)
+
+def subtree(children: Mapping[int | None, list[int]], roots: Iterable[int]) -> list[int]:
+    """The roots and every code under them, each once: what a code counts under roll-up.
+
+    The one definition of roll-up: the tally's nodes (:func:`closure`) and the drill-down's
+    excerpts both use it, so a drill-down lists exactly the excerpts its cell counts.
+    """
+    out: dict[int, None] = {}
+    stack = list(roots)
+    while stack:
+        cid = stack.pop()
+        if cid not in out:
+            out[cid] = None
             stack.extend(children.get(cid, ()))
-        return out
+    return list(out)
 
-    pairs = {(c.id, d) for c in codes for d in subtree(c.id)}  # type: ignore[arg-type]
+
+def closure(codes: list[Code], findings: list[Finding]) -> list[tuple[int, int]]:
+    """(node, code id) pairs: every code under each code node and each finding node."""
+    children = code_children(codes)
+    pairs = {(c.id, d) for c in codes for d in subtree(children, [c.id])}  # type: ignore[list-item]
     by_path = {c.path: c.id for c in codes}
     for i, f in enumerate(findings):
-        for path in f.code_paths:
-            if path in by_path:
-                pairs.update((finding_node(i), d) for d in subtree(by_path[path]))
+        roots = [by_path[p] for p in f.code_paths if p in by_path]
+        pairs.update((finding_node(i), d) for d in subtree(children, roots))  # type: ignore[arg-type]
     return sorted(pairs)
 
 
@@ -275,7 +297,7 @@ def build_tally(codes: list[Code], findings: list[Finding], respondents: list[Re
     or a :class:`Support` (storage's cached arrays); both give the same tally."""
     keys = {r.id: r.key for r in respondents}
     interviewed = frozenset(keys[i] for i in interviewed_ids if i in keys)
-    group_of = {r.key: attribute_text(r.attributes.get(by)) for r in respondents} if by else {}
+    group_of = {r.key: respondent_group(r.attributes, by) for r in respondents} if by else {}
     if not isinstance(support, Support):
         support = RowSupport(support, keys)  # type: ignore[arg-type]
     sup: Support = support
