@@ -141,7 +141,7 @@ def test_lane_fit_is_the_one_thread_fit(monkeypatch, n, emb_model):
 
 
 def test_a_failed_fit_cancels_the_fits_still_queued_in_the_lane():
-    from qualtally.nlp.lane import Lane
+    from qualtally.core.background import Lane
 
     started, gate, ran = threading.Event(), threading.Event(), []
     with pytest.raises(RuntimeError):

@@ -180,8 +180,8 @@ def test_project_with_a_static_model_never_runs_minilm(tmp_path, monkeypatch):
     again = Project.open(tmp_path / "t.qtally")
     try:
         again.load_suggester()
-        assert again._sg()["engine"].models[""].embedder == STATIC_NAME
-        engine = again._sg()["engine"]
+        assert again.suggest_state.suggester.models[""].embedder == STATIC_NAME
+        engine = again.suggest_state.suggester
         new = "the grant money was not enough for the new staff"  # never embedded before
         assert engine.suggest(new)[0].code_path.startswith("Funding")
         assert new in embed.cache_for(STATIC_NAME) and new not in embed.cache_for(embed.MODEL_NAME)

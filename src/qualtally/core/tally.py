@@ -13,13 +13,13 @@ what makes roll-up exact: an excerpt coded with two children counts once for the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from qualtally.core.claims import primary_claim
-from qualtally.core.models import Code, Finding, QuantifierScale, Respondent
+from qualtally.core.models import Code, Finding, QuantifierScale
 from qualtally.core.quantifiers import compare, label_for, share
 
 MISSING = "(none)"
@@ -289,7 +289,18 @@ def denominator(finding: Finding, interviewed: set[str], node_keys: Mapping[str,
     return frozenset(base)
 
 
-def build_tally(codes: list[Code], findings: list[Finding], respondents: list[Respondent],
+class Member(Protocol):
+    """What the tally reads of a respondent (``core.models.Respondent`` or storage's lighter row)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def attributes(self) -> Mapping[str, object]: ...
+
+
+def build_tally(codes: list[Code], findings: list[Finding], respondents: Sequence[Member],
                 interviewed_ids: Iterable[int], support: Support | Iterable[tuple[int, int, int]],
                 scale: QuantifierScale, by: str | None = None, coder: str | None = None,
                 questions: dict[str, set[str]] | None = None) -> Tally:
