@@ -87,6 +87,9 @@ def test_empty_vocabulary_is_scikit_learns_error():
 class SerialLane:
     """What ``Lane`` replaces: each call run at once, in the calling thread."""
 
+    def __init__(self, name: str = "lane") -> None:
+        self.name = name
+
     def submit(self, fn, *args):
         return run_now(fn, *args)
 
