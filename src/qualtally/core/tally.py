@@ -261,11 +261,11 @@ def subtree(children: Mapping[int | None, list[int]], roots: Iterable[int]) -> l
 def closure(codes: list[Code], findings: list[Finding]) -> list[tuple[int, int]]:
     """(node, code id) pairs: every code under each code node and each finding node."""
     children = code_children(codes)
-    pairs = {(c.id, d) for c in codes for d in subtree(children, [c.id])}  # type: ignore[list-item]
-    by_path = {c.path: c.id for c in codes}
+    by_path = {c.path: c.id for c in codes if c.id is not None}
+    pairs = {(cid, d) for cid in by_path.values() for d in subtree(children, [cid])}
     for i, f in enumerate(findings):
         roots = [by_path[p] for p in f.code_paths if p in by_path]
-        pairs.update((finding_node(i), d) for d in subtree(children, roots))  # type: ignore[arg-type]
+        pairs.update((finding_node(i), d) for d in subtree(children, roots))
     return sorted(pairs)
 
 

@@ -30,7 +30,7 @@ class Reads:
             return fn(conn, *args, **kwargs)
 
     def info(self) -> dict[str, Any]:
-        data = self.read(queries.counts)
+        data: dict[str, Any] = dict(self.read(queries.counts))
         data["coder_names"] = self.read(queries.coders)
         return data
 
