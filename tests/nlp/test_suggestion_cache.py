@@ -227,7 +227,7 @@ def test_embeddings_are_saved_beside_the_model_and_read_back(path, tmp_path):
 
 
 def test_a_torn_save_is_not_loaded(path):
-    from qualtally.nlp.persist import StaleModel, load_engine
+    from qualtally.nlp.persist import StaleModel, load_model
 
     folder = Path(f"{path}.models")
     meta = json.loads((folder / "meta.json").read_text())
@@ -235,7 +235,7 @@ def test_a_torn_save_is_not_loaded(path):
     meta["model_sha256"] = "0" * 64
     (folder / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(StaleModel, match="does not match"):
-        load_engine(folder)
+        load_model(folder)
 
 
 def test_retraining_refreshes_every_entry_for_the_new_model(path):

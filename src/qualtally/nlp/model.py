@@ -176,7 +176,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         """The embedding model: per-code liblinear LR up to ``LDA_ABOVE`` rows, LDA above.
 
         ``emb_model`` "auto" (the default) switches by size: on the per-question data the
-        engine is tuned for (tens to hundreds of answers) the per-code logistic
+        suggester is tuned for (tens to hundreds of answers) the per-code logistic
         regression measured best; above ``LDA_ABOVE`` rows it would break the retraining
         budget, so a shrinkage discriminant (one solve for all codes) takes over.
         """
@@ -329,7 +329,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         return self.scores_from_matrix(self.transform_texts(texts), texts)
 
     def decide(self, S):
-        """Boolean (n, K): the codes the engine proposes as applying."""
+        """Boolean (n, K): the codes the suggester proposes as applying."""
         return decide(S, self.thresholds_, self.rescue_)
 
     def predict(self, X):

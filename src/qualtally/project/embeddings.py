@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from qualtally.project.suggest_state import SuggestState
 
 if TYPE_CHECKING:
-    from qualtally.nlp.engine import Engine as Suggester
+    from qualtally.nlp.suggester import Suggester
 
 EMBEDDINGS_FILE = "embeddings.npz"
 

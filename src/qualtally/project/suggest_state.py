@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # the nlp layer is imported when a model is first loaded, not with the façade
     from qualtally.core.models import Code
-    from qualtally.nlp.engine import Engine as Suggester
+    from qualtally.nlp.suggester import Suggester
 
 
 class Loaded(NamedTuple):

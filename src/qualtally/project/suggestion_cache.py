@@ -32,7 +32,7 @@ from qualtally.project.suggest_state import Loaded, SuggestState
 from qualtally.storage import suggestion_cache as sc
 
 if TYPE_CHECKING:
-    from qualtally.nlp.engine import Engine as Suggester
+    from qualtally.nlp.suggester import Suggester
 
 CACHE_DEPTH = 16
 """Suggestions kept per excerpt: enough for 9 shown after a coder's applied and rejected codes."""

@@ -25,7 +25,7 @@ from qualtally.project.suggest_state import SuggestState
 from qualtally.project.suggestion_cache import SuggestionCache
 
 if TYPE_CHECKING:
-    from qualtally.nlp.engine import Engine as Suggester
+    from qualtally.nlp.suggester import Suggester
 
 RETRAIN_EVERY = 5
 """Retrain after this many codings were added or removed since the last training."""
@@ -54,7 +54,7 @@ class Suggestions:
         embeddings lack, and refresh the other stale suggestion-cache entries, the asked-for
         excerpts' documents first (``progress("caching suggestions", done, total)``).
         """
-        from qualtally.nlp.persist import StaleModel, load_engine
+        from qualtally.nlp.persist import StaleModel, load_model
 
         st = self.state
         st.loading = True
@@ -66,7 +66,7 @@ class Suggestions:
             step("suggestions", 1, 3)
             for folder in self.cache.model_folders():
                 try:
-                    suggester, meta = load_engine(folder, expect_hash=cb_hash)
+                    suggester, meta = load_model(folder, expect_hash=cb_hash)
                 except StaleModel:
                     continue
                 self.cache.install(suggester, meta, folder, meta)
@@ -135,8 +135,8 @@ class Suggestions:
         With ``refresh`` (the default) the suggestion cache is then refreshed for the new
         model in the same work.
         """
-        from qualtally.nlp.engine import Engine
-        from qualtally.nlp.persist import save_engine
+        from qualtally.nlp.suggester import Suggester
+        from qualtally.nlp.persist import save_model
 
         with self.state.train_lock:
             _, profiles, cb_hash = training.codebook(self.reads)
@@ -145,13 +145,13 @@ class Suggestions:
             with_codes = [i for i, it in enumerate(items) if it.codes]
             by_question = training.per_question_codebooks(items)
             if len(with_codes) >= 2:
-                suggester = Engine.train(items, profiles, by_question=by_question, negatives=negatives)
+                suggester = Suggester.train(items, profiles, by_question=by_question, negatives=negatives)
             else:
-                suggester = Engine({}, profiles)
+                suggester = Suggester({}, profiles)
             meta = {"codings_seen": n_codings, "codebook_hash": cb_hash, "training_size": len(items)}
             folder: Path | None
             try:
-                folder = save_engine(suggester, self.model_dir, codebook=cb_hash, training_size=len(items),
+                folder = save_model(suggester, self.model_dir, codebook=cb_hash, training_size=len(items),
                                      extra={"codings_seen": n_codings, "coder": coder})
             except OSError:  # a read-only folder: keep the model in memory (and cache nothing)
                 folder = None
