@@ -280,7 +280,7 @@ async def test_quit_does_not_wait_for_a_retraining(project, monkeypatch):
     release = threading.Event()
     started = threading.Event()
 
-    def slow_retrain(coder=None, background=False, refresh=True):
+    def slow_retrain(coder=None, refresh=True):
         started.set()
         release.wait(60)
         return True
@@ -305,7 +305,7 @@ async def test_a_retrained_model_is_shown_before_the_cache_refresh(project, monk
     release = threading.Event()
     calls = []
 
-    def retrain(coder=None, background=False, refresh=True):
+    def retrain(coder=None, refresh=True):
         calls.append(refresh)
         return True
 

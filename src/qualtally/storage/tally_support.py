@@ -1,4 +1,4 @@
-"""numpy answers to ``core.tally.Support`` over the cached (respondent, node, excerpts) arrays.
+"""numpy answers to ``core.support.Support`` over the cached (respondent, node, excerpts) arrays.
 
 The tally needs, per node, a count and a sum (and the same per group when split by an
 attribute); the supporting respondents themselves only when someone drills down or
