@@ -190,7 +190,8 @@ def per_excerpt(path: Path, sample: int | None = None) -> dict:
         t = time.perf_counter()
         written = p.refresh_suggestion_cache()
         refresh = time.perf_counter() - t
-        size = sum(len(json.dumps(d)) for _, d in p.reads.read(sc.read_many, p.suggest_state.key).values())
+        entries = p.reads.read(sc.read_many, p.suggest_state.key)
+        size = sum(len(json.dumps(d)) for _, d in entries.values())
     stats = {}
     for name, xs in (("cache_hit_ms", hits), ("cache_miss_ms", misses), ("narrowed_span_ms", narrowed)):
         stats[name] = {"n": len(xs), "p50": round(pct(xs, 0.5), 2), "p95": round(pct(xs, 0.95), 2),

@@ -34,8 +34,12 @@ def test_a_failing_error_handler_is_logged_not_lost(caplog):
 def test_lane_runs_calls_in_order_in_one_daemon_thread():
     order, threads = [], set()
     with background.Lane("probe-lane") as lane:
-        futs = [lane.submit(lambda i=i: (order.append(i), threads.add(threading.current_thread().name))[0])
-                for i in range(5)]
+        futs = [
+            lane.submit(
+                lambda i=i: (order.append(i), threads.add(threading.current_thread().name))[0]
+            )
+            for i in range(5)
+        ]
         assert [f.result(5) for f in futs] == [None] * 5
     assert order == list(range(5)) and threads == {"qualtally-probe-lane"}
     with background.Lane() as lane:

@@ -84,7 +84,8 @@ def test_a_fresh_demo_starts_with_the_shipped_suggestions_and_they_are_the_model
         project.load_suggester()
         for eid in ids[:40:3]:  # computed afresh by the loaded engine: the same
             text, question = project.suggest_state.texts[eid]
-            (found, margin), = project.suggest_state.suggester.suggest_many([text], question, limit=16)
+            suggester = project.suggest_state.suggester
+            (found, margin), = suggester.suggest_many([text], question, limit=16)
             assert sc.payload(found, margin) == seeded[eid][1]
         after = project.reads.read(sc.read_many, key)
         assert [s.code_path for s in project.suggestions(ids[5], "newcomer")] == [s.code_path for s in before]

@@ -17,13 +17,21 @@ from pathlib import Path
 
 
 ROOT = Path(__file__).resolve().parents[2]
-LINT = ("import sys; from importlinter.cli import lint_imports_command; "
-        "sys.argv = ['lint-imports', '--no-cache', *sys.argv[1:]]; lint_imports_command()")
+LINT = (
+    "import sys; from importlinter.cli import lint_imports_command; "
+    "sys.argv = ['lint-imports', '--no-cache', *sys.argv[1:]]; lint_imports_command()"
+)
 
 
 def lint(cwd: Path, src: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", LINT, *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(src), "PATH": ""}, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", LINT, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(src), "PATH": ""},
+        timeout=300,
+    )
 
 
 def test_every_layer_contract_is_kept():
@@ -34,8 +42,11 @@ def test_every_layer_contract_is_kept():
 
 def test_a_breach_is_caught(tmp_path):
     """The TUI importing storage, or the CLI importing it beside the peek, breaks a contract."""
-    shutil.copytree(ROOT / "src" / "qualtally", tmp_path / "src" / "qualtally",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.tcss", "migrations"))
+    shutil.copytree(
+        ROOT / "src" / "qualtally",
+        tmp_path / "src" / "qualtally",
+        ignore=shutil.ignore_patterns("__pycache__", "*.tcss", "migrations"),
+    )
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     with open(tmp_path / "src" / "qualtally" / "tui" / "guard.py", "a", encoding="utf-8") as f:
         f.write("\nfrom qualtally.storage import queries  # noqa: E402,F401\n")

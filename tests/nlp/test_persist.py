@@ -26,7 +26,8 @@ def test_roundtrip_keeps_scores_and_writes_card(suggester, tmp_path):
     assert meta["trained_at"] and meta["metrics"] == {"micro_f1": 0.5}
     loaded, _ = load_model(tmp_path, expect_hash="abc")
     text = "payments were delayed again"
-    assert [s.code_path for s in loaded.suggest(text)] == [s.code_path for s in suggester.suggest(text)]
+    expected = [s.code_path for s in suggester.suggest(text)]
+    assert [s.code_path for s in loaded.suggest(text)] == expected
     assert loaded.suggest(text)[0].score == suggester.suggest(text)[0].score
 
 

@@ -157,7 +157,8 @@ def test_project_with_a_static_model_never_runs_minilm(tmp_path, monkeypatch):
     from qualtally.nlp.model import CodeSuggester
     from qualtally.project import Project
 
-    monkeypatch.setattr(suggester_mod, "CodeSuggester", functools.partial(CodeSuggester, embedder=STATIC_NAME))
+    static = functools.partial(CodeSuggester, embedder=STATIC_NAME)
+    monkeypatch.setattr(suggester_mod, "CodeSuggester", static)
 
     def no_minilm(*a, **k):
         raise AssertionError("MiniLM was run for a static model")

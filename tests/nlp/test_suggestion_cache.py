@@ -71,7 +71,8 @@ def test_cache_is_used_before_the_model_loads(path):
     assert all(expected.values())
     with Project.open(path) as p:
         got = {eid: p.suggestions(eid, "ann") for eid in _new_ids(p)}
-        assert p.suggest_state.suggester is None and not p.suggest_state.loading  # nothing loaded or trained
+        # nothing loaded or trained
+        assert p.suggest_state.suggester is None and not p.suggest_state.loading
     assert got == expected  # scores, flags, keywords, terms, similar excerpt, source
     assert any(s.top_terms and s.similar_excerpt for found in got.values() for s in found)
 
@@ -117,7 +118,8 @@ def test_changed_text_is_not_served_from_the_cache(path):
         assert p.suggestions(eid, "ann") == []  # its text changed: stale until the model loads
         assert p.suggestions(other, "ann")  # untouched excerpts still served
         p.load_suggester()  # the refresh recomputes the stale entry
-        assert p.reads.read(sc.read_one, eid)[1] == sc.text_hash(p.excerpt(eid).text, p.excerpt(eid).question)
+        e = p.excerpt(eid)
+        assert p.reads.read(sc.read_one, eid)[1] == sc.text_hash(e.text, e.question)
 
 
 def test_entries_of_an_earlier_model_are_shown_marked_until_the_loader_answers(path):
@@ -187,7 +189,8 @@ def test_uncertainty_order_runs_from_the_cache(path):
     with Project.open(path) as p:
         p.load_suggester()
         todo = [e for e in p.excerpts() if not p.codings([e.id])]
-        computed = {e.id: float(np.min(np.abs(s - th))) for e, _, s, _, th in p.suggesting.scored(todo)}
+        scored = p.suggesting.scored(todo)
+        computed = {e.id: float(np.min(np.abs(s - th))) for e, _, s, _, th in scored}
         loaded_order = p.uncertainty_order()
         new = set(_new_ids(p))
     with Project.open(path) as p:

@@ -97,10 +97,12 @@ async def test_every_split_agrees_on_screen_in_drilldown_json_and_xlsx(demo, tmp
                         "respondents": c.n, "denominator": c.total, "label": c.label}
                     d = demo.drilldown(f.key, by=by, group=g, tally=tally)
                     assert (d.n, d.total, d.label) == (c.n, c.total, c.label), (by, f.key, g)
-                    assert all(tally.respondent_groups[k] == g for k in [*d.supporters, *d.non_supporters])
+                    listed = [*d.supporters, *d.non_supporters]
+                    assert all(tally.respondent_groups[k] == g for k in listed)
             table.cursor_coordinate = (0, 5)  # the first finding's first group, drilled on screen
             await pilot.press("enter")
             await settle(pilot, screen)
-            first = tally.findings[0].by[next(iter(tally.groups))]
+            group = next(iter(tally.groups))
+            first = tally.findings[0].by[group]
             drill = str(screen.query_one("#findings-drill-text", Static).render())
-            assert f"\n{first.n}/{first.total} {first.label} · group {next(iter(tally.groups))}\n" in drill
+            assert f"\n{first.n}/{first.total} {first.label} · group {group}\n" in drill

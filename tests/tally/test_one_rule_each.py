@@ -31,21 +31,42 @@ GROUPS = {
 
 @pytest.fixture
 def typed(tmp_path):
-    codes = [Code("Need", finding="F1"), Code("Managed", "Need"), Code("Deep", "Need > Managed"),
-             Code("Concerns", finding="F2")]
-    findings = [Finding("F1", "Most respondents cited a need.", code_paths=("Need",)),
-                Finding("F2", "Some raised concerns.", code_paths=("Concerns",)),
-                Finding("F3", "All North respondents raised concerns.", code_paths=("Concerns",),
-                        asked=("A", "B", "C", "E"))]
-    coded = [CodedRow("A", "we need it", ("Need > Managed > Deep",), "x"),
-             CodedRow("B", "a need", ("Need",), "x"),
-             CodedRow("C", "worried", ("Concerns",), "x"),
-             CodedRow("D", "managed, yes", ("Need > Managed",), "x"),
-             CodedRow("D", "and worried", ("Concerns",), "x"),
-             CodedRow("E", "nothing to add", (), "x")]
+    codes = [
+        Code("Need", finding="F1"),
+        Code("Managed", "Need"),
+        Code("Deep", "Need > Managed"),
+        Code("Concerns", finding="F2"),
+    ]
+    findings = [
+        Finding("F1", "Most respondents cited a need.", code_paths=("Need",)),
+        Finding("F2", "Some raised concerns.", code_paths=("Concerns",)),
+        Finding(
+            "F3",
+            "All North respondents raised concerns.",
+            code_paths=("Concerns",),
+            asked=("A", "B", "C", "E"),
+        ),
+    ]
+    coded = [
+        CodedRow("A", "we need it", ("Need > Managed > Deep",), "x"),
+        CodedRow("B", "a need", ("Need",), "x"),
+        CodedRow("C", "worried", ("Concerns",), "x"),
+        CodedRow("D", "managed, yes", ("Need > Managed",), "x"),
+        CodedRow("D", "and worried", ("Concerns",), "x"),
+        CodedRow("E", "nothing to add", (), "x"),
+    ]
     with Project.new(tmp_path / "typed.qtally") as p:
-        p.store.import_bundle(ImportBundle("t", respondents=TYPED, codes=codes, findings=findings,
-                                           coded=coded, coded_source="c.csv"), "t")
+        p.store.import_bundle(
+            ImportBundle(
+                "t",
+                respondents=TYPED,
+                codes=codes,
+                findings=findings,
+                coded=coded,
+                coded_source="c.csv",
+            ),
+            "t",
+        )
         yield p
 
 
@@ -62,7 +83,8 @@ def test_drilldown_of_each_cell_lists_whom_the_cell_counts(typed, by):
             members = set(d.supporters) | set(d.non_supporters)  # supporters: outside ones too
             assert members and all(tally.respondent_groups[k] == group for k in members)
             assert set(d.supporters) - set(d.outside) == {
-                k for k in f.supporters if tally.respondent_groups[k] == group}
+                k for k in f.supporters if tally.respondent_groups[k] == group
+            }
     for c in tally.codes:
         for group, n in c.by.items():
             d = typed.drilldown(c.path, by=by, group=group)
@@ -78,7 +100,7 @@ def test_a_yes_no_cell_is_not_empty_in_the_drilldown(typed):
 
 
 def test_the_audit_reads_a_group_claim_as_the_cell_does(typed):
-    """"All North respondents" is checked against the North cell of a split by region."""
+    """ "All North respondents" is checked against the North cell of a split by region."""
     check = next(c for c in typed.audit() if c.finding_key == "F3")
     cell = typed.tally(by="region").finding("F3").by["North"]
     assert (check.group, check.attribute) == ("North", "region")
@@ -97,11 +119,15 @@ def test_reports_split_by_a_yes_no_attribute_like_the_tally(typed, tmp_path):
     by = report_attribute(attributes)
     assert by == "hq"
     tally = typed.tally(by=by)
-    rows = list(load_workbook(typed.export(tmp_path / "r.xlsx"))["finding x group"].iter_rows(values_only=True))
+    rows = list(
+        load_workbook(typed.export(tmp_path / "r.xlsx"))["finding x group"].iter_rows(
+            values_only=True
+        )
+    )
     assert rows[0][8:] == tuple(f"{by}: {g}" for g in tally.groups)
     for f in tally.findings:
         row = next(r for r in rows if r[0] == f.key)
-        assert list(row[8:8 + len(tally.groups)]) == [str(f.by[g]) for g in tally.groups]
+        assert list(row[8 : 8 + len(tally.groups)]) == [str(f.by[g]) for g in tally.groups]
 
 
 def test_roll_up_drilldown_lists_exactly_the_counted_excerpts(typed):
@@ -112,4 +138,8 @@ def test_roll_up_drilldown_lists_exactly_the_counted_excerpts(typed):
         assert set(d.supporters) == set(c.supporters)
         assert sum(map(len, d.supporters.values())) == c.excerpts, c.path
     need = typed.drilldown("Need")
-    assert {e.text for es in need.supporters.values() for e in es} == {"we need it", "a need", "managed, yes"}
+    assert {e.text for es in need.supporters.values() for e in es} == {
+        "we need it",
+        "a need",
+        "managed, yes",
+    }

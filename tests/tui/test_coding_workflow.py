@@ -54,7 +54,8 @@ async def test_accepting_a_suggestion_is_the_facades_accept(project, monkeypatch
     a suggestion into a coding; a code gone from the codebook is said, not applied."""
     calls = []
     real = project.accept_suggestion
-    monkeypatch.setattr(project, "accept_suggestion", lambda *args: calls.append(args) or real(*args))
+    monkeypatch.setattr(project, "accept_suggestion",
+                        lambda *args: calls.append(args) or real(*args))
     app = make_app(project, CODER)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -129,14 +129,18 @@ def cmd_suggest(args) -> int:
         known = {it.question for it in items}
         embedder = _embedder(args)
         suggester = Suggester.train(items, embedder=embedder)
-        if any(q not in known for _, _, q in texts) and "" not in suggester.models and len(known) > 1:
-            suggester.models[""] = Suggester.train(items, by_question=False, embedder=embedder).models.get("")
-    suggester.embed_ahead([text for _, text, _ in texts if text.strip()])  # in batches, not one by one
+        unknown = any(q not in known for _, _, q in texts)
+        if unknown and "" not in suggester.models and len(known) > 1:
+            overall = Suggester.train(items, by_question=False, embedder=embedder)
+            suggester.models[""] = overall.models.get("")
+    # in batches, not one by one
+    suggester.embed_ahead([text for _, text, _ in texts if text.strip()])
     rows = []
     for ident, text, question in texts:
         # a blank answer says nothing: no code is proposed for it (the model's
         # "at least one code" rule would otherwise pick its likeliest code)
-        sugg = suggester.suggest(text, question, limit=limit, explain=args.explain) if text.strip() else []
+        sugg = (suggester.suggest(text, question, limit=limit, explain=args.explain)
+                if text.strip() else [])
         rows.append(_row(ident, sugg, args.explain))
     _print(rows, args.json)
     return 0

@@ -82,7 +82,8 @@ def audit(passages: list[Passage], tally: Tally, attributes: dict[str, dict[str,
             n, total, attr = row.respondents, row.denominator, None
             if c.group:
                 attr = owner.get(c.group)
-                base = {k for k in row.base if respondent_group(attributes.get(k, {}), attr or "") == c.group}
+                base = {k for k in row.base
+                        if respondent_group(attributes.get(k, {}), attr or "") == c.group}
                 n, total = len(row.supporters & base), len(base)
             verdict = compare(c.label, n, total, scale)
             out.append(ClaimCheck(key, p.text, c.sentence, c.phrase, c.label, n, total, verdict.actual,

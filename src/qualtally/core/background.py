@@ -45,12 +45,15 @@ def _report(on_error: ErrorHandler, err: BaseException, name: str) -> None:
         log.exception("background work %s failed, and so did reporting it: %r", name, err)
 
 
-def start(name: str, fn: Callable[..., Any], *args: Any, on_error: ErrorHandler) -> threading.Thread:
+def start(
+    name: str, fn: Callable[..., Any], *args: Any, on_error: ErrorHandler
+) -> threading.Thread:
     """Run ``fn(*args)`` in a new daemon thread named ``qualtally-NAME``.
 
     An exception ``fn`` raises is passed to ``on_error`` (in that thread). Returns the
     started thread (``is_alive()`` tells whether the work still runs).
     """
+
     def run() -> None:
         try:
             fn(*args)
@@ -113,8 +116,14 @@ class WriteBehind(Generic[T]):
     A failed batch goes to ``on_error`` and the writer goes on with the next.
     """
 
-    def __init__(self, name: str, write: Callable[[list[T]], None], *, on_error: ErrorHandler,
-                 delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        name: str,
+        write: Callable[[list[T]], None],
+        *,
+        on_error: ErrorHandler,
+        delay: float = 0.0,
+    ) -> None:
         self.name, self.write, self.on_error, self.delay = name, write, on_error, delay
         self._lock = threading.Lock()
         self._pending: list[T] = []
@@ -125,7 +134,9 @@ class WriteBehind(Generic[T]):
             self._pending.append(item)
             if self._thread is not None:
                 return  # the running writer takes it before it stops
-            self._thread = threading.Thread(target=self._run, name=f"qualtally-{self.name}", daemon=True)
+            self._thread = threading.Thread(
+                target=self._run, name=f"qualtally-{self.name}", daemon=True
+            )
             self._thread.start()
 
     def _run(self) -> None:

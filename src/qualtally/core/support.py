@@ -60,8 +60,9 @@ class Support(Protocol):
     def totals(self, node: int) -> tuple[int, int]:
         """(distinct respondents, counted excerpts summed over them)."""
 
-    def split(self, node: int, group_of: dict[str, str],
-              groups: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+    def split(
+        self, node: int, group_of: dict[str, str], groups: dict[str, int]
+    ) -> tuple[dict[str, int], dict[str, int]]:
         """(respondents per group, excerpts per group)."""
 
     def counts(self, node: int) -> dict[str, int]:
@@ -84,10 +85,13 @@ class RowSupport:
         hits = self.per_node.get(node, {})
         return len(hits), sum(hits.values())
 
-    def split(self, node: int, group_of: dict[str, str],
-              groups: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+    def split(
+        self, node: int, group_of: dict[str, str], groups: dict[str, int]
+    ) -> tuple[dict[str, int], dict[str, int]]:
         hits = self.per_node.get(node, {})
-        return _split(hits, group_of, groups, count=True), _split(hits, group_of, groups, count=False)
+        return _split(hits, group_of, groups, count=True), _split(
+            hits, group_of, groups, count=False
+        )
 
     def counts(self, node: int) -> dict[str, int]:
         return dict(self.per_node.get(node, {}))
@@ -112,7 +116,9 @@ class NodeKeys(Mapping):
         return len(self.ids)
 
 
-def _split(hits: dict[str, int], group_of: dict[str, str], groups: dict[str, int], count: bool) -> dict[str, int]:
+def _split(
+    hits: dict[str, int], group_of: dict[str, str], groups: dict[str, int], count: bool
+) -> dict[str, int]:
     out = {g: 0 for g in groups}
     for k, v in hits.items():
         g = group_of.get(k)

@@ -195,7 +195,8 @@ def denominator(finding: Finding, interviewed: set[str], node_keys: Mapping[str,
 
 
 class Member(Protocol):
-    """What the tally reads of a respondent (``core.models.Respondent`` or storage's lighter row)."""
+    """What the tally reads of a respondent (``core.models.Respondent``, or storage's
+    lighter row)."""
 
     @property
     def id(self) -> int | None: ...

@@ -98,7 +98,8 @@ def _drill(project, key: str, tally: Tally) -> str:
     for resp, excerpts in d.supporters.items():
         quotes = "".join(f"<blockquote>{escape(e.text)}<footer>{escape(e.document)} · "
                          f"{escape(', '.join(e.codes))}</footer></blockquote>" for e in excerpts)
-        items.append(f"<li><b>{escape(resp)}</b> {escape(_attrs(d.attribute_labels(resp)))}{quotes}</li>")
+        labels = escape(_attrs(d.attribute_labels(resp)))
+        items.append(f"<li><b>{escape(resp)}</b> {labels}{quotes}</li>")
     band = f" (claims “{escape(f.claimed)}”: {step.low:.2f}–{step.high:.2f})" if f and f.claimed and step else ""
     return (f"<details><summary><b>{escape(key)}</b> {d.n}/{d.total} {escape(d.label)}{band} – "
             f"{escape(f.statement if f else d.title)}</summary><ul>{''.join(items)}</ul>"

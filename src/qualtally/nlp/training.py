@@ -65,7 +65,8 @@ def train_to_folder(coded: str | Path, out: str | Path, *, codebook: str | Path 
     codes = codes_with_paths(read_codebook(codebook) if codebook else [], used)
     profiles = profiles_from_codes(codes) if codebook else []
     by_question = None if by is None else by == "question"
-    suggester = Suggester.train(items, profiles, by_question=by_question, seed=seed, embedder=embedder)
+    suggester = Suggester.train(items, profiles, by_question=by_question, seed=seed,
+                                embedder=embedder)
     metrics = {}
     if evaluate_model:
         from qualtally.nlp.evaluate import evaluate
@@ -78,7 +79,8 @@ def train_to_folder(coded: str | Path, out: str | Path, *, codebook: str | Path 
     cb_hash = codebook_hash([c.path for c in codes], profiles)
     extra = {"trained_on": Path(coded).name,
              "command": _command(coded, out, codebook, by, coder, seed, embedder)}
-    save_model(suggester, out, codebook=cb_hash, training_size=len(items), metrics=metrics, extra=extra)
+    save_model(suggester, out, codebook=cb_hash, training_size=len(items), metrics=metrics,
+               extra=extra)
     from qualtally.nlp.persist import read_meta
 
     return read_meta(out)

@@ -1,4 +1,5 @@
-"""The façade package: :class:`Project`, the only way the CLI, the TUI and the exports touch a project.
+"""The façade package: :class:`Project`, the only way the CLI, the TUI and the exports
+touch a project.
 
 ``facade.py`` holds :class:`Project`, which composes the services of the modules beside
 it (reads, coding, analysis, suggestions, the suggestion cache, embeddings); see its

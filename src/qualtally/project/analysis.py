@@ -31,7 +31,9 @@ class Analysis:
         self.engine, self.store, self.reads = engine, store, reads
 
     # -- the tally ----------------------------------------------------------------------
-    def tally(self, by: str | None = None, coder: str | None = None, *, exact: bool = False) -> Tally:
+    def tally(
+        self, by: str | None = None, coder: str | None = None, *, exact: bool = False
+    ) -> Tally:
         """Distinct respondents and excerpts per code (rolled up) and per finding.
 
         Read from the tally cache (``storage/tally_cache.py``), which holds the exact support
@@ -43,14 +45,27 @@ class Analysis:
         inputs = self.reads.read(tally_read.read, by, coder, exact=exact)
         if by is not None and not any(by in r.attributes for r in inputs.respondents):
             names = self.reads.attribute_names()
-            raise InputError(by, f"no respondent has this attribute (known: {', '.join(names) or 'none'})")
-        return build_tally(inputs.codes, inputs.findings, inputs.respondents, inputs.interviewed,
-                           inputs.support, inputs.scale, by, coder, inputs.questions)
+            raise InputError(
+                by, f"no respondent has this attribute (known: {', '.join(names) or 'none'})"
+            )
+        return build_tally(
+            inputs.codes,
+            inputs.findings,
+            inputs.respondents,
+            inputs.interviewed,
+            inputs.support,
+            inputs.scale,
+            by,
+            coder,
+            inputs.questions,
+        )
 
     # -- the audit ----------------------------------------------------------------------
-    def audit(self, report: str | Path | None = None, coder: str | None = None,
-              tally: Tally | None = None) -> list[ClaimCheck]:
-        """Check the quantifier claims of ``report`` (default: the stored findings) against the tally."""
+    def audit(
+        self, report: str | Path | None = None, coder: str | None = None, tally: Tally | None = None
+    ) -> list[ClaimCheck]:
+        """Check the quantifier claims of ``report`` (default: the stored findings)
+        against the tally."""
         tally = tally or self.tally(coder=coder)
         if report is None:
             items = [Passage(f.statement, 0, f.key) for f in tally.findings]
@@ -59,15 +74,24 @@ class Analysis:
             try:
                 text = path.read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError) as err:
-                raise InputError(str(path), f"cannot read the report ({err.__class__.__name__})") from err
+                raise InputError(
+                    str(path), f"cannot read the report ({err.__class__.__name__})"
+                ) from err
             items = passages(text)
         attributes = {r.key: r.attributes for r in self.reads.respondents()}
         return audit(items, tally, attributes)
 
     # -- drill-down -----------------------------------------------------------------------
-    def drilldown(self, key: str, coder: str | None = None, group: str | None = None,
-                  by: str | None = None, tally: Tally | None = None) -> Drilldown:
-        """Supporting excerpts per respondent and the non-supporters, for a finding key or a code path.
+    def drilldown(
+        self,
+        key: str,
+        coder: str | None = None,
+        group: str | None = None,
+        by: str | None = None,
+        tally: Tally | None = None,
+    ) -> Drilldown:
+        """Supporting excerpts per respondent and the non-supporters, for a finding key or
+        a code path.
 
         With ``by`` and ``group`` the drill-down is limited to that group's respondents.
         """
@@ -76,7 +100,12 @@ class Analysis:
         f = tally.finding(key)
         if f is not None:
             roots = [c.id for c in codes if c.path in f.code_paths and c.id is not None]
-            supporters, base, title, outside = f.supporters, f.base, f"{f.key}. {f.statement}", f.outside
+            supporters, base, title, outside = (
+                f.supporters,
+                f.base,
+                f"{f.key}. {f.statement}",
+                f.outside,
+            )
         else:
             row = next((c for c in tally.codes if c.path == key), None)
             if row is None:
@@ -93,12 +122,32 @@ class Analysis:
         by_resp: dict[str, list[SupportExcerpt]] = {k: [] for k in sorted(supporters | outside)}
         for r in rows:
             if r["respondent"] in by_resp:
-                by_resp[r["respondent"]].append(SupportExcerpt(
-                    r["excerpt_id"], r["respondent"], r["document"], r["text"], tuple(r["codes"]),
-                    tuple(r["coders"]), r["question"], r["start"], r["end"]))
+                by_resp[r["respondent"]].append(
+                    SupportExcerpt(
+                        r["excerpt_id"],
+                        r["respondent"],
+                        r["document"],
+                        r["text"],
+                        tuple(r["codes"]),
+                        tuple(r["coders"]),
+                        r["question"],
+                        r["start"],
+                        r["end"],
+                    )
+                )
         n, total = len(supporters), len(base)
-        return Drilldown(key, title, n, total, label_for(n, total, tally.scale), by_resp,
-                         sorted(base - supporters), sorted(outside), respondents, group)
+        return Drilldown(
+            key,
+            title,
+            n,
+            total,
+            label_for(n, total, tally.scale),
+            by_resp,
+            sorted(base - supporters),
+            sorted(outside),
+            respondents,
+            group,
+        )
 
     def _interviewed_keys(self) -> frozenset[str]:
         ids = self.reads.read(stally.interviewed)
@@ -112,7 +161,8 @@ class Analysis:
         self.store.set_setting("scale", scale_to_json(scale), actor)
 
     def set_asked(self, finding_key: str, asked: list[str], actor: str = "system") -> None:
-        """Limit a finding's denominator: respondent keys, ``code:PATH`` or ``question:Q`` entries."""
+        """Limit a finding's denominator: respondent keys, ``code:PATH`` or ``question:Q``
+        entries."""
         with self.engine.begin() as conn:
             if not stally.set_finding_asked(conn, finding_key, asked, actor):
                 raise InputError(finding_key, "no such finding")

@@ -29,14 +29,17 @@ class Coding:
         self.engine, self.store, self.reads = engine, store, reads
 
     # -- codings ----------------------------------------------------------------------------
-    def apply_code(self, excerpt_id: int, code_id: int, coder: str, origin: str = ORIGIN_HUMAN) -> bool:
+    def apply_code(
+        self, excerpt_id: int, code_id: int, coder: str, origin: str = ORIGIN_HUMAN
+    ) -> bool:
         return self.store.apply_code(excerpt_id, code_id, coder, origin)
 
     def remove_code(self, excerpt_id: int, code_id: int, coder: str) -> bool:
         return self.store.remove_code(excerpt_id, code_id, coder)
 
     def toggle_code(self, excerpt_id: int, code_id: int, coder: str) -> bool:
-        """Apply the code if this coder lacks it on the excerpt, else remove it; True if now applied."""
+        """Apply the code if this coder lacks it on the excerpt, else remove it; True if
+        now applied."""
         if self.store.apply_code(excerpt_id, code_id, coder):
             return True
         self.store.remove_code(excerpt_id, code_id, coder)
@@ -83,14 +86,22 @@ class Coding:
         coder_state.write(self.engine, coder, values)
 
     # -- importing ----------------------------------------------------------------------------
-    def import_paths(self, paths: list[str | Path], *, actor: str | None = None, unit: str = "turn",
-                     progress: Progress | None = None) -> dict[str, Any]:
+    def import_paths(
+        self,
+        paths: list[str | Path],
+        *,
+        actor: str | None = None,
+        unit: str = "turn",
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
         """Import files or folders in one transaction; InputError (and nothing written) if bad."""
         from qualtally.importers import load_paths
 
         if unit not in ("turn", "sentence"):
             raise InputError(unit, "unit must be 'turn' or 'sentence'")
-        bundle = load_paths([Path(p) for p in paths], progress=progress, existing=self.reads.respondents())
+        bundle = load_paths(
+            [Path(p) for p in paths], progress=progress, existing=self.reads.respondents()
+        )
         bundle.unit = unit
         if unit == "sentence" and bundle.documents:
             from qualtally.nlp.segment import sentence_spans

@@ -41,7 +41,9 @@ class Embeddings:
         st = self.state
         texts = [text for text, _ in st.texts.values()]
         st.embeddings_saved = embed.load_cache(self.path, texts)
-        from_shipped = sum(embed.load_cache(d / EMBEDDINGS_FILE, texts) for d in shipped.model_dirs())
+        from_shipped = sum(
+            embed.load_cache(d / EMBEDDINGS_FILE, texts) for d in shipped.model_dirs()
+        )
         return st.embeddings_saved + from_shipped
 
     def save(self) -> int:
@@ -85,7 +87,7 @@ class Embeddings:
             for k in range(0, len(todo), 64):  # the numpy MiniLM: ~5-50 ms a text
                 if progress:
                     progress("embedding excerpts", k, len(todo))
-                embed.embed(todo[k:k + 64])
+                embed.embed(todo[k : k + 64])
             if progress and todo:
                 progress("embedding excerpts", len(todo), len(todo))
             self.save()

@@ -18,7 +18,15 @@ from typing import Any
 
 from qualtally.core.audit import ClaimCheck, Drilldown
 from qualtally.core.errors import InputError
-from qualtally.core.models import ORIGIN_HUMAN, Code, Document, Excerpt, Finding, QuantifierScale, Respondent
+from qualtally.core.models import (
+    ORIGIN_HUMAN,
+    Code,
+    Document,
+    Excerpt,
+    Finding,
+    QuantifierScale,
+    Respondent,
+)
 from qualtally.core.models import Suggestion
 from qualtally.core.tally import Tally
 from qualtally.project import cache_files
@@ -44,10 +52,18 @@ class Project:
         self.coding = Coding(self.engine, self.store, self.reads)
         self.analysis = Analysis(self.engine, self.store, self.reads)
         self.suggest_state = SuggestState()
-        self.suggestion_cache = SuggestionCache(self.engine, self.reads, self.suggest_state, self.model_dir())
+        self.suggestion_cache = SuggestionCache(
+            self.engine, self.reads, self.suggest_state, self.model_dir()
+        )
         self.embeddings = Embeddings(self.suggest_state, self.model_dir())
-        self.suggesting = Suggestions(self.reads, self.coding, self.suggestion_cache, self.embeddings,
-                                      self.suggest_state, self.model_dir())
+        self.suggesting = Suggestions(
+            self.reads,
+            self.coding,
+            self.suggestion_cache,
+            self.embeddings,
+            self.suggest_state,
+            self.model_dir(),
+        )
 
     @classmethod
     def new(cls, path: str | Path) -> Project:
@@ -104,7 +120,9 @@ class Project:
     def scale(self) -> QuantifierScale | None:
         return self.reads.scale()
 
-    def codings(self, excerpt_ids: Iterable[int], coder: str | None = None) -> dict[int, list[tuple[int, str, str]]]:
+    def codings(
+        self, excerpt_ids: Iterable[int], coder: str | None = None
+    ) -> dict[int, list[tuple[int, str, str]]]:
         return self.reads.codings(excerpt_ids, coder)
 
     def rejections(self, excerpt_id: int, coder: str | None = None) -> set[int]:
@@ -126,11 +144,19 @@ class Project:
         return self.reads.export_rows()
 
     # -- changing (Coding) ----------------------------------------------------------------
-    def import_paths(self, paths: list[str | Path], *, actor: str | None = None, unit: str = "turn",
-                     progress: Progress | None = None) -> dict[str, Any]:
+    def import_paths(
+        self,
+        paths: list[str | Path],
+        *,
+        actor: str | None = None,
+        unit: str = "turn",
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
         return self.coding.import_paths(paths, actor=actor, unit=unit, progress=progress)
 
-    def apply_code(self, excerpt_id: int, code_id: int, coder: str, origin: str = ORIGIN_HUMAN) -> bool:
+    def apply_code(
+        self, excerpt_id: int, code_id: int, coder: str, origin: str = ORIGIN_HUMAN
+    ) -> bool:
         return self.coding.apply_code(excerpt_id, code_id, coder, origin)
 
     def remove_code(self, excerpt_id: int, code_id: int, coder: str) -> bool:
@@ -167,15 +193,24 @@ class Project:
         self.coding.save_coder_state(coder, **values)
 
     # -- counting (Analysis) --------------------------------------------------------------
-    def tally(self, by: str | None = None, coder: str | None = None, *, exact: bool = False) -> Tally:
+    def tally(
+        self, by: str | None = None, coder: str | None = None, *, exact: bool = False
+    ) -> Tally:
         return self.analysis.tally(by, coder, exact=exact)
 
-    def audit(self, report: str | Path | None = None, coder: str | None = None,
-              tally: Tally | None = None) -> list[ClaimCheck]:
+    def audit(
+        self, report: str | Path | None = None, coder: str | None = None, tally: Tally | None = None
+    ) -> list[ClaimCheck]:
         return self.analysis.audit(report, coder, tally)
 
-    def drilldown(self, key: str, coder: str | None = None, group: str | None = None,
-                  by: str | None = None, tally: Tally | None = None) -> Drilldown:
+    def drilldown(
+        self,
+        key: str,
+        coder: str | None = None,
+        group: str | None = None,
+        by: str | None = None,
+        tally: Tally | None = None,
+    ) -> Drilldown:
         return self.analysis.drilldown(key, coder, group, by, tally)
 
     def set_scale(self, scale: QuantifierScale, actor: str = "system") -> None:
@@ -200,17 +235,24 @@ class Project:
     def suggestions(self, excerpt_id: int, coder: str, limit: int = 9) -> list[Suggestion]:
         return self.suggesting.suggestions(excerpt_id, coder, limit)
 
-    def uncoded_suggestions(self, coder: str | None = None, limit: int = 9) -> list[tuple[int, list[Suggestion]]]:
+    def uncoded_suggestions(
+        self, coder: str | None = None, limit: int = 9
+    ) -> list[tuple[int, list[Suggestion]]]:
         return self.suggesting.uncoded_suggestions(coder, limit)
 
-    def uncertainty_order(self, document_id: int | None = None, coder: str | None = None) -> list[int]:
+    def uncertainty_order(
+        self, document_id: int | None = None, coder: str | None = None
+    ) -> list[int]:
         return self.suggesting.uncertainty_order(document_id, coder)
 
-    def bulk_accept_preview(self, code_path: str, min_score: float, coder: str) -> list[tuple[int, str, float]]:
+    def bulk_accept_preview(
+        self, code_path: str, min_score: float, coder: str
+    ) -> list[tuple[int, str, float]]:
         return self.suggesting.bulk_accept_preview(code_path, min_score, coder)
 
-    def bulk_accept(self, code_path: str, min_score: float, coder: str,
-                    excerpt_ids: list[int] | None = None) -> int:
+    def bulk_accept(
+        self, code_path: str, min_score: float, coder: str, excerpt_ids: list[int] | None = None
+    ) -> int:
         return self.suggesting.bulk_accept(code_path, min_score, coder, excerpt_ids)
 
     def refresh_suggestion_cache(self, progress: Progress | None = None, chunk: int = 256) -> int:
@@ -241,7 +283,10 @@ class Project:
             return out
         if suffix in (".xlsx", ".html"):
             return self.export_report(out, coder=coder)
-        raise InputError(str(out), f"cannot export to {suffix or 'a file without extension'} (use .csv, .xlsx or .html)")
+        raise InputError(
+            str(out),
+            f"cannot export to {suffix or 'a file without extension'} (use .csv, .xlsx or .html)",
+        )
 
     def export_report(self, out: Path, coder: str | None = None) -> Path:
         """The XLSX workbook or HTML report: one tally and its audit, laid out by ``exports/``."""

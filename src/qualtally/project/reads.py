@@ -24,7 +24,9 @@ class Reads:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
 
-    def read(self, fn: Callable[Concatenate[Connection, P], R], *args: P.args, **kwargs: P.kwargs) -> R:
+    def read(
+        self, fn: Callable[Concatenate[Connection, P], R], *args: P.args, **kwargs: P.kwargs
+    ) -> R:
         """``fn(conn, *args, **kwargs)`` in a connection of its own."""
         with self.engine.connect() as conn:
             return fn(conn, *args, **kwargs)
@@ -65,7 +67,9 @@ class Reads:
     def scale(self) -> QuantifierScale | None:
         return self.read(queries.scale)
 
-    def codings(self, excerpt_ids: Iterable[int], coder: str | None = None) -> dict[int, list[tuple[int, str, str]]]:
+    def codings(
+        self, excerpt_ids: Iterable[int], coder: str | None = None
+    ) -> dict[int, list[tuple[int, str, str]]]:
         return self.read(queries.codings_for, list(excerpt_ids), coder)
 
     def rejections(self, excerpt_id: int, coder: str | None = None) -> set[int]:
@@ -87,7 +91,8 @@ class Reads:
         return self.read(queries.history, limit)
 
     def coder_state(self, coder: str) -> dict[str, Any]:
-        """The coder's saved place (``screen``, ``document``, ``excerpt``, ``order``, ``filter``)."""
+        """The coder's saved place (``screen``, ``document``, ``excerpt``, ``order``,
+        ``filter``)."""
         return self.read(coder_state.read, coder)
 
     def export_rows(self) -> list[dict[str, object]]:

@@ -46,10 +46,16 @@ Row = tuple[int, str, str, dict]
 
 
 class SuggestionCache:
-    def __init__(self, engine: sa.Engine, reads: Reads, state: SuggestState, model_dir: Path) -> None:
+    def __init__(
+        self, engine: sa.Engine, reads: Reads, state: SuggestState, model_dir: Path
+    ) -> None:
         self.engine, self.reads, self.state, self.model_dir = engine, reads, state, model_dir
         self.writer: background.WriteBehind[Row] = background.WriteBehind(
-            "suggestion-cache-writer", self._write_back, on_error=self._write_failed, delay=WRITE_DELAY)
+            "suggestion-cache-writer",
+            self._write_back,
+            on_error=self._write_failed,
+            delay=WRITE_DELAY,
+        )
 
     # -- which model, under which key ---------------------------------------------------------
     def model_folders(self) -> list[Path]:
@@ -73,8 +79,13 @@ class SuggestionCache:
             memo[codebook] = picked[1] if picked else None
         return memo[codebook]
 
-    def install(self, suggester: Suggester | None, meta: dict[str, Any], folder: Path | None,
-                card_meta: dict | None = None) -> None:
+    def install(
+        self,
+        suggester: Suggester | None,
+        meta: dict[str, Any],
+        folder: Path | None,
+        card_meta: dict | None = None,
+    ) -> None:
         """Swap in a loaded or retrained suggester together with its cache key (None: unsaved).
 
         ``card_meta``: the card the suggester was loaded with (else the folder's card is read).
@@ -97,7 +108,9 @@ class SuggestionCache:
             st.loaded, st.meta, st.expected = Loaded(suggester, key), meta, {}
 
     # -- reading ------------------------------------------------------------------------------
-    def cached_or_computed(self, excerpt_id: int, coder: str, limit: int) -> tuple[list[Suggestion], set[int]]:
+    def cached_or_computed(
+        self, excerpt_id: int, coder: str, limit: int
+    ) -> tuple[list[Suggestion], set[int]]:
         """(suggestions best first, code ids to skip); no suggestions when neither is possible."""
         from qualtally.storage import queries
 
@@ -111,22 +124,28 @@ class SuggestionCache:
                 if suggester is None:
                     key = self.expected_key(codes)
         h = sc.text_hash(e.text, e.question)
-        deep_enough = suggester is None or limit + len(skip) <= CACHE_DEPTH  # else compute a longer list
+        deep_enough = (
+            suggester is None or limit + len(skip) <= CACHE_DEPTH
+        )  # else compute a longer list
         if key is not None and row is not None and row[0] == key and row[1] == h and deep_enough:
             return sc.suggestions_of(row[2]), skip
         if suggester is None:
             self.want(excerpt_id)
             if row is not None and row[1] == h:  # an earlier model's, for this very text: shown,
-                return [replace(x, earlier=True) for x in sc.suggestions_of(row[2])], skip  # marked, until
+                return [
+                    replace(x, earlier=True) for x in sc.suggestions_of(row[2])
+                ], skip  # marked, until
             return [], skip  # the loader answers with the model it picks
-        (found, margin), = suggester.suggest_many([e.text], e.question or "",
-                                                  limit=max(CACHE_DEPTH, limit + len(skip)))
+        ((found, margin),) = suggester.suggest_many(
+            [e.text], e.question or "", limit=max(CACHE_DEPTH, limit + len(skip))
+        )
         if key is not None:
             self.writer.put((excerpt_id, key, h, sc.payload(found[:CACHE_DEPTH], margin)))
         return found, skip
 
     def cached_margins(self, excerpts: list[Excerpt]) -> dict[int, float]:
-        """excerpt id -> uncertainty margin, from valid entries of the model in use or to be loaded."""
+        """excerpt id -> uncertainty margin, from valid entries of the model in use or to
+        be loaded."""
         suggester, key = self.state.loaded
         if suggester is None:
             key = self.expected_key(self.reads.codes())
@@ -145,11 +164,14 @@ class SuggestionCache:
     def valid_entries(self, key: str) -> int:
         """Excerpts whose cache entry was made by ``key`` for their current text."""
         hashes = self.reads.read(sc.read_keys, key)
-        return sum(1 for e in self.reads.excerpts() if hashes.get(e.id) == sc.text_hash(e.text, e.question))
+        return sum(
+            1 for e in self.reads.excerpts() if hashes.get(e.id) == sc.text_hash(e.text, e.question)
+        )
 
     # -- the excerpts asked for while loading ----------------------------------------------------
     def want(self, excerpt_id: int) -> None:
-        """Remember an excerpt asked for before the suggester loaded: the loader answers it first."""
+        """Remember an excerpt asked for before the suggester loaded: the loader answers
+        it first."""
         st = self.state
         with st.lock:
             if excerpt_id in st.wanted:
@@ -180,13 +202,14 @@ class SuggestionCache:
             h = sc.text_hash(text, question or None)
             if have.get(eid) == h:
                 continue
-            (found, margin), = suggester.suggest_many([text], question or "", limit=CACHE_DEPTH)
+            ((found, margin),) = suggester.suggest_many([text], question or "", limit=CACHE_DEPTH)
             rows.append((eid, key, h, sc.payload(found, margin)))
         return self.upsert(rows) if rows else 0
 
     # -- writing ------------------------------------------------------------------------------
     def upsert(self, rows: list[Row]) -> int:
-        """Write entries now; 0 when the file refuses (a busy or read-only file: the cache is optional)."""
+        """Write entries now; 0 when the file refuses them (a busy or read-only file: the
+        cache is optional)."""
         try:
             return sc.upsert_many(self.engine, rows)
         except SQLAlchemyError:
@@ -238,14 +261,20 @@ class SuggestionCache:
             for lo in range(0, len(group), chunk):
                 if st.key != key:
                     return written
-                part = group[lo: lo + chunk]
-                found = suggester.suggest_many([e.text for e, _ in part], question, limit=CACHE_DEPTH, chunk=chunk)
+                part = group[lo : lo + chunk]
+                found = suggester.suggest_many(
+                    [e.text for e, _ in part], question, limit=CACHE_DEPTH, chunk=chunk
+                )
                 if st.key != key:  # swapped while scoring
                     return written
                 try:
-                    written += sc.upsert_many(self.engine, [
-                        (e.id, key, h, sc.payload(f, m)) for (e, h), (f, m) in zip(part, found)])
-                except SQLAlchemyError:  # a read-only or locked file: suggestions still work, uncached
+                    written += sc.upsert_many(
+                        self.engine,
+                        [(e.id, key, h, sc.payload(f, m)) for (e, h), (f, m) in zip(part, found)],
+                    )
+                except (
+                    SQLAlchemyError
+                ):  # a read-only or locked file: suggestions still work, uncached
                     st.cache_write_errors += 1
                     return written
                 done += len(part)

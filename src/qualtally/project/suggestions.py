@@ -35,8 +35,15 @@ coding screen's background work (an import would otherwise block for minutes).""
 
 
 class Suggestions:
-    def __init__(self, reads: Reads, coding: Coding, cache: SuggestionCache, embeddings: Embeddings,
-                 state: SuggestState, model_dir: Path) -> None:
+    def __init__(
+        self,
+        reads: Reads,
+        coding: Coding,
+        cache: SuggestionCache,
+        embeddings: Embeddings,
+        state: SuggestState,
+        model_dir: Path,
+    ) -> None:
         self.reads, self.coding, self.cache, self.embeddings = reads, coding, cache, embeddings
         self.state, self.model_dir = state, model_dir
 
@@ -72,7 +79,9 @@ class Suggestions:
                 self.cache.install(suggester, meta, folder, meta)
                 if "minilm-l6-v2" in suggester.embedders():  # saved vectors are MiniLM's only
                     self.embeddings.load()
-                self.cache.answer_wanted(suggester)  # the excerpts on screen first (ms), then the rest
+                self.cache.answer_wanted(
+                    suggester
+                )  # the excerpts on screen first (ms), then the rest
                 step("suggestions", 3, 3)
                 self.embeddings.embed_excerpts(suggester, loaded=True, progress=progress)
                 self.cache.refresh(progress)
@@ -145,14 +154,25 @@ class Suggestions:
             with_codes = [i for i, it in enumerate(items) if it.codes]
             by_question = training.per_question_codebooks(items)
             if len(with_codes) >= 2:
-                suggester = Suggester.train(items, profiles, by_question=by_question, negatives=negatives)
+                suggester = Suggester.train(
+                    items, profiles, by_question=by_question, negatives=negatives
+                )
             else:
                 suggester = Suggester({}, profiles)
-            meta = {"codings_seen": n_codings, "codebook_hash": cb_hash, "training_size": len(items)}
+            meta = {
+                "codings_seen": n_codings,
+                "codebook_hash": cb_hash,
+                "training_size": len(items),
+            }
             folder: Path | None
             try:
-                folder = save_model(suggester, self.model_dir, codebook=cb_hash, training_size=len(items),
-                                     extra={"codings_seen": n_codings, "coder": coder})
+                folder = save_model(
+                    suggester,
+                    self.model_dir,
+                    codebook=cb_hash,
+                    training_size=len(items),
+                    extra={"codings_seen": n_codings, "coder": coder},
+                )
             except OSError:  # a read-only folder: keep the model in memory (and cache nothing)
                 folder = None
             self.cache.install(suggester, meta, folder)
@@ -197,10 +217,13 @@ class Suggestions:
         paths = self.state.paths
         exclude = {paths.get(c) for c in skip}
         live = set(paths.values())
-        return [s for s in found if s.score > 0 and s.code_path in live and s.code_path not in exclude][:limit]
+        return [
+            s for s in found if s.score > 0 and s.code_path in live and s.code_path not in exclude
+        ][:limit]
 
     def scored(self, excerpts: list[Excerpt]) -> Iterator[tuple[Excerpt, list[str], Any, Any, Any]]:
-        """(excerpt, codes, scores row, suggested row, thresholds) for many excerpts, by question."""
+        """(excerpt, codes, scores row, suggested row, thresholds) for many excerpts, by
+        question."""
         suggester = self.suggester()
         if suggester is None:
             return
@@ -217,16 +240,22 @@ class Suggestions:
         coded = self.reads.codings([e.id for e in excerpts], coder)
         return [e for e in excerpts if not coded.get(e.id)], coded
 
-    def uncoded_suggestions(self, coder: str | None = None, limit: int = 9) -> list[tuple[int, list[Suggestion]]]:
+    def uncoded_suggestions(
+        self, coder: str | None = None, limit: int = 9
+    ) -> list[tuple[int, list[Suggestion]]]:
         """(excerpt id, suggestions) for every excerpt nobody (or ``coder``) has coded."""
         todo, _ = self._uncoded(self.reads.excerpts(), coder)
         out = []
         for e, codes, s, p, _ in self.scored(todo):
             order = sorted(range(len(codes)), key=lambda j: -s[j])[:limit]
-            out.append((e.id, [Suggestion(codes[j], round(float(s[j]), 4), bool(p[j])) for j in order]))
+            out.append(
+                (e.id, [Suggestion(codes[j], round(float(s[j]), 4), bool(p[j])) for j in order])
+            )
         return out
 
-    def uncertainty_order(self, document_id: int | None = None, coder: str | None = None) -> list[int]:
+    def uncertainty_order(
+        self, document_id: int | None = None, coder: str | None = None
+    ) -> list[int]:
         """Excerpt ids, the ones the model is least sure about first (coded ones last)."""
         excerpts = self.reads.excerpts(document_id)
         todo, coded = self._uncoded(excerpts, coder)
@@ -237,8 +266,11 @@ class Suggestions:
         ranked = sorted(todo, key=lambda e: margin.get(e.id, 1.0))
         return [e.id for e in ranked] + [e.id for e in excerpts if coded.get(e.id)]
 
-    def bulk_accept_preview(self, code_path: str, min_score: float, coder: str) -> list[tuple[int, str, float]]:
-        """(excerpt id, text, score) the coder has not coded yet where the code scores >= min_score."""
+    def bulk_accept_preview(
+        self, code_path: str, min_score: float, coder: str
+    ) -> list[tuple[int, str, float]]:
+        """(excerpt id, text, score) the coder has not coded yet where the code scores
+        >= min_score."""
         code = self.reads.code_by_path(code_path)
         if code is None:
             return []
@@ -251,10 +283,13 @@ class Suggestions:
                     out.append((e.id, e.text, round(score, 4)))
         return sorted(out, key=lambda r: -r[2])
 
-    def bulk_accept(self, code_path: str, min_score: float, coder: str,
-                    excerpt_ids: list[int] | None = None) -> int:
+    def bulk_accept(
+        self, code_path: str, min_score: float, coder: str, excerpt_ids: list[int] | None = None
+    ) -> int:
         """Accept the code on the previewed excerpts (or those of them in ``excerpt_ids``)."""
         chosen = [eid for eid, _, _ in self.bulk_accept_preview(code_path, min_score, coder)]
         if excerpt_ids is not None:
             chosen = [eid for eid in chosen if eid in set(excerpt_ids)]
-        return sum(self.coding.accept_suggestion(eid, code_path, coder) is not None for eid in chosen)
+        return sum(
+            self.coding.accept_suggestion(eid, code_path, coder) is not None for eid in chosen
+        )

@@ -56,7 +56,9 @@ def training_data(reads: Reads, coder: str | None) -> tuple[list[Item], list[set
         rejected = {paths[c] for c in all_rejected.get(e.id, ()) if c in paths}
         if rows:
             view = coder if coder in coders else coders[0]
-            codes = tuple(dict.fromkeys(paths[c] for c, who, _ in rows if who == view and c in paths))
+            codes = tuple(
+                dict.fromkeys(paths[c] for c, who, _ in rows if who == view and c in paths)
+            )
             items.append(Item(e.text, codes, e.question or "", str(e.document_id)))
             negatives.append(None)
         elif e.id in reviewed_ids:

@@ -60,7 +60,9 @@ def read(conn: Connection, by: str | None, coder: str | None, *, exact: bool) ->
         support = cached(conn, coder, {r.id: r.key for r in respondents}, len(findings))
     wants_questions = any(a.startswith("question:") for f in findings for a in f.asked)
     questions = stally.question_respondents(conn) if wants_questions else {}
-    return TallyInputs(codes, findings, respondents, stally.interviewed(conn), support, scale, questions)
+    return TallyInputs(
+        codes, findings, respondents, stally.interviewed(conn), support, scale, questions
+    )
 
 
 def tally_respondents(conn: Connection, by: str | None) -> list[TallyRespondent]:
@@ -77,8 +79,10 @@ def tally_respondents(conn: Connection, by: str | None) -> list[TallyRespondent]
     rows = conn.execute(sa.select(*cols, raw).order_by(t.respondents.c.key)).all()
     texts = [a if isinstance(a, str) else json.dumps(a) for _, _, a in rows]
     parsed = json.loads("[" + ",".join(x or "{}" for x in texts) + "]")
-    return [TallyRespondent(key, a if isinstance(a, dict) else {}, rid)
-            for (rid, key, _), a in zip(rows, parsed)]
+    return [
+        TallyRespondent(key, a if isinstance(a, dict) else {}, rid)
+        for (rid, key, _), a in zip(rows, parsed)
+    ]
 
 
 def attribute_names(conn: Connection) -> list[str]:

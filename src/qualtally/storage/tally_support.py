@@ -85,7 +85,8 @@ class ArraySupport:
         return resp, exc
 
 
-def cached(conn: Connection, coder: str | None, keys: dict[int, str], n_findings: int) -> ArraySupport:
+def cached(conn: Connection, coder: str | None, keys: dict[int, str],
+           n_findings: int) -> ArraySupport:
     """The tally cache's support arrays, findings renumbered from -id to ``finding_node(i)``.
 
     The cache stores a finding's node as minus its row id; the tally numbers findings by
