@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
+
+_S = TypeVar("_S")
 
 
 class LazyKeys(AbstractSet):
@@ -46,7 +48,8 @@ class LazyKeys(AbstractSet):
         return len(self._get())
 
     @classmethod
-    def _from_iterable(cls, it: Iterable[str]) -> frozenset[str]:
+    def _from_iterable(cls, it: Iterable[_S]) -> frozenset[_S]:
+        """What ``&``, ``|`` and ``-`` build: a plain frozenset (not another lazy set)."""
         return frozenset(it)
 
     def __repr__(self) -> str:
