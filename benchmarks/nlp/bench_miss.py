@@ -37,10 +37,11 @@ def main() -> None:
         with Project.open(path) as p:
             p.load_suggester()
             ids = [e.id for e in p.excerpts()]
-            real = p._queue_cache_write
+            writer = p.suggestion_cache.writer
+            real = writer.put
             for i in range(a.passes):
                 writes = i % 2 == 0
-                p._queue_cache_write = real if writes else (lambda row: None)
+                writer.put = real if writes else (lambda row: None)  # type: ignore[method-assign]
                 sc.clear(p.engine)
                 ms, cpu = [], []
                 for eid in ids:
@@ -53,7 +54,7 @@ def main() -> None:
                       f"wall p50 {pct(ms, .5):.1f} p95 {pct(ms, .95):.1f} max {max(ms):.1f} ms; "
                       f"cpu p50 {pct(cpu, .5):.1f} p95 {pct(cpu, .95):.1f} ms; load {os.getloadavg()[0]:.2f}",
                       flush=True)
-            p._queue_cache_write = real
+            writer.put = real  # type: ignore[method-assign]
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""What a NEW text costs: embedding it, and the whole engine for it, per sentence embedder.
+"""What a NEW text costs: embedding it, and the whole suggester for it, per sentence embedder.
 
 Issue 5 asks for one excerpt's suggestions <= 10 ms p95 once loaded. A text the model has
 never seen (``qualtally suggest --input``, an edited or narrowed excerpt) must be embedded
@@ -11,7 +11,7 @@ first; this times, for MiniLM (``minilm-l6-v2``) and the static table
    ``cache=False`` (WordPiece keeps a per-word cache; long turns are also timed with it
    emptied before each text, every word new);
 3. embedding ``--bulk`` (4,000) short answers in one call;
-4. the engine on a new text: a ``CodeSuggester`` fitted with that embedder on the demo's
+4. the suggester on a new text: a ``CodeSuggester`` fitted with that embedder on the demo's
    coded excerpts, with the shipped demo model's cold-start profiles, then
    ``suggest_many([text])`` for 300 demo turns narrowed by their last word (new text, as a
    coder's narrowed excerpt) and for 300 short answers, the embedder's cache emptied before
@@ -81,7 +81,7 @@ def per_text(fn, texts) -> list[float]:
 
 def measure(name, short, short300, long_texts, narrowed, demo, profiles, bulk) -> dict:
     from qualtally.nlp import embed
-    from qualtally.nlp.engine import Engine
+    from qualtally.nlp.suggester import Suggester
     from qualtally.nlp.model import CodeSuggester
 
     r: dict = {}
@@ -105,13 +105,13 @@ def measure(name, short, short300, long_texts, narrowed, demo, profiles, bulk) -
     if name == embed.MODEL_NAME:
         embed.load_cache(ROOT / "models" / "iom-demo" / "embeddings.npz", long_texts)
     model = CodeSuggester(random_state=0, embedder=name).fit(long_texts, [it.codes for it in demo])
-    engine = Engine({"": model}, profiles)
-    engine.suggest_many([narrowed[0]], limit=16)  # warm (spaCy pipeline, first calls)
+    suggester = Suggester({"": model}, profiles)
+    suggester.suggest_many([narrowed[0]], limit=16)  # warm (spaCy pipeline, first calls)
     cache = embed.cache_for(name)
 
     def new(text):
         cache.clear()
-        engine.suggest_many([text], limit=16)
+        suggester.suggest_many([text], limit=16)
 
     r["engine_new_long_ms"] = stats(per_text(new, narrowed))
     r["engine_new_short_ms"] = stats(per_text(new, short300))
@@ -125,7 +125,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--json")
     a = ap.parse_args(argv)
     from qualtally.nlp.dataset import load_coded
-    from qualtally.nlp.persist import load_engine
+    from qualtally.nlp.persist import load_model
 
     print("load average before:", load(), flush=True)
     demo = load_coded(ROOT / "corpus" / "iom-evaluation" / "coded.csv")
@@ -135,7 +135,7 @@ def main(argv=None) -> dict:
     short300 = rng.sample(short, 300)
     narrowed = [t.strip().rsplit(" ", 1)[0] for t in rng.sample(long_texts, min(300, len(long_texts)))
                 if " " in t.strip()]
-    profiles = load_engine(ROOT / "models" / "iom-demo")[0].profiles
+    profiles = load_model(ROOT / "models" / "iom-demo")[0].profiles
     res: dict = {"texts": {"short": len(short300), "long": len(long_texts), "narrowed": len(narrowed),
                            "long_chars_p50": pct([len(t) for t in long_texts], 0.5),
                            "short_chars_p50": pct([len(t) for t in short300], 0.5)}}

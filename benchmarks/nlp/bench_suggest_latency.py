@@ -178,7 +178,7 @@ def per_excerpt(path: Path, sample: int | None = None) -> dict:
         p.flush_suggestion_cache()  # misses are written back by a background thread
         # a narrowed span: new text (its last word dropped), so nothing of it is cached, its
         # embedding included; the engine's own call, as _cached_or_computed makes it
-        engine, narrowed = p._sg()["engine"], []
+        engine, narrowed = p.suggest_state.suggester, []
         chosen = set(random.Random(1).sample(ids, min(300, len(ids))))
         for e in p.excerpts():
             if e.id in chosen and " " in e.text.strip():
@@ -190,7 +190,8 @@ def per_excerpt(path: Path, sample: int | None = None) -> dict:
         t = time.perf_counter()
         written = p.refresh_suggestion_cache()
         refresh = time.perf_counter() - t
-        size = sum(len(json.dumps(d)) for _, d in p._read(sc.read_many, p._sg()["loaded"][1]).values())
+        entries = p.reads.read(sc.read_many, p.suggest_state.key)
+        size = sum(len(json.dumps(d)) for _, d in entries.values())
     stats = {}
     for name, xs in (("cache_hit_ms", hits), ("cache_miss_ms", misses), ("narrowed_span_ms", narrowed)):
         stats[name] = {"n": len(xs), "p50": round(pct(xs, 0.5), 2), "p95": round(pct(xs, 0.95), 2),

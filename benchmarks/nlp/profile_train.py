@@ -1,4 +1,4 @@
-"""Where retraining time goes: cProfile of ``Engine.train`` on ``speed.py``'s 5,000 codings.
+"""Where retraining time goes: cProfile of ``Suggester.train`` on ``speed.py``'s 5,000 codings.
 
 Embeddings are computed once and cached (as a project does at load; ``--cache`` keeps them
 on disk between runs, read with ``allow_pickle=False``), so the timings are the retraining
@@ -37,7 +37,7 @@ def main() -> None:
     ap.add_argument("--profile-first", action="store_true")
     a = ap.parse_args()
     from qualtally.nlp import embed
-    from qualtally.nlp.engine import Engine
+    from qualtally.nlp.suggester import Suggester
     from qualtally.nlp.text import lemma_texts
 
     items = synthetic_items(a.codings)
@@ -51,15 +51,15 @@ def main() -> None:
     prof = cProfile.Profile()
     if a.profile_first:
         t = time.perf_counter()
-        prof.runcall(Engine.train, items, by_question=False)
+        prof.runcall(Suggester.train, items, by_question=False)
         print(f"retrain 1 (profiled): {time.perf_counter() - t:.2f} s (load {os.getloadavg()[0]:.2f})")
         pstats.Stats(prof).sort_stats("cumulative").print_stats(a.top)
     for i in range(a.repeat):
         t = time.perf_counter()
-        Engine.train(items, by_question=False)
+        Suggester.train(items, by_question=False)
         print(f"retrain {i + 1}: {time.perf_counter() - t:.2f} s (load {os.getloadavg()[0]:.2f})")
     if not a.profile_first:
-        prof.runcall(Engine.train, items, by_question=False)
+        prof.runcall(Suggester.train, items, by_question=False)
         pstats.Stats(prof).sort_stats("cumulative").print_stats(a.top)
 
 

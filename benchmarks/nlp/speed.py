@@ -39,15 +39,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--codings", type=int, default=5000)
     ap.add_argument("--csv")
-    ap.add_argument("--no-embeddings", action="store_true", help="time the TF-IDF-only engine")
+    ap.add_argument("--no-embeddings", action="store_true", help="time the TF-IDF-only suggester")
     a = ap.parse_args()
     if a.no_embeddings:
         from qualtally.nlp import embed as _embed
 
         _embed.available = lambda: False
     from qualtally.nlp.dataset import load_coded
-    from qualtally.nlp.engine import Engine
-    from qualtally.nlp.persist import load_engine, save_engine
+    from qualtally.nlp.suggester import Suggester
+    from qualtally.nlp.persist import load_model, save_model
     from qualtally.nlp.text import lemma_texts
 
     items = load_coded(a.csv) if a.csv else synthetic_items(a.codings)
@@ -60,15 +60,15 @@ def main() -> None:
         embed.embed([it.text for it in items])
         print(f"embed {len(items)} excerpts once (cached by text): {time.perf_counter() - t:.2f} s")
     t = time.perf_counter()
-    engine = Engine.train(items, by_question=False)
+    suggester = Suggester.train(items, by_question=False)
     train_s = time.perf_counter() - t
     print(f"retrain: {len(items)} excerpts, {n_codings} codings, "
-          f"{len(engine.models[''].classes_)} codes: {train_s:.2f} s (target <= 5 s)")
+          f"{len(suggester.models[''].classes_)} codes: {train_s:.2f} s (target <= 5 s)")
     with tempfile.TemporaryDirectory() as tmp:
-        save_engine(engine, tmp, codebook="bench", training_size=len(items))
+        save_model(suggester, tmp, codebook="bench", training_size=len(items))
         size = sum(p.stat().st_size for p in Path(tmp).iterdir())
         t = time.perf_counter()
-        loaded, _ = load_engine(tmp, expect_hash="bench")
+        loaded, _ = load_model(tmp, expect_hash="bench")
         load_s = time.perf_counter() - t
     print(f"load saved model: {load_s:.2f} s ({size / 1e6:.1f} MB on disk)")
     probe = synthetic_items(600, seed=7)[:300] if not a.csv else items[:300]

@@ -69,9 +69,9 @@ def seed_suggestions(project) -> int:
     spaCy and the model have loaded (about 4 s on a small machine); with them, from the
     first frame. Rebuilt by ``benchmarks/nlp/make_demo_suggestions.py``.
     """
-    from qualtally.facade_suggest import shipped_model_dirs
+    from qualtally.nlp import shipped
 
-    for folder in shipped_model_dirs():
+    for folder in shipped.model_dirs():
         if (folder / SUGGESTIONS_FILE).is_file():
             n = project.seed_suggestion_cache(folder / SUGGESTIONS_FILE)
             if n:

@@ -76,17 +76,18 @@ def test_a_fresh_demo_starts_with_the_shipped_suggestions_and_they_are_the_model
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     with Project.open(ensure_demo_project()) as project:
         ids = [e.id for e in project.excerpts()]
-        key = project._expected_model_key(project.codes())
-        seeded = project._read(sc.read_many, key)
+        key = project.suggestion_cache.expected_key(project.codes())
+        seeded = project.reads.read(sc.read_many, key)
         assert len(seeded) == len(ids) == 310
         before = project.suggestions(ids[5], "newcomer")  # model not loaded: from the cache
-        assert before and not project._sg().get("engine")
+        assert before and not project.suggest_state.suggester
         project.load_suggester()
         for eid in ids[:40:3]:  # computed afresh by the loaded engine: the same
-            text, question = project._sg()["texts"][eid]
-            (found, margin), = project._sg()["engine"].suggest_many([text], question, limit=16)
+            text, question = project.suggest_state.texts[eid]
+            suggester = project.suggest_state.suggester
+            (found, margin), = suggester.suggest_many([text], question, limit=16)
             assert sc.payload(found, margin) == seeded[eid][1]
-        after = project._read(sc.read_many, key)
+        after = project.reads.read(sc.read_many, key)
         assert [s.code_path for s in project.suggestions(ids[5], "newcomer")] == [s.code_path for s in before]
     assert after == seeded  # the loader's refresh found every seeded entry current
 

@@ -14,7 +14,7 @@ TRANSCRIPT = "Interviewer: Why?\nAna Silva: Because of the [inaudible] membershi
 def _codings(p: Project) -> set[tuple]:
     paths = {c.id: c.path for c in p.codes()}
     ex = {e.id: e for e in p.excerpts()}
-    rows = p._read(lambda conn: conn.exec_driver_sql(
+    rows = p.reads.read(lambda conn: conn.exec_driver_sql(
         "select excerpt_id, code_id, coder, origin, created from codings").all())
     return {(ex[e].text, paths[c], coder, origin, created) for e, c, coder, origin, created in rows}
 

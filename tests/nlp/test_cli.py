@@ -144,14 +144,14 @@ def test_a_static_model_is_refused_with_another_table_or_none(coded_csv, tmp_pat
     """A static model records its table's sha256; a rebuilt table (or none) makes it stale,
     refused in one line (exit 2), as is --embedder beside a saved model or a missing table."""
     from qualtally.nlp import static_embed
-    from qualtally.nlp.persist import StaleModel, load_engine
+    from qualtally.nlp.persist import StaleModel, load_model
 
     out = tmp_path / "model"
     assert main(["train", str(coded_csv), "--out", str(out), "--no-eval", "--embedder", "static"]) == 0
     meta = json.loads((out / "meta.json").read_text())
     assert meta["embedding_tables"] == {static_embed.STATIC_NAME: static_embed.table_id()}
     assert len(static_embed.table_id()) == 64
-    load_engine(out)  # the installed table: fine
+    load_model(out)  # the installed table: fine
     texts = tmp_path / "t.csv"
     texts.write_text("id,text\n1,the trainers ran a fine staff training day\n")
     capsys.readouterr()
@@ -166,7 +166,7 @@ def test_a_static_model_is_refused_with_another_table_or_none(coded_csv, tmp_pat
     meta["embedding_tables"][static_embed.STATIC_NAME] = "0" * 64
     (out / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(StaleModel, match="another"):
-        load_engine(out)
+        load_model(out)
     from qualtally.nlp import card
 
     assert card.pick_model([out], meta["codebook_hash"]) is None  # the loader will not pick it either
@@ -174,7 +174,7 @@ def test_a_static_model_is_refused_with_another_table_or_none(coded_csv, tmp_pat
     monkeypatch.setattr(static_embed, "find_dir", lambda: None)
     monkeypatch.setattr(static_embed, "_TABLE_ID", [])
     with pytest.raises(StaleModel, match="not installed"):
-        load_engine(out)
+        load_model(out)
     refused(["train", str(coded_csv), "--out", str(tmp_path / "m2"), "--no-eval", "--embedder", "static"],
             "--embedder", "not installed")
     assert not (tmp_path / "m2").exists()

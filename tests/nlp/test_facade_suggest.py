@@ -4,7 +4,7 @@ import pytest
 from nlp_fixtures import PHRASES, TURNS, make_rows, turns_document
 
 from qualtally.core.models import ORIGIN_SUGGESTION, Code, CodedRow, ImportBundle
-from qualtally.project import Project
+from qualtally.project import Project, training
 
 
 
@@ -59,7 +59,7 @@ def test_retrain_after_new_codings_and_saved_model_reused(project, tmp_path):
     assert project.maybe_retrain("ann")
     again = Project.open(project.path)
     again.load_suggester()
-    assert again._sg()["meta"]["codebook_hash"] == project._sg()["meta"]["codebook_hash"]
+    assert again.suggest_state.meta["codebook_hash"] == project.suggest_state.meta["codebook_hash"]
     again.close()
 
 
@@ -95,7 +95,7 @@ def test_rejections_trigger_retraining_and_become_negatives(project):
     for eid in new:
         project.reject_suggestion(eid, code.id, "ann")
     assert project.maybe_retrain("ann")
-    items, negatives, _ = project._training_data("ann")
+    items, negatives, _ = training.training_data(project.reads, "ann")
     rejected = [neg for it, neg in zip(items, negatives) if neg]
     assert len(rejected) == len(new) and all(neg == {"Training"} for neg in rejected)
 

@@ -121,11 +121,11 @@ def test_nothing_to_cache_loads_no_model_library(tmp_path, capsys):
 
 
 def test_many_excerpts_to_embed_are_left_to_the_coding_screen(tmp_path, capsys, monkeypatch):
-    from qualtally import facade_suggest
+    from qualtally.project import suggestions
 
     path = _imported(tmp_path)
     before = _coded_with_model(path)
-    monkeypatch.setattr(facade_suggest, "PREPARE_MAX_EMBED", 3)
+    monkeypatch.setattr(suggestions, "PREPARE_MAX_EMBED", 3)
     capsys.readouterr()
     assert main(["import", str(path), str(CORPUS / "interviews" / "R02-ottawa-cic-policy.txt"), "--quiet"]) == 0
     out = capsys.readouterr().out

@@ -87,6 +87,9 @@ def test_empty_vocabulary_is_scikit_learns_error():
 class SerialLane:
     """What ``Lane`` replaces: each call run at once, in the calling thread."""
 
+    def __init__(self, name: str = "lane") -> None:
+        self.name = name
+
     def submit(self, fn, *args):
         return run_now(fn, *args)
 
@@ -141,7 +144,7 @@ def test_lane_fit_is_the_one_thread_fit(monkeypatch, n, emb_model):
 
 
 def test_a_failed_fit_cancels_the_fits_still_queued_in_the_lane():
-    from qualtally.nlp.lane import Lane
+    from qualtally.core.background import Lane
 
     started, gate, ran = threading.Event(), threading.Event(), []
     with pytest.raises(RuntimeError):

@@ -98,18 +98,18 @@ def test_caches_never_mix_embedders(tmp_path):
 
 @needs_both
 def test_static_model_saves_loads_and_never_runs_minilm(tmp_path, monkeypatch):
-    from qualtally.nlp.engine import Engine
+    from qualtally.nlp.suggester import Suggester
     from qualtally.nlp.model import CodeSuggester
-    from qualtally.nlp.persist import TRUSTED, load_engine, save_engine
+    from qualtally.nlp.persist import TRUSTED, load_model, save_model
 
     trusted_before = list(TRUSTED)
     rows = make_rows(60, seed=4)
     m = CodeSuggester(random_state=0, embedder=STATIC_NAME).fit([r["text"] for r in rows],
                                                                [tuple(r["codes"].split(";")) for r in rows])
     assert m.use_embeddings_ and m.train_emb_t_.shape[0] == embed.dim(STATIC_NAME)
-    save_engine(Engine({"": m}), tmp_path, codebook="x", training_size=60)
+    save_model(Suggester({"": m}), tmp_path, codebook="x", training_size=60)
     assert json.loads((tmp_path / "meta.json").read_text())["embedders"] == {"": STATIC_NAME}
-    loaded, _ = load_engine(tmp_path, expect_hash="x")
+    loaded, _ = load_model(tmp_path, expect_hash="x")
     assert TRUSTED == trusted_before and loaded.models[""].embedder == STATIC_NAME
 
     def no_minilm(*a, **k):
@@ -125,9 +125,9 @@ def test_static_model_saves_loads_and_never_runs_minilm(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_shipped_minilm_model_still_embeds_with_minilm(monkeypatch):
     """models/iom-demo was trained before embedders were recorded: it keeps using MiniLM."""
-    from qualtally.nlp.persist import load_engine
+    from qualtally.nlp.persist import load_model
 
-    engine, _ = load_engine(ROOT / "models" / "iom-demo")
+    engine, _ = load_model(ROOT / "models" / "iom-demo")
     model = next(iter(engine.models.values()))
     assert model.use_embeddings_ and getattr(model, "embedder", embed.MODEL_NAME) == embed.MODEL_NAME
     assert model.train_emb_t_.shape[0] == 384
@@ -153,11 +153,12 @@ def test_project_with_a_static_model_never_runs_minilm(tmp_path, monkeypatch):
     from nlp_fixtures import TURNS, turns_document
 
     from qualtally.core.models import Code, CodedRow, ImportBundle
-    from qualtally.nlp import engine as engine_mod
+    from qualtally.nlp import suggester as suggester_mod
     from qualtally.nlp.model import CodeSuggester
     from qualtally.project import Project
 
-    monkeypatch.setattr(engine_mod, "CodeSuggester", functools.partial(CodeSuggester, embedder=STATIC_NAME))
+    static = functools.partial(CodeSuggester, embedder=STATIC_NAME)
+    monkeypatch.setattr(suggester_mod, "CodeSuggester", static)
 
     def no_minilm(*a, **k):
         raise AssertionError("MiniLM was run for a static model")
@@ -180,8 +181,8 @@ def test_project_with_a_static_model_never_runs_minilm(tmp_path, monkeypatch):
     again = Project.open(tmp_path / "t.qtally")
     try:
         again.load_suggester()
-        assert again._sg()["engine"].models[""].embedder == STATIC_NAME
-        engine = again._sg()["engine"]
+        assert again.suggest_state.suggester.models[""].embedder == STATIC_NAME
+        engine = again.suggest_state.suggester
         new = "the grant money was not enough for the new staff"  # never embedded before
         assert engine.suggest(new)[0].code_path.startswith("Funding")
         assert new in embed.cache_for(STATIC_NAME) and new not in embed.cache_for(embed.MODEL_NAME)

@@ -71,7 +71,8 @@ def test_cache_is_used_before_the_model_loads(path):
     assert all(expected.values())
     with Project.open(path) as p:
         got = {eid: p.suggestions(eid, "ann") for eid in _new_ids(p)}
-        assert p._sg()["engine"] is None and not p._sg()["loading"]  # nothing loaded or trained
+        # nothing loaded or trained
+        assert p.suggest_state.suggester is None and not p.suggest_state.loading
     assert got == expected  # scores, flags, keywords, terms, similar excerpt, source
     assert any(s.top_terms and s.similar_excerpt for found in got.values() for s in found)
 
@@ -84,9 +85,9 @@ def test_cached_entries_match_what_the_engine_computes(path):
         sc.clear(p.engine)
         computed = p.suggestions(eid, "ann")  # a miss: computed now, written back in the background
         p.flush_suggestion_cache()
-        key = p._sg()["loaded"][1]
+        key = p.suggest_state.key
         assert computed == cached
-        assert p._read(sc.read_one, eid)[0] == key
+        assert p.reads.read(sc.read_one, eid)[0] == key
 
 
 def test_reading_the_cache_imports_no_model_library(path):
@@ -117,29 +118,30 @@ def test_changed_text_is_not_served_from_the_cache(path):
         assert p.suggestions(eid, "ann") == []  # its text changed: stale until the model loads
         assert p.suggestions(other, "ann")  # untouched excerpts still served
         p.load_suggester()  # the refresh recomputes the stale entry
-        assert p._read(sc.read_one, eid)[1] == sc.text_hash(p.excerpt(eid).text, p.excerpt(eid).question)
+        e = p.excerpt(eid)
+        assert p.reads.read(sc.read_one, eid)[1] == sc.text_hash(e.text, e.question)
 
 
 def test_entries_of_an_earlier_model_are_shown_marked_until_the_loader_answers(path):
     with Project.open(path) as p:
         p.load_suggester()
-        old_key = p._sg()["loaded"][1]
+        old_key = p.suggest_state.key
         partnership = p.code_by_path("Partnership").id
         for eid in _new_ids(p) + [e.id for e in p.excerpts()][:3]:
             p.apply_code(eid, partnership, "ann")
         p.retrain_suggester("ann", refresh=False)  # a new model; the cache still holds the old one's
-        new_key = p._sg()["loaded"][1]
+        new_key = p.suggest_state.key
         assert new_key and new_key != old_key
         assert card.model_key(p.model_dir()) == new_key
     with Project.open(path) as p:
         eid = _new_ids(p)[4]
-        assert p._read(sc.read_one, eid)[0] == old_key
+        assert p.reads.read(sc.read_one, eid)[0] == old_key
         earlier = p.suggestions(eid, "bob")  # the loader will pick the new model: old entries, marked
         assert earlier and all(x.earlier for x in earlier)
-        old_payload = sc.suggestions_of(p._read(sc.read_one, eid)[2])
+        old_payload = sc.suggestions_of(p.reads.read(sc.read_one, eid)[2])
         assert [x.code_path for x in earlier] == [x.code_path for x in old_payload if x.score > 0][:9]
         p.load_suggester()
-        assert p._read(sc.read_one, eid)[0] == new_key
+        assert p.reads.read(sc.read_one, eid)[0] == new_key
         assert not any(x.earlier for x in p.suggestions(eid, "bob"))
     with Project.open(path) as p:
         now = p.suggestions(_new_ids(p)[4], "bob")
@@ -169,7 +171,7 @@ def test_applied_and_rejected_codes_are_filtered_from_cached_suggestions(path):
         assert applied not in after and rejected not in after
         assert after == [c for c in before if c not in (applied, rejected)][: len(after)]
         assert [s.code_path for s in p.suggestions(eid, "bob")] == before  # another coder's view
-        assert p._sg()["engine"] is None
+        assert p.suggest_state.suggester is None
 
 
 def test_a_cached_suggestion_counts_in_no_tally(path):
@@ -178,7 +180,7 @@ def test_a_cached_suggestion_counts_in_no_tally(path):
         sc.clear(p.engine)
         before, exact_before = p.tally(), p.tally(exact=True)
         p.load_suggester()  # fills the cache for every excerpt
-        assert p.suggestions(eid, "ann") and p._read(sc.read_one, eid) is not None
+        assert p.suggestions(eid, "ann") and p.reads.read(sc.read_one, eid) is not None
         assert p.tally() == before and p.tally(exact=True) == exact_before
         assert p.codings([eid]) == {}
 
@@ -187,13 +189,14 @@ def test_uncertainty_order_runs_from_the_cache(path):
     with Project.open(path) as p:
         p.load_suggester()
         todo = [e for e in p.excerpts() if not p.codings([e.id])]
-        computed = {e.id: float(np.min(np.abs(s - th))) for e, _, s, _, th in p._scored(todo)}
+        scored = p.suggesting.scored(todo)
+        computed = {e.id: float(np.min(np.abs(s - th))) for e, _, s, _, th in scored}
         loaded_order = p.uncertainty_order()
         new = set(_new_ids(p))
     with Project.open(path) as p:
-        cached = p._cached_margins(todo)
+        cached = p.suggestion_cache.cached_margins(todo)
         order = p.uncertainty_order()
-        assert p._sg()["engine"] is None  # ranked without loading the model
+        assert p.suggest_state.suggester is None  # ranked without loading the model
     assert cached.keys() == computed.keys()
     assert all(abs(cached[k] - computed[k]) < 1e-5 for k in computed)
     assert order == loaded_order
@@ -221,13 +224,13 @@ def test_embeddings_are_saved_beside_the_model_and_read_back(path, tmp_path):
     assert embed.load_cache(out, texts) == 0
     assert not list(tmp_path.glob(".e.npz.*.tmp"))  # no temporary file left behind
     with Project.open(path) as p:
-        p._cache_texts()
+        p.suggesting.remember_texts()
         embed._CACHE.clear()
-        assert p._load_embeddings() == n == len({x for x, _ in p._sg()["texts"].values()})
+        assert p.embeddings.load() == n == len({x for x, _ in p.suggest_state.texts.values()})
 
 
 def test_a_torn_save_is_not_loaded(path):
-    from qualtally.nlp.persist import StaleModel, load_engine
+    from qualtally.nlp.persist import StaleModel, load_model
 
     folder = Path(f"{path}.models")
     meta = json.loads((folder / "meta.json").read_text())
@@ -235,7 +238,7 @@ def test_a_torn_save_is_not_loaded(path):
     meta["model_sha256"] = "0" * 64
     (folder / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(StaleModel, match="does not match"):
-        load_engine(folder)
+        load_model(folder)
 
 
 def test_retraining_refreshes_every_entry_for_the_new_model(path):
@@ -246,8 +249,8 @@ def test_retraining_refreshes_every_entry_for_the_new_model(path):
             p.reject_suggestion(eid, training, "ann")
         steps = []
         assert p.maybe_retrain("ann")
-        key = p._sg()["loaded"][1]
-        entries = p._read(sc.read_many, key)
+        key = p.suggest_state.key
+        entries = p.reads.read(sc.read_many, key)
         assert set(entries) == {e.id for e in p.excerpts()}
         assert p.refresh_suggestion_cache(lambda *a: steps.append(a)) == 0  # nothing stale is left
         assert steps == [("caching suggestions", 0, 0)]
@@ -264,8 +267,8 @@ def test_a_file_that_refuses_cache_writes_still_gives_suggestions(path, monkeypa
         eid = _new_ids(p)[0]
         assert p.suggestions(eid, "ann")  # computed by the engine
         p.flush_suggestion_cache()
-        assert p._read(sc.read_one, eid) is None
-        assert p._sg()["cache_write_errors"] >= 2
+        assert p.reads.read(sc.read_one, eid) is None
+        assert p.suggest_state.cache_write_errors >= 2
 
 
 def test_a_late_write_from_a_replaced_model_does_not_overwrite_the_new_entry(path):
@@ -274,11 +277,11 @@ def test_a_late_write_from_a_replaced_model_does_not_overwrite_the_new_entry(pat
         p.load_suggester()
         p.flush_suggestion_cache()
         eid = _new_ids(p)[0]
-        current = p._sg()["loaded"][1]
+        current = p.suggest_state.key
         with p.engine.connect() as conn:
             before = sc.read_one(conn, eid)
         assert before is not None and before[0] == current
-        p._queue_cache_write((eid, "an-older-model", before[1], before[2]))
+        p.suggestion_cache.writer.put((eid, "an-older-model", before[1], before[2]))
         p.flush_suggestion_cache()
         with p.engine.connect() as conn:
             after = sc.read_one(conn, eid)
@@ -298,14 +301,14 @@ def test_first_open_answers_the_asked_for_excerpts_before_the_refresh(path):
 
         def progress(label, done, total):
             if (label, done, total) == ("suggestions", 3, 3):
-                key = p._sg()["loaded"][1]
-                seen["wanted"] = p._read(sc.read_many, key, [wanted])
-                seen["all"] = len(p._read(sc.read_keys, key))
+                key = p.suggest_state.key
+                seen["wanted"] = p.reads.read(sc.read_many, key, [wanted])
+                seen["all"] = len(p.reads.read(sc.read_keys, key))
 
         p.load_suggester(progress=progress)
         assert wanted in seen["wanted"] and seen["all"] == 1
         e = next(e for e in p.excerpts() if e.id == wanted)
-        (fresh, margin), = p._sg()["engine"].suggest_many([e.text], e.question, limit=16)
+        (fresh, margin), = p.suggest_state.suggester.suggest_many([e.text], e.question, limit=16)
         assert sc.suggestions_of(seen["wanted"][wanted][1]) == fresh
         assert sc.margin_of(seen["wanted"][wanted][1]) == pytest.approx(margin, abs=1e-6)
 
@@ -317,12 +320,12 @@ def test_refresh_does_the_asked_for_document_first(path):
         doc = next(e.document_id for e in p.excerpts() if e.id == wanted)
         in_doc = {e.id for e in p.excerpts() if e.document_id == doc}
         sc.clear(p.engine)
-        p._sg()["answered"] = [wanted]
+        p.suggest_state.answered = [wanted]
         first = []
 
         def progress(label, done, total):
             if label == "caching suggestions" and done == len(in_doc):
-                first.extend(p._read(sc.read_keys, p._sg()["loaded"][1]))
+                first.extend(p.reads.read(sc.read_keys, p.suggest_state.key))
 
         assert p.refresh_suggestion_cache(progress, chunk=len(in_doc)) == len(p.excerpts())
         assert set(first) == in_doc

@@ -82,3 +82,37 @@ def test_finding_a_copy_that_is_not_there_is_one_clear_error(project):
     backups.take(project.path, "x")
     with pytest.raises(InputError, match="no backup copy of t.qtally matches"):
         backups.find(project.path, "nonsense")
+
+
+def test_the_cli_backs_up_before_an_import_and_restores_a_damaged_project(project, tmp_path, capsys):
+    from qualtally.cli import main
+
+    path = project.path
+    project.close()
+    rows = tmp_path / "rows.csv"
+    rows.write_text("respondent,text,codes,coder,document\n"
+                    "R1,A line [inaudible] from the command line.,Relevance,cli,extra-doc\n")
+    assert main(["import", str(path), str(rows), "--no-suggestions"]) == 0
+    assert main(["backups", str(path)]) == 0
+    listed = capsys.readouterr().out
+    assert "before-import" in listed
+    assert _codings(backups.listing(path)[-1].path) == 0  # the state before the import
+    assert main(["backups", str(path), "--keep", "4"]) == 0
+    assert "keeping the newest 4" in capsys.readouterr().out
+    path.write_bytes(b"\x00" * path.stat().st_size)
+    assert main(["info", str(path)]) == 2
+    assert "qualtally restore" in capsys.readouterr().err
+    assert main(["restore", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "restored" in out and "before-import" in out
+    assert main(["info", str(path), "--json"]) == 0
+    assert '"codings": 0' in capsys.readouterr().out
+
+
+def test_a_bad_import_takes_no_copy(project, tmp_path):
+    from qualtally.cli import main
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("respondent\n")
+    assert main(["import", str(project.path), str(bad)]) == 2
+    assert backups.listing(project.path) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.worker import WorkerCancelled
 
 from qualtally.project import Project
 from .demo_project import build
@@ -30,7 +31,11 @@ async def settle(pilot) -> None:
     await pilot.pause()
     while getattr(pilot.app, "model_loading", False):
         await pilot.pause(0.05)
-    await pilot.app.workers.wait_for_complete()
+    for worker in list(pilot.app.workers):
+        try:
+            await worker.wait()
+        except WorkerCancelled:  # replaced by a newer worker of its exclusive group
+            pass
     await pilot.pause()
 
 

@@ -49,6 +49,30 @@ async def test_apply_undo_redo_quit_reopen(project_path):
     reopened.close()
 
 
+async def test_accepting_a_suggestion_is_the_facades_accept(project, monkeypatch):
+    """1-9 and a click accept through ``Project.accept_suggestion``, the one rule for turning
+    a suggestion into a coding; a code gone from the codebook is said, not applied."""
+    calls = []
+    real = project.accept_suggestion
+    monkeypatch.setattr(project, "accept_suggestion",
+                        lambda *args: calls.append(args) or real(*args))
+    app = make_app(project, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = current(app)
+        panel = app.screen.query_one(SuggestionPanel)
+        path = panel.suggestions[0].code_path
+        await pilot.press("1")
+        assert calls == [(first.id, path, CODER)]
+        assert codings_of(project) == [(first.id, path, ORIGIN_SUGGESTION)]
+        assert app.coding.session.codings[first.id] == [project.code_by_path(path).id]
+        monkeypatch.setattr(project, "accept_suggestion", lambda *args: calls.append(args) and None)
+        app.coding.accept(panel.suggestions[0])
+        await pilot.pause()
+        assert len(calls) == 2 and codings_of(project) == [(first.id, path, ORIGIN_SUGGESTION)]
+        assert any("no longer in the codebook" in str(n.message) for n in app._notifications)
+
+
 async def test_each_coding_records_its_coder(project_path):
     for coder in ("ana", "ben"):
         with Project.open(project_path) as project:
@@ -257,7 +281,7 @@ async def test_quit_does_not_wait_for_a_retraining(project, monkeypatch):
     release = threading.Event()
     started = threading.Event()
 
-    def slow_retrain(coder=None, background=False, refresh=True):
+    def slow_retrain(coder=None, refresh=True):
         started.set()
         release.wait(60)
         return True
@@ -282,7 +306,7 @@ async def test_a_retrained_model_is_shown_before_the_cache_refresh(project, monk
     release = threading.Event()
     calls = []
 
-    def retrain(coder=None, background=False, refresh=True):
+    def retrain(coder=None, refresh=True):
         calls.append(refresh)
         return True
 

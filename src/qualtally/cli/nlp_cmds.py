@@ -1,6 +1,6 @@
-"""Sub-commands of the suggestion engine: ``suggest``, ``evaluate``, ``train``.
+"""Sub-commands of the suggester: ``suggest``, ``evaluate``, ``train``.
 
-These are also the harness the team and outside reviewers measure the engine with, so
+These are also the harness the team and outside reviewers measure the suggester with, so
 their JSON output is stable: ``suggest`` prints one object per line, ``evaluate`` one
 object with the model and the keyword baseline side by side. Heavy libraries are
 imported inside the handlers so ``qualtally --help`` stays instant.
@@ -113,30 +113,34 @@ def cmd_suggest(args) -> int:
     if not args.input or not (args.train or args.model):
         raise InputError("suggest", "give a PROJECT, or --input TEXTS.csv with --train CODED.csv or --model DIR")
     from qualtally.nlp.dataset import load_coded, load_texts
-    from qualtally.nlp.engine import Engine
-    from qualtally.nlp.persist import load_engine
+    from qualtally.nlp.suggester import Suggester
+    from qualtally.nlp.persist import load_model
 
     texts = load_texts(args.input)
     if args.model:
         from qualtally.nlp.persist import StaleModel
 
         try:
-            engine, _ = load_engine(args.model)
+            suggester, _ = load_model(args.model)
         except StaleModel as err:
             raise InputError(str(args.model), str(err)) from None
     else:
         items = load_coded(args.train, coder=args.coder)
         known = {it.question for it in items}
         embedder = _embedder(args)
-        engine = Engine.train(items, embedder=embedder)
-        if any(q not in known for _, _, q in texts) and "" not in engine.models and len(known) > 1:
-            engine.models[""] = Engine.train(items, by_question=False, embedder=embedder).models.get("")
-    engine.embed_ahead([text for _, text, _ in texts if text.strip()])  # in batches, not one by one
+        suggester = Suggester.train(items, embedder=embedder)
+        unknown = any(q not in known for _, _, q in texts)
+        if unknown and "" not in suggester.models and len(known) > 1:
+            overall = Suggester.train(items, by_question=False, embedder=embedder)
+            suggester.models[""] = overall.models.get("")
+    # in batches, not one by one
+    suggester.embed_ahead([text for _, text, _ in texts if text.strip()])
     rows = []
     for ident, text, question in texts:
         # a blank answer says nothing: no code is proposed for it (the model's
         # "at least one code" rule would otherwise pick its likeliest code)
-        sugg = engine.suggest(text, question, limit=limit, explain=args.explain) if text.strip() else []
+        sugg = (suggester.suggest(text, question, limit=limit, explain=args.explain)
+                if text.strip() else [])
         rows.append(_row(ident, sugg, args.explain))
     _print(rows, args.json)
     return 0

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from qualtally.core.claims import Passage, link, parse_claims
 from qualtally.core.quantifiers import compare, label_for, share
-from qualtally.core.tally import Tally, attribute_text
+from qualtally.core.tally import MISSING, Tally, attribute_text, respondent_group
 
 VERDICTS = ("overstated", "understated", "consistent", "no quantifier claim", "unlinked claim",
             "unknown label", "no denominator")
@@ -82,7 +82,8 @@ def audit(passages: list[Passage], tally: Tally, attributes: dict[str, dict[str,
             n, total, attr = row.respondents, row.denominator, None
             if c.group:
                 attr = owner.get(c.group)
-                base = {k for k in row.base if attribute_text(attributes.get(k, {}).get(attr or "")) == c.group}
+                base = {k for k in row.base
+                        if respondent_group(attributes.get(k, {}), attr or "") == c.group}
                 n, total = len(row.supporters & base), len(base)
             verdict = compare(c.label, n, total, scale)
             out.append(ClaimCheck(key, p.text, c.sentence, c.phrase, c.label, n, total, verdict.actual,
@@ -116,5 +117,12 @@ class Drilldown:
     non_supporters: list[str]
     outside: list[str] = field(default_factory=list)
     """Supporters who are not in the denominator (not asked about the topic)."""
-    attributes: dict[str, dict[str, str]] = field(default_factory=dict)
+    attributes: dict[str, dict[str, object]] = field(default_factory=dict)
     group: str | None = None
+
+    def attribute_labels(self, respondent: str) -> list[str]:
+        """The respondent's attribute values as group labels (``False`` -> ``no``), the
+        name and missing values left out: what a drill-down shows beside each supporter."""
+        labels = (attribute_text(v) for k, v in self.attributes.get(respondent, {}).items()
+                  if k.lower() != "name")
+        return [v for v in labels if v != MISSING]

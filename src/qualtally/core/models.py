@@ -197,7 +197,7 @@ class QuantifierScale:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A code the engine proposes for an excerpt, with the reasons a coder can judge."""
+    """A code the suggester proposes for an excerpt, with the reasons a coder can judge."""
 
     code_path: str
     score: float

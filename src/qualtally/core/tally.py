@@ -13,14 +13,15 @@ what makes roll-up exact: an excerpt coded with two children counts once for the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 from qualtally.core.claims import primary_claim
-from qualtally.core.models import Code, Finding, QuantifierScale, Respondent
+from qualtally.core.models import Code, Finding, QuantifierScale
 from qualtally.core.quantifiers import compare, label_for, share
+from qualtally.core.support import LazyKeys, NodeKeys, RowSupport, Support
 
 MISSING = "(none)"
 """The group of respondents who lack the attribute a tally is split by."""
@@ -35,100 +36,14 @@ def attribute_text(value: object) -> str:
     return str(value)
 
 
-class LazyKeys(AbstractSet):
-    """A read-only set of respondent keys computed on first use (drill-down, 0/1 matrix).
+def respondent_group(attributes: Mapping[str, object], by: str) -> str:
+    """The group a respondent with ``attributes`` is in when respondents are split by ``by``.
 
-    Behaves as a set (``in``, ``len``, iteration, ``==``, ``&``, ``|``, ``-`` give frozensets),
-    so code written for the former frozenset fields keeps working.
+    The one rule for group membership: the tally's cells, the audit's group claims, the
+    drill-down of a cell and the reports' choice of split all ask it, so a typed value
+    (``3``, ``False``, a date) or a missing one lands in the same group everywhere.
     """
-
-    __slots__ = ("_load", "_value")
-
-    def __init__(self, load: Callable[[], Iterable[str]]) -> None:
-        self._load: Callable[[], Iterable[str]] | None = load
-        self._value: frozenset[str] | None = None
-
-    def _get(self) -> frozenset[str]:
-        if self._value is None:
-            assert self._load is not None
-            self._value = frozenset(self._load())
-            self._load = None
-        return self._value
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._get()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._get())
-
-    def __len__(self) -> int:
-        return len(self._get())
-
-    @classmethod
-    def _from_iterable(cls, it: Iterable[str]) -> frozenset[str]:
-        return frozenset(it)
-
-    def __repr__(self) -> str:
-        return f"LazyKeys({set(self._get())!r})"
-
-
-@runtime_checkable
-class Support(Protocol):
-    """Per-node support, as storage answers it: totals, splits, and the respondents themselves."""
-
-    def totals(self, node: int) -> tuple[int, int]:
-        """(distinct respondents, counted excerpts summed over them)."""
-
-    def split(self, node: int, group_of: dict[str, str],
-              groups: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
-        """(respondents per group, excerpts per group)."""
-
-    def counts(self, node: int) -> dict[str, int]:
-        """Respondent key -> counted excerpts."""
-
-    def keys(self, node: int) -> frozenset[str]:
-        """The supporting respondents' keys."""
-
-
-class RowSupport:
-    """:class:`Support` over ``(node, respondent id, excerpts)`` rows: the reference assembly."""
-
-    def __init__(self, rows: Iterable[tuple[int, int, int]], keys: dict[int, str]) -> None:
-        self.per_node: dict[int, dict[str, int]] = defaultdict(dict)
-        for node, rid, n_excerpts in rows:
-            if rid in keys:
-                self.per_node[node][keys[rid]] = int(n_excerpts)
-
-    def totals(self, node: int) -> tuple[int, int]:
-        hits = self.per_node.get(node, {})
-        return len(hits), sum(hits.values())
-
-    def split(self, node: int, group_of: dict[str, str],
-              groups: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
-        hits = self.per_node.get(node, {})
-        return _split(hits, group_of, groups, count=True), _split(hits, group_of, groups, count=False)
-
-    def counts(self, node: int) -> dict[str, int]:
-        return dict(self.per_node.get(node, {}))
-
-    def keys(self, node: int) -> frozenset[str]:
-        return frozenset(self.per_node.get(node, {}))
-
-
-class _NodeKeys(Mapping):
-    """Code path -> supporting keys, computed only for the paths a denominator names."""
-
-    def __init__(self, support: Support, ids: dict[str, int]) -> None:
-        self.support, self.ids = support, ids
-
-    def __getitem__(self, path: str) -> frozenset[str]:
-        return self.support.keys(self.ids[path])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.ids)
-
-    def __len__(self) -> int:
-        return len(self.ids)
+    return attribute_text(attributes.get(by))
 
 
 @dataclass(frozen=True)
@@ -224,26 +139,38 @@ def finding_node(index: int) -> int:
     return -(index + 1)
 
 
-def closure(codes: list[Code], findings: list[Finding]) -> list[tuple[int, int]]:
-    """(node, code id) pairs: every code under each code node and each finding node."""
+def code_children(codes: Iterable[Code]) -> dict[int | None, list[int]]:
+    """Parent code id (None: top level) -> the ids of its child codes."""
     children: dict[int | None, list[int]] = defaultdict(list)
     for c in codes:
         children[c.parent_id].append(c.id)  # type: ignore[arg-type]
+    return children
 
-    def subtree(code_id: int) -> list[int]:
-        out, stack = [], [code_id]
-        while stack:
-            cid = stack.pop()
-            out.append(cid)
+
+def subtree(children: Mapping[int | None, list[int]], roots: Iterable[int]) -> list[int]:
+    """The roots and every code under them, each once: what a code counts under roll-up.
+
+    The one definition of roll-up: the tally's nodes (:func:`closure`) and the drill-down's
+    excerpts both use it, so a drill-down lists exactly the excerpts its cell counts.
+    """
+    out: dict[int, None] = {}
+    stack = list(roots)
+    while stack:
+        cid = stack.pop()
+        if cid not in out:
+            out[cid] = None
             stack.extend(children.get(cid, ()))
-        return out
+    return list(out)
 
-    pairs = {(c.id, d) for c in codes for d in subtree(c.id)}  # type: ignore[arg-type]
-    by_path = {c.path: c.id for c in codes}
+
+def closure(codes: list[Code], findings: list[Finding]) -> list[tuple[int, int]]:
+    """(node, code id) pairs: every code under each code node and each finding node."""
+    children = code_children(codes)
+    by_path = {c.path: c.id for c in codes if c.id is not None}
+    pairs = {(cid, d) for cid in by_path.values() for d in subtree(children, [cid])}
     for i, f in enumerate(findings):
-        for path in f.code_paths:
-            if path in by_path:
-                pairs.update((finding_node(i), d) for d in subtree(by_path[path]))
+        roots = [by_path[p] for p in f.code_paths if p in by_path]
+        pairs.update((finding_node(i), d) for d in subtree(children, roots))
     return sorted(pairs)
 
 
@@ -267,7 +194,19 @@ def denominator(finding: Finding, interviewed: set[str], node_keys: Mapping[str,
     return frozenset(base)
 
 
-def build_tally(codes: list[Code], findings: list[Finding], respondents: list[Respondent],
+class Member(Protocol):
+    """What the tally reads of a respondent (``core.models.Respondent``, or storage's
+    lighter row)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def attributes(self) -> Mapping[str, object]: ...
+
+
+def build_tally(codes: list[Code], findings: list[Finding], respondents: Sequence[Member],
                 interviewed_ids: Iterable[int], support: Support | Iterable[tuple[int, int, int]],
                 scale: QuantifierScale, by: str | None = None, coder: str | None = None,
                 questions: dict[str, set[str]] | None = None) -> Tally:
@@ -275,7 +214,7 @@ def build_tally(codes: list[Code], findings: list[Finding], respondents: list[Re
     or a :class:`Support` (storage's cached arrays); both give the same tally."""
     keys = {r.id: r.key for r in respondents}
     interviewed = frozenset(keys[i] for i in interviewed_ids if i in keys)
-    group_of = {r.key: attribute_text(r.attributes.get(by)) for r in respondents} if by else {}
+    group_of = {r.key: respondent_group(r.attributes, by) for r in respondents} if by else {}
     if not isinstance(support, Support):
         support = RowSupport(support, keys)  # type: ignore[arg-type]
     sup: Support = support
@@ -294,7 +233,7 @@ def build_tally(codes: list[Code], findings: list[Finding], respondents: list[Re
         code_rows.append(CodeRow(
             c.id, c.path, c.depth, c.finding, n, n_excerpts, split[0], split[1],  # type: ignore[arg-type]
             LazyKeys(lambda node=node: sup.keys(node))))
-    node_keys = _NodeKeys(sup, {c.path: c.id for c in codes})  # type: ignore[misc]
+    node_keys = NodeKeys(sup, {c.path: c.id for c in codes})  # type: ignore[misc]
 
     labels = tuple(s.label for s in scale.steps)
     finding_rows = []
@@ -326,15 +265,6 @@ def build_tally(codes: list[Code], findings: list[Finding], respondents: list[Re
             share(n, total), label_for(n, total, scale), claimed, claim.phrase if claim else None,
             verdict, split, supporters, base, outside))
     return Tally(len(interviewed), by, groups, code_rows, finding_rows, scale, coder, group_of)
-
-
-def _split(hits: dict[str, int], group_of: dict[str, str], groups: dict[str, int], count: bool) -> dict[str, int]:
-    out = {g: 0 for g in groups}
-    for k, v in hits.items():
-        g = group_of.get(k)
-        if g is not None:
-            out[g] = out.get(g, 0) + (1 if count else v)
-    return out
 
 
 def _cell(n: int, total: int, scale: QuantifierScale, excerpts: int = 0) -> Cell:

@@ -99,7 +99,8 @@ def _drill(project, key: str, tally: Tally) -> str:
     for resp, excerpts in d.supporters.items():
         quotes = "".join(f"<blockquote>{escape(e.text)}<footer>{escape(e.document)} · "
                          f"{escape(', '.join(e.codes))}</footer></blockquote>" for e in excerpts)
-        items.append(f"<li><b>{escape(resp)}</b> {escape(_attrs(d.attributes.get(resp, {})))}{quotes}</li>")
+        labels = escape(_attrs(d.attribute_labels(resp)))
+        items.append(f"<li><b>{escape(resp)}</b> {labels}{quotes}</li>")
     band = f" (claims “{escape(f.claimed)}”: {step.low:.2f}–{step.high:.2f})" if f and f.claimed and step else ""
     return (f"<details><summary><b>{escape(key)}</b> {d.n}/{d.total} {escape(d.label)}{band} – "
             f"{escape(f.statement if f else d.title)}</summary><ul>{''.join(items)}</ul>"
@@ -108,9 +109,8 @@ def _drill(project, key: str, tally: Tally) -> str:
             + "</details>")
 
 
-def _attrs(attrs: dict[str, str]) -> str:
-    shown = [str(v) for k, v in attrs.items() if k.lower() not in ("name",) and v not in (None, "")]
-    return f"({', '.join(shown[:3])})" if shown else ""
+def _attrs(labels: list[str]) -> str:
+    return f"({', '.join(labels[:3])})" if labels else ""
 
 
 def _codes(tally: Tally) -> str:

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
+from qualtally.core.tally import MISSING, respondent_group
+
 COUNT_RULE = ("A respondent supports a code or finding when at least one excerpt attributed to them "
               "(per speaker turn) carries that code, one of its sub-codes, or a code linked to the finding, "
               "applied by a person (coded by hand or an accepted suggestion). Each respondent counts once "
@@ -22,13 +24,18 @@ COUNT_RULE = ("A respondent supports a code or finding when at least one excerpt
 NAME_LIKE = {"name", "label", "full name", "respondent", "key", "email"}
 
 
-def report_attribute(attributes: dict[str, dict[str, str]]) -> str | None:
-    """The attribute to split findings by: ``group`` if present, else the smallest useful one."""
+def report_attribute(attributes: dict[str, dict[str, object]]) -> str | None:
+    """The attribute to split findings by: ``group`` if present, else the smallest useful one.
+
+    Groups are counted as the tally forms them (``core.tally.respondent_group``), so a
+    yes/no or numeric attribute is a candidate like a text one.
+    """
     values: dict[str, set[str]] = {}
     for attrs in attributes.values():
-        for k, v in attrs.items():
-            if k.lower() not in NAME_LIKE and v:
-                values.setdefault(k, set()).add(v)
+        for k in attrs:
+            group = respondent_group(attrs, k)
+            if k.lower() not in NAME_LIKE and group != MISSING:
+                values.setdefault(k, set()).add(group)
     if "group" in values:
         return "group"
     useful = [(len(v), k) for k, v in values.items() if 1 < len(v) <= 12]

@@ -6,7 +6,7 @@ will pick, and the key that names it, must cost a JSON read and a hash. This mod
 imports neither of those libraries (``tests/nlp/test_suggestion_cache.py`` checks it).
 
 The model key is a hash of the model file's bytes (recorded in the card by
-:func:`qualtally.nlp.persist.save_engine` as ``model_sha256``; hashed from the file for an
+:func:`qualtally.nlp.persist.save_model` as ``model_sha256``; hashed from the file for an
 older card), of the codebook hash the card names and of the qualtally version, so a
 retrained model, a different shipped model or a new release never reuses a cached entry.
 """
@@ -83,7 +83,7 @@ STATIC_NAME = "minilm-l6-v2-static"  # = static_embed.STATIC_NAME (not imported:
 def check_tables(meta: dict) -> None:
     """StaleModel when a card's static embedding table is not the installed one.
 
-    Its vectors would not fit the model (``load_engine`` and :func:`pick_model` both ask).
+    Its vectors would not fit the model (``load_model`` and :func:`pick_model` both ask).
     Reads the table's card only, and only for a model that uses the table."""
     if STATIC_NAME not in set(meta.get("embedders", {}).values()):
         return

@@ -6,13 +6,13 @@ votes, the embedding model) that, like liblinear, release the GIL. On two cores 
 can overlap. liblinear is never run in two threads at once: scikit-learn's build seeds
 one process-wide random generator before each fit (``LIBLINEAR``), so every fit still
 sees the generator it would see alone and the model is the same as run one after the
-other. The lane is a daemon thread, not an executor: the interpreter joins executor
-threads at exit, and quitting the TUI must not wait for a retraining.
+other. The lane itself is :class:`qualtally.core.background.Lane` (a daemon thread, not
+an executor: the interpreter joins executor threads at exit, and quitting the TUI must not
+wait for a retraining).
 """
 
 from __future__ import annotations
 
-import queue
 import threading
 from concurrent.futures import Future
 
@@ -25,40 +25,3 @@ def run_now(fn, *args) -> Future:
     fut: Future = Future()
     fut.set_result(fn(*args))
     return fut
-
-
-class Lane:
-    """Runs submitted calls one after another in one daemon thread; ``close()`` ends it."""
-
-    def __init__(self):
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self._futures: list[Future] = []
-        threading.Thread(target=self._run, name="qualtally-fit-lane", daemon=True).start()
-
-    def submit(self, fn, *args) -> Future:
-        fut: Future = Future()
-        self._futures.append(fut)
-        self._jobs.put((fut, fn, args))
-        return fut
-
-    def close(self) -> None:
-        self._jobs.put(None)
-
-    def _run(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            fut, fn, args = job
-            if not fut.set_running_or_notify_cancel():
-                continue
-            try:
-                fut.set_result(fn(*args))
-            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the future
-                fut.set_exception(exc)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, *exc):
-        if exc_type is not None:  # the fit failed: the fits still queued are not wanted
-            for fut in self._futures:
-                fut.cancel()
-        self.close()

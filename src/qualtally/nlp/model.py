@@ -25,12 +25,13 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
+from qualtally.core.background import Lane
 from qualtally.nlp.dense import fit_dense_lr, fit_lda, one_blas_thread
 from qualtally.nlp.dense import knn_dense as _knn_dense
 from qualtally.nlp.dense import knn_sparse as _knn
 from qualtally.nlp.dense import sigmoid as _sigmoid
 from qualtally.nlp.features import TextFeatures
-from qualtally.nlp.lane import LIBLINEAR, Lane, run_now
+from qualtally.nlp.lane import LIBLINEAR, run_now
 from qualtally.nlp.stacking import apply_meta, code_prior, fit_meta, meta_features
 from qualtally.nlp.tuning import decide, tune_blend
 
@@ -105,7 +106,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         # liblinear's tol=1e-3 stop is deliberate (speed); its warning would only alarm users
         # one BLAS thread: small solves 0.18 s -> 2 ms; the TF-IDF liblinear fits run in a
         # lane beside the rest (``lane.py``), giving the same model
-        with one_blas_thread(), warnings.catch_warnings(), Lane() as lane:
+        with one_blas_thread(), warnings.catch_warnings(), Lane("fit-lane") as lane:
             warnings.simplefilter("ignore", ConvergenceWarning)
             return self._fit(X, y, negatives, lane)
 
@@ -175,7 +176,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         """The embedding model: per-code liblinear LR up to ``LDA_ABOVE`` rows, LDA above.
 
         ``emb_model`` "auto" (the default) switches by size: on the per-question data the
-        engine is tuned for (tens to hundreds of answers) the per-code logistic
+        suggester is tuned for (tens to hundreds of answers) the per-code logistic
         regression measured best; above ``LDA_ABOVE`` rows it would break the retraining
         budget, so a shrinkage discriminant (one solve for all codes) takes over.
         """
@@ -328,7 +329,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         return self.scores_from_matrix(self.transform_texts(texts), texts)
 
     def decide(self, S):
-        """Boolean (n, K): the codes the engine proposes as applying."""
+        """Boolean (n, K): the codes the suggester proposes as applying."""
         return decide(S, self.thresholds_, self.rescue_)
 
     def predict(self, X):

@@ -1,9 +1,9 @@
-"""Saving and loading an engine with skops, beside a model card (``meta.json``).
+"""Saving and loading a suggester with skops, beside a model card (``meta.json``).
 
 Models are never loaded through pickle or joblib: ``skops.io.load`` refuses any type not
 in :data:`TRUSTED`, an explicit list checked on every load. The card records library
 versions, a hash of the codebook, the training size, the date and the cross-validated
-metrics; :func:`load_engine` refuses a model whose codebook hash no longer matches, so
+metrics; :func:`load_model` refuses a model whose codebook hash no longer matches, so
 the caller retrains instead of suggesting codes from an old codebook. The card also names
 the sentence embedder of each question's model (``embedders``; the model itself keeps it as
 the plain string ``CodeSuggester.embedder``, so no trusted type is added). It holds
@@ -29,7 +29,7 @@ from qualtally.nlp.card import (
     read_meta,
 )
 from qualtally.nlp.coldstart import CodeProfile
-from qualtally.nlp.engine import Engine
+from qualtally.nlp.suggester import Suggester
 
 TRUSTED = [
     "qualtally.nlp.model.CodeSuggester",
@@ -60,33 +60,33 @@ def versions() -> dict[str, str]:
             "skops": skops.__version__, "numpy": numpy.__version__, "scipy": scipy.__version__}
 
 
-def _tables(engine: Engine) -> dict[str, str | None]:
+def _tables(suggester: Suggester) -> dict[str, str | None]:
     """embedder -> the table it used, for embedders whose table can be rebuilt (the static one)."""
     from qualtally.nlp import static_embed
 
-    used = engine.embedders()
+    used = suggester.embedders()
     return {static_embed.STATIC_NAME: static_embed.table_id()} if static_embed.STATIC_NAME in used else {}
 
 
-def save_engine(engine: Engine, out: str | Path, *, codebook: str, training_size: int,
+def save_model(suggester: Suggester, out: str | Path, *, codebook: str, training_size: int,
                 metrics: dict | None = None, extra: dict | None = None) -> Path:
     import skops.io as sio
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tmp = out / f".{MODEL_FILE}.{os.getpid()}.tmp"
-    sio.dump({"models": engine.models}, tmp)
+    sio.dump({"models": suggester.models}, tmp)
     meta = {
         "format": 1,
         "versions": versions(),
         "codebook_hash": codebook,
         "training_size": training_size,
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "questions": {q: [str(c) for c in m.classes_] for q, m in engine.models.items()},
-        "profiles": [asdict(p) for p in engine.profiles],
-        "seed": engine.seed,
-        "embedders": engine.embedders_by_question(),
-        "embedding_tables": _tables(engine),
+        "questions": {q: [str(c) for c in m.classes_] for q, m in suggester.models.items()},
+        "profiles": [asdict(p) for p in suggester.profiles],
+        "seed": suggester.seed,
+        "embedders": suggester.embedders_by_question(),
+        "embedding_tables": _tables(suggester),
         "metrics": metrics or {},
         "model_sha256": file_sha256(tmp),
         **(extra or {}),
@@ -94,12 +94,12 @@ def save_engine(engine: Engine, out: str | Path, *, codebook: str, training_size
     meta_tmp = out / f".{META_FILE}.{os.getpid()}.tmp"
     meta_tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(tmp, out / MODEL_FILE)  # a crash between the two leaves a card whose hash no longer
-    os.replace(meta_tmp, out / META_FILE)  # matches: load_engine refuses it and the project retrains
+    os.replace(meta_tmp, out / META_FILE)  # matches: load_model refuses it and the project retrains
     return out
 
 
-def load_engine(folder: str | Path, expect_hash: str | None = None) -> tuple[Engine, dict]:
-    """Load a saved engine; StaleModel if missing, untrusted or for another codebook."""
+def load_model(folder: str | Path, expect_hash: str | None = None) -> tuple[Suggester, dict]:
+    """Load a saved suggester; StaleModel if missing, untrusted or for another codebook."""
     import skops.io as sio
 
     folder = Path(folder)
@@ -118,4 +118,4 @@ def load_engine(folder: str | Path, expect_hash: str | None = None) -> tuple[Eng
     data = sio.load(path, trusted=TRUSTED)
     profiles = [CodeProfile(p["path"], tuple(p["keywords"]), p["description"], tuple(p["examples"]))
                 for p in meta.get("profiles", [])]
-    return Engine(data["models"], profiles, int(meta.get("seed", 0))), meta
+    return Suggester(data["models"], profiles, int(meta.get("seed", 0))), meta

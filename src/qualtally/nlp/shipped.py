@@ -27,3 +27,14 @@ def find(name: str, *files: str) -> Path | None:
         if all((root / name / f).is_file() for f in files):
             return root / name
     return None
+
+
+def model_dirs() -> list[Path]:
+    """Suggestion models shipped with qualtally (the demo's): the folders holding a card.
+
+    Usable for a project when their codebook hash matches (``nlp/card.py`` decides).
+    """
+    for root in roots():  # installed wheel, then a checkout
+        if root.is_dir():
+            return sorted(p for p in root.glob("*") if (p / "meta.json").is_file())
+    return []

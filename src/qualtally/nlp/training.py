@@ -1,4 +1,4 @@
-"""Train an engine from files and save it with its card: what ``qualtally train`` runs.
+"""Train a suggester from files and save it with its card: what ``qualtally train`` runs.
 
 The demo's shipped model (``models/iom-demo``) is rebuilt with this, so the command, the
 card's metrics and the saved model always come from one run. A codebook file, when given,
@@ -13,8 +13,8 @@ from pathlib import Path
 from qualtally.core.models import Code, split_path
 from qualtally.nlp.coldstart import profiles_from_codes
 from qualtally.nlp.dataset import load_coded
-from qualtally.nlp.engine import Engine
-from qualtally.nlp.persist import codebook_hash, save_engine
+from qualtally.nlp.suggester import Suggester
+from qualtally.nlp.persist import codebook_hash, save_model
 
 
 def read_codebook(path: str | Path) -> list[Code]:
@@ -65,12 +65,13 @@ def train_to_folder(coded: str | Path, out: str | Path, *, codebook: str | Path 
     codes = codes_with_paths(read_codebook(codebook) if codebook else [], used)
     profiles = profiles_from_codes(codes) if codebook else []
     by_question = None if by is None else by == "question"
-    engine = Engine.train(items, profiles, by_question=by_question, seed=seed, embedder=embedder)
+    suggester = Suggester.train(items, profiles, by_question=by_question, seed=seed,
+                                embedder=embedder)
     metrics = {}
     if evaluate_model:
         from qualtally.nlp.evaluate import evaluate
 
-        per_q = len(engine.models) > 1 or (by_question is True)
+        per_q = len(suggester.models) > 1 or (by_question is True)
         from qualtally.nlp.model import CodeSuggester
 
         metrics = evaluate(items, by="question" if per_q else None, seed=seed, profiles=profiles or None,
@@ -78,7 +79,8 @@ def train_to_folder(coded: str | Path, out: str | Path, *, codebook: str | Path 
     cb_hash = codebook_hash([c.path for c in codes], profiles)
     extra = {"trained_on": Path(coded).name,
              "command": _command(coded, out, codebook, by, coder, seed, embedder)}
-    save_engine(engine, out, codebook=cb_hash, training_size=len(items), metrics=metrics, extra=extra)
+    save_model(suggester, out, codebook=cb_hash, training_size=len(items), metrics=metrics,
+               extra=extra)
     from qualtally.nlp.persist import read_meta
 
     return read_meta(out)

@@ -1,4 +1,4 @@
-"""numpy answers to ``core.tally.Support`` over the cached (respondent, node, excerpts) arrays.
+"""numpy answers to ``core.support.Support`` over the cached (respondent, node, excerpts) arrays.
 
 The tally needs, per node, a count and a sum (and the same per group when split by an
 attribute); the supporting respondents themselves only when someone drills down or
@@ -11,6 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from sqlalchemy.engine import Connection
+
+from qualtally.core.tally import finding_node
+from qualtally.storage import tally_cache
 
 
 class ArraySupport:
@@ -79,3 +83,25 @@ class ArraySupport:
         resp = np.bincount(flat, minlength=size).reshape(-1, width)
         exc = np.bincount(flat, weights=self.excerpts[ok], minlength=size).reshape(-1, width)
         return resp, exc
+
+
+def cached(conn: Connection, coder: str | None, keys: dict[int, str],
+           n_findings: int) -> ArraySupport:
+    """The tally cache's support arrays, findings renumbered from -id to ``finding_node(i)``.
+
+    The cache stores a finding's node as minus its row id; the tally numbers findings by
+    their position (``core.tally.finding_node``). A finding no longer listed maps to 0,
+    which is never a code id.
+    """
+    rids, nodes, counts = tally_cache.load(conn, coder)
+    ids = tally_cache.finding_ids(conn)[:n_findings]
+    if ids and len(nodes):
+        lut_size = max(ids) + 1
+        lut = np.zeros(lut_size, dtype=np.int64)
+        lut[np.asarray(ids, dtype=np.int64)] = [finding_node(i) for i in range(len(ids))]
+        neg = nodes < 0
+        fid = -nodes[neg]
+        mapped = np.where(fid < lut_size, lut[np.minimum(fid, lut_size - 1)], 0)
+        nodes = nodes.copy()
+        nodes[neg] = mapped
+    return ArraySupport(rids, nodes, counts, keys)

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from qualtally.core import background
 from qualtally.core.location import label
 from qualtally.tui.guard import describe, guarded
 from qualtally.tui.messages import ModelProgress, ModelReady, ModelRetrained
@@ -133,26 +134,22 @@ class QualtallyApp(OpeningMixin, App):
 
     # -- workers -------------------------------------------------------------------------
     def load_suggester(self) -> None:
-        """Load (or, for a new project, train) the model in a daemon thread.
+        """Load (or, for a new project, train) the model in the background.
 
-        Not a Textual worker: those run in the event loop's executor, whose threads the
-        interpreter waits for at exit, so ``q`` pressed during the seconds of imports
-        would hang until the model had loaded (7.6 s measured). A daemon thread simply
-        stops with the program (see ``on_unmount``).
+        A daemon thread (``core/background.py``), not a Textual worker: those run in the
+        event loop's executor, whose threads the interpreter waits for at exit, so ``q``
+        pressed during the seconds of imports would hang until the model had loaded
+        (7.6 s measured). A daemon thread simply stops with the program (see ``on_unmount``).
         """
         def progress(label: str, done: int, total: int) -> None:
             self.post_message(ModelProgress(label, done, total))
 
         def run() -> None:
-            try:
-                self.project.load_suggester(progress=progress)
-            except Exception as err:  # noqa: BLE001 - reported to the user
-                self.post_message(ModelReady(describe(err)))
-            else:
-                self.post_message(ModelReady())
+            self.project.load_suggester(progress=progress)
+            self.post_message(ModelReady())
 
-        self._model_thread = threading.Thread(target=run, name="qualtally-model", daemon=True)
-        self._model_thread.start()
+        self._model_thread = background.start(
+            "model", run, on_error=lambda err: self.post_message(ModelReady(describe(err))))
 
     @property
     def model_loading(self) -> bool:
@@ -174,25 +171,24 @@ class QualtallyApp(OpeningMixin, App):
         self._retrain_timer = self.set_timer(3.0, self.retrain)
 
     def retrain(self) -> None:
-        """Retrain if enough codings changed, in a daemon thread (like loading: quitting
+        """Retrain if enough codings changed, in the background (like loading: quitting
         never waits for a retraining and its cache refresh)."""
         if self._retrain_thread is not None and self._retrain_thread.is_alive():
             return
 
         def run() -> None:
-            try:
-                project = self.project
-                if project.maybe_retrain(self.coder, refresh=False):
-                    # the new model answers at once (a stale cache entry is recomputed), so the
-                    # screen drops the old model's suggestions before the cache is rewritten
-                    self.post_message(ModelRetrained())
-                    project.refresh_suggestion_cache()
-            except Exception as err:  # noqa: BLE001 - reported to the user
-                self.call_from_thread(self.notify, describe(err), title="retraining failed",
-                                      severity="error", timeout=8, markup=False)
+            project = self.project
+            if project.maybe_retrain(self.coder, refresh=False):
+                # the new model answers at once (a stale cache entry is recomputed), so the
+                # screen drops the old model's suggestions before the cache is rewritten
+                self.post_message(ModelRetrained())
+                project.refresh_suggestion_cache()
 
-        self._retrain_thread = threading.Thread(target=run, name="qualtally-retrain", daemon=True)
-        self._retrain_thread.start()
+        def failed(err: BaseException) -> None:
+            self.call_from_thread(self.notify, describe(err), title="retraining failed",
+                                  severity="error", timeout=8, markup=False)
+
+        self._retrain_thread = background.start("retrain", run, on_error=failed)
 
     def on_model_retrained(self, message: ModelRetrained) -> None:
         self.coding.model_retrained()  # no freeze here: see freeze_heap

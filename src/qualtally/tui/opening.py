@@ -17,7 +17,6 @@ at the newest revision writes nothing).
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +24,7 @@ from typing import Any
 from textual import events
 from textual.message import Message
 
+from qualtally.core import background
 from qualtally.tui.guard import describe
 
 PASS_KEYS = frozenset({"q", "ctrl+q", "ctrl+c"})
@@ -80,26 +80,25 @@ class OpeningMixin:
         await super().on_event(event)
 
     def open_project(self) -> None:
-        """Open the real project in a daemon thread (called once the first frame is drawn)."""
+        """Open the real project in a daemon thread (``core/background.py``), called once
+        the first frame is drawn."""
         if self._opener is None or getattr(self, "_open_thread", None) is not None:
             return
         opener, coding = self._opener, self.coding
         shown = coding.session.snapshot()
 
         def run() -> None:
-            try:
-                project = opener()
-            except Exception as err:  # noqa: BLE001 - reported, then the app ends
-                self.post_message(ProjectOpened(None, describe(err), False))
-                return
+            project = opener()
             try:
                 same = coding.session.fresh_snapshot(project) == shown
             except Exception:  # noqa: BLE001 - unsure: redraw from the real project
                 same = False
             self.post_message(ProjectOpened(project, None, same))
 
-        self._open_thread = threading.Thread(target=run, name="qualtally-open", daemon=True)
-        self._open_thread.start()
+        def failed(err: BaseException) -> None:  # reported, then the app ends
+            self.post_message(ProjectOpened(None, describe(err), False))
+
+        self._open_thread = background.start("open", run, on_error=failed)
 
     def on_project_opened(self, message: ProjectOpened) -> None:
         if message.project is None:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from qualtally.core.models import ORIGIN_HUMAN, Code, Document, Excerpt
+from qualtally.core.models import Code, Document, Excerpt
 
 ORDERS = ("document", "uncertainty")
 
@@ -251,12 +251,22 @@ class CodingSession:
         self._after_change(e, code_id, applied)
         return applied
 
-    def apply(self, code_id: int, origin: str = ORIGIN_HUMAN) -> bool:
+    def apply(self, code_id: int) -> bool:
         e = self.current
         assert e is not None
-        added = self.project.apply_code(e.id, code_id, self.coder, origin=origin)
+        added = self.project.apply_code(e.id, code_id, self.coder)
         self._after_change(e, code_id, True)
         return added
+
+    def accept(self, code_path: str) -> Code | None:
+        """Accept a suggestion for the current excerpt (``Project.accept_suggestion``);
+        the code applied, or None when the codebook no longer has it."""
+        e = self.current
+        assert e is not None
+        code = self.project.accept_suggestion(e.id, code_path, self.coder)
+        if code is not None:
+            self._after_change(e, code.id, True)
+        return code
 
     def _after_change(self, e: Excerpt, code_id: int, applied: bool) -> None:
         have = self.codings.setdefault(e.id, [])

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Label
 
-from qualtally.core.models import ORIGIN_SUGGESTION, Code
+from qualtally.core.models import Code
 from qualtally.tui.guard import guarded
 from qualtally.tui.screens.coding_edit import EditMixin
 from qualtally.tui.screens.coding_order import OrderMixin
@@ -305,11 +305,10 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
 
     @guarded
     def accept(self, suggestion) -> None:
-        code = next((c for c in self.session.codes if c.path == suggestion.code_path), None)
+        code = self.session.accept(suggestion.code_path)
         if code is None:
             self.notify(f"{suggestion.code_path} is no longer in the codebook", severity="warning", markup=False)
             return
-        self.session.apply(code.id, origin=ORIGIN_SUGGESTION)
         self.notify(f"Applied {code.name}", timeout=1.5, markup=False)
         self.codes_changed()
 

@@ -165,8 +165,7 @@ class FindingsScreen(QualtallyScreen):
         text.append(d.title, style="bold")
         text.append(f"\n{d.n}/{d.total} {d.label}" + (f" · group {d.group}" if d.group else "") + "\n\n")
         for resp, excerpts in d.supporters.items():
-            attrs = ", ".join(str(v) for k, v in d.attributes.get(resp, {}).items()
-                              if k.lower() != "name" and v not in (None, ""))
+            attrs = ", ".join(d.attribute_labels(resp))
             text.append(resp, style="bold cyan")
             text.append(f"  {attrs}" if attrs else "", style="dim")
             text.append(f"  ({len(excerpts)} excerpt{'s' if len(excerpts) != 1 else ''})\n", style="dim")

@@ -1,4 +1,4 @@
-"""The suggestion engine: learned models per codebook, cold start, and explanations.
+"""The suggester: learned models per codebook, cold start, and explanations.
 
 Ties the pieces together for both the CLI harness and the Project façade: one
 :class:`~qualtally.nlp.model.CodeSuggester` per question (codebooks are often per
@@ -24,7 +24,7 @@ FEW = 8
 
 
 @dataclass
-class Engine:
+class Suggester:
     models: dict[str, CodeSuggester] = field(default_factory=dict)
     profiles: list[CodeProfile] = field(default_factory=list)
     seed: int = 0
@@ -35,7 +35,7 @@ class Engine:
     @classmethod
     def train(cls, items: list[Item], profiles: list[CodeProfile] | None = None, *,
               by_question: bool | None = None, seed: int = 0, negatives=None,
-              embedder: str | None = None) -> Engine:
+              embedder: str | None = None) -> Suggester:
         """Fit one model per question (when items carry >1 question) or one overall.
 
         ``embedder`` names the sentence embedder (default MiniLM, ``embed.MODEL_NAME``; or

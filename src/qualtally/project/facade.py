@@ -1,0 +1,336 @@
+"""The façade: the only way the CLI, the TUI and the exports touch a project.
+
+A :class:`Project` wraps one project file (or a PostgreSQL URL). It opens the store and
+composes small services, each given the SQLAlchemy engine, the store and the services it
+needs in its constructor: :class:`Reads` (every read), :class:`Coding` (what people
+change), :class:`Analysis` (tally, audit, drill-down), :class:`Suggestions` with its
+:class:`SuggestionCache` and :class:`Embeddings` (sharing one typed
+:class:`SuggestState`). The methods here only hand each call to its service, so the list
+below is the whole API the TUI and the CLI use; business rules live in core, storage,
+importers and nlp. Methods return core objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from qualtally.core.audit import ClaimCheck, Drilldown
+from qualtally.core.errors import InputError
+from qualtally.core.models import (
+    ORIGIN_HUMAN,
+    Code,
+    Document,
+    Excerpt,
+    Finding,
+    QuantifierScale,
+    Respondent,
+)
+from qualtally.core.models import Suggestion
+from qualtally.core.tally import Tally
+from qualtally.project import cache_files
+from qualtally.project.analysis import Analysis
+from qualtally.project.coding import Coding, Progress
+from qualtally.project.embeddings import Embeddings
+from qualtally.project.reads import Reads
+from qualtally.project.suggest_state import SuggestState
+from qualtally.project.suggestion_cache import SuggestionCache
+from qualtally.project.suggestions import Suggestions
+from qualtally.storage import backups
+from qualtally.storage.engine import open_engine
+from qualtally.storage.store import Store
+
+
+class Project:
+    def __init__(self, path: Path | str, *, create: bool = False) -> None:
+        # a file path, or a SQLAlchemy URL (e.g. postgresql+psycopg://...) for a team server
+        self.path = str(path) if "://" in str(path) else Path(path)
+        self.engine = open_engine(self.path, create=create)
+        """The SQLAlchemy engine (the suggestion model is ``suggest_state.suggester``)."""
+        self.store = Store(self.engine)
+        self.reads = Reads(self.engine)
+        self.coding = Coding(self.engine, self.store, self.reads, backup=self.backup)
+        self.analysis = Analysis(self.engine, self.store, self.reads)
+        self.suggest_state = SuggestState()
+        self.suggestion_cache = SuggestionCache(
+            self.engine, self.reads, self.suggest_state, self.model_dir()
+        )
+        self.embeddings = Embeddings(self.suggest_state, self.model_dir())
+        self.suggesting = Suggestions(
+            self.reads,
+            self.coding,
+            self.suggestion_cache,
+            self.embeddings,
+            self.suggest_state,
+            self.model_dir(),
+        )
+
+    @classmethod
+    def new(cls, path: str | Path) -> Project:
+        return cls(path, create=True)
+
+    @classmethod
+    def open(cls, path: str | Path) -> Project:
+        return cls(path, create=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- backup copies (storage/backups.py; files only: a server has its own tools) --------
+    def backup(self, reason: str) -> Path | None:
+        """Take a backup copy now (before a bulk write); None for a project on a server."""
+        if not isinstance(self.path, Path):
+            return None
+        return backups.take(self.path, reason)
+
+    def set_backup_keep(self, keep: int, actor: str = "system") -> None:
+        if keep < 1:
+            raise InputError(str(keep), "keep at least one backup copy")
+        self.store.set_setting("backups.keep", keep, actor)
+
+    @staticmethod
+    def backups(path: str | Path) -> list[backups.Backup]:
+        """A project file's backup copies, oldest first (the project is not opened)."""
+        return backups.listing(Path(path))
+
+    @staticmethod
+    def restore(path: str | Path, name: str | None = None) -> tuple[backups.Backup, Path | None]:
+        """Put a backup copy's state back into the project file (the newest copy, or the one
+        ``name`` names), after copying the state it replaces; works on a damaged file too,
+        so the project is not opened first. Returns (the copy restored, the copy taken)."""
+        if "://" in str(path):
+            raise InputError(str(path), "a project on a server is restored with the server's tools")
+        path = Path(path)
+        if not path.exists():
+            raise InputError(str(path), "no such project")
+        chosen = backups.find(path, name)
+        return chosen, backups.restore(path, chosen)
+
+    def model_dir(self) -> Path:
+        """Where this project's model and card live: beside the project file."""
+        return Path(f"{self.path}.models")
+
+    # -- reading (Reads) ----------------------------------------------------------------
+    def info(self) -> dict[str, Any]:
+        return self.reads.info()
+
+    def respondents(self) -> list[Respondent]:
+        return self.reads.respondents()
+
+    def attribute_names(self) -> list[str]:
+        return self.reads.attribute_names()
+
+    def documents(self) -> list[Document]:
+        return self.reads.documents()
+
+    def document(self, doc_id: int) -> Document:
+        return self.reads.document(doc_id)
+
+    def excerpts(self, document_id: int | None = None) -> list[Excerpt]:
+        return self.reads.excerpts(document_id)
+
+    def excerpt(self, excerpt_id: int) -> Excerpt:
+        return self.reads.excerpt(excerpt_id)
+
+    def codes(self) -> list[Code]:
+        return self.reads.codes()
+
+    def code_by_path(self, path: str) -> Code | None:
+        return self.reads.code_by_path(path)
+
+    def findings(self) -> list[Finding]:
+        return self.reads.findings()
+
+    def scale(self) -> QuantifierScale | None:
+        return self.reads.scale()
+
+    def codings(
+        self, excerpt_ids: Iterable[int], coder: str | None = None
+    ) -> dict[int, list[tuple[int, str, str]]]:
+        return self.reads.codings(excerpt_ids, coder)
+
+    def rejections(self, excerpt_id: int, coder: str | None = None) -> set[int]:
+        return self.reads.rejections(excerpt_id, coder)
+
+    def memo(self, excerpt_id: int, coder: str) -> str:
+        return self.reads.memo(excerpt_id, coder)
+
+    def coders(self) -> list[str]:
+        return self.reads.coders()
+
+    def history(self, limit: int = 200) -> list[dict]:
+        return self.reads.history(limit)
+
+    def coder_state(self, coder: str) -> dict[str, Any]:
+        return self.reads.coder_state(coder)
+
+    def export_rows(self) -> list[dict[str, object]]:
+        return self.reads.export_rows()
+
+    # -- changing (Coding) ----------------------------------------------------------------
+    def import_paths(
+        self,
+        paths: list[str | Path],
+        *,
+        actor: str | None = None,
+        unit: str = "turn",
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
+        return self.coding.import_paths(paths, actor=actor, unit=unit, progress=progress)
+
+    def apply_code(
+        self, excerpt_id: int, code_id: int, coder: str, origin: str = ORIGIN_HUMAN
+    ) -> bool:
+        return self.coding.apply_code(excerpt_id, code_id, coder, origin)
+
+    def remove_code(self, excerpt_id: int, code_id: int, coder: str) -> bool:
+        return self.coding.remove_code(excerpt_id, code_id, coder)
+
+    def toggle_code(self, excerpt_id: int, code_id: int, coder: str) -> bool:
+        return self.coding.toggle_code(excerpt_id, code_id, coder)
+
+    def accept_suggestion(self, excerpt_id: int, code_path: str, coder: str) -> Code | None:
+        return self.coding.accept_suggestion(excerpt_id, code_path, coder)
+
+    def reject_suggestion(self, excerpt_id: int, code_id: int, coder: str) -> None:
+        self.coding.reject_suggestion(excerpt_id, code_id, coder)
+
+    def set_memo(self, excerpt_id: int, coder: str, text: str) -> None:
+        self.coding.set_memo(excerpt_id, coder, text)
+
+    def narrow(self, excerpt_id: int, start: int, end: int, coder: str) -> int:
+        return self.coding.narrow(excerpt_id, start, end, coder)
+
+    def undo(self, coder: str) -> str | None:
+        return self.coding.undo(coder)
+
+    def redo(self, coder: str) -> str | None:
+        return self.coding.redo(coder)
+
+    def add_code(self, code: Code, actor: str) -> int:
+        return self.coding.add_code(code, actor)
+
+    def update_code(self, code_id: int, actor: str, **fields: Any) -> None:
+        self.coding.update_code(code_id, actor, **fields)
+
+    def save_coder_state(self, coder: str, **values: Any) -> None:
+        self.coding.save_coder_state(coder, **values)
+
+    # -- counting (Analysis) --------------------------------------------------------------
+    def tally(
+        self, by: str | None = None, coder: str | None = None, *, exact: bool = False
+    ) -> Tally:
+        return self.analysis.tally(by, coder, exact=exact)
+
+    def audit(
+        self, report: str | Path | None = None, coder: str | None = None, tally: Tally | None = None
+    ) -> list[ClaimCheck]:
+        return self.analysis.audit(report, coder, tally)
+
+    def drilldown(
+        self,
+        key: str,
+        coder: str | None = None,
+        group: str | None = None,
+        by: str | None = None,
+        tally: Tally | None = None,
+    ) -> Drilldown:
+        return self.analysis.drilldown(key, coder, group, by, tally)
+
+    def set_scale(self, scale: QuantifierScale, actor: str = "system") -> None:
+        self.analysis.set_scale(scale, actor)
+
+    def set_asked(self, finding_key: str, asked: list[str], actor: str = "system") -> None:
+        self.analysis.set_asked(finding_key, asked, actor)
+
+    # -- suggesting (Suggestions) -----------------------------------------------------------
+    def load_suggester(self, progress: Progress | None = None, coder: str | None = None) -> None:
+        self.suggesting.load_suggester(progress, coder)
+
+    def prepare_suggestions(self, progress: Progress | None = None) -> dict[str, int] | None:
+        return self.suggesting.prepare_suggestions(progress)
+
+    def retrain_suggester(self, coder: str | None = None, refresh: bool = True) -> None:
+        self.suggesting.retrain_suggester(coder, refresh)
+
+    def maybe_retrain(self, coder: str | None = None, refresh: bool = True) -> bool:
+        return self.suggesting.maybe_retrain(coder, refresh)
+
+    def suggestions(self, excerpt_id: int, coder: str, limit: int = 9) -> list[Suggestion]:
+        return self.suggesting.suggestions(excerpt_id, coder, limit)
+
+    def uncoded_suggestions(
+        self, coder: str | None = None, limit: int = 9
+    ) -> list[tuple[int, list[Suggestion]]]:
+        return self.suggesting.uncoded_suggestions(coder, limit)
+
+    def uncertainty_order(
+        self, document_id: int | None = None, coder: str | None = None
+    ) -> list[int]:
+        return self.suggesting.uncertainty_order(document_id, coder)
+
+    def bulk_accept_preview(
+        self, code_path: str, min_score: float, coder: str
+    ) -> list[tuple[int, str, float]]:
+        return self.suggesting.bulk_accept_preview(code_path, min_score, coder)
+
+    def bulk_accept(
+        self, code_path: str, min_score: float, coder: str, excerpt_ids: list[int] | None = None
+    ) -> int:
+        self.backup("before-bulk-accept")
+        return self.suggesting.bulk_accept(code_path, min_score, coder, excerpt_ids)
+
+    def refresh_suggestion_cache(self, progress: Progress | None = None, chunk: int = 256) -> int:
+        return self.suggestion_cache.refresh(progress, chunk)
+
+    def flush_suggestion_cache(self, timeout: float = 10.0) -> None:
+        self.suggestion_cache.flush(timeout)
+
+    def export_suggestion_cache(self, path: Path) -> int:
+        return cache_files.export(self.suggestion_cache, path)
+
+    def seed_suggestion_cache(self, path: Path) -> int:
+        return cache_files.seed(self.suggestion_cache, path)
+
+    # -- exporting ----------------------------------------------------------------------------
+    def export(self, out: str | Path, coder: str | None = None) -> Path:
+        """Write the project to ``out``; the format follows the extension.
+
+        ``coder`` limits the report's counts (XLSX, HTML) to one coder's codings; the CSV
+        always holds every coder's rows.
+        """
+        out = Path(out)
+        suffix = out.suffix.lower()
+        if suffix == ".csv":
+            from qualtally.exports.csv_export import write_coded_csv
+
+            write_coded_csv(self.export_rows(), out)
+            return out
+        if suffix in (".xlsx", ".html"):
+            return self.export_report(out, coder=coder)
+        raise InputError(
+            str(out),
+            f"cannot export to {suffix or 'a file without extension'} (use .csv, .xlsx or .html)",
+        )
+
+    def export_report(self, out: Path, coder: str | None = None) -> Path:
+        """The XLSX workbook or HTML report: one tally and its audit, laid out by ``exports/``."""
+        out = Path(out)
+        tally = self.tally(coder=coder)
+        checks = self.audit(tally=tally, coder=coder)
+        if out.suffix.lower() == ".xlsx":
+            from qualtally.exports.xlsx import write_xlsx
+
+            write_xlsx(self, tally, checks, out)
+        else:
+            from qualtally.exports.html import write_html
+
+            write_html(self, tally, checks, out)
+        return out

@@ -1,0 +1,295 @@
+"""The suggestion service: load or train the suggester, suggest, retrain, the review queue.
+
+The suggester itself lives in :mod:`qualtally.nlp` (imported when first loaded, never
+with the façade); this service turns the project's codings, reviewed-empty excerpts and
+rejections into training data (``training.py``), keeps the suggester in use in the shared
+:class:`~qualtally.project.suggest_state.SuggestState` (swapped whole after a background
+retraining), and filters what a coder already applied or rejected. Suggestions are
+cached per excerpt (``suggestion_cache.py``) so a reopened project shows them before the
+model loads; they count in no tally until a person accepts one
+(:meth:`qualtally.project.coding.Coding.accept_suggestion`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qualtally.core.models import Excerpt, Suggestion
+from qualtally.project import training
+from qualtally.project.coding import Coding, Progress
+from qualtally.project.embeddings import Embeddings
+from qualtally.project.reads import Reads
+from qualtally.project.suggest_state import SuggestState
+from qualtally.project.suggestion_cache import SuggestionCache
+
+if TYPE_CHECKING:
+    from qualtally.nlp.suggester import Suggester
+
+RETRAIN_EVERY = 5
+"""Retrain after this many codings were added or removed since the last training."""
+PREPARE_MAX_EMBED = 400
+"""Above this many excerpts to embed with MiniLM, ``prepare_suggestions`` leaves them to the
+coding screen's background work (an import would otherwise block for minutes)."""
+
+
+class Suggestions:
+    def __init__(
+        self,
+        reads: Reads,
+        coding: Coding,
+        cache: SuggestionCache,
+        embeddings: Embeddings,
+        state: SuggestState,
+        model_dir: Path,
+    ) -> None:
+        self.reads, self.coding, self.cache, self.embeddings = reads, coding, cache, embeddings
+        self.state, self.model_dir = state, model_dir
+
+    def remember_texts(self) -> None:
+        self.state.texts = {e.id: (e.text, e.question or "") for e in self.reads.excerpts()}
+        self.state.paths = {c.id: c.path for c in self.reads.codes() if c.id is not None}
+
+    # -- loading and training ----------------------------------------------------------
+    def load_suggester(self, progress: Progress | None = None, coder: str | None = None) -> None:
+        """Load the saved model, or a matching shipped one, or train; slow, call from a worker.
+
+        Then, in the same work: compute and cache the excerpts ``suggestions()`` was asked
+        for while loading (the ones on screen), report ``progress("suggestions", 3, 3)`` (a
+        caller may ask again now: those are cache hits), embed the excerpts the saved
+        embeddings lack, and refresh the other stale suggestion-cache entries, the asked-for
+        excerpts' documents first (``progress("caching suggestions", done, total)``).
+        """
+        from qualtally.nlp.persist import StaleModel, load_model
+
+        st = self.state
+        st.loading = True
+        step = progress or (lambda label, done, total: None)
+        try:
+            step("suggestions", 0, 3)
+            self.remember_texts()
+            _, _, cb_hash = training.codebook(self.reads)
+            step("suggestions", 1, 3)
+            for folder in self.cache.model_folders():
+                try:
+                    suggester, meta = load_model(folder, expect_hash=cb_hash)
+                except StaleModel:
+                    continue
+                self.cache.install(suggester, meta, folder, meta)
+                if "minilm-l6-v2" in suggester.embedders():  # saved vectors are MiniLM's only
+                    self.embeddings.load()
+                self.cache.answer_wanted(
+                    suggester
+                )  # the excerpts on screen first (ms), then the rest
+                step("suggestions", 3, 3)
+                self.embeddings.embed_excerpts(suggester, loaded=True, progress=progress)
+                self.cache.refresh(progress)
+                return
+            step("training suggester", 2, 3)
+            self.embeddings.load()
+            self.retrain_suggester(coder, refresh=False)
+            trained = st.suggester
+            if trained is not None:
+                self.cache.answer_wanted(trained)
+                step("suggestions", 3, 3)
+                self.embeddings.embed_excerpts(trained, progress=progress)
+            else:
+                step("suggestions", 3, 3)
+            self.cache.refresh(progress)
+        finally:
+            st.loading = False
+
+    def prepare_suggestions(self, progress: Progress | None = None) -> dict[str, int] | None:
+        """Fill the suggestion cache now, when that needs no training; blocks.
+
+        ``qualtally import`` calls it, so that the first coding screen after an import shows
+        suggestions from the cache at once, rather than after the ~3 s of importing
+        scikit-learn and spaCy its background loading needs (and, for new excerpts, their
+        sentence embeddings). It runs the loader when a saved or shipped model fits the
+        codebook (the excerpts without an entry are embedded and scored) or when nobody has
+        coded yet and none fits (the loader then builds the codebook's cold start, ~2 ms an
+        excerpt). It does nothing when every excerpt already has a valid entry, and leaves
+        more than ``PREPARE_MAX_EMBED`` excerpts for a model that embeds with MiniLM (~50 ms
+        a long turn) to the coding screen's background work, as it does a coded project
+        that must train. Returns ``{"cached", "excerpts", "left"}`` (``left``: excerpts left
+        to the coding screen), or None when it did nothing because nothing applies.
+        """
+        from qualtally.nlp import card
+
+        info = self.reads.info()
+        total = info["excerpts"]
+        if not info["codes"] or not total:
+            return None
+        _, _, cb_hash = training.codebook(self.reads)
+        picked = card.pick_model(self.cache.model_folders(), cb_hash)
+        if info["codings"] and picked is None:
+            return None
+        if picked is not None:
+            missing = total - self.cache.valid_entries(picked[1])
+            if not missing:
+                return {"cached": total, "excerpts": total, "left": 0}
+            embeds = "minilm-l6-v2" in set(card.read_meta(picked[0]).get("embedders", {}).values())
+            if embeds and missing > PREPARE_MAX_EMBED:
+                return {"cached": total - missing, "excerpts": total, "left": missing}
+        self.load_suggester(progress=progress)
+        self.cache.flush()
+        key = self.state.key
+        cached = self.cache.valid_entries(key) if key is not None else 0
+        return {"cached": cached, "excerpts": total, "left": 0}
+
+    def retrain_suggester(self, coder: str | None = None, refresh: bool = True) -> None:
+        """Train on the project's codings now and save the model; blocks, call from a worker.
+
+        With ``refresh`` (the default) the suggestion cache is then refreshed for the new
+        model in the same work.
+        """
+        from qualtally.nlp.suggester import Suggester
+        from qualtally.nlp.persist import save_model
+
+        with self.state.train_lock:
+            _, profiles, cb_hash = training.codebook(self.reads)
+            items, negatives, n_codings = training.training_data(self.reads, coder)
+            self.remember_texts()
+            with_codes = [i for i, it in enumerate(items) if it.codes]
+            by_question = training.per_question_codebooks(items)
+            if len(with_codes) >= 2:
+                suggester = Suggester.train(
+                    items, profiles, by_question=by_question, negatives=negatives
+                )
+            else:
+                suggester = Suggester({}, profiles)
+            meta = {
+                "codings_seen": n_codings,
+                "codebook_hash": cb_hash,
+                "training_size": len(items),
+            }
+            folder: Path | None
+            try:
+                folder = save_model(
+                    suggester,
+                    self.model_dir,
+                    codebook=cb_hash,
+                    training_size=len(items),
+                    extra={"codings_seen": n_codings, "coder": coder},
+                )
+            except OSError:  # a read-only folder: keep the model in memory (and cache nothing)
+                folder = None
+            self.cache.install(suggester, meta, folder)
+        self.embeddings.save()
+        if refresh:
+            self.cache.refresh()
+
+    def maybe_retrain(self, coder: str | None = None, refresh: bool = True) -> bool:
+        """Retrain when enough codings changed since the last training (a cheap check).
+
+        Runs in the calling thread (the TUI calls it from its retraining thread); True when
+        a retraining ran. ``refresh=False`` leaves the suggestion cache's refresh to the
+        caller (the TUI shows the new model's suggestions first).
+        """
+        st = self.state
+        if st.suggester is None or st.train_lock.locked():
+            return False
+        seen = st.meta.get("codings_seen")
+        if seen is not None and abs(training.feedback_count(self.reads) - seen) < RETRAIN_EVERY:
+            return False
+        self.retrain_suggester(coder, refresh)
+        return True
+
+    def suggester(self) -> Suggester | None:
+        """The suggester in use, loading it first if nobody is loading it."""
+        st = self.state
+        if st.suggester is None and not st.loading:
+            self.load_suggester()
+        return st.suggester
+
+    # -- suggestions ---------------------------------------------------------------------
+    def suggestions(self, excerpt_id: int, coder: str, limit: int = 9) -> list[Suggestion]:
+        """Codes proposed for an excerpt, best first, minus applied and rejected ones.
+
+        Never loads or trains (the TUI calls it on every move). Before the suggester has
+        loaded: the cached suggestions when they were made by the model the loader will
+        pick and for the excerpt's current text; else an earlier model's entry for that
+        text, each suggestion marked ``earlier``; else []. Once loaded: the cache entry
+        when valid, else computed now (and cached).
+        """
+        found, skip = self.cache.cached_or_computed(excerpt_id, coder, limit)
+        paths = self.state.paths
+        exclude = {paths.get(c) for c in skip}
+        live = set(paths.values())
+        return [
+            s for s in found if s.score > 0 and s.code_path in live and s.code_path not in exclude
+        ][:limit]
+
+    def scored(self, excerpts: list[Excerpt]) -> Iterator[tuple[Excerpt, list[str], Any, Any, Any]]:
+        """(excerpt, codes, scores row, suggested row, thresholds) for many excerpts, by
+        question."""
+        suggester = self.suggester()
+        if suggester is None:
+            return
+        groups: dict[str, list[Excerpt]] = {}
+        for e in excerpts:
+            groups.setdefault(e.question or "", []).append(e)
+        for question, group in groups.items():
+            codes, S, P, _, _ = suggester.score([e.text for e in group], question)
+            th = suggester.thresholds(question, codes)
+            for i, e in enumerate(group):
+                yield e, codes, S[i], P[i], th
+
+    def _uncoded(self, excerpts: list[Excerpt], coder: str | None) -> tuple[list[Excerpt], dict]:
+        coded = self.reads.codings([e.id for e in excerpts], coder)
+        return [e for e in excerpts if not coded.get(e.id)], coded
+
+    def uncoded_suggestions(
+        self, coder: str | None = None, limit: int = 9
+    ) -> list[tuple[int, list[Suggestion]]]:
+        """(excerpt id, suggestions) for every excerpt nobody (or ``coder``) has coded."""
+        todo, _ = self._uncoded(self.reads.excerpts(), coder)
+        out = []
+        for e, codes, s, p, _ in self.scored(todo):
+            order = sorted(range(len(codes)), key=lambda j: -s[j])[:limit]
+            out.append(
+                (e.id, [Suggestion(codes[j], round(float(s[j]), 4), bool(p[j])) for j in order])
+            )
+        return out
+
+    def uncertainty_order(
+        self, document_id: int | None = None, coder: str | None = None
+    ) -> list[int]:
+        """Excerpt ids, the ones the model is least sure about first (coded ones last)."""
+        excerpts = self.reads.excerpts(document_id)
+        todo, coded = self._uncoded(excerpts, coder)
+        margin = self.cache.cached_margins(todo)
+        missing = [e for e in todo if e.id not in margin]
+        for e, _, s, _, th in self.scored(missing) if missing else ():
+            margin[e.id] = float(min(abs(s - th))) if len(s) else 1.0
+        ranked = sorted(todo, key=lambda e: margin.get(e.id, 1.0))
+        return [e.id for e in ranked] + [e.id for e in excerpts if coded.get(e.id)]
+
+    def bulk_accept_preview(
+        self, code_path: str, min_score: float, coder: str
+    ) -> list[tuple[int, str, float]]:
+        """(excerpt id, text, score) the coder has not coded yet where the code scores
+        >= min_score."""
+        code = self.reads.code_by_path(code_path)
+        if code is None:
+            return []
+        todo, _ = self._uncoded(self.reads.excerpts(), coder)
+        out = []
+        for e, codes, s, _, _ in self.scored(todo):
+            if code_path in codes:
+                score = float(s[codes.index(code_path)])
+                if score >= min_score and code.id not in self.reads.rejections(e.id, coder):
+                    out.append((e.id, e.text, round(score, 4)))
+        return sorted(out, key=lambda r: -r[2])
+
+    def bulk_accept(
+        self, code_path: str, min_score: float, coder: str, excerpt_ids: list[int] | None = None
+    ) -> int:
+        """Accept the code on the previewed excerpts (or those of them in ``excerpt_ids``)."""
+        chosen = [eid for eid, _, _ in self.bulk_accept_preview(code_path, min_score, coder)]
+        if excerpt_ids is not None:
+            chosen = [eid for eid in chosen if eid in set(excerpt_ids)]
+        return sum(
+            self.coding.accept_suggestion(eid, code_path, coder) is not None for eid in chosen
+        )
