@@ -51,6 +51,10 @@ for section in "${SECTIONS[@]}"; do
       if [ ${#sets[@]} -eq 0 ]; then echo "real: give --pdpilot and/or --nhs" >&2; exit 2; fi
       $PY $B/variants.py "${sets[@]}" --variants $VARIANTS --cache "$CACHE" --json "$OUT/real.json" \
         | tee "$OUT/real.log"
+      for seed in 1 2; do  # how much the folds alone move the figures
+        $PY $B/variants.py "${sets[@]}" --variants current --seed $seed --cache "$CACHE" \
+          --json "$OUT/real_seed$seed.json" | tee "$OUT/real_seed$seed.log"
+      done
       ;;
     demo)
       $PY $B/variants.py demo=$DEMO/coded.csv --variants $VARIANTS --cache "$CACHE" --json "$OUT/demo.json" \

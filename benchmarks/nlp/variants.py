@@ -132,6 +132,8 @@ def main(argv=None) -> dict:
             results[name][v]["keyword_p1"] = s["precision_at_1"]["keyword"]
             results[name][v]["excerpts"] = len(items)
             results[name][v]["codebooks"] = s["codebooks"]
+            per = r.get("questions") or {"": r}
+            results[name][v]["sizes"] = {q: [x["excerpts"], x["codes"]] for q, x in per.items()}
             results[name][v]["seconds"] = round(time.perf_counter() - t, 1)
             m = results[name][v]
             print(f"{name:12} {v:28} micro {m['micro_f1']:.3f} macro {m['macro_f1']:.3f} "
