@@ -99,8 +99,7 @@ def after_retrain(project, gold_by_id: dict[int, set[str]]) -> dict:
     retrained = project.maybe_retrain(NEWCOMER)
     rest = {eid: codes for eid, codes in gold_by_id.items() if eid not in first}
     shown = {eid: project.suggestions(eid, NEWCOMER) for eid in rest}
-    return {**score(shown, rest), "codings_made": n, "retrained": retrained,
-            "training_size": project._sg()["meta"].get("training_size")}
+    return {**score(shown, rest), "codings_made": n, "retrained": retrained}
 
 
 def main(argv=None) -> dict:
