@@ -5,7 +5,10 @@ top-level theme becomes a "question" whose codebook is its sub-codes, mimicking 
 per-question codebooks of survey data (the top-level theme itself is then implied and
 dropped from the row's codes).
 
-    python benchmarks/nlp/pdpilot_to_csv.py OUT.csv [--question top]
+    python benchmarks/nlp/pdpilot_to_csv.py SEGMENTS OUT.csv [--question top]
+
+SEGMENTS is ``pdpilot-interviews/derived/pdpilot_coded_segments.csv`` of the shared data
+(or the ``pdpilot-interviews`` folder itself).
 """
 
 from __future__ import annotations
@@ -15,7 +18,13 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-SRC = Path("/work/shared/data/pdpilot-interviews/derived/pdpilot_coded_segments.csv")
+SEGMENTS = Path("derived") / "pdpilot_coded_segments.csv"
+
+
+def segments_csv(path: str | Path) -> Path:
+    """The coded-segments CSV, given it or the ``pdpilot-interviews`` folder."""
+    path = Path(path)
+    return path / SEGMENTS if path.is_dir() else path
 
 
 def convert(src: Path, out: Path, question: str | None) -> int:
@@ -42,7 +51,8 @@ def convert(src: Path, out: Path, question: str | None) -> int:
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("segments", help="pdpilot_coded_segments.csv, or the pdpilot-interviews folder")
     ap.add_argument("out")
     ap.add_argument("--question", choices=["top"], default=None)
     args = ap.parse_args()
-    print(convert(SRC, Path(args.out), args.question), "rows")
+    print(convert(segments_csv(args.segments), Path(args.out), args.question), "rows")

@@ -9,7 +9,7 @@ have only 2-5 examples), some mention a code's words without meaning it (negatio
 off-topic), some are filler ("n/a"), and a little label noise stands in for coder
 disagreement.
 
-Calibrated (see models/README.md) so that the issue's two reference baselines land near
+Calibrated so that the issue's two reference baselines land near
 their figures on the hidden data when run through ``compare.py``: keyword search on
 code-name words about 0.34 and a plain word TF-IDF + logistic regression at 0.5 about
 0.68 micro-F1. It is still our own text: figures on it are a development check, never a
@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from survey_concepts import CONCEPTS, CONNECTORS, EMPTY, FILLER, OPENERS, SHORT
 
 SLOT = re.compile(r"\{([^{}]*)\}")
-# knobs, calibrated against the two reference baselines (module docstring, models/README.md)
+# knobs, calibrated against the two reference baselines (module docstring)
 TYPO = 0.02       # chance a word of 4+ letters is misspelt
 NEAR = 0.15       # chance an answer also carries a near-miss (a code's words, not its meaning)
 DROP = 0.05       # chance a coder misses a code that applies

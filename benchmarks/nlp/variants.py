@@ -9,7 +9,11 @@ read with ``allow_pickle=False``) so repeated runs cost only the fitting.
     python benchmarks/nlp/variants.py NAME=CODED.csv[:question] ... \
         --variants current,no-embeddings [--json OUT] [--cache /tmp/emb.npz]
 
-Variants are named sets of ``CodeSuggester`` keyword arguments (``VARIANTS`` below).
+Variants are named sets of ``CodeSuggester`` keyword arguments (``VARIANTS`` below), or a
+baseline from ``compare.py`` (``BASELINES``: ``tfidf-lr-balanced``, word TF-IDF into
+class-balanced logistic regression at 0.5; ``tfidf-char-lr``, word and character TF-IDF,
+the same regression, proposing the best code too). Every row also gives keyword search's figures on
+the same folds. ``--json`` writes the figures with the date and the machine's core count.
 ``static`` uses the shipped static table (``models/minilm-l6-v2-static``); other tables
 built by ``make_static_embeddings.py --out DIR`` are compared with
 ``--table NAME=DIR``, which adds a variant ``NAME`` embedding with that table. The disk
@@ -23,6 +27,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -64,6 +69,17 @@ VARIANTS: dict[str, dict] = {
 }
 
 
+def _baseline(name: str):
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import compare
+
+    return getattr(compare, name)()
+
+
+BASELINES = {"tfidf-lr-balanced": lambda: _baseline("BalancedTfidfLR"),
+             "tfidf-char-lr": lambda: _baseline("CharTfidfLR")}
+
+
 def load_cache(path: str) -> None:
     if path and os.path.exists(path):
         with np.load(path, allow_pickle=False) as z:
@@ -100,20 +116,24 @@ def main(argv=None) -> dict:
         path, _, by = path.partition(":")
         items = load_coded(path)
         n_cached = len(embed._CACHE)
-        if any(VARIANTS[v].get("embeddings", True) and VARIANTS[v].get("embedder", embed.MODEL_NAME)
-               == embed.MODEL_NAME for v in names):
+        if any(v in VARIANTS and VARIANTS[v].get("embeddings", True)
+               and VARIANTS[v].get("embedder", embed.MODEL_NAME) == embed.MODEL_NAME for v in names):
             embed.embed([it.text for it in items])
         if len(embed._CACHE) != n_cached:
             save_cache(args.cache)
         results[name] = {}
         for v in names:
-            kw = VARIANTS[v]
+            make = BASELINES.get(v) or (lambda kw=VARIANTS[v]: CodeSuggester(random_state=args.seed, **kw))
             t = time.perf_counter()
-            r = evaluate(items, by=by or None, folds=args.folds, seed=args.seed, curve=False,
-                         make_model=lambda kw=kw: CodeSuggester(random_state=args.seed, **kw))
+            r = evaluate(items, by=by or None, folds=args.folds, seed=args.seed, curve=False, make_model=make)
             s = r["summary"]
             results[name][v] = {k: s[k]["model"] for k in ("micro_f1", "macro_f1", "precision_at_1", "recall_at_3")}
             results[name][v]["keyword"] = s["micro_f1"]["keyword"]
+            results[name][v]["keyword_p1"] = s["precision_at_1"]["keyword"]
+            results[name][v]["excerpts"] = len(items)
+            results[name][v]["codebooks"] = s["codebooks"]
+            per = r.get("questions") or {"": r}
+            results[name][v]["sizes"] = {q: [x["excerpts"], x["codes"]] for q, x in per.items()}
             results[name][v]["seconds"] = round(time.perf_counter() - t, 1)
             m = results[name][v]
             print(f"{name:12} {v:28} micro {m['micro_f1']:.3f} macro {m['macro_f1']:.3f} "
@@ -123,8 +143,10 @@ def main(argv=None) -> dict:
         print("mean micro-F1 over sets:", {v: round(float(np.mean([results[s][v]["micro_f1"] for s in results])), 4)
                                            for v in names})
     if args.json:
+        meta = {"date": time.strftime("%Y-%m-%d", time.gmtime()), "cores": os.cpu_count(),
+                "seed": args.seed, "folds": args.folds, "command": " ".join(sys.argv)}
         with open(args.json, "w") as fh:
-            json.dump(results, fh, indent=1)
+            json.dump({"meta": meta, "results": results}, fh, indent=1)
     return results
 
 

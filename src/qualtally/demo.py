@@ -63,11 +63,14 @@ SUGGESTIONS_FILE = "suggestions.json.gz"
 
 
 def seed_suggestions(project) -> int:
-    """Start the demo with the shipped model's suggestions for its excerpts (derived data).
+    """Start the demo with shipped suggestions for its excerpts (derived data).
 
+    Each transcript's suggestions were made by a model trained on the demo's coding without
+    that transcript (out of fold), so they are what the engine suggests for a transcript it
+    has not seen; they are stored under the shipped model's key, so the loader keeps them.
     Without them the very first ``qualtally demo`` shows suggestions only once scikit-learn,
-    spaCy and the model have loaded (about 4 s on a small machine); with them, from the
-    first frame. Rebuilt by ``benchmarks/nlp/make_demo_suggestions.py``.
+    spaCy and the model have loaded; with them, from the first frame. Built by
+    ``benchmarks/nlp/make_demo_suggestions.py``.
     """
     from qualtally.nlp import shipped
 

@@ -1,7 +1,12 @@
-"""Sentence spans straight from nlp.segment, and the optional shared interview corpus."""
+"""Sentence spans straight from nlp.segment, and the optional shared interview corpus.
+
+The shared data folder is ``$QUALTALLY_SHARED`` or, without it, ``../shared`` beside the
+checkout; the tests that need it are skipped when it is absent.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +15,8 @@ from qualtally.core.models import Document, Turn
 from qualtally.importers import load_paths
 from qualtally.nlp.segment import sentence_spans
 
-PDPILOT = Path("/work/shared/data/pdpilot-interviews/derived/transcripts_txt")
+SHARED = Path(os.environ.get("QUALTALLY_SHARED") or Path(__file__).resolve().parents[3] / "shared")
+PDPILOT = SHARED / "data" / "pdpilot-interviews" / "derived" / "transcripts_txt"
 
 
 def test_spans_are_trimmed_absolute_and_inside_respondent_turns():
@@ -33,7 +39,7 @@ def test_empty_and_whitespace_turns_give_no_spans():
     assert sentence_spans([doc]) == {"d.txt": []}
 
 
-@pytest.mark.skipif(not PDPILOT.is_dir(), reason="shared corpus not present")
+@pytest.mark.skipif(not PDPILOT.is_dir(), reason=f"shared corpus not found at {PDPILOT} (set QUALTALLY_SHARED)")
 def test_shared_pdpilot_transcripts_import():
     bundle = load_paths([PDPILOT])
     assert sorted(d.name for d in bundle.documents) == [f"P{i}.txt" for i in range(1, 8)]
@@ -69,7 +75,7 @@ def test_demo_corpus_imports_with_exact_excerpts(tmp_path):
 
 
 @pytest.mark.skipif(not (PDPILOT.parent / "pdpilot_coded_segments.csv").exists(),
-                    reason="shared corpus not present")
+                    reason=f"shared corpus not found at {PDPILOT.parent} (set QUALTALLY_SHARED)")
 def test_foreign_coded_segments_are_refused_not_guessed():
     from qualtally.core.errors import InputError
 

@@ -1,5 +1,9 @@
-"""Optional: the engine on the real PDPilot interviews, when /work/shared is present."""
+"""Optional: the engine on the real PDPilot interviews, when the shared data folder is present.
 
+The folder is ``$QUALTALLY_SHARED`` or, without it, ``../shared`` beside the checkout.
+"""
+
+import os
 from pathlib import Path
 
 import pytest
@@ -7,11 +11,12 @@ import pytest
 from qualtally.nlp.dataset import load_coded
 from qualtally.nlp.evaluate import evaluate
 
-SRC = Path("/work/shared/data/pdpilot-interviews/derived/pdpilot_coded_segments.csv")
+SHARED = Path(os.environ.get("QUALTALLY_SHARED") or Path(__file__).resolve().parents[3] / "shared")
+SRC = SHARED / "data" / "pdpilot-interviews" / "derived" / "pdpilot_coded_segments.csv"
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not SRC.is_file(), reason="shared PDPilot data not present")
+@pytest.mark.skipif(not SRC.is_file(), reason=f"shared PDPilot data not found at {SRC} (set QUALTALLY_SHARED)")
 def test_pdpilot_model_beats_keyword_search(tmp_path):
     import sys
 
