@@ -10,11 +10,11 @@ excerpt in ``corpus/iom-evaluation/coded.csv``:
   the demo shipped before its suggestions were made out of fold;
 - ``out-of-fold``: the shipped file, each transcript's entries from a model trained
   without that transcript (``make_demo_suggestions.py``);
-- ``after-retrain`` (``--retrain``): the model the demo trains after the newcomer's first
-  coding (here: coder-a's codes applied to the first excerpt coder-a coded), scored on the
-  other excerpts. The shipped model's card records no count of codings seen, so the first
-  coding makes ``maybe_retrain`` train, and the project trains on every coding in it,
-  coder-a's included.
+- ``after-retrain`` (``--retrain``): the model the demo trains once the newcomer has made
+  5 codings (here: coder-a's codes applied to the first excerpts coder-a coded), scored on
+  the other excerpts. The demo keeps its own coders (coder-a, coder-b) out of training
+  (``Project.exclude_from_training``), so that model learns from the newcomer's codings
+  and the codebook only, as on a project of one's own.
 
 Figures: precision@1 (the first suggestion is one of coder-a's codes; excerpts coder-a gave
 at least one code), recall@3 (share of coder-a's codes among the first three), and
@@ -87,9 +87,11 @@ def in_sample_file(project, out: Path) -> Path:
 
 
 def after_retrain(project, gold_by_id: dict[int, set[str]]) -> dict:
-    """Code one excerpt as the newcomer, let the project retrain, score the rest."""
+    """Code excerpts as the newcomer until the project retrains, score the rest."""
+    from qualtally.project.suggestions import RETRAIN_EVERY
+
     project.load_suggester()
-    first = [eid for eid, codes in gold_by_id.items() if codes][:1]
+    first = [eid for eid, codes in gold_by_id.items() if codes][:RETRAIN_EVERY]
     paths = {c.path: c.id for c in project.codes()}
     n = 0
     for eid in first:

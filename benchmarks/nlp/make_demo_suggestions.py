@@ -64,6 +64,7 @@ def build_project(folder: Path):
 
     project = Project.new(folder / "demo.qtally")
     project.import_paths([corpus_dir()], actor="demo")
+    project.exclude_from_training(project.coders(), actor="demo")  # as qualtally.demo does
     return project
 
 

@@ -44,11 +44,11 @@ def ensure_demo_project(progress=None) -> Path:
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.building")
-    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-        leftover.unlink(missing_ok=True)
+    _remove_leftovers(path)
     try:
         with Project.new(tmp) as project:
             project.import_paths([corpus_dir()], actor="demo", progress=progress)
+            project.exclude_from_training(project.coders(), actor="demo")
             seed_suggestions(project)
             with project.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -57,6 +57,25 @@ def ensure_demo_project(progress=None) -> Path:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
     return path
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Files of earlier builds whose process is gone (killed mid-build), and this one's."""
+    for leftover in path.parent.glob(f".{path.name}.*.building*"):
+        pid = leftover.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue  # another process is building the demo right now
+        leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 SUGGESTIONS_FILE = "suggestions.json.gz"

@@ -88,7 +88,18 @@ class Project:
         """Take a backup copy now (before a bulk write); None for a project on a server."""
         if not isinstance(self.path, Path):
             return None
+        info = self.reads.info()
+        if not any(info[k] for k in ("documents", "respondents", "codes", "findings")):
+            return None  # nothing in it yet to lose
         return backups.take(self.path, reason)
+
+    def exclude_from_training(self, coders: Iterable[str], actor: str = "system") -> None:
+        """Never train the project's model on these coders' decisions (the demo's own
+        coders: its newcomer's suggestions must not be learnt from what they are scored
+        against)."""
+        from qualtally.project.training import EXCLUDED
+
+        self.store.set_setting(EXCLUDED, sorted(set(coders)), actor)
 
     def set_backup_keep(self, keep: int, actor: str = "system") -> None:
         if keep < 1:

@@ -84,6 +84,9 @@ class Reads:
     def memo(self, excerpt_id: int, coder: str) -> str:
         return self.read(queries.memo, excerpt_id, coder)
 
+    def setting(self, key: str, default: Any = None) -> Any:
+        return self.read(queries.setting, key, default)
+
     def coders(self) -> list[str]:
         return self.read(queries.coders)
 

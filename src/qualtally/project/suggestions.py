@@ -191,6 +191,8 @@ class Suggestions:
         if st.suggester is None or st.train_lock.locked():
             return False
         seen = st.meta.get("codings_seen")
+        if seen is None and training.excluded(self.reads):
+            seen = 0  # a shipped model, none of this project's own (counted) decisions in it
         if seen is not None and abs(training.feedback_count(self.reads) - seen) < RETRAIN_EVERY:
             return False
         self.retrain_suggester(coder, refresh)

@@ -27,10 +27,27 @@ def codebook(reads: Reads) -> tuple[list[Code], list[CodeProfile], str]:
     return codes, profiles, codebook_hash([c.path for c in codes], profiles)
 
 
+EXCLUDED = "suggestions.exclude_coders"
+"""Setting: coders whose decisions the project's model never learns from. The demo lists
+its own coders, so the suggestions a newcomer sees are never learnt from the coding they
+are scored against (it ships out-of-fold suggestions for the same reason)."""
+
+
+def excluded(reads: Reads) -> set[str]:
+    return set(reads.setting(EXCLUDED) or ())
+
+
 def feedback_count(reads: Reads) -> int:
     """Codings plus rejections: every human decision the model could learn from."""
-    rejected = reads.all_rejections(None)
-    return reads.info()["codings"] + sum(len(v) for v in rejected.values())
+    skip = excluded(reads)
+    excerpts = [e.id for e in reads.excerpts()] if skip else []
+    if not skip:
+        rejected = reads.all_rejections(None)
+        return reads.info()["codings"] + sum(len(v) for v in rejected.values())
+    codings = reads.codings(excerpts)
+    kept = sum(1 for rows in codings.values() for _, who, _ in rows if who not in skip)
+    return kept + sum(len(v) for c in reads.coders() if c not in skip
+                      for v in reads.all_rejections(c).values())
 
 
 def training_data(reads: Reads, coder: str | None) -> tuple[list[Item], list[set[str] | None], int]:
@@ -43,9 +60,21 @@ def training_data(reads: Reads, coder: str | None) -> tuple[list[Item], list[set
 
     paths = {c.id: c.path for c in reads.codes()}
     excerpts = reads.excerpts()
-    codings = reads.codings([e.id for e in excerpts])
-    reviewed_ids = {eid for eid, _ in reads.reviewed(None)}
-    all_rejected = reads.all_rejections(None)
+    skip = excluded(reads)
+    codings = {
+        eid: kept
+        for eid, rows in reads.codings([e.id for e in excerpts]).items()
+        if (kept := [r for r in rows if r[1] not in skip])
+    }
+    reviewed_ids = {eid for eid, who in reads.reviewed(None) if who not in skip}
+    if skip:
+        all_rejected: dict[int, set[int]] = {}
+        for c in reads.coders():
+            if c not in skip:
+                for eid, codes in reads.all_rejections(c).items():
+                    all_rejected.setdefault(eid, set()).update(codes)
+    else:
+        all_rejected = reads.all_rejections(None)
     items: list[Item] = []
     negatives: list[set[str] | None] = []
     n_codings = sum(len(v) for v in all_rejected.values())
