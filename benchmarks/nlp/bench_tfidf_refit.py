@@ -9,8 +9,9 @@ For each qualtally named (this checkout's ``src``, then each ``--src``), in turn
 codings), then times ``TextFeatures().fit_transform`` on its texts (the first fit analyses
 every text; the next ones are what a retraining does, the texts' terms already kept) and a
 whole TF-IDF-only ``Engine.train`` (no embeddings: so the vectoriser's share is not lost in
-them), first and then again. Prints the median of each figure per source and the load
-average, since other jobs on a small machine change them.
+them), first and then again. Prints the median of each figure per source, as wall-clock
+and as CPU time of the process (steadier when other jobs share the machine), and the load
+average.
 """
 
 from __future__ import annotations
@@ -37,29 +38,33 @@ from qualtally.nlp.text import lemma_texts
 items = synthetic_items(int(sys.argv[2]))
 texts = [it.text for it in items]
 lemma_texts(texts)  # spaCy's lemmas are cached by text: not part of what is compared
-out = {"excerpts": len(items), "fit": [], "train": []}
+out = {"excerpts": len(items), "fit": [], "train": [], "fit_cpu": [], "train_cpu": []}
 for _ in range(6):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     TextFeatures().fit_transform(texts)
     out["fit"].append(time.perf_counter() - t)
+    out["fit_cpu"].append(time.process_time() - c)
 for _ in range(3):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     Engine.train(items, by_question=False)
     out["train"].append(time.perf_counter() - t)
+    out["train_cpu"].append(time.process_time() - c)
 print(json.dumps(out))
 '''
 
 
 def run(src: Path, codings: int) -> dict:
     env = {**os.environ, "PYTHONPATH": str(src)}
-    out = subprocess.run([sys.executable, "-c", CHILD, str(ROOT / "benchmarks" / "nlp"), str(codings)],
-                         env=env, check=True, capture_output=True, text=True).stdout
+    here = str(ROOT / "benchmarks" / "nlp")
+    out = subprocess.run([sys.executable, "-c", CHILD, here, str(codings)], env=env, check=True,
+                         capture_output=True, text=True).stdout
     return json.loads(out.splitlines()[-1])
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--src", type=Path, action="append", default=[], help="another qualtally src folder")
+    ap.add_argument("--src", type=Path, action="append", default=[],
+                    help="another qualtally src folder")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--codings", type=int, default=4000)
     a = ap.parse_args()
@@ -71,12 +76,15 @@ def main() -> None:
     load = os.getloadavg()
     print(f"{a.rounds} rounds, {runs[sources[0]][0]['excerpts']} excerpts, load average "
           f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    med = statistics.median
     for src, rs in runs.items():
-        med = statistics.median
-        print(f"{src}:\n  TextFeatures.fit_transform: first {med(r['fit'][0] for r in rs):.3f} s, "
-              f"again {med(x for r in rs for x in r['fit'][1:]):.3f} s (median)\n"
-              f"  Engine.train, TF-IDF only: first {med(r['train'][0] for r in rs):.2f} s, "
-              f"again {med(x for r in rs for x in r['train'][1:]):.2f} s (median)")
+        print(f"{src}:")
+        for key, label in (("fit", "TextFeatures.fit_transform"),
+                           ("train", "Engine.train, TF-IDF only")):
+            for suffix, unit in (("", "wall"), ("_cpu", "CPU")):
+                first = med(r[key + suffix][0] for r in rs)
+                again = med(x for r in rs for x in r[key + suffix][1:])
+                print(f"  {label} ({unit}): first {first:.3f} s, again {again:.3f} s (medians)")
 
 
 if __name__ == "__main__":

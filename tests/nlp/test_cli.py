@@ -192,9 +192,11 @@ def test_a_table_without_a_card_is_identified_by_its_own_hash(tmp_path, monkeypa
     assert static_embed.table_id() == hashlib.sha256(b"not really a table").hexdigest()
 
 
-def test_suggest_refuses_a_model_from_other_library_versions_in_one_line(coded_csv, tmp_path, capsys):
+def test_suggest_refuses_a_model_from_other_library_versions_in_one_line(coded_csv, tmp_path,
+                                                                         capsys):
     out = tmp_path / "model"
-    assert main(["train", str(coded_csv), "--out", str(out), "--no-eval", "--embedder", "static"]) == 0
+    args = ["train", str(coded_csv), "--out", str(out), "--no-eval", "--embedder", "static"]
+    assert main(args) == 0
     texts = tmp_path / "t.csv"
     texts.write_text("id,text\n1,the trainers ran a fine staff training day\n")
     assert main(["suggest", "--model", str(out), "--input", str(texts), "--json"]) == 0

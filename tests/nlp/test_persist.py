@@ -55,7 +55,8 @@ def test_the_card_records_the_running_versions_of_what_the_model_depends_on(engi
     import numpy
     import sklearn
 
-    assert recorded["scikit-learn"] == sklearn.__version__ and recorded["numpy"] == numpy.__version__
+    assert recorded["scikit-learn"] == sklearn.__version__
+    assert recorded["numpy"] == numpy.__version__
 
 
 def _bumped(version: str, part: int) -> str:
@@ -69,7 +70,8 @@ def _bumped(version: str, part: int) -> str:
     ("scipy", 1, True), ("numpy", 0, True), ("numpy", 1, False), ("skops", 1, True),
     ("spacy", 1, True), ("spacy-lookups-data", 2, True), ("qualtally", 1, False),
 ])
-def test_other_library_versions_on_the_card_make_the_model_stale(engine, tmp_path, name, part, stale):
+def test_other_library_versions_on_the_card_make_the_model_stale(engine, tmp_path, name, part,
+                                                                  stale):
     """A card naming another minor version of scikit-learn (or scipy, skops, spaCy), another
     numpy major or other lemma tables is refused with a message saying to retrain; the
     loader's card-only choice (``pick_model``) agrees."""
@@ -107,7 +109,8 @@ def test_shipped_model_cards_match_the_running_versions():
 
     from qualtally.nlp import card
 
-    shipped = [p.parent for p in (Path(__file__).resolve().parents[2] / "models").glob("*/meta.json")]
+    models = Path(__file__).resolve().parents[2] / "models"
+    shipped = [p.parent for p in models.glob("*/meta.json")]
     assert shipped
     for folder in shipped:
         assert card.version_drift(card.read_meta(folder)) == [], folder

@@ -131,7 +131,8 @@ def test_features_use_no_private_name_of_scikit_learn():
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("sklearn"):
             private += [node.module] * any(p.startswith("_") for p in node.module.split("."))
             private += [a.name for a in node.names if a.name.startswith("_")]
-        elif isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+        elif (isinstance(node, ast.Attribute) and node.attr.startswith("_")
+              and not node.attr.startswith("__")):
             if not (isinstance(node.value, ast.Name) and node.value.id in ("self", "TextFeatures")):
                 private.append(node.attr)
     # nor a subclass overriding one of its base's private methods

@@ -81,13 +81,15 @@ async def test_the_first_screen_renders_in_the_startup_batch_and_the_hook_keeps_
         await pilot.pause()
     assert True in seen, ("Textual no longer renders the first screen inside its start-up batch, "
                           f"so the hook may have no purpose: {RECHECK}")
-    assert (True, "LayoutUpdate") in frames, f"the frame rendered in the batch is not a full one: {RECHECK}"
+    assert (True, "LayoutUpdate") in frames, (
+        f"the frame rendered in the batch is not a full one: {RECHECK}")
 
     seen.clear()
     frames.clear()
     async with run(Hooked).run_test(size=(40, 10)) as pilot:
         await pilot.pause()
-    assert True in seen and False in seen, f"Screen._compositor_refresh is not called as it was: {RECHECK}"
+    assert True in seen and False in seen, (
+        f"Screen._compositor_refresh is not called as it was: {RECHECK}")
     assert frames, f"App._display was never called: {RECHECK}"
     assert frames[0] == (False, "LayoutUpdate"), (
         f"with the hook the first frame is {frames[0]} (in batch, kind), not a full one after "
@@ -113,8 +115,8 @@ def test_no_other_module_reaches_into_textual():
                 modules = [node.module]
             elif isinstance(node, ast.Import):
                 modules = [a.name for a in node.names]
-            found += [f"{path.name}: import {m}" for m in modules
-                      if m.split(".")[0] == "textual" and any(p.startswith("_") for p in m.split("."))]
+            found += [f"{path.name}: import {m}" for m in modules if m.split(".")[0] == "textual"
+                      and any(p.startswith("_") for p in m.split("."))]
             if isinstance(node, ast.Attribute) and node.attr in hooked:
                 found.append(f"{path.name}: .{node.attr}")
             if isinstance(node, ast.FunctionDef) and node.name in hooked:

@@ -118,7 +118,8 @@ class CodebookTree(Tree[int]):
         """Put the cursor on ``node``. Tree builds its line table lazily, so right after the
         tree changed ``node.line`` can be stale: the line is found through the public API
         (a scan of the lines; the codebook has tens to hundreds of them)."""
-        line = next((i for i in range(self.last_line + 1) if self.get_node_at_line(i) is node), None)
+        lines = range(self.last_line + 1)
+        line = next((i for i in lines if self.get_node_at_line(i) is node), None)
         if line is not None:
             self.cursor_line = line
             self.scroll_to_line(line, animate=False)
