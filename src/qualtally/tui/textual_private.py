@@ -7,11 +7,11 @@ frame. At start-up ``App`` composes, resizes and mounts the first screen inside
 ``App._display`` drops because a batch is open. The frames after the batch are then drawn
 from what changed since: the first one written comes from a second full render (the
 screen's resize after the batch). Measured on the demo project (pseudo-terminal 160x48,
-app created -> first frame written, 15 interleaved runs each, load average 7.5-10 on 2
-cores): with the hook a median 0.53 s, without it 0.77 s; the thrown-away render took a
-median 225 ms there and the re-render written instead 99 ms. So the coding screen keeps
-the hook: while the start-up batch is open it renders nothing and stays marked for a
-repaint, and the first frame written is the one full render.
+app created -> first frame written, 15 interleaved runs each, 2 cores): with the hook a
+median 0.53 s, without it 0.77 s (load average 7.5-10), and 0.30 s against 0.34 s in a
+second set (load 5-5.7); the second render written instead took a median 99 ms and 56 ms.
+So the coding screen keeps the hook: while the start-up batch is open it renders nothing
+and stays marked for a repaint, and the first frame written is the one full render.
 
 ``tests/tui/test_textual_private.py`` checks, with a message naming this module, that
 Textual still has these names and still calls the override inside and after its
