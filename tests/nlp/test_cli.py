@@ -190,3 +190,21 @@ def test_a_table_without_a_card_is_identified_by_its_own_hash(tmp_path, monkeypa
     monkeypatch.setattr(static_embed, "find_dir", lambda: tmp_path)
     monkeypatch.setattr(static_embed, "_TABLE_ID", [])
     assert static_embed.table_id() == hashlib.sha256(b"not really a table").hexdigest()
+
+
+def test_suggest_refuses_a_model_from_other_library_versions_in_one_line(coded_csv, tmp_path,
+                                                                         capsys):
+    out = tmp_path / "model"
+    args = ["train", str(coded_csv), "--out", str(out), "--no-eval", "--embedder", "static"]
+    assert main(args) == 0
+    texts = tmp_path / "t.csv"
+    texts.write_text("id,text\n1,the trainers ran a fine staff training day\n")
+    assert main(["suggest", "--model", str(out), "--input", str(texts), "--json"]) == 0
+    meta = json.loads((out / "meta.json").read_text())
+    meta["versions"]["scikit-learn"] = "1.0.2"
+    (out / "meta.json").write_text(json.dumps(meta))
+    capsys.readouterr()
+    assert main(["suggest", "--model", str(out), "--input", str(texts), "--json"]) == 2
+    got = capsys.readouterr()
+    assert got.out == "" and len(got.err.strip().splitlines()) == 1
+    assert "scikit-learn 1.0.2 (running " in got.err and "retrain it" in got.err, got.err

@@ -44,3 +44,74 @@ def test_untrusted_types_are_refused(tmp_path):
     sio.dump({"models": {"": Smuggled()}}, tmp_path / "model.skops")
     with pytest.raises(StaleModel, match="untrusted"):
         load_model(tmp_path)
+
+
+def test_the_card_records_the_running_versions_of_what_the_model_depends_on(suggester, tmp_path):
+    from qualtally.nlp import card
+
+    save_model(suggester, tmp_path, codebook="abc", training_size=50)
+    recorded = json.loads((tmp_path / "meta.json").read_text())["versions"]
+    assert set(card.CHECKED_VERSIONS) <= set(recorded)
+    assert {k: recorded[k] for k in card.CHECKED_VERSIONS} == card.library_versions()
+    import numpy
+    import sklearn
+
+    assert recorded["scikit-learn"] == sklearn.__version__
+    assert recorded["numpy"] == numpy.__version__
+
+
+def _bumped(version: str, part: int) -> str:
+    parts = (version.split(".") + ["0", "0"])[:3]
+    parts[part] = str(int("".join(ch for ch in parts[part] if ch.isdigit()) or 0) + 1)
+    return ".".join(parts)
+
+
+@pytest.mark.parametrize("name, part, stale", [
+    ("scikit-learn", 1, True), ("scikit-learn", 2, False), ("scikit-learn", 0, True),
+    ("scipy", 1, True), ("numpy", 0, True), ("numpy", 1, False), ("skops", 1, True),
+    ("spacy", 1, True), ("spacy-lookups-data", 2, True), ("qualtally", 1, False),
+])
+def test_other_library_versions_on_the_card_make_the_model_stale(suggester, tmp_path, name, part,
+                                                                  stale):
+    """A card naming another minor version of scikit-learn (or scipy, skops, spaCy), another
+    numpy major or other lemma tables is refused with a message saying to retrain; the
+    loader's card-only choice (``pick_model``) agrees."""
+    from qualtally.nlp import card
+
+    save_model(suggester, tmp_path, codebook="abc", training_size=50)
+    meta = json.loads((tmp_path / "meta.json").read_text())
+    meta["versions"][name] = _bumped(meta["versions"][name], part)
+    (tmp_path / "meta.json").write_text(json.dumps(meta))
+    if stale:
+        with pytest.raises(StaleModel, match=f"other library versions: {name} .*; retrain it$"):
+            load_model(tmp_path, expect_hash="abc")
+        assert card.pick_model([tmp_path], "abc") is None
+    else:
+        load_model(tmp_path, expect_hash="abc")
+        assert card.pick_model([tmp_path], "abc")[0] == tmp_path
+
+
+def test_a_card_without_versions_is_stale(suggester, tmp_path):
+    save_model(suggester, tmp_path, codebook="abc", training_size=50)
+    meta = json.loads((tmp_path / "meta.json").read_text())
+    del meta["versions"]["spacy-lookups-data"]
+    (tmp_path / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(StaleModel, match="spacy-lookups-data unrecorded"):
+        load_model(tmp_path)
+    del meta["versions"]
+    (tmp_path / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(StaleModel, match="scikit-learn unrecorded"):
+        load_model(tmp_path)
+
+
+def test_shipped_model_cards_match_the_running_versions():
+    """The models shipped under models/ load here: their cards record these versions."""
+    from pathlib import Path
+
+    from qualtally.nlp import card
+
+    models = Path(__file__).resolve().parents[2] / "models"
+    shipped = [p.parent for p in models.glob("*/meta.json")]
+    assert shipped
+    for folder in shipped:
+        assert card.version_drift(card.read_meta(folder)) == [], folder

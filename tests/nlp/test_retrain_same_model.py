@@ -7,6 +7,7 @@ fit the same vocabulary, idf and float32 rows as ``TfidfVectorizer``; the fit la
 
 from __future__ import annotations
 
+import itertools
 import threading
 from pathlib import Path
 
@@ -64,8 +65,43 @@ def test_char_wb_stream_is_scikit_learns_in_order():
     want = vec.build_analyzer()
     got = _TermRows()._char_wb(("char_wb",), vec)
     for text in ODD + corpus_texts(300):
-        assert got(text) == want(text)
-        assert got(text) == want(text)  # second call from the per-word cache
+        assert list(itertools.chain.from_iterable(got(text))) == want(text)
+        # second call from the per-word cache
+        assert list(itertools.chain.from_iterable(got(text))) == want(text)
+
+
+@pytest.mark.parametrize("params", [WORD, CHAR])
+def test_the_served_terms_are_scikit_learns_analysis(params):
+    vec = CachedTfidfVectorizer(**params)
+    docs = corpus_texts(200)
+    rows = _TermRows()
+    served, want = rows.analyzer(vec._cache_key(), vec, docs), vec.build_analyzer()
+    for _ in range(2):  # analysed, then read back from the rows kept
+        assert [list(served(d)) for d in docs] == [want(d) for d in docs]
+
+
+def test_a_refit_reads_the_terms_kept_instead_of_analysing_again(monkeypatch):
+    """The cache is what makes a retraining faster: a second fit on the same texts must
+    not run scikit-learn's analyser again (a silent fall back to it would pass every
+    bit-for-bit test and only be slower)."""
+    docs = [t.lower() for t in corpus_texts(300)]
+    TERM_ROWS.clear()
+    first = CachedTfidfVectorizer(**CHAR)
+    first.fit_transform(docs)
+    assert len(TERM_ROWS.rows) == len(set(docs))
+    calls = []
+    real = TfidfVectorizer.build_analyzer
+
+    def counting(self):
+        analyze = real(self)
+        if isinstance(self.analyzer, str):
+            return lambda doc: (calls.append(doc), analyze(doc))[1]
+        return analyze
+    monkeypatch.setattr(TfidfVectorizer, "build_analyzer", counting)
+    again = CachedTfidfVectorizer(**CHAR)
+    again.fit_transform(docs)
+    assert calls == []
+    assert again.vocabulary_ == first.vocabulary_
 
 
 def test_term_rows_clear_when_full(monkeypatch):
@@ -73,10 +109,40 @@ def test_term_rows_clear_when_full(monkeypatch):
     rows = _TermRows()
     vec = CachedTfidfVectorizer(**WORD)
     key = vec._cache_key()
-    rows.get(key, vec, ["one two", "two three"])
+    served = rows.analyzer(key, vec, ["one two", "two three"])
+    for doc in ["one two", "two three"]:
+        served(doc)
     assert len(rows.rows) == 2
-    rows.get(key, vec, ["four", "five", "six", "seven"])  # 2 + 4 > 5: cleared first
-    assert len(rows.rows) == 4 and "one" not in rows.ids
+    served = rows.analyzer(key, vec, ["four", "five", "six", "seven"])  # 2 + 4 > 5: cleared first
+    assert rows.rows == {}
+    for doc in ["four", "five", "six", "seven"]:
+        served(doc)
+    assert len(rows.rows) == 4 and (key, "one two") not in rows.rows
+
+
+def test_features_use_no_private_name_of_scikit_learn():
+    """nlp/features.py reaches scikit-learn through its public API only (issue 18): no
+    ``sklearn._x`` module, no ``_name`` attribute of a scikit-learn object."""
+    import ast
+
+    tree = ast.parse(Path(features.__file__).read_text(encoding="utf-8"))
+    private = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("sklearn"):
+            private += [node.module] * any(p.startswith("_") for p in node.module.split("."))
+            private += [a.name for a in node.names if a.name.startswith("_")]
+        elif (isinstance(node, ast.Attribute) and node.attr.startswith("_")
+              and not node.attr.startswith("__")):
+            if not (isinstance(node.value, ast.Name) and node.value.id in ("self", "TextFeatures")):
+                private.append(node.attr)
+    # nor a subclass overriding one of its base's private methods
+    for cls in vars(features).values():
+        if isinstance(cls, type) and cls.__module__ == features.__name__:
+            bases = [b for b in cls.__mro__[1:] if b.__module__.startswith("sklearn")]
+            private += [f"{cls.__name__}.{name}" for name, v in vars(cls).items()
+                        if callable(v) and name.startswith("_") and not name.startswith("__")
+                        and any(hasattr(b, name) for b in bases)]
+    assert private == [], f"private scikit-learn names in nlp/features.py: {private}"
 
 
 def test_empty_vocabulary_is_scikit_learns_error():

@@ -367,3 +367,20 @@ def test_the_sqlite_read_of_one_look_up_equals_the_core_queries(path):
             assert checked == 4 and any(queries.excerpt(conn, i).respondent_key for i in ids)
             with pytest.raises(NoResultFound):
                 sc.read_for_suggestions(conn, max(ids) + 100, "bob")
+
+
+def test_a_saved_model_from_other_library_versions_is_retrained_not_used(path):
+    """The background loader never uses a model whose card names other library versions:
+    it trains again, and the new card records the running ones."""
+    folder = Path(f"{path}.models")
+    meta = json.loads((folder / "meta.json").read_text())
+    meta["versions"]["scikit-learn"] = "1.0.2"
+    (folder / "meta.json").write_text(json.dumps(meta))
+    with Project.open(path) as p:
+        assert card.pick_model(p.suggestion_cache.model_folders(), meta["codebook_hash"]) is None
+        p.load_suggester()
+        assert p.suggest_state.suggester is not None
+        p.flush_suggestion_cache()
+    again = json.loads((folder / "meta.json").read_text())
+    assert again["versions"]["scikit-learn"] == card.library_versions()["scikit-learn"]
+    assert again["trained_at"] >= meta["trained_at"]

@@ -9,6 +9,12 @@ The model key is a hash of the model file's bytes (recorded in the card by
 :func:`qualtally.nlp.persist.save_model` as ``model_sha256``; hashed from the file for an
 older card), of the codebook hash the card names and of the qualtally version, so a
 retrained model, a different shipped model or a new release never reuses a cached entry.
+
+The card also records the versions of the libraries a saved model depends on
+(:data:`CHECKED_VERSIONS`); a model whose card names other versions than the running ones
+is stale (:func:`check_versions`, asked by ``load_model`` and :func:`pick_model`): it is
+retrained rather than used with libraries it was not fitted with. The running versions
+come from the installed packages' metadata, so checking imports none of them.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
 
 MODEL_FILE = "model.skops"
@@ -77,6 +84,49 @@ def model_key(folder: str | Path, meta: dict | None = None) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
+CHECKED_VERSIONS = {"scikit-learn": 2, "scipy": 2, "numpy": 1, "skops": 2, "spacy": 2,
+                    "spacy-lookups-data": 3}
+"""Package -> how many leading parts of its version the running one must share with the
+card's. scikit-learn: its estimators' fitted internals may change in any minor release
+(the pin allows only 1.9.x); scipy: the saved sparse matrices are its classes; numpy:
+arrays, major versions only; skops: its file format (0.x: any minor); spaCy: its
+tokenizer rules make the words the TF-IDF counts; spacy-lookups-data: the lemma tables,
+exactly (a lemma that changes moves a word to another column)."""
+
+
+@lru_cache(maxsize=1)
+def library_versions() -> dict[str, str]:
+    """The running versions of :data:`CHECKED_VERSIONS`' packages (metadata, no import)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in CHECKED_VERSIONS:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def version_drift(meta: dict) -> list[str]:
+    """``"NAME RECORDED (running RUNNING)"`` for each checked package whose version differs."""
+    recorded = meta.get("versions") or {}
+    running = library_versions()
+    out = []
+    for name, parts in CHECKED_VERSIONS.items():
+        was = str(recorded.get(name, "unrecorded"))
+        if was.split(".")[:parts] != running[name].split(".")[:parts]:
+            out.append(f"{name} {was} (running {running[name]})")
+    return out
+
+
+def check_versions(meta: dict) -> None:
+    """StaleModel, in one line saying to retrain, when the card's library versions differ."""
+    drift = version_drift(meta)
+    if drift:
+        raise StaleModel(f"trained with other library versions: {', '.join(drift)}; retrain it")
+
+
 STATIC_NAME = "minilm-l6-v2-static"  # = static_embed.STATIC_NAME (not imported: numpy)
 
 
@@ -106,6 +156,7 @@ def pick_model(folders, expect_hash: str) -> tuple[Path, str] | None:
             if meta.get("codebook_hash") != expect_hash:
                 continue
             check_tables(meta)
+            check_versions(meta)
             return folder, model_key(folder, meta)
         except (StaleModel, OSError):
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-_CONTROLLER = None
+from qualtally.nlp.blas import one_blas_thread as _one_blas_thread
 
 
 def one_blas_thread():
@@ -18,14 +18,10 @@ def one_blas_thread():
 
     Training does many small dense solves and products (384 x 384); on a busy 2-core
     machine two BLAS threads spin against each other (a 384 x 384 solve took 0.18 s
-    instead of 2 ms), so fitting runs single-threaded.
+    instead of 2 ms), so fitting runs single-threaded; and a fit's floats depend on the
+    count. Fits take turns in it (``nlp/blas.py``), so none lifts another's limit.
     """
-    global _CONTROLLER
-    if _CONTROLLER is None:
-        from threadpoolctl import ThreadpoolController
-
-        _CONTROLLER = ThreadpoolController()
-    return _CONTROLLER.limit(limits=1, user_api="blas")
+    return _one_blas_thread()
 
 
 def sigmoid(z):

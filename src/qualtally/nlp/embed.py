@@ -25,6 +25,7 @@ import numpy as np
 from scipy.special import erf
 
 from qualtally.nlp import shipped, static_embed
+from qualtally.nlp.blas import one_blas_thread_briefly
 from qualtally.nlp.static_embed import STATIC_NAME
 from qualtally.nlp.tensorfile import read_safetensors, write_safetensors  # noqa: F401 - re-exported
 from qualtally.nlp.wordpiece import WordPiece
@@ -158,7 +159,7 @@ class MiniLM:
                 ids[r, :len(enc[b])] = enc[b]
                 mask[r, :len(enc[b])] = True
             if ids.size <= SMALL_BATCH_TOKENS:  # threads cost more than they save on a few tokens
-                with _blas_controller().limit(limits=1, user_api="blas"):
+                with one_blas_thread_briefly():  # see nlp/blas.py
                     out[batch] = self._forward(ids, mask)
             else:
                 out[batch] = self._forward(ids, mask)
@@ -167,18 +168,6 @@ class MiniLM:
 
 
 SMALL_BATCH_TOKENS = 512
-_CONTROLLER = None
-
-
-def _blas_controller():
-    global _CONTROLLER
-    if _CONTROLLER is None:
-        from threadpoolctl import ThreadpoolController
-
-        _CONTROLLER = ThreadpoolController()
-    return _CONTROLLER
-
-
 _MODEL: MiniLM | None = None
 _STATIC: list = []
 _EXTRA: dict = {}  # encoders registered by name (benchmarks comparing other tables)

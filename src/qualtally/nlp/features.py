@@ -7,12 +7,15 @@ classifier, the nearest-neighbour search and the explanations see the same vecto
 
 Retraining refits the vocabulary on texts that barely change between retrains, and
 scikit-learn's n-gram analysers are pure Python (~0.5 s on 4,000 excerpts), so each
-text's term counts are kept per process (``TERM_ROWS``) and a fit analyses only texts it
-has not seen; the vocabulary, counts and float order stay exactly scikit-learn's.
+text's terms are kept per process (``TERM_ROWS``) and a fit analyses only texts it has
+not seen, through scikit-learn's public API (a callable analyser); the vocabulary,
+counts and float order stay exactly scikit-learn's. Nothing here uses a private name of
+scikit-learn (``tests/nlp/test_retrain_same_model.py`` checks it).
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 import weakref
 from collections import Counter
@@ -21,12 +24,6 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
-
-try:
-    from sklearn.utils._sparse import _align_api_if_sparse
-except ImportError:  # older scikit-learn: its vectorisers returned scipy matrices as they are
-    def _align_api_if_sparse(X):
-        return sp.csr_matrix(X)
 
 from qualtally.nlp.text import lemma_texts
 
@@ -70,7 +67,8 @@ def tfidf_transform(vec, docs):
     counts: list[int] = []
     indptr = [0]
     if words is not None:  # char_wb: a text's n-grams are its words' n-grams
-        preprocess, ngrams = vec.build_preprocessor(), vec._char_wb_ngrams
+        # the analyser applied to one preprocessed word gives its n-grams (see _TermRows._char_wb)
+        preprocess, ngrams = vec.build_preprocessor(), vec.build_analyzer()
         if len(words) > 200_000:
             words.clear()
         for doc in docs:
@@ -112,13 +110,13 @@ def _per_word(vec) -> bool:
 
 
 class _TermRows:
-    """Each text's analysed terms as (term ids, counts), kept across fits in this process.
+    """Each text's analysed terms, kept across fits in this process.
 
-    Ids index one process-wide term table; a row holds the text's distinct terms in the
-    order the analyser first yields them, which is all ``_count_vocab`` needs to rebuild
-    scikit-learn's vocabulary order. Cleared whole when it passes ``MAX_TEXTS`` rows (one
-    per text and analyser: word and char make two). Measured: 18 MB for the 4,000 texts of
-    ``speed.py``'s synthetic set, both analysers.
+    A row is what the vectoriser's own analyser yields for the text, in order (all a fit
+    needs to rebuild scikit-learn's vocabulary order and counts): for char_wb a tuple of
+    its words' n-gram tuples, shared between texts and read as one chained stream, else a
+    tuple of terms. Cleared whole when it passes ``MAX_TEXTS`` rows (one per text and
+    analyser: word and char make two).
     """
 
     MAX_TEXTS = 40_000
@@ -128,41 +126,44 @@ class _TermRows:
         self.clear()
 
     def clear(self):
-        self.ids: dict[str, int] = {}
-        self.terms: list[str] = []
-        self.rows: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self.rows: dict[tuple, tuple] = {}
         self.words: dict[tuple, tuple[str, ...]] = {}
 
-    def get(self, key, vec, docs):
-        """[(ids, counts)] per doc of fitted-to-be vectoriser ``vec`` (call under ``self.lock``)."""
+    def analyzer(self, key, vec, docs):
+        """A callable analyser for fitting ``vec`` on ``docs``: each text's terms as ``vec``'s
+        own analyser yields them, read from the rows kept (call under ``self.lock``)."""
         if len(self.rows) + len(docs) > self.MAX_TEXTS or len(self.words) > 20 * self.MAX_TEXTS:
             self.clear()
-        ids, terms, rows, out = self.ids, self.terms, self.rows, []
-        analyze = self._char_wb(key, vec) if key[0] == "char_wb" else vec.build_analyzer()
-        for doc in docs:
+        rows = self.rows
+        if key[0] == "char_wb":
+            analyze, chain = self._char_wb(key, vec), itertools.chain.from_iterable
+
+            def terms(doc):
+                row = rows.get((key, doc))
+                if row is None:
+                    row = rows[(key, doc)] = analyze(doc)
+                return chain(row)
+            return terms
+        analyze_word = vec.build_analyzer()
+
+        def word_terms(doc):
             row = rows.get((key, doc))
             if row is None:
-                counts = Counter(analyze(doc))
-                gids = []
-                for term in counts:
-                    g = ids.get(term)
-                    if g is None:
-                        g = ids[term] = len(terms)
-                        terms.append(term)
-                    gids.append(g)
-                row = rows[(key, doc)] = (np.array(gids, dtype=np.int64),
-                                          np.fromiter(counts.values(), dtype=np.intc, count=len(counts)))
-            out.append(row)
-        return out
+                row = rows[(key, doc)] = tuple(analyze_word(doc))
+            return row
+        return word_terms
 
     def _char_wb(self, key, vec):
-        """scikit-learn's char_wb analyser with each word's n-grams kept (words recur a lot).
+        """scikit-learn's char_wb analyser as a tuple of per-word n-gram tuples (words recur
+        a lot, so each word is analysed once).
 
         Its n-grams of a text are those of each whitespace-separated word of the
         preprocessed text, in order (its whitespace normalisation does not change the
-        split), so the stream, and hence the counts' order, is the same.
+        split), and its analyser applied to one such word gives that word's n-grams (the
+        preprocessing, lowercasing, leaves the word as it is). So the chained stream, and
+        hence the counts' order, is the same; ``test_retrain_same_model.py`` compares them.
         """
-        preprocess, ngrams, words = vec.build_preprocessor(), vec._char_wb_ngrams, self.words
+        preprocess, ngrams, words = vec.build_preprocessor(), vec.build_analyzer(), self.words
 
         def analyze(doc):
             out = []
@@ -170,8 +171,8 @@ class _TermRows:
                 grams = words.get((key, w))
                 if grams is None:
                     grams = words[(key, w)] = tuple(ngrams(w))
-                out += grams
-            return out
+                out.append(grams)
+            return tuple(out)
         return analyze
 
 
@@ -179,10 +180,13 @@ TERM_ROWS = _TermRows()
 
 
 class CachedTfidfVectorizer(TfidfVectorizer):
-    """A TfidfVectorizer whose fit reads per-text term counts from ``TERM_ROWS``.
+    """A TfidfVectorizer whose fit reads per-text terms from ``TERM_ROWS``.
 
-    Only ``_count_vocab`` (fit time) differs; it returns the same vocabulary and count
-    matrix as scikit-learn's. ``plain()`` gives the fitted state as a plain
+    Only the fit differs, and only through scikit-learn's public API: the texts are
+    fitted by a plain TfidfVectorizer with the same parameters whose ``analyzer`` is a
+    callable serving each text's kept terms, and its fitted state is taken over. Same
+    vocabulary, idf and rows as scikit-learn's own fit (scikit-learn still counts the
+    terms; only the analysis is saved). ``plain()`` gives the fitted state as a plain
     TfidfVectorizer, which is what models keep and save.
     """
 
@@ -193,29 +197,25 @@ class CachedTfidfVectorizer(TfidfVectorizer):
             return None
         return (self.analyzer, tuple(self.ngram_range), self.token_pattern, bool(self.lowercase))
 
-    def _count_vocab(self, raw_documents, fixed_vocab):
+    def fit(self, raw_documents, y=None):
+        self.fit_transform(raw_documents)
+        return self
+
+    def fit_transform(self, raw_documents, y=None):
         docs = raw_documents if isinstance(raw_documents, list) else list(raw_documents)
-        key = None if fixed_vocab else self._cache_key()
+        key = self._cache_key()
         if key is None or not docs or not all(type(d) is str for d in docs):
-            return super()._count_vocab(docs, fixed_vocab)
+            return super().fit_transform(docs, y)
+        params = self.get_params()
         with TERM_ROWS.lock:
-            rows = TERM_ROWS.get(key, self, docs)
-            terms = TERM_ROWS.terms
-            lens = np.fromiter((len(r[0]) for r in rows), dtype=np.int64, count=len(rows))
-            if lens.sum() == 0 or lens.sum() > np.iinfo(np.int32).max:
-                return super()._count_vocab(docs, fixed_vocab)  # its own error / 64-bit path
-            gids = np.concatenate([r[0] for r in rows])
-            values = np.concatenate([r[1] for r in rows])
-            uniq, first = np.unique(gids, return_index=True)
-            by_first = np.argsort(first, kind="stable")  # ids in the order the corpus first shows them
-            local = np.empty(len(uniq), dtype=np.int64)
-            local[by_first] = np.arange(len(uniq))
-            vocabulary = {terms[g]: i for i, g in enumerate(uniq[by_first].tolist())}
-        j_indices = local[np.searchsorted(uniq, gids)].astype(np.int32)
-        indptr = np.concatenate([[0], np.cumsum(lens)]).astype(np.int32)
-        X = sp.csr_array((values, j_indices, indptr), shape=(len(docs), len(vocabulary)), dtype=self.dtype)
-        X.sort_indices()
-        return vocabulary, _align_api_if_sparse(X)
+            # a callable analyser ignores the n-gram range and token pattern (scikit-learn
+            # warns about them): the terms it serves are already those
+            fit = TfidfVectorizer(**{**params, "analyzer": TERM_ROWS.analyzer(key, self, docs),
+                                     "ngram_range": (1, 1), "token_pattern": None})
+            X = fit.fit_transform(docs)
+        # the fitted state: every attribute that is not a parameter (scikit-learn's convention)
+        self.__dict__.update((k, v) for k, v in vars(fit).items() if k not in params)
+        return X
 
     def plain(self) -> TfidfVectorizer:
         vec = TfidfVectorizer.__new__(TfidfVectorizer)

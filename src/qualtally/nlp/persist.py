@@ -3,8 +3,10 @@
 Models are never loaded through pickle or joblib: ``skops.io.load`` refuses any type not
 in :data:`TRUSTED`, an explicit list checked on every load. The card records library
 versions, a hash of the codebook, the training size, the date and the cross-validated
-metrics; :func:`load_model` refuses a model whose codebook hash no longer matches, so
-the caller retrains instead of suggesting codes from an old codebook. The card also names
+metrics; :func:`load_model` refuses a model whose codebook hash no longer matches, or
+whose recorded versions of scikit-learn, scipy, numpy, skops, spaCy or its lemma tables
+differ from the running ones, so the caller retrains instead of suggesting codes from an
+old codebook or from libraries the model was not fitted with. The card also names
 the sentence embedder of each question's model (``embedders``; the model itself keeps it as
 the plain string ``CodeSuggester.embedder``, so no trusted type is added). It holds
 the model file's sha256, which names the model in the suggestion cache
@@ -24,8 +26,10 @@ from qualtally.nlp.card import (
     MODEL_FILE,
     StaleModel,
     check_tables,
+    check_versions,
     codebook_hash,  # noqa: F401 - re-exported for callers
     file_sha256,
+    library_versions,
     read_meta,
 )
 from qualtally.nlp.coldstart import CodeProfile
@@ -48,16 +52,10 @@ TRUSTED = [
 
 
 def versions() -> dict[str, str]:
-    import numpy
-    import scipy
-    import sklearn
-    import skops
-    import spacy
-
+    """What the card records: qualtally's version and those :func:`check_versions` compares."""
     from qualtally import __version__
 
-    return {"qualtally": __version__, "scikit-learn": sklearn.__version__, "spacy": spacy.__version__,
-            "skops": skops.__version__, "numpy": numpy.__version__, "scipy": scipy.__version__}
+    return {"qualtally": __version__, **library_versions()}
 
 
 def _tables(suggester: Suggester) -> dict[str, str | None]:
@@ -99,7 +97,8 @@ def save_model(suggester: Suggester, out: str | Path, *, codebook: str, training
 
 
 def load_model(folder: str | Path, expect_hash: str | None = None) -> tuple[Suggester, dict]:
-    """Load a saved suggester; StaleModel if missing, untrusted or for another codebook."""
+    """Load a saved suggester; StaleModel if missing, untrusted, for another codebook or
+    trained with other versions of the libraries it depends on (``card.check_versions``)."""
     import skops.io as sio
 
     folder = Path(folder)
@@ -110,6 +109,7 @@ def load_model(folder: str | Path, expect_hash: str | None = None) -> tuple[Sugg
     if not path.is_file():
         raise StaleModel(f"no {MODEL_FILE} in {folder}")
     check_tables(meta)
+    check_versions(meta)
     unknown = [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED]
     if unknown:
         raise StaleModel(f"refusing to load untrusted types: {', '.join(unknown)}")

@@ -17,6 +17,7 @@ at the newest revision writes nothing).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,11 +30,30 @@ from qualtally.tui.guard import describe
 
 PASS_KEYS = frozenset({"q", "ctrl+q", "ctrl+c"})
 """Keys handled even while the project opens (quitting)."""
-try:  # what Textual's Pilot waits with between two keys (a private module: fall back)
-    from textual._wait import wait_for_idle
-except ImportError:  # pragma: no cover - another Textual version
-    async def wait_for_idle(min_sleep: float = 0, max_sleep: float = 0.15) -> None:
-        await asyncio.sleep(max_sleep)
+IDLE_STEP = 1 / 50
+"""How long ``wait_for_idle`` sleeps at a time (s)."""
+IDLE_CPU = IDLE_STEP / 20
+"""CPU time (s) over one such sleep below which the process counts as idle."""
+
+
+async def wait_for_idle(min_sleep: float = 0, max_sleep: float = 0.15) -> None:
+    """Return once this process has stopped working hard, or after ``max_sleep`` seconds.
+
+    What Textual's Pilot waits with between two keys (``textual._wait.wait_for_idle``, a
+    private module, so written out here; the same steps, standard library only): sleep
+    1/50 s at a time until the CPU time spent over one sleep falls below 1/1000 s (the
+    event loop has handled what the last event set off) once ``min_sleep`` has passed."""
+    start = time.monotonic()
+    while True:
+        cpu = time.process_time()
+        await asyncio.sleep(IDLE_STEP)
+        cpu_elapsed = time.process_time() - cpu
+        elapsed = time.monotonic() - start
+        if elapsed >= max_sleep:
+            return
+        if elapsed > min_sleep and cpu_elapsed < IDLE_CPU:
+            return
+
 
 REPLAY_WAIT = 0.15
 """At most this long (s) between two replayed events, if the app never goes idle."""

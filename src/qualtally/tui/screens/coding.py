@@ -22,6 +22,7 @@ from qualtally.tui.screens.coding_order import OrderMixin
 from qualtally.tui.screens.coding_suggest import SuggestMixin
 from qualtally.tui.screens.counted import CountedCodebookScreen
 from qualtally.tui.session import CodingSession
+from qualtally.tui.textual_private import NoFrameInStartupBatch
 from qualtally.tui.widgets.codebook_tree import CodebookTree, CodeFilter
 from qualtally.tui.widgets.document_list import DocumentList
 from qualtally.tui.widgets.key_bar import KeyBar
@@ -30,7 +31,11 @@ from qualtally.tui.widgets.suggestions import SuggestionPanel
 from qualtally.tui.widgets.transcript import TranscriptView
 
 
-class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
+class CodingScreen(NoFrameInStartupBatch, SuggestMixin, OrderMixin, EditMixin,
+                   CountedCodebookScreen):
+    """The first screen: it renders no frame inside Textual's start-up batch (see
+    ``tui/textual_private.py``), so the first frame written is a full one."""
+
     CSS_PATH = "coding.tcss"
     BINDINGS = [
         Binding("j,down", "move(1)", "Next excerpt"),
@@ -75,17 +80,6 @@ class CodingScreen(SuggestMixin, OrderMixin, EditMixin, CountedCodebookScreen):
                 yield Label(Text("Suggestions  (1–9 apply, x rejects)"), classes="panel-title")
                 yield SuggestionPanel(id="suggestions")
         yield KeyBar()
-
-    def _compositor_refresh(self) -> None:
-        """Do not render a frame Textual would throw away: at start-up it renders the screen
-        inside its start-up batch, where ``App._display`` drops it, and the partial frames
-        after it left out the status line and document list. Kept dirty instead, the first
-        frame written is a full one. (A private Textual method: ``test_startup_imports.py``
-        checks the first frame the terminal receives.)"""
-        if self.app._batch_count and not self.app.is_inline:
-            self._repaint_required = True
-            return
-        super()._compositor_refresh()
 
     # -- widgets --------------------------------------------------------------------------
     @property

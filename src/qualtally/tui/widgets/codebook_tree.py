@@ -115,8 +115,14 @@ class CodebookTree(Tree[int]):
             self._move(self._code_nodes[code_id])
 
     def _move(self, node: TreeNode[int]) -> None:
-        self._tree_lines  # noqa: B018 - builds the line table so that node._line is current
-        self.move_cursor(node)
+        """Put the cursor on ``node``. Tree builds its line table lazily, so right after the
+        tree changed ``node.line`` can be stale: the line is found through the public API
+        (a scan of the lines; the codebook has tens to hundreds of them)."""
+        lines = range(self.last_line + 1)
+        line = next((i for i in lines if self.get_node_at_line(i) is node), None)
+        if line is not None:
+            self.cursor_line = line
+            self.scroll_to_line(line, animate=False)
 
     def _label(self, code: Code) -> Text:
         label = Text(no_wrap=True, overflow="ellipsis")
