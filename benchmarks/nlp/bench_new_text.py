@@ -81,8 +81,8 @@ def per_text(fn, texts) -> list[float]:
 
 def measure(name, short, short300, long_texts, narrowed, demo, profiles, bulk) -> dict:
     from qualtally.nlp import embed
-    from qualtally.nlp.suggester import Suggester
     from qualtally.nlp.model import CodeSuggester
+    from qualtally.nlp.suggester import Suggester
 
     r: dict = {}
     t = time.perf_counter()

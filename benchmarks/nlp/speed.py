@@ -46,8 +46,8 @@ def main() -> None:
 
         _embed.available = lambda: False
     from qualtally.nlp.dataset import load_coded
-    from qualtally.nlp.suggester import Suggester
     from qualtally.nlp.persist import load_model, save_model
+    from qualtally.nlp.suggester import Suggester
     from qualtally.nlp.text import lemma_texts
 
     items = load_coded(a.csv) if a.csv else synthetic_items(a.codings)

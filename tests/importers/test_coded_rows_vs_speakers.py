@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from importer_files import write
 
 from qualtally.core.errors import InputError
 from qualtally.project import Project
-
-from importer_files import write
 
 R01 = ("Interviewer: Could you start with your role?\n"
        "Claire Bouchard: Sure. So I'm the director for multilateral affairs.\n"

@@ -5,11 +5,10 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from importer_files import make_docx, write
 
 from qualtally.core.errors import InputError
 from qualtally.importers import load_paths
-
-from importer_files import make_docx, write
 
 TEXT = "Interviewer: Où étiez-vous ?\nRenée Côté: À Genève — “naturally”.\n"
 
@@ -31,7 +30,7 @@ def test_encodings_decode_to_the_same_text_and_offsets(tmp_path, raw):
 
 
 def test_crlf_csv_with_bom_and_semicolons(tmp_path):
-    raw = codecs.BOM_UTF8 + "Respondent;Région\r\nR1;Montréal\r\nR2;Genève\r\n".encode("utf-8")
+    raw = codecs.BOM_UTF8 + "Respondent;Région\r\nR1;Montréal\r\nR2;Genève\r\n".encode()
     bundle = load_paths([write(tmp_path / "people.csv", raw)])
     assert [(r.key, r.attributes) for r in bundle.respondents] == [
         ("R1", {"Région": "Montréal"}), ("R2", {"Région": "Genève"})]

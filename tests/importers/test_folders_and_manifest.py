@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from importer_files import make_docx, write
 
 from qualtally.core.errors import InputError
 from qualtally.importers import load_paths
-
-from importer_files import make_docx, write
 
 MANIFEST = """
 respondents: respondents.csv

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from importer_files import cli, info, make_docx, write
 
 GOOD = "Interviewer: Why?\nR01: Because.\n"

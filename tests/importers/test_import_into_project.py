@@ -7,11 +7,11 @@ import csv
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from importer_files import write
 
 from qualtally.project import Project
-
-from importer_files import write
 
 _chars = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff")
 _content = st.text(alphabet=st.one_of(_chars, st.sampled_from(" \n\t:é—“”")), max_size=40)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from importer_files import make_xlsx, write
 
 from qualtally.core.errors import InputError
 from qualtally.core.models import CodedRow
 from qualtally.importers import load_paths
-
-from importer_files import make_xlsx, write
 
 
 def _error(path) -> InputError:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from qualtally.importers import load_paths
-
 from importer_files import make_docx, write
+
+from qualtally.importers import load_paths
 
 
 def _turns(doc):

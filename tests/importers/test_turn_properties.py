@@ -5,15 +5,15 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from importer_files import write
 
 from qualtally.core.errors import InputError
 from qualtally.importers import load_paths
 from qualtally.importers.attribution import Attribution, norm
 from qualtally.importers.captions import Cue, cues_to_document
 from qualtally.importers.turns import parse_turns
-
-from importer_files import write
 
 _line = st.one_of(
     st.text(max_size=30),

@@ -1,7 +1,6 @@
 import json
 
 import pytest
-
 from nlp_fixtures import make_rows, write_csv
 
 from qualtally.cli import main

@@ -1,9 +1,8 @@
 import pytest
+from nlp_fixtures import write_csv
 
 from qualtally.core.errors import InputError
 from qualtally.nlp.dataset import load_coded, load_texts
-
-from nlp_fixtures import write_csv
 
 
 def test_rows_with_same_text_merge_into_one_multilabel_item(tmp_path):

@@ -75,6 +75,7 @@ def test_batches_match_single_texts():
 @needs_model
 def test_suggester_with_embeddings():
     from nlp_fixtures import make_rows
+
     from qualtally.nlp.model import CodeSuggester
 
     rows = make_rows(60, seed=3)

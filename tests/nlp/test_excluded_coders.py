@@ -5,8 +5,7 @@ scored against)."""
 from __future__ import annotations
 
 from qualtally.core.models import Code, Document, ImportBundle, Respondent, Turn
-from qualtally.project import Project
-from qualtally.project import training
+from qualtally.project import Project, training
 from qualtally.project.suggest_state import Loaded
 
 

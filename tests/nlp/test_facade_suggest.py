@@ -7,9 +7,6 @@ from qualtally.core.models import ORIGIN_SUGGESTION, Code, CodedRow, ImportBundl
 from qualtally.project import Project, training
 
 
-
-
-
 @pytest.fixture
 def project(tmp_path):
     p = Project.new(tmp_path / "t.qtally")

@@ -4,8 +4,8 @@ import pytest
 from nlp_fixtures import make_rows
 
 from qualtally.nlp.dataset import Item
-from qualtally.nlp.suggester import Suggester
 from qualtally.nlp.persist import StaleModel, codebook_hash, load_model, save_model
+from qualtally.nlp.suggester import Suggester
 
 
 class Smuggled:

@@ -98,9 +98,9 @@ def test_caches_never_mix_embedders(tmp_path):
 
 @needs_both
 def test_static_model_saves_loads_and_never_runs_minilm(tmp_path, monkeypatch):
-    from qualtally.nlp.suggester import Suggester
     from qualtally.nlp.model import CodeSuggester
     from qualtally.nlp.persist import TRUSTED, load_model, save_model
+    from qualtally.nlp.suggester import Suggester
 
     trusted_before = list(TRUSTED)
     rows = make_rows(60, seed=4)

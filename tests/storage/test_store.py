@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 import pytest
+import sqlalchemy as sa
 
 from qualtally.core.errors import InputError
 from qualtally.core.models import Code, CodedRow, ImportBundle

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from qualtally.core.models import Code, CodedRow, Document, Finding, ImportBundle, QuantifierScale, Respondent, Turn
+from qualtally.core.models import (
+    Code,
+    CodedRow,
+    Document,
+    Finding,
+    ImportBundle,
+    QuantifierScale,
+    Respondent,
+    Turn,
+)
 from qualtally.project import Project
 
 

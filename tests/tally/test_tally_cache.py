@@ -18,7 +18,15 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qualtally.core.models import ORIGIN_HUMAN, ORIGIN_SUGGESTION, Code, CodedRow, Finding, ImportBundle, Respondent
+from qualtally.core.models import (
+    ORIGIN_HUMAN,
+    ORIGIN_SUGGESTION,
+    Code,
+    CodedRow,
+    Finding,
+    ImportBundle,
+    Respondent,
+)
 from qualtally.storage import tables as t
 from qualtally.storage import tally_cache as tcache
 

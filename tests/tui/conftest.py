@@ -8,6 +8,7 @@ import pytest
 from textual.worker import WorkerCancelled
 
 from qualtally.project import Project
+
 from .demo_project import build
 
 CODER = "ana"

@@ -12,7 +12,6 @@ import argparse
 import json
 import sys
 
-
 EMBEDDERS = {"minilm": "minilm-l6-v2", "static": "minilm-l6-v2-static"}
 """--embedder choices: MiniLM itself (best suggestions) or its static table (fastest on new text)."""
 
@@ -113,8 +112,8 @@ def cmd_suggest(args) -> int:
     if not args.input or not (args.train or args.model):
         raise InputError("suggest", "give a PROJECT, or --input TEXTS.csv with --train CODED.csv or --model DIR")
     from qualtally.nlp.dataset import load_coded, load_texts
-    from qualtally.nlp.suggester import Suggester
     from qualtally.nlp.persist import load_model
+    from qualtally.nlp.suggester import Suggester
 
     texts = load_texts(args.input)
     if args.model:

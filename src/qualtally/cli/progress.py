@@ -17,7 +17,8 @@ def cli_progress(enabled: bool = True) -> Iterator[Progress]:
         return
     if sys.stderr.isatty():
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+        from rich.progress import Progress as Bar
 
         with Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                  transient=True, console=Console(stderr=True)) as bar:

@@ -18,7 +18,12 @@ from qualtally.core.location import stem
 from qualtally.core.quantifiers import find_step, share
 from qualtally.core.tally import Tally
 from qualtally.exports.html_parts import CSS, bar_chart, heat
-from qualtally.exports.report_common import COUNT_RULE, coder_note, report_attribute, write_atomically
+from qualtally.exports.report_common import (
+    COUNT_RULE,
+    coder_note,
+    report_attribute,
+    write_atomically,
+)
 
 MARK = {"overstated": "▲ overstated", "understated": "▼ understated", "consistent": "✓ consistent"}
 

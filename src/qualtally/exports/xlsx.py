@@ -13,7 +13,12 @@ from pathlib import Path
 from qualtally.core.audit import ClaimCheck
 from qualtally.core.location import label
 from qualtally.core.tally import MISSING, Tally
-from qualtally.exports.report_common import COUNT_RULE, coder_note, report_attribute, write_atomically
+from qualtally.exports.report_common import (
+    COUNT_RULE,
+    coder_note,
+    report_attribute,
+    write_atomically,
+)
 
 
 def write_xlsx(project, tally: Tally, checks: list[ClaimCheck], out: Path) -> None:

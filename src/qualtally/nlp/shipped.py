@@ -7,7 +7,7 @@ model are all looked up here, so the two layouts are written down in one place.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 
@@ -20,7 +20,7 @@ def roots() -> list[Path]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def find(name: str, *files: str) -> Path | None:
     """The first ``root/name`` holding every one of ``files``, or None."""
     for root in roots():

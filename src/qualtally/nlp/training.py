@@ -13,8 +13,8 @@ from pathlib import Path
 from qualtally.core.models import Code, split_path
 from qualtally.nlp.coldstart import profiles_from_codes
 from qualtally.nlp.dataset import load_coded
-from qualtally.nlp.suggester import Suggester
 from qualtally.nlp.persist import codebook_hash, save_model
+from qualtally.nlp.suggester import Suggester
 
 
 def read_codebook(path: str | Path) -> list[Code]:

@@ -95,7 +95,7 @@ class WordPiece:
         self._word = lru_cache(maxsize=50_000)(self._word_ids)
 
     @classmethod
-    def from_vocab_file(cls, path: str | Path, **kw) -> "WordPiece":
+    def from_vocab_file(cls, path: str | Path, **kw) -> WordPiece:
         lines = Path(path).read_text(encoding="utf-8").split("\n")
         if lines and lines[-1] == "":
             lines.pop()

@@ -23,8 +23,8 @@ from qualtally.core.tally import Tally, build_tally, code_children, respondent_g
 from qualtally.project.reads import Reads
 from qualtally.storage import tally as stally
 from qualtally.storage import tally_cache, tally_read
-from qualtally.storage.store import Store
 from qualtally.storage.engine import begin_write
+from qualtally.storage.store import Store
 
 
 class Analysis:

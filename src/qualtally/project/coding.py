@@ -8,7 +8,7 @@ an event. :meth:`Coding.accept_suggestion` is the one way a suggestion becomes a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 

@@ -26,8 +26,8 @@ from qualtally.core.models import (
     Finding,
     QuantifierScale,
     Respondent,
+    Suggestion,
 )
-from qualtally.core.models import Suggestion
 from qualtally.core.tally import Tally
 from qualtally.project import cache_files
 from qualtally.project.analysis import Analysis

@@ -144,8 +144,8 @@ class Suggestions:
         With ``refresh`` (the default) the suggestion cache is then refreshed for the new
         model in the same work.
         """
-        from qualtally.nlp.suggester import Suggester
         from qualtally.nlp.persist import save_model
+        from qualtally.nlp.suggester import Suggester
 
         with self.state.train_lock:
             _, profiles, cb_hash = training.codebook(self.reads)

@@ -15,9 +15,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from qualtally.core.errors import InputError
 from qualtally.storage import tables as t
+from qualtally.storage.engine import begin_write
 from qualtally.storage.rows import _write_memo, apply_code_fields, log_event, now
 from qualtally.storage.tally_cache import maintained
-from qualtally.storage.engine import begin_write
 
 
 def stacks(conn: Connection, actor: str) -> tuple[list[int], list[int]]:

@@ -22,7 +22,6 @@ from typing import Any
 
 from qualtally.core.models import Code, Document, Excerpt, Turn
 
-
 HEAD_REVISION = "0003"
 """The schema revision these queries are written for (a test checks it equals
 ``storage.engine.HEAD_REVISION``); a file at any other revision is not peeked at."""

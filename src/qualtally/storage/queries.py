@@ -11,7 +11,16 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from qualtally.core.models import Code, Document, Excerpt, Finding, QuantifierScale, Respondent, ScaleStep, Turn
+from qualtally.core.models import (
+    Code,
+    Document,
+    Excerpt,
+    Finding,
+    QuantifierScale,
+    Respondent,
+    ScaleStep,
+    Turn,
+)
 from qualtally.storage import tables as t
 
 

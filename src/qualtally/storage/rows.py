@@ -7,7 +7,7 @@ transaction, so the store and ``storage/history.py`` change rows the same way.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from qualtally.storage import tables as t
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def log_event(

@@ -23,16 +23,16 @@ from qualtally.core.models import (
 )
 from qualtally.core.placement import place_rows
 from qualtally.storage import tables as t
+from qualtally.storage.engine import begin_write
 from qualtally.storage.rows import (
-    apply_code_fields,
     _code_values,
     _write_memo,
+    apply_code_fields,
     ensure_code_path,
     log_event,
     now,
 )
 from qualtally.storage.tally_cache import maintained
-from qualtally.storage.engine import begin_write
 
 
 class Store:

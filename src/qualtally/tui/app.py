@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Iterable
 from functools import partial
-from typing import Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding

@@ -7,9 +7,8 @@ Create Date: 2026-11-27 21:40:00
 The cache starts empty and invalid; the first tally (or write) builds it.
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0002'
 down_revision = '0001'

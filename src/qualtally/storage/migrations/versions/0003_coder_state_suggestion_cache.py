@@ -7,9 +7,8 @@ Create Date: 2026-11-27 23:35:00
 Both tables start empty; neither is authoritative (no events are written for them).
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0003'
 down_revision = '0002'
