@@ -161,7 +161,9 @@ def findings():
     items = dict(re.findall(r"^- \*\*((?:R|P|Rec)\d+)\.\*\* (.+)$", text, re.M))
     scale = []
     section = text.split("## Quantifier scale", 1)[1].split("\n## ", 1)[0]
-    for m in re.finditer(r"^\|\s*([a-z ]+?)\s*\|\s*([01]\.\d\d)\s*\|\s*([01]\.\d\d)\s*\|", section, re.M):
+    for m in re.finditer(
+        r"^\|\s*([a-z ]+?)\s*\|\s*([01]\.\d\d)\s*\|\s*([01]\.\d\d)\s*\|", section, re.M
+    ):
         scale.append((m.group(1), float(m.group(2)), float(m.group(3))))
     return items, scale
 
@@ -313,7 +315,9 @@ def test_excerpts_lie_in_their_respondents_turns(manifest, coded, documents):
         turns = turns_of(text, set(owner) | interviewers)
         rows = [r for r in coded if r["document"] == e["file"]]
         for r in rows:
-            ok = any(owner.get(sp) == r["respondent"] and r["text"] in text[s:t] for sp, s, t in turns)
+            ok = any(
+                owner.get(sp) == r["respondent"] and r["text"] in text[s:t] for sp, s, t in turns
+            )
             assert ok, (e["file"], r["respondent"], r["text"][:60])
         a_texts = [r["text"] for r in rows if r["coder"] == "coder-a"]
         for sp, s, t in turns:
@@ -343,12 +347,24 @@ def test_coder_b_is_an_independent_partial_coding(coded):
     # the numbers given in corpus/README.md
     assert (len(a6), len(b), len(shared), len(agree)) == (86, 71, 67, 43)
     assert len(differ) == 24, "different code choices on some excerpts"
-    missed = [r for r in a6 if not any(
-        x["document"] == r["document"] and (x["text"] in r["text"] or r["text"] in x["text"]) for x in b)]
+    missed = [
+        r
+        for r in a6
+        if not any(
+            x["document"] == r["document"] and (x["text"] in r["text"] or r["text"] in x["text"])
+            for x in b
+        )
+    ]
     assert len(missed) >= 2, "coder-b missed some excerpts entirely"
-    broader = [(x, r) for x in b for r in a6 if x["document"] == r["document"]
-               and r["text"] in x["text"] and r["text"] != x["text"]
-               and set(filter(None, r["codes"].split(";"))) & set(filter(None, x["codes"].split(";")))]
+    broader = [
+        (x, r)
+        for x in b
+        for r in a6
+        if x["document"] == r["document"]
+        and r["text"] in x["text"]
+        and r["text"] != x["text"]
+        and set(filter(None, r["codes"].split(";"))) & set(filter(None, x["codes"].split(";")))
+    ]
     assert broader, "coder-b coded a whole turn where coder-a coded one sentence"
     narrower = [(x, r) for x in b for r in a6 if x["document"] == r["document"]
                 and x["text"] in r["text"] and r["text"] != x["text"]]
@@ -417,7 +433,11 @@ def test_planted_group_contrast_on_coordination(support, respondents):
 def test_headquarters_say_coordination_is_adequate(coded, respondents):
     adequate = {r["respondent"] for r in coded if r["coder"] == "coder-a"
                 and "Performance > Coordination seen as adequate" in r["codes"].split(";")}
-    assert {r for r in adequate if respondents[r]["group"] == "CIC headquarters"} == {"R01", "R02", "R07"}
+    assert {r for r in adequate if respondents[r]["group"] == "CIC headquarters"} == {
+        "R01",
+        "R02",
+        "R07",
+    }
 
 
 def test_codebook_entries_are_complete():

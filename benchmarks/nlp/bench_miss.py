@@ -50,10 +50,12 @@ def main() -> None:
                     ms.append(1000 * (time.perf_counter() - t))
                     cpu.append(1000 * (time.thread_time() - c))
                 p.flush_suggestion_cache()
-                print(f"pass {i + 1} ({'write-back' if writes else 'no write-back'}): {len(ids)} misses, "
-                      f"wall p50 {pct(ms, .5):.1f} p95 {pct(ms, .95):.1f} max {max(ms):.1f} ms; "
-                      f"cpu p50 {pct(cpu, .5):.1f} p95 {pct(cpu, .95):.1f} ms; load {os.getloadavg()[0]:.2f}",
-                      flush=True)
+                print(
+                    f"pass {i + 1} ({'write-back' if writes else 'no write-back'}): {len(ids)} misses, "
+                    f"wall p50 {pct(ms, 0.5):.1f} p95 {pct(ms, 0.95):.1f} max {max(ms):.1f} ms; "
+                    f"cpu p50 {pct(cpu, 0.5):.1f} p95 {pct(cpu, 0.95):.1f} ms; load {os.getloadavg()[0]:.2f}",
+                    flush=True,
+                )
             writer.put = real  # type: ignore[method-assign]
 
 

@@ -52,7 +52,12 @@ def pct(xs, q):
 
 
 def stats(xs) -> dict:
-    return {"n": len(xs), "p50": round(pct(xs, 0.5), 3), "p95": round(pct(xs, 0.95), 3), "max": round(max(xs), 3)}
+    return {
+        "n": len(xs),
+        "p50": round(pct(xs, 0.5), 3),
+        "p95": round(pct(xs, 0.95), 3),
+        "max": round(max(xs), 3),
+    }
 
 
 def short_answers(n: int) -> list[str]:
@@ -89,8 +94,12 @@ def measure(name, short, short300, long_texts, narrowed, demo, profiles, bulk) -
     enc = embed.get_encoder(name)
     r["load_ms"] = round(1000 * (time.perf_counter() - t), 1)
     enc.encode(["warm up"])
-    r["embed_short_ms"] = stats(per_text(lambda s: embed.embed([s], cache=False, embedder=name), short300))
-    r["embed_long_ms"] = stats(per_text(lambda s: embed.embed([s], cache=False, embedder=name), long_texts))
+    r["embed_short_ms"] = stats(
+        per_text(lambda s: embed.embed([s], cache=False, embedder=name), short300)
+    )
+    r["embed_long_ms"] = stats(
+        per_text(lambda s: embed.embed([s], cache=False, embedder=name), long_texts)
+    )
     if hasattr(enc.tok._word, "cache_clear"):  # every word new too: WordPiece's word cache emptied
 
         def cold(s):
@@ -133,14 +142,25 @@ def main(argv=None) -> dict:
     short = short_answers(max(a.bulk, 300))
     rng = random.Random(1)
     short300 = rng.sample(short, 300)
-    narrowed = [t.strip().rsplit(" ", 1)[0] for t in rng.sample(long_texts, min(300, len(long_texts)))
-                if " " in t.strip()]
+    narrowed = [
+        t.strip().rsplit(" ", 1)[0]
+        for t in rng.sample(long_texts, min(300, len(long_texts)))
+        if " " in t.strip()
+    ]
     profiles = load_model(ROOT / "models" / "iom-demo")[0].profiles
-    res: dict = {"texts": {"short": len(short300), "long": len(long_texts), "narrowed": len(narrowed),
-                           "long_chars_p50": pct([len(t) for t in long_texts], 0.5),
-                           "short_chars_p50": pct([len(t) for t in short300], 0.5)}}
+    res: dict = {
+        "texts": {
+            "short": len(short300),
+            "long": len(long_texts),
+            "narrowed": len(narrowed),
+            "long_chars_p50": pct([len(t) for t in long_texts], 0.5),
+            "short_chars_p50": pct([len(t) for t in short300], 0.5),
+        }
+    }
     for key in a.embedders.split(","):
-        res[key] = measure(NAMES[key], short, short300, long_texts, narrowed, demo, profiles, a.bulk)
+        res[key] = measure(
+            NAMES[key], short, short300, long_texts, narrowed, demo, profiles, a.bulk
+        )
         print(key, json.dumps(res[key]), flush=True)
     res["load_after"] = load()
     print("load average after:", res["load_after"])

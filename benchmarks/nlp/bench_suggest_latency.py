@@ -81,8 +81,16 @@ def build_synthetic(folder: Path, n: int, seed: int = 0) -> Path:
         codes.insert(len(codes) - 15, Code(f"Q{q}"))
         for i, (text, labels) in enumerate(answers):
             coded = rng.random() < 0.7 and labels
-            rows.append(CodedRow(f"S{i:04d}", text, tuple(f"Q{q} > {c}" for c in labels) if coded else (),
-                                 "synthetic", f"respondent-{i:04d}", f"Q{q}"))
+            rows.append(
+                CodedRow(
+                    f"S{i:04d}",
+                    text,
+                    tuple(f"Q{q} > {c}" for c in labels) if coded else (),
+                    "synthetic",
+                    f"respondent-{i:04d}",
+                    f"Q{q}",
+                )
+            )
     path = folder / f"synthetic-{n}.qtally"
     with Project.new(path) as p:
         p.store.import_bundle(ImportBundle("synthetic", codes=codes, coded=rows), "bench")
@@ -119,8 +127,13 @@ def first_suggestions(path: Path, runs: int, loader: bool) -> dict:
         eid = p.excerpts(p.documents()[0].id)[0].id
     out = []
     for _ in range(runs):
-        r = subprocess.run([sys.executable, "-c", FIRST, str(path), "loader" if loader else "alone", str(eid)],
-                           capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+        r = subprocess.run(
+            [sys.executable, "-c", FIRST, str(path), "loader" if loader else "alone", str(eid)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        )
         total, from_open, n, calls, heavy = r.stdout.split()
         out.append({"from_import_s": float(total), "from_open_s": float(from_open), "shown": int(n),
                     "calls": int(calls), "heavy_loaded": heavy})
@@ -149,10 +162,17 @@ def first_open(pristine: Path, runs: int) -> dict:
 
 
 def load_in_fresh_process(path: Path) -> float:
-    code = ("import sys, time\nfrom qualtally.project import Project\np = Project.open(sys.argv[1])\n"
-            "t = time.perf_counter()\np.load_suggester()\nprint(f'{time.perf_counter() - t:.3f}')")
-    r = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True,
-                       env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    code = (
+        "import sys, time\nfrom qualtally.project import Project\np = Project.open(sys.argv[1])\n"
+        "t = time.perf_counter()\np.load_suggester()\nprint(f'{time.perf_counter() - t:.3f}')"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
     return float(r.stdout.split()[-1])
 
 
@@ -193,7 +213,11 @@ def per_excerpt(path: Path, sample: int | None = None) -> dict:
         entries = p.reads.read(sc.read_many, p.suggest_state.key)
         size = sum(len(json.dumps(d)) for _, d in entries.values())
     stats = {}
-    for name, xs in (("cache_hit_ms", hits), ("cache_miss_ms", misses), ("narrowed_span_ms", narrowed)):
+    for name, xs in (
+        ("cache_hit_ms", hits),
+        ("cache_miss_ms", misses),
+        ("narrowed_span_ms", narrowed),
+    ):
         stats[name] = {"n": len(xs), "p50": round(pct(xs, 0.5), 2), "p95": round(pct(xs, 0.95), 2),
                        "max": round(max(xs), 2)}
     stats["refresh_all"] = {"excerpts": written, "seconds": round(refresh, 2),
@@ -204,12 +228,20 @@ def per_excerpt(path: Path, sample: int | None = None) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--project", help="a project file to copy (default: the demo, built from the corpus)")
-    ap.add_argument("--synthetic", type=int, help="build a synthetic survey project with this many answers")
+    ap.add_argument(
+        "--project", help="a project file to copy (default: the demo, built from the corpus)"
+    )
+    ap.add_argument(
+        "--synthetic", type=int, help="build a synthetic survey project with this many answers"
+    )
     ap.add_argument("--runs", type=int, default=5, help="fresh processes for (a)")
-    ap.add_argument("--fresh-runs", type=int, help="(a0) first opens, each on a new copy with no cache")
+    ap.add_argument(
+        "--fresh-runs", type=int, help="(a0) first opens, each on a new copy with no cache"
+    )
     ap.add_argument("--json", help="also write the results here")
-    ap.add_argument("--sample", type=int, help="(b) on this many excerpts (seeded sample) instead of all")
+    ap.add_argument(
+        "--sample", type=int, help="(b) on this many excerpts (seeded sample) instead of all"
+    )
     a = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="qt-suggest-bench-"))
     try:
@@ -226,8 +258,14 @@ def main() -> None:
         else:
             path = build_demo(work)
             label = "demo (corpus/iom-evaluation)"
-        res = {"project": label, "build_s": round(time.perf_counter() - t, 2), "load_before": load()}
-        print(f"{label}: built in {res['build_s']} s; load average {res['load_before']}", flush=True)
+        res = {
+            "project": label,
+            "build_s": round(time.perf_counter() - t, 2),
+            "load_before": load(),
+        }
+        print(
+            f"{label}: built in {res['build_s']} s; load average {res['load_before']}", flush=True
+        )
         fresh_runs = a.fresh_runs if a.fresh_runs is not None else (0 if a.synthetic else 3)
         if fresh_runs:
             (work / "pristine").mkdir()
@@ -236,30 +274,44 @@ def main() -> None:
             if Path(f"{path}.models").is_dir():
                 shutil.copytree(f"{path}.models", f"{pristine}.models")
             r = res["first_open"] = first_open(pristine, fresh_runs)
-            print(f"(a0) first open, no suggestion cache, fresh process + background loader: median "
-                  f"{r['median_from_import_s']:.3f} s from import (max {r['max_from_import_s']:.3f}), "
-                  f"{r['median_from_open_s']:.3f} s from open; load average {load()}", flush=True)
+            print(
+                f"(a0) first open, no suggestion cache, fresh process + background loader: median "
+                f"{r['median_from_import_s']:.3f} s from import (max {r['max_from_import_s']:.3f}), "
+                f"{r['median_from_open_s']:.3f} s from open; load average {load()}",
+                flush=True,
+            )
         res["first_load_suggester_s"] = load_in_fresh_process(path)
-        print(f"(c) first load_suggester (train or load, embed all, fill cache): {res['first_load_suggester_s']} s",
-              flush=True)
+        print(
+            f"(c) first load_suggester (train or load, embed all, fill cache): {res['first_load_suggester_s']} s",
+            flush=True,
+        )
         res["reopen_load_suggester_s"] = load_in_fresh_process(path)
-        print(f"(c) reopen load_suggester (embeddings from disk, cache valid): {res['reopen_load_suggester_s']} s",
-              flush=True)
+        print(
+            f"(c) reopen load_suggester (embeddings from disk, cache valid): {res['reopen_load_suggester_s']} s",
+            flush=True,
+        )
         for loader in (False, True):
             r = first_suggestions(path, a.runs, loader)
             res["first_with_loader" if loader else "first_alone"] = r
-            print(f"(a) first non-empty suggestions, fresh process{' + background loader' if loader else ''}: "
-                  f"median {r['median_from_import_s']:.3f} s from import (max {r['max_from_import_s']:.3f}), "
-                  f"{r['median_from_open_s']:.3f} s from open; heavy modules loaded: "
-                  f"{sorted({x['heavy_loaded'] for x in r['runs']})}", flush=True)
+            print(
+                f"(a) first non-empty suggestions, fresh process{' + background loader' if loader else ''}: "
+                f"median {r['median_from_import_s']:.3f} s from import (max {r['max_from_import_s']:.3f}), "
+                f"{r['median_from_open_s']:.3f} s from open; heavy modules loaded: "
+                f"{sorted({x['heavy_loaded'] for x in r['runs']})}",
+                flush=True,
+            )
         res.update(per_excerpt(path, a.sample))
         for name in ("cache_hit_ms", "cache_miss_ms", "narrowed_span_ms"):
             s = res[name]
-            print(f"(b) suggestions(), {name[:-3].replace('_', ' ')}: n={s['n']} p50 {s['p50']} ms, "
-                  f"p95 {s['p95']} ms, max {s['max']} ms")
+            print(
+                f"(b) suggestions(), {name[:-3].replace('_', ' ')}: n={s['n']} p50 {s['p50']} ms, "
+                f"p95 {s['p95']} ms, max {s['max']} ms"
+            )
         r = res["refresh_all"]
-        print(f"(c) refresh_suggestion_cache from empty: {r['excerpts']} excerpts in {r['seconds']} s "
-              f"({r['ms_per_excerpt']} ms each), payloads {r['payload_mb']} MB")
+        print(
+            f"(c) refresh_suggestion_cache from empty: {r['excerpts']} excerpts in {r['seconds']} s "
+            f"({r['ms_per_excerpt']} ms each), payloads {r['payload_mb']} MB"
+        )
         res["load_after"] = load()
         print(f"load average after: {res['load_after']}")
         if a.json:

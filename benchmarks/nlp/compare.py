@@ -35,7 +35,9 @@ class PlainTfidfLR:
         M = self.vec_.fit_transform(X)
         keep = (Y.min(axis=0) != Y.max(axis=0))
         self.keep_ = keep
-        self.clf_ = OneVsRestClassifier(LogisticRegression(max_iter=1000, random_state=0, class_weight=self.class_weight)).fit(M, Y[:, keep])
+        self.clf_ = OneVsRestClassifier(
+            LogisticRegression(max_iter=1000, random_state=0, class_weight=self.class_weight)
+        ).fit(M, Y[:, keep])
         return self
 
     def scores(self, X):
@@ -78,7 +80,9 @@ class CharTfidfLR(BalancedTfidfLR):
         Y = self.mlb_.fit_transform(y)
         self.classes_ = self.mlb_.classes_
         self.keep_ = Y.min(axis=0) != Y.max(axis=0)
-        self.clf_ = OneVsRestClassifier(LogisticRegression(max_iter=1000, random_state=0, class_weight="balanced"))
+        self.clf_ = OneVsRestClassifier(
+            LogisticRegression(max_iter=1000, random_state=0, class_weight="balanced")
+        )
         self.clf_.fit(M, Y[:, self.keep_])
         return self
 
@@ -100,7 +104,11 @@ def run(path: str, by: str | None, folds: int, seed: int) -> dict:
 
     items = load_coded(path)
     out = {}
-    for name, make in (("tfidf_lr", PlainTfidfLR), ("tfidf_lr_bal", BalancedTfidfLR), ("qualtally", None)):
+    for name, make in (
+        ("tfidf_lr", PlainTfidfLR),
+        ("tfidf_lr_bal", BalancedTfidfLR),
+        ("qualtally", None),
+    ):
         t = time.perf_counter()
         r = evaluate(items, by=by, folds=folds, seed=seed, curve=False, make_model=make)
         out[name] = r["summary"]["micro_f1"]["model"]
@@ -119,6 +127,8 @@ if __name__ == "__main__":
     a = ap.parse_args()
     for f in a.files:
         r = run(f, a.by, a.folds, a.seed)
-        print(f"{f}: keyword {r['keyword']:.3f}  tfidf+LR {r['tfidf_lr']:.3f}  balanced {r['tfidf_lr_bal']:.3f}  "
-              f"qualtally {r['qualtally']:.3f} (macro {r['qualtally_macro']:.3f}, {r['qualtally_seconds']}s)")
+        print(
+            f"{f}: keyword {r['keyword']:.3f}  tfidf+LR {r['tfidf_lr']:.3f}  balanced {r['tfidf_lr_bal']:.3f}  "
+            f"qualtally {r['qualtally']:.3f} (macro {r['qualtally_macro']:.3f}, {r['qualtally_seconds']}s)"
+        )
         sys.stdout.flush()

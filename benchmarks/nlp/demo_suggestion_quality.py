@@ -54,13 +54,21 @@ def score(shown: dict[int, list], gold: dict[int, set[str]]) -> dict:
     for eid, codes in gold.items():
         s = shown.get(eid, [])
         proposed = {x.code_path for x in s if x.suggested}
-        tp, fp, fn = tp + len(proposed & codes), fp + len(proposed - codes), fn + len(codes - proposed)
+        tp, fp, fn = (
+            tp + len(proposed & codes),
+            fp + len(proposed - codes),
+            fn + len(codes - proposed),
+        )
         if codes:
             p1.append(bool(s) and s[0].code_path in codes)
             r3.append(len(codes & {x.code_path for x in s[:3]}) / len(codes))
-    return {"precision_at_1": round(sum(p1) / len(p1), 4), "recall_at_3": round(sum(r3) / len(r3), 4),
-            "micro_f1": round(2 * tp / (2 * tp + fp + fn), 4) if tp + fp + fn else 0.0,
-            "excerpts": len(gold), "with_codes": len(p1)}
+    return {
+        "precision_at_1": round(sum(p1) / len(p1), 4),
+        "recall_at_3": round(sum(r3) / len(r3), 4),
+        "micro_f1": round(2 * tp / (2 * tp + fp + fn), 4) if tp + fp + fn else 0.0,
+        "excerpts": len(gold),
+        "with_codes": len(p1),
+    }
 
 
 def seen_from(project, path: Path, ids) -> dict[int, list]:
@@ -106,8 +114,12 @@ def after_retrain(project, gold_by_id: dict[int, set[str]]) -> dict:
 
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--oof", type=Path, default=mds.OUT, help="the out-of-fold file (default: the shipped one)")
-    ap.add_argument("--retrain", action="store_true", help="also score the model trained after 5 codings")
+    ap.add_argument(
+        "--oof", type=Path, default=mds.OUT, help="the out-of-fold file (default: the shipped one)"
+    )
+    ap.add_argument(
+        "--retrain", action="store_true", help="also score the model trained after 5 codings"
+    )
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     from qualtally.demo import corpus_dir
@@ -119,7 +131,9 @@ def main(argv=None) -> dict:
         docs = {d.id: d.name for d in project.documents()}
         gold = {e.id: gold_by_key[k] for e in project.excerpts()
                 if (k := (docs[e.document_id], e.text.strip(), e.question or "")) in gold_by_key}
-        results["in-sample"] = score(seen_from(project, in_sample_file(project, Path(tmp) / "in.json.gz"), gold), gold)
+        results["in-sample"] = score(
+            seen_from(project, in_sample_file(project, Path(tmp) / "in.json.gz"), gold), gold
+        )
         results["out-of-fold"] = score(seen_from(project, args.oof, gold), gold)
         if args.retrain:
             results["after-retrain"] = after_retrain(project, gold)

@@ -41,7 +41,10 @@ def main(argv=None):
         items = load_coded(path)
         t = time.perf_counter()
         embed.embed([it.text for it in items])
-        print(f"{name}: embedded {len(items)} texts in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+        print(
+            f"{name}: embedded {len(items)} texts in {time.perf_counter() - t:.1f} s",
+            file=sys.stderr,
+        )
         results[name] = {}
         for v in args.variants.split(","):
             kw = VARIANTS[v]
@@ -49,9 +52,14 @@ def main(argv=None):
             r = evaluate(items, by=by or None, folds=5, seed=args.seed, curve=False,
                          make_model=lambda: CodeSuggester(random_state=args.seed, **kw))
             s = r["summary"]
-            results[name][v] = {k: s[k]["model"] for k in ("micro_f1", "macro_f1", "precision_at_1", "recall_at_3")}
+            results[name][v] = {
+                k: s[k]["model"] for k in ("micro_f1", "macro_f1", "precision_at_1", "recall_at_3")
+            }
             results[name][v]["seconds"] = round(time.perf_counter() - t, 1)
-            print(f"{name:12s} {v:22s} " + " ".join(f"{k}={x}" for k, x in results[name][v].items()), flush=True)
+            print(
+                f"{name:12s} {v:22s} " + " ".join(f"{k}={x}" for k, x in results[name][v].items()),
+                flush=True,
+            )
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2)

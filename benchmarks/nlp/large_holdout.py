@@ -36,7 +36,10 @@ def main() -> None:
     embed.embed([t for t, _ in rows])
     save_cache(a.cache)
     tr, te = rows[:3000], rows[3000:]
-    for label, above in (("one 2/3:1/3 split (current)", model_module.HOLDOUT_ABOVE), ("2-fold CV (before)", 10**9)):
+    for label, above in (
+        ("one 2/3:1/3 split (current)", model_module.HOLDOUT_ABOVE),
+        ("2-fold CV (before)", 10**9),
+    ):
         model_module.HOLDOUT_ABOVE = above
         folds = 2 if above == 10**9 else 4
         t = time.perf_counter()

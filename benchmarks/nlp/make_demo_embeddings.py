@@ -33,7 +33,9 @@ def main() -> None:
     used = set(meta.get("embedders", {"": "minilm-l6-v2"}).values())  # older cards: MiniLM
     if "minilm-l6-v2" not in used:
         out.unlink(missing_ok=True)
-        print(f"the demo model embeds with {', '.join(sorted(used)) or 'nothing'}: no {out.name} needed")
+        print(
+            f"the demo model embeds with {', '.join(sorted(used)) or 'nothing'}: no {out.name} needed"
+        )
         return
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_DATA_HOME"] = tmp

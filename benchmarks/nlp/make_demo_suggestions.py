@@ -74,7 +74,9 @@ def shipped_key(project, model_dir: Path = MODEL_DIR) -> str:
     from qualtally.nlp.coldstart import profiles_from_codes
 
     codes = project.codes()
-    picked = card.pick_model([model_dir], card.codebook_hash([c.path for c in codes], profiles_from_codes(codes)))
+    picked = card.pick_model(
+        [model_dir], card.codebook_hash([c.path for c in codes], profiles_from_codes(codes))
+    )
     if picked is None:
         raise SystemExit(f"{model_dir} does not fit the demo codebook: rebuild the model first")
     return picked[1]
@@ -91,7 +93,9 @@ def fold_engine(items, profiles, document: str):
     """The shipped model's training, minus every coded row of ``document``."""
     from qualtally.nlp.suggester import Suggester
 
-    return Suggester.train([it for it in items if it.document != document], profiles, by_question=False, seed=0)
+    return Suggester.train(
+        [it for it in items if it.document != document], profiles, by_question=False, seed=0
+    )
 
 
 def fold_entries(engine, excerpts) -> dict[str, dict]:
@@ -140,8 +144,16 @@ def build(out: Path, corpus: Path | None = None, progress=print) -> dict:
                     raise SystemExit(f"an excerpt of {name} has the text of one in {folds[h]}: "
                                      "one cache entry cannot be out of fold for both")
                 entries[h], folds[h] = data, name
-            progress(f"{n}/{len(docs)} {name}: {len(mine)} excerpts ({time.perf_counter() - t:.1f} s)")
-    data = {"v": sc.FORMAT, "model_key": key, "held_out": HELD_OUT, "entries": entries, "folds": folds}
+            progress(
+                f"{n}/{len(docs)} {name}: {len(mine)} excerpts ({time.perf_counter() - t:.1f} s)"
+            )
+    data = {
+        "v": sc.FORMAT,
+        "model_key": key,
+        "held_out": HELD_OUT,
+        "entries": entries,
+        "folds": folds,
+    }
     write(out, data)
     return data
 
@@ -152,9 +164,11 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     t = time.perf_counter()
     data = build(args.out)
-    print(f"{len(data['entries'])} excerpts' out-of-fold suggestions ({len(set(data['folds'].values()))} "
-          f"documents held out one at a time) -> {args.out} ({args.out.stat().st_size:,} bytes, "
-          f"{time.perf_counter() - t:.0f} s)")
+    print(
+        f"{len(data['entries'])} excerpts' out-of-fold suggestions ({len(set(data['folds'].values()))} "
+        f"documents held out one at a time) -> {args.out} ({args.out.stat().st_size:,} bytes, "
+        f"{time.perf_counter() - t:.0f} s)"
+    )
 
 
 if __name__ == "__main__":

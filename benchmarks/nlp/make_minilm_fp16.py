@@ -21,16 +21,32 @@ dst.mkdir(parents=True, exist_ok=True)
 w = read_safetensors(src / "model.safetensors")
 keep = {k: v.astype(np.float16) for k, v in w.items()
         if not k.startswith("pooler.") and not k.endswith("position_ids")}
-write_safetensors(dst / "model.safetensors", keep, {"format": "np", "source": "sentence-transformers/all-MiniLM-L6-v2"})
-for name in ("config.json", "vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
-             "modules.json", "sentence_bert_config.json", "config_sentence_transformers.json"):
+write_safetensors(
+    dst / "model.safetensors",
+    keep,
+    {"format": "np", "source": "sentence-transformers/all-MiniLM-L6-v2"},
+)
+for name in (
+    "config.json",
+    "vocab.txt",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "modules.json",
+    "sentence_bert_config.json",
+    "config_sentence_transformers.json",
+):
     if (src / name).exists():
         shutil.copy(src / name, dst / name)
 (dst / "1_Pooling").mkdir(exist_ok=True)
 shutil.copy(src / "1_Pooling" / "config.json", dst / "1_Pooling" / "config.json")
-texts = ["The cat sits on the mat", "Rents are far too high for young families here.",
-         "I liked the training but the follow-up visits never happened",
-         "No comment", "Transport to the clinic costs more than I earn in a day, so I stopped going."]
+texts = [
+    "The cat sits on the mat",
+    "Rents are far too high for young families here.",
+    "I liked the training but the follow-up visits never happened",
+    "No comment",
+    "Transport to the clinic costs more than I earn in a day, so I stopped going.",
+]
 a, b = MiniLM(src).encode(texts), MiniLM(dst).encode(texts)
 cos = (a * b).sum(1)
 print("fp16 vs fp32 cosine: min %.6f" % cos.min())

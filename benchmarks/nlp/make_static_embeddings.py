@@ -61,9 +61,14 @@ def token_outputs(model: MiniLM, batch: int = 1024, pool: str = "mean") -> np.nd
     out = np.zeros((V, model.word.shape[1]), dtype=np.float32)
     for i in range(0, V, batch):
         ids = np.arange(i, min(V, i + batch), dtype=np.int64)
-        seq = np.stack([np.full_like(ids, model.tok.cls_id), ids, np.full_like(ids, model.tok.sep_id)], axis=1)
-        out[i:i + len(ids)] = model._forward(seq, np.ones(seq.shape, dtype=bool),
-                                             pool=None if pool == "mean" else np.array([False, True, False]))
+        seq = np.stack(
+            [np.full_like(ids, model.tok.cls_id), ids, np.full_like(ids, model.tok.sep_id)], axis=1
+        )
+        out[i : i + len(ids)] = model._forward(
+            seq,
+            np.ones(seq.shape, dtype=bool),
+            pool=None if pool == "mean" else np.array([False, True, False]),
+        )
     return out
 
 
@@ -120,8 +125,11 @@ def main(argv=None) -> int:
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     dest = out / "embeddings.safetensors"
-    write_safetensors(dest, {"embeddings": table}, {"source": "minilm-l6-v2", "dims": str(table.shape[1]),
-                                                    "weight": a.weight})
+    write_safetensors(
+        dest,
+        {"embeddings": table},
+        {"source": "minilm-l6-v2", "dims": str(table.shape[1]), "weight": a.weight},
+    )
     shutil.copy(SRC / "vocab.txt", out / "vocab.txt")
     (out / "LICENSE.md").write_text(LICENCE, encoding="utf-8")
     sha = hashlib.sha256(dest.read_bytes()).hexdigest()
@@ -131,18 +139,21 @@ def main(argv=None) -> int:
         "source_sha256": hashlib.sha256((SRC / "model.safetensors").read_bytes()).hexdigest(),
         "licence": "Apache-2.0 (inherited from all-MiniLM-L6-v2; see LICENSE.md)",
         "method": "model2vec-style distillation: [CLS] token [SEP] through MiniLM, "
-                  + ("the token's own output" if a.pool == "token" else "the three outputs mean-pooled")
-                  + ", L2-normalised, centred PCA, rank weighting; a text = mean of its tokens' rows, L2-normalised",
+        + ("the token's own output" if a.pool == "token" else "the three outputs mean-pooled")
+        + ", L2-normalised, centred PCA, rank weighting; a text = mean of its tokens' rows, L2-normalised",
         "vocabulary": "vocab.txt (BERT uncased WordPiece, copied from the source model)",
         "rows": int(table.shape[0]),
         "dims": int(table.shape[1]),
         "pooling": a.pool,
-        "weighting": a.weight + {"sif": f" (a={SIF}, rank = vocabulary id)",
-                                 "sifw": f" (a={SIF}, rank = id - {FIRST_WORD}, ids before it rank 0)",
-                                 "sifw3": f" (a=0.001, rank = id - {FIRST_WORD}, ids before it rank 0)"}.get(a.weight, ""),
+        "weighting": a.weight
+        + {
+            "sif": f" (a={SIF}, rank = vocabulary id)",
+            "sifw": f" (a={SIF}, rank = id - {FIRST_WORD}, ids before it rank 0)",
+            "sifw3": f" (a=0.001, rank = id - {FIRST_WORD}, ids before it rank 0)",
+        }.get(a.weight, ""),
         "dtype": "float16",
         "build_command": "PYTHONPATH=src python benchmarks/nlp/make_static_embeddings.py "
-                         f"--dims {a.dims} --weight {a.weight} --pool {a.pool}",
+        f"--dims {a.dims} --weight {a.weight} --pool {a.pool}",
         "embeddings_sha256": sha,
         "size_bytes": dest.stat().st_size,
     }

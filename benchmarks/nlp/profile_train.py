@@ -47,12 +47,16 @@ def main() -> None:
     if len(embed._CACHE) != n:
         save_cache(a.cache)
     lemma_texts(["warm up"])
-    print(f"{len(items)} excerpts, {sum(len(it.codes) for it in items)} codings; load {os.getloadavg()}")
+    print(
+        f"{len(items)} excerpts, {sum(len(it.codes) for it in items)} codings; load {os.getloadavg()}"
+    )
     prof = cProfile.Profile()
     if a.profile_first:
         t = time.perf_counter()
         prof.runcall(Suggester.train, items, by_question=False)
-        print(f"retrain 1 (profiled): {time.perf_counter() - t:.2f} s (load {os.getloadavg()[0]:.2f})")
+        print(
+            f"retrain 1 (profiled): {time.perf_counter() - t:.2f} s (load {os.getloadavg()[0]:.2f})"
+        )
         pstats.Stats(prof).sort_stats("cumulative").print_stats(a.top)
     for i in range(a.repeat):
         t = time.perf_counter()

@@ -99,7 +99,10 @@ def make_question(rng: random.Random, n_codes: int, n_answers: int):
             if rng.random() < NEAR:
                 near = [c for c in names if CONCEPTS[c][1] and c not in labels]
                 if near:
-                    parts.insert(rng.randrange(len(parts) + 1), fill(rng.choice(CONCEPTS[rng.choice(near)][1]), rng))
+                    parts.insert(
+                        rng.randrange(len(parts) + 1),
+                        fill(rng.choice(CONCEPTS[rng.choice(near)][1]), rng),
+                    )
             if rng.random() < 0.2:
                 parts.append(rng.choice(FILLER))
             text = parts[0]
@@ -129,7 +132,9 @@ def write(out: Path, seed: int, questions: int) -> int:
         for q in range(1, questions + 1):
             rows = make_question(rng, rng.randint(7, 21), rng.randint(40, 220))
             for i, (text, codes) in enumerate(rows):
-                w.writerow([f"S{i:03d}", f"Q{q}-S{i:03d}", f"Q{q}", text, ";".join(codes), "synthetic"])
+                w.writerow(
+                    [f"S{i:03d}", f"Q{q}-S{i:03d}", f"Q{q}", text, ";".join(codes), "synthetic"]
+                )
                 n += 1
     return n
 

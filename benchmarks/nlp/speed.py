@@ -73,9 +73,13 @@ def main() -> None:
     print(f"load saved model: {load_s:.2f} s ({size / 1e6:.1f} MB on disk)")
     probe = synthetic_items(600, seed=7)[:300] if not a.csv else items[:300]
     uses_embed = any(getattr(m, "use_embeddings_", False) for m in loaded.models.values())
-    cases = [("cached embedding", "  "), ("uncached embedding", " .")] if uses_embed else [("", " ")]
+    cases = (
+        [("cached embedding", "  "), ("uncached embedding", " .")] if uses_embed else [("", " ")]
+    )
     for label, suffix in cases:
-        texts = [it.text + suffix for it in probe]  # not in the lemma cache: a cold excerpt each time
+        texts = [
+            it.text + suffix for it in probe
+        ]  # not in the lemma cache: a cold excerpt each time
         if label == "cached embedding":
             embed.embed(texts)  # the project's excerpts, embedded once at load
         for explain in (False, True):
@@ -89,8 +93,10 @@ def main() -> None:
                 times.append((time.perf_counter() - t) * 1000)
             times.sort()
             p95 = times[int(0.95 * (len(times) - 1))]
-            print(f"suggest one excerpt ({'with' if explain else 'without'} explanations{', ' + label if label else ''}): "
-                  f"median {statistics.median(times):.2f} ms, p95 {p95:.2f} ms over {len(times)} (target p95 <= 10 ms)")
+            print(
+                f"suggest one excerpt ({'with' if explain else 'without'} explanations{', ' + label if label else ''}): "
+                f"median {statistics.median(times):.2f} ms, p95 {p95:.2f} ms over {len(times)} (target p95 <= 10 ms)"
+            )
 
 
 if __name__ == "__main__":

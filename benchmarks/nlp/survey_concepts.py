@@ -68,7 +68,8 @@ CONCEPTS: dict[str, tuple[list[str], list[str]]] = {
         "{you|we} could {ask|call} them {anytime|whenever we needed}",
     ], ["staff changed a lot", "i never met the staff"]),
     "Trainer expertise": ([
-        "the {trainer|facilitator|teacher|instructor} {really knew|knew} {their stuff|the subject|what they were talking about}",
+        "the {trainer|facilitator|teacher|instructor} {really knew|knew} "
+        "{their stuff|the subject|what they were talking about}",
         "{real|practical} {experience|examples} from {the field|industry|their own work}",
         "the {teacher|facilitator} explained things {clearly|well|in simple words}",
         "some {trainers|facilitators} {were not|weren't} {qualified|prepared|experienced}",
@@ -134,7 +135,8 @@ CONCEPTS: dict[str, tuple[list[str], list[str]]] = {
         "{people|some of us} {who don't speak|with little} english {struggled|were left out}",
     ], ["language was not a problem for me"]),
     "Digital and online access": ([
-        "{the online platform|the app|zoom|the website} {kept crashing|was confusing|was hard to use}",
+        "{the online platform|the app|zoom|the website} "
+        "{kept crashing|was confusing|was hard to use}",
         "{no|poor|bad} {internet|wifi|data} {at home|where i live}",
         "i {don't have|had no} {a laptop|a computer|a smartphone}",
         "{online|virtual} {sessions|classes} {were hard|did not work} for me",
@@ -163,7 +165,8 @@ CONCEPTS: dict[str, tuple[list[str], list[str]]] = {
     ], []),
     "Mentoring and one-to-one support": ([
         "{my|the} {mentor|coach|advisor} {helped|guided|encouraged} me",
-        "{one-to-one|individual|personal} {sessions|support|meetings} {were|was} {best|most useful}",
+        "{one-to-one|individual|personal} {sessions|support|meetings} {were|was} "
+        "{best|most useful}",
         "having {someone|a person} to {talk to|ask} {privately|one on one}",
         "{more|extra} {individual|personal} {attention|time} {needed|please}",
     ], []),
@@ -174,7 +177,8 @@ CONCEPTS: dict[str, tuple[list[str], list[str]]] = {
         "{accredited|official} {qualification|credentials} {would help|matter}",
     ], []),
     "More sessions or topics": ([
-        "{more|extra|additional} {sessions|classes|modules} on {computers|finance|english|interviews}",
+        "{more|extra|additional} {sessions|classes|modules} "
+        "on {computers|finance|english|interviews}",
         "{an advanced|a second|a follow-on} {level|course|module}",
         "{cover|add|include} {more topics|customer service|bookkeeping|first aid}",
         "i {wanted|would like} {more|to learn more}",
@@ -184,16 +188,19 @@ CONCEPTS: dict[str, tuple[list[str], list[str]]] = {
         "{more people|others} {need to|should} {know about|hear about} it",
         "i {only|just} {heard|found out} {by chance|from a friend|by word of mouth}",
         "{advertise|promote} it {more|better|on the radio|on facebook}",
-        "{many|most} {people|families} in my {area|community} {don't know|have never heard} {about it|of it}",
+        "{many|most} {people|families} in my {area|community} {don't know|have never heard} "
+        "{about it|of it}",
     ], []),
     "Health and disability": ([
         "my {back|health|illness|condition} made {it|attending} {hard|difficult}",
         "{as|being} {a wheelchair user|disabled|deaf} {it was|things were} {hard|not easy}",
-        "{mental health|depression|anxiety} {kept me|stopped me} {from going|at home} {some days|sometimes}",
+        "{mental health|depression|anxiety} {kept me|stopped me} {from going|at home} "
+        "{some days|sometimes}",
         "{they|staff} {adjusted|adapted} {things|the sessions} {for my disability|for my needs}",
     ], []),
     "Family responsibilities": ([
-        "{caring for|looking after} {my mother|a sick relative|my family} {took|takes} {my time|priority}",
+        "{caring for|looking after} {my mother|a sick relative|my family} {took|takes} "
+        "{my time|priority}",
         "my {husband|partner|family} {did not|didn't} want me to {go|attend}",
         "{housework|chores|family duties} {came first|got in the way}",
         "{family|home} {pressures|commitments} {made it hard|were a barrier}",
@@ -202,7 +209,8 @@ CONCEPTS: dict[str, tuple[list[str], list[str]]] = {
         "i {did not|didn't} feel {safe|secure} {walking home|after dark|in that area}",
         "{the area|the neighbourhood} {is|was} {dangerous|rough|unsafe} at night",
         "{harassment|catcalling|trouble} on the {way|bus}",
-        "{they|staff} {arranged|organised} {lifts|escorts} {home|for women} {which helped|so i felt safer}",
+        "{they|staff} {arranged|organised} {lifts|escorts} {home|for women} "
+        "{which helped|so i felt safer}",
     ], []),
     "Motivation and hope": ([
         "{it|the course} gave me {hope|a reason to get up|something to look forward to}",
@@ -211,7 +219,8 @@ CONCEPTS: dict[str, tuple[list[str], list[str]]] = {
         "{it|the program} {changed my outlook|made me think bigger}",
     ], []),
     "Relevance to local jobs": ([
-        "{the skills|what we learned} {don't|do not} {match|fit} {jobs|work} {around here|in my town}",
+        "{the skills|what we learned} {don't|do not} {match|fit} {jobs|work} "
+        "{around here|in my town}",
         "{there are|we have} {no|few} {jobs|employers} {here|locally} {in that field|for this}",
         "{tailored|linked|connected} to {what employers need|the local market|real vacancies}",
         "{it|the course} {was|is} {relevant|useful} for {the work|jobs} {here|in the area}",
@@ -262,7 +271,8 @@ SHORT: dict[str, list[str]] = {
     "Practical hands-on skills": ["practical work", "hands on", "practice", "the practicals"],
     "Course materials": ["the handouts", "materials", "workbook", "the notes"],
     "Peer support and networking": ["the group", "meeting people", "friends", "networking"],
-    "Confidence and self-esteem": ["confidence", "more confident", "self esteem", "belief in myself"],
+    "Confidence and self-esteem": [
+        "confidence", "more confident", "self esteem", "belief in myself"],
     "Got a job": ["got a job", "a job", "employment", "work"],
     "Income and finances": ["more income", "better pay", "money", "earnings"],
     "Started a business": ["my business", "own business", "my shop", "business"],

@@ -65,7 +65,12 @@ VARIANTS: dict[str, dict] = {
     "stack+relative+C0.1": {"stack": True, "relative": (0.3, 0.5, 0.7), "meta_C": 0.1},
     "stack+relative+C10": {"stack": True, "relative": (0.3, 0.5, 0.7), "meta_C": 10.0},
     "stack+relative+pairs": {"stack": True, "relative": (0.3, 0.5, 0.7), "meta_pairs": True},
-    "stack+relative+pairs+C0.1": {"stack": True, "relative": (0.3, 0.5, 0.7), "meta_pairs": True, "meta_C": 0.1},
+    "stack+relative+pairs+C0.1": {
+        "stack": True,
+        "relative": (0.3, 0.5, 0.7),
+        "meta_pairs": True,
+        "meta_C": 0.1,
+    },
 }
 
 
@@ -90,8 +95,13 @@ def load_cache(path: str) -> None:
 def save_cache(path: str) -> None:
     if path:
         texts = list(embed._CACHE)
-        np.savez(path, texts=np.array(texts, dtype=str),
-                 vecs=np.stack([embed._CACHE[t] for t in texts]) if texts else np.zeros((0, embed.DIM), np.float32))
+        np.savez(
+            path,
+            texts=np.array(texts, dtype=str),
+            vecs=np.stack([embed._CACHE[t] for t in texts])
+            if texts
+            else np.zeros((0, embed.DIM), np.float32),
+        )
 
 
 def main(argv=None) -> dict:
@@ -102,7 +112,9 @@ def main(argv=None) -> dict:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--json")
     ap.add_argument("--cache", default="")
-    ap.add_argument("--table", action="append", default=[], help="NAME=DIR: a static table as variant NAME")
+    ap.add_argument(
+        "--table", action="append", default=[], help="NAME=DIR: a static table as variant NAME"
+    )
     args = ap.parse_args(argv)
     for spec in args.table:
         tname, _, folder = spec.partition("=")
@@ -116,18 +128,28 @@ def main(argv=None) -> dict:
         path, _, by = path.partition(":")
         items = load_coded(path)
         n_cached = len(embed._CACHE)
-        if any(v in VARIANTS and VARIANTS[v].get("embeddings", True)
-               and VARIANTS[v].get("embedder", embed.MODEL_NAME) == embed.MODEL_NAME for v in names):
+        if any(
+            v in VARIANTS
+            and VARIANTS[v].get("embeddings", True)
+            and VARIANTS[v].get("embedder", embed.MODEL_NAME) == embed.MODEL_NAME
+            for v in names
+        ):
             embed.embed([it.text for it in items])
         if len(embed._CACHE) != n_cached:
             save_cache(args.cache)
         results[name] = {}
         for v in names:
-            make = BASELINES.get(v) or (lambda kw=VARIANTS[v]: CodeSuggester(random_state=args.seed, **kw))
+            make = BASELINES.get(v) or (
+                lambda kw=VARIANTS[v]: CodeSuggester(random_state=args.seed, **kw)
+            )
             t = time.perf_counter()
-            r = evaluate(items, by=by or None, folds=args.folds, seed=args.seed, curve=False, make_model=make)
+            r = evaluate(
+                items, by=by or None, folds=args.folds, seed=args.seed, curve=False, make_model=make
+            )
             s = r["summary"]
-            results[name][v] = {k: s[k]["model"] for k in ("micro_f1", "macro_f1", "precision_at_1", "recall_at_3")}
+            results[name][v] = {
+                k: s[k]["model"] for k in ("micro_f1", "macro_f1", "precision_at_1", "recall_at_3")
+            }
             results[name][v]["keyword"] = s["micro_f1"]["keyword"]
             results[name][v]["keyword_p1"] = s["precision_at_1"]["keyword"]
             results[name][v]["excerpts"] = len(items)
@@ -136,12 +158,20 @@ def main(argv=None) -> dict:
             results[name][v]["sizes"] = {q: [x["excerpts"], x["codes"]] for q, x in per.items()}
             results[name][v]["seconds"] = round(time.perf_counter() - t, 1)
             m = results[name][v]
-            print(f"{name:12} {v:28} micro {m['micro_f1']:.3f} macro {m['macro_f1']:.3f} "
-                  f"P@1 {m['precision_at_1']:.3f} R@3 {m['recall_at_3']:.3f} (keyword {m['keyword']:.3f}, "
-                  f"{m['seconds']} s)", flush=True)
+            print(
+                f"{name:12} {v:28} micro {m['micro_f1']:.3f} macro {m['macro_f1']:.3f} "
+                f"P@1 {m['precision_at_1']:.3f} R@3 {m['recall_at_3']:.3f} (keyword {m['keyword']:.3f}, "
+                f"{m['seconds']} s)",
+                flush=True,
+            )
     if len(names) > 1:
-        print("mean micro-F1 over sets:", {v: round(float(np.mean([results[s][v]["micro_f1"] for s in results])), 4)
-                                           for v in names})
+        print(
+            "mean micro-F1 over sets:",
+            {
+                v: round(float(np.mean([results[s][v]["micro_f1"] for s in results])), 4)
+                for v in names
+            },
+        )
     if args.json:
         meta = {"date": time.strftime("%Y-%m-%d", time.gmtime()), "cores": os.cpu_count(),
                 "seed": args.seed, "folds": args.folds, "command": " ".join(sys.argv)}

@@ -28,7 +28,10 @@ def build(path: Path, n_codings: int, n_resp: int, seed: int = 7) -> None:
     rnd = random.Random(seed)
     parents = [f"Theme {i}" for i in range(10)]
     codes = [Code(p) for p in parents] + [Code(f"Sub {j}", p) for p in parents for j in range(5)]
-    findings = [Finding(f"F{i}", f"Many respondents said thing {i}.", code_paths=(f"Theme {i}",)) for i in range(10)]
+    findings = [
+        Finding(f"F{i}", f"Many respondents said thing {i}.", code_paths=(f"Theme {i}",))
+        for i in range(10)
+    ]
     respondents = [Respondent(f"R{i:05d}", {"group": f"G{i % 6}"}) for i in range(n_resp)]
     with Project.new(path) as project:
         project.store.import_bundle(ImportBundle("bench", respondents=respondents, codes=codes,
@@ -39,15 +42,19 @@ def build(path: Path, n_codings: int, n_resp: int, seed: int = 7) -> None:
     con.execute("PRAGMA journal_mode=WAL")
     per_doc = max(1, n_codings // (2 * 1.5) // n_resp)  # excerpts per respondent
     text = "x" * 100
-    con.executemany("INSERT INTO documents (id, name, kind, text, meta) VALUES (?, ?, 'txt', ?, '{}')",
-                    [(i + 1, f"doc{i:05d}.txt", text * int(per_doc)) for i in range(n_resp)])
+    con.executemany(
+        "INSERT INTO documents (id, name, kind, text, meta) VALUES (?, ?, 'txt', ?, '{}')",
+        [(i + 1, f"doc{i:05d}.txt", text * int(per_doc)) for i in range(n_resp)],
+    )
     excerpts, eid = [], 0
     for i, key in enumerate(sorted(rids)):
         for k in range(int(per_doc)):
             eid += 1
             excerpts.append((eid, i + 1, k * 100, k * 100 + 100, rids[key]))
-    con.executemany("INSERT INTO excerpts (id, document_id, start, \"end\", respondent_id) VALUES (?,?,?,?,?)",
-                    excerpts)
+    con.executemany(
+        'INSERT INTO excerpts (id, document_id, start, "end", respondent_id) VALUES (?,?,?,?,?)',
+        excerpts,
+    )
     codings, seen = [], set()
     while len(codings) < n_codings:
         e = rnd.randrange(1, eid + 1)
@@ -57,7 +64,10 @@ def build(path: Path, n_codings: int, n_resp: int, seed: int = 7) -> None:
             continue
         seen.add((e, c, coder))
         codings.append((e, c, coder, "human", "2024-01-01"))
-    con.executemany("INSERT INTO codings (excerpt_id, code_id, coder, origin, created) VALUES (?,?,?,?,?)", codings)
+    con.executemany(
+        "INSERT INTO codings (excerpt_id, code_id, coder, origin, created) VALUES (?,?,?,?,?)",
+        codings,
+    )
     con.commit()
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
@@ -72,7 +82,10 @@ def main() -> None:
     args = ap.parse_args()
     from qualtally.storage.engine import head_revision
 
-    path = Path(tempfile.gettempdir()) / f"qualtally-bench-r{head_revision()}-{args.codings}-{args.respondents}.qtally"
+    path = (
+        Path(tempfile.gettempdir())
+        / f"qualtally-bench-r{head_revision()}-{args.codings}-{args.respondents}.qtally"
+    )
     if args.rebuild or not path.exists():
         for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             p.unlink(missing_ok=True)
@@ -81,17 +94,21 @@ def main() -> None:
         print(f"built {path} in {time.perf_counter() - t0:.1f} s")
     with Project.open(path) as project:
         info = project.info()
-        print(f"{info['codings']} codings, {info['respondents']} respondents, {info['excerpts']} excerpts, "
-              f"{info['codes']} codes")
+        print(
+            f"{info['codings']} codings, {info['respondents']} respondents, {info['excerpts']} excerpts, "
+            f"{info['codes']} codes"
+        )
         t0 = time.perf_counter()
         first = project.tally()
         print(f"first tally (cache rebuilt if stale) {time.perf_counter() - t0:.2f} s")
         if args.exact:
             t0 = time.perf_counter()
             ref = project.tally(exact=True)
-            print(f"tally(exact=True) {time.perf_counter() - t0:.2f} s; agrees: "
-                  f"{[(c.respondents, c.excerpts) for c in ref.codes] == [(c.respondents, c.excerpts) for c in first.codes]}"
-                  f" and {[(f.respondents, f.excerpts) for f in ref.findings] == [(f.respondents, f.excerpts) for f in first.findings]}")
+            print(
+                f"tally(exact=True) {time.perf_counter() - t0:.2f} s; agrees: "
+                f"{[(c.respondents, c.excerpts) for c in ref.codes] == [(c.respondents, c.excerpts) for c in first.codes]}"
+                f" and {[(f.respondents, f.excerpts) for f in ref.findings] == [(f.respondents, f.excerpts) for f in first.findings]}"
+            )
         for label, kwargs in (("tally()", {}), ("tally(by='group')", {"by": "group"}),
                               ("tally(coder='alice')", {"coder": "alice"})):
             times = []

@@ -92,7 +92,9 @@ def import_bundle(n_resp: int) -> None:
             p.store.import_bundle(ImportBundle("bench", respondents=respondents, documents=docs,
                                                codes=codes, findings=findings), "bench")
             t1 = time.perf_counter()
-            p.store.import_bundle(ImportBundle("bench.csv", coded=coded, coded_source="bench.csv"), "bench")
+            p.store.import_bundle(
+                ImportBundle("bench.csv", coded=coded, coded_source="bench.csv"), "bench"
+            )
             t2 = time.perf_counter()
             n = p.info()["codings"]
         print(f"import {n_resp} respondents/documents + codebook {t1 - t0:.2f} s; "
@@ -109,7 +111,9 @@ def main() -> None:
     if args.project is None:
         from qualtally.storage.engine import head_revision
 
-        args.project = Path(tempfile.gettempdir()) / f"qualtally-bench-r{head_revision()}-1000000-10000.qtally"
+        args.project = (
+            Path(tempfile.gettempdir()) / f"qualtally-bench-r{head_revision()}-1000000-10000.qtally"
+        )
     single_writes(args.project, not args.no_links)
     import_bundle(args.import_respondents)
 

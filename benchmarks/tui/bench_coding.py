@@ -91,7 +91,9 @@ async def one_move(app, screen, step: int, limit: float = 10.0) -> float:
         await asyncio.sleep(0)
         current = screen.session.current
         if current is not None and current.id != before:
-            done = next((t for t, eid in SUGGESTED[seen_suggested:] if t >= t0 and eid == current.id), None)
+            done = next(
+                (t for t, eid in SUGGESTED[seen_suggested:] if t >= t0 and eid == current.id), None
+            )
             if done is not None:
                 frame = next((f for f in FRAMES[seen_frames:] if f > done), None)
                 if frame is not None:
@@ -141,8 +143,13 @@ async def measure(path: Path, moves: int, pause: float) -> dict[str, list[float]
 
 def demo_copy(tmp: Path) -> Path:
     env = {**os.environ, "XDG_DATA_HOME": str(tmp / "data"), "PYTHONPATH": str(ROOT / "src")}
-    out = subprocess.run([sys.executable, "-m", "qualtally", "demo", "--print"], env=env, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "qualtally", "demo", "--print"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return Path(out.splitlines()[0])
 
 
@@ -164,7 +171,9 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=60)
     parser.add_argument("--pause", type=float, default=0.5,
                         help="seconds a coder reads before pressing j, in the third phase")
-    parser.add_argument("--skip-big", action="store_true", help="only the demo and demo-like projects")
+    parser.add_argument(
+        "--skip-big", action="store_true", help="only the demo and demo-like projects"
+    )
     parser.add_argument("--only", help="run only the cases whose name contains this (e.g. survey)")
     args = parser.parse_args()
     instrument()

@@ -37,7 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
 """The qualtally to time; ``--src`` names another checkout's, for a before/after."""
-ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[PX^_].*?\x1b\\|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+ESCAPES = re.compile(
+    rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[PX^_].*?\x1b\\|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]"
+)
 CODER = "bench-first-screen"
 PYCACHE = str(Path(tempfile.gettempdir()) / "qualtally-bench-pycache")
 """Byte-code for the spawned programs, kept outside the tree: an installed qualtally has its
@@ -69,14 +71,22 @@ def spawn(project_path: Path, size: tuple[int, int]) -> tuple[subprocess.Popen, 
            if not k.startswith("TEXTUAL") and k != "PYTHONDONTWRITEBYTECODE"}
     env.update(TERM="xterm-256color", COLORTERM="truecolor", PYTHONPATH=str(SRC),
                QUALTALLY_CODER=CODER, PYTHONPYCACHEPREFIX=PYCACHE)
-    proc = subprocess.Popen([sys.executable, "-m", "qualtally", "code", str(project_path), "--coder", CODER],
-                            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
-                            close_fds=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qualtally", "code", str(project_path), "--coder", CODER],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+        close_fds=True,
+    )
     os.close(slave)
     return proc, master
 
 
-def one_run(project_path: Path, status: str, words: str, size=(160, 48), limit: float = 60.0) -> float:
+def one_run(
+    project_path: Path, status: str, words: str, size=(160, 48), limit: float = 60.0
+) -> float:
     buf = b""
     t0 = time.perf_counter()
     proc, master = spawn(project_path, size)
@@ -86,7 +96,9 @@ def one_run(project_path: Path, status: str, words: str, size=(160, 48), limit: 
         while True:
             left = deadline - time.perf_counter()
             if left <= 0:
-                raise TimeoutError(f"no first frame after {limit} s; saw {ESCAPES.sub(b'', buf)[-2000:]!r}")
+                raise TimeoutError(
+                    f"no first frame after {limit} s; saw {ESCAPES.sub(b'', buf)[-2000:]!r}"
+                )
             ready, _, _ = select.select([master], [], [], left)
             if not ready:
                 continue
@@ -95,7 +107,9 @@ def one_run(project_path: Path, status: str, words: str, size=(160, 48), limit: 
             except OSError:
                 chunk = b""
             if not chunk:
-                raise RuntimeError(f"the program ended before its first frame: {ESCAPES.sub(b'', buf)[-2000:]!r}")
+                raise RuntimeError(
+                    f"the program ended before its first frame: {ESCAPES.sub(b'', buf)[-2000:]!r}"
+                )
             buf += chunk
             plain = ESCAPES.sub(b"", buf)
             if all(n in plain for n in need):
@@ -120,14 +134,21 @@ def one_run(project_path: Path, status: str, words: str, size=(160, 48), limit: 
 
 def demo_project(tmp: Path) -> Path:
     env = {**os.environ, "XDG_DATA_HOME": str(tmp / "data"), "PYTHONPATH": str(SRC)}
-    out = subprocess.run([sys.executable, "-m", "qualtally", "demo", "--print"], env=env, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "qualtally", "demo", "--print"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return Path(out.splitlines()[0])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("project", nargs="?", type=Path, help="a project file (default: build the demo)")
+    parser.add_argument(
+        "project", nargs="?", type=Path, help="a project file (default: build the demo)"
+    )
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--src", type=Path, help="time the qualtally in this src folder instead")
     args = parser.parse_args()
@@ -148,10 +169,14 @@ def main() -> None:
                 times.append(elapsed)
             shutil.rmtree(copy.parent)
         load = os.getloadavg()
-        print(f"first screen of {source.name} with {SRC} (process start -> status and transcript drawn), "
-              f"{args.runs} fresh processes, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        print(
+            f"first screen of {source.name} with {SRC} (process start -> status and transcript drawn), "
+            f"{args.runs} fresh processes, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+        )
         print("  runs (s): " + " ".join(f"{t:.3f}" for t in times))
-        print(f"  median {statistics.median(times):.3f} s, best {min(times):.3f} s, worst {max(times):.3f} s")
+        print(
+            f"  median {statistics.median(times):.3f} s, best {min(times):.3f} s, worst {max(times):.3f} s"
+        )
 
 
 if __name__ == "__main__":

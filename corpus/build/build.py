@@ -477,7 +477,10 @@ def main(argv):
             raise SystemExit(f"alias {alias}: {p!r} not in codebook.yaml")
     respondents = load_respondents()
 
-    sources = [Source(p) for p in sorted(SOURCES.glob("*.src"), key=lambda p: (p.name.startswith("FG"), p.name))]
+    sources = [
+        Source(p)
+        for p in sorted(SOURCES.glob("*.src"), key=lambda p: (p.name.startswith("FG"), p.name))
+    ]
     rows = []
     manifest_entries = []
     words = {}
@@ -551,8 +554,11 @@ def main(argv):
     # stable order: coder-a first, then coder-b, each in document order
     rows.sort(key=lambda r: (r["coder"],))
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=["respondent", "document", "question", "coder", "text", "codes"],
-                       lineterminator="\n")
+    w = csv.DictWriter(
+        buf,
+        fieldnames=["respondent", "document", "question", "coder", "text", "codes"],
+        lineterminator="\n",
+    )
     w.writeheader()
     w.writerows(rows)
 
@@ -598,8 +604,12 @@ def main(argv):
         for g in GROUPS:
             ids = [k for k, v in respondents.items() if v["group"] == g]
             by.append(f"{len(s & set(ids))}/{len(ids)}")
-        print(f"{fid:6s} {len(s):2d}/{n}  share {int(len(s) / n * 100) / 100:.2f} (rounded down)  " + "  ".join(by)
-              + "   missing: " + ",".join(sorted(set(respondents) - s)))
+        print(
+            f"{fid:6s} {len(s):2d}/{n}  share {int(len(s) / n * 100) / 100:.2f} (rounded down)  "
+            + "  ".join(by)
+            + "   missing: "
+            + ",".join(sorted(set(respondents) - s))
+        )
     return 0
 
 

@@ -12,7 +12,9 @@ import pytest
 
 
 def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "qualtally", *args], capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "qualtally", *args], capture_output=True, text=True, env=env
+    )
 
 
 def test_demo_is_built_under_xdg_data_home_and_reused(tmp_path):
@@ -37,7 +39,9 @@ def test_demo_is_built_under_xdg_data_home_and_reused(tmp_path):
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".building")]
 
 
-def test_the_first_demo_load_reads_the_shipped_embeddings_instead_of_encoding(tmp_path, monkeypatch):
+def test_the_first_demo_load_reads_the_shipped_embeddings_instead_of_encoding(
+    tmp_path, monkeypatch
+):
     """models/iom-demo carries the vectors of its corpus: no demo excerpt is encoded again
     (encoding the 310 long turns took ~25 s here), and the vectors are the encoder's."""
     import numpy as np
@@ -100,12 +104,17 @@ def test_the_shipped_demo_suggestions_never_cite_their_own_transcript():
             similar = row[5]
             if similar:
                 cited += 1
-                assert not any(t.startswith(similar.rstrip("\u2026")) for t in own), (data["folds"][h], similar)
+                assert not any(t.startswith(similar.rstrip("\u2026")) for t in own), (
+                    data["folds"][h],
+                    similar,
+                )
     assert cited > 1000
 
 
 @pytest.mark.slow
-def test_a_fresh_demo_starts_with_out_of_fold_suggestions_which_the_loader_keeps(tmp_path, monkeypatch):
+def test_a_fresh_demo_starts_with_out_of_fold_suggestions_which_the_loader_keeps(
+    tmp_path, monkeypatch
+):
     """models/iom-demo/suggestions.json.gz fills a new demo's cache under the shipped model's
     key, each excerpt's entry from the fold that held out its transcript. Rebuilding the fold
     of one transcript (the shipped model's training minus that transcript's rows) gives the
@@ -128,7 +137,10 @@ def test_a_fresh_demo_starts_with_out_of_fold_suggestions_which_the_loader_keeps
         assert len(seeded) == len(excerpts) == 310
         for e in excerpts:
             h = sc.text_hash(e.text, e.question)
-            assert data["folds"][h] == docs[e.document_id] and seeded[e.id] == (h, data["entries"][h])
+            assert data["folds"][h] == docs[e.document_id] and seeded[e.id] == (
+                h,
+                data["entries"][h],
+            )
         before = project.suggestions(excerpts[5].id, "newcomer")  # model not loaded: from the cache
         assert before and not project.suggest_state.suggester
 
@@ -144,7 +156,9 @@ def test_a_fresh_demo_starts_with_out_of_fold_suggestions_which_the_loader_keeps
         in_sample = mds.fold_entries(project.suggest_state.suggester, mine)
         assert sum(in_sample[h] != rebuilt[h] for h in rebuilt) == len(rebuilt)
         after = project.reads.read(sc.read_many, key)
-        assert [s.code_path for s in project.suggestions(excerpts[5].id, "newcomer")] == [s.code_path for s in before]
+        assert [s.code_path for s in project.suggestions(excerpts[5].id, "newcomer")] == [
+            s.code_path for s in before
+        ]
     assert after == seeded  # the loader's refresh found every seeded entry current
 
 
@@ -157,8 +171,12 @@ def test_a_damaged_shipped_suggestions_file_is_skipped(tmp_path):
     good = gzip.compress(b'{"v": 1, "model_key": "k", "entries": {}}')
     with Project.new(tmp_path / "p.qtally") as project:
         project.import_paths([corpus_dir()], actor="test")
-        for name, data in (("truncated", good[: len(good) // 2]), ("list", gzip.compress(b"[1, 2]")),
-                           ("plain", b"not gzip at all"), ("foreign", good)):
+        for name, data in (
+            ("truncated", good[: len(good) // 2]),
+            ("list", gzip.compress(b"[1, 2]")),
+            ("plain", b"not gzip at all"),
+            ("foreign", good),
+        ):
             path = tmp_path / f"{name}.json.gz"
             path.write_bytes(data)
             assert project.seed_suggestion_cache(path) == 0

@@ -24,5 +24,7 @@ def test_help_loads_no_heavy_library():
 
 
 def test_help_runs_as_a_command():
-    out = subprocess.run([sys.executable, "-m", "qualtally", "--help"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "qualtally", "--help"], capture_output=True, text=True
+    )
     assert out.returncode == 0 and "import" in out.stdout and "demo" in out.stdout

@@ -19,8 +19,11 @@ def test_resolve_document_by_name_file_name_or_stem():
 
 def test_offsets_win_when_they_match_and_text_search_otherwise():
     text = "yes. yes. no."
-    rows = [CodedRow("a", "yes.", ("A",), start=5, end=9, document="d"), CodedRow("a", "yes.", ("A",), document="d"),
-            CodedRow("a", "yes.", ("A",), start=0, end=3, document="d")]
+    rows = [
+        CodedRow("a", "yes.", ("A",), start=5, end=9, document="d"),
+        CodedRow("a", "yes.", ("A",), document="d"),
+        CodedRow("a", "yes.", ("A",), start=0, end=3, document="d"),
+    ]
     _, placed = place_rows(rows, {"d": text}, "f.csv")
     assert [(p.start, p.end) for p in placed] == [(5, 9), (0, 4), (0, 4)]
 
@@ -32,7 +35,11 @@ def test_missing_text_names_file_and_line():
 
 
 def test_synthetic_documents_deduplicate_texts():
-    rows = [CodedRow("P1", "same", ("A",), "x"), CodedRow("P1", "same", ("B",), "y"), CodedRow("P1", "other", (), "x")]
+    rows = [
+        CodedRow("P1", "same", ("A",), "x"),
+        CodedRow("P1", "same", ("B",), "y"),
+        CodedRow("P1", "other", (), "x"),
+    ]
     docs, placed = place_rows(rows, {}, "dir/coded.csv")
     assert [d.name for d in docs] == ["coded/P1"]
     assert docs[0].text == "same\n\nother"
@@ -84,5 +91,7 @@ def test_rows_spanning_other_speakers_are_refused(respondent, text, problem):
 def test_a_row_across_interviewer_text_and_its_own_turns_is_accepted():
     text = "affairs.\nQ: And?\nR02:"
     turns = {"d": TURNS["d"][:3]}
-    placed = place_rows([CodedRow("R01", text, ("A",), document="d")], {"d": TEXT}, "c.csv", turns)[1]
+    placed = place_rows([CodedRow("R01", text, ("A",), document="d")], {"d": TEXT}, "c.csv", turns)[
+        1
+    ]
     assert placed[0].respondent == "R01"

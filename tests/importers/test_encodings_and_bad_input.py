@@ -26,7 +26,10 @@ TEXT = "Interviewer: Où étiez-vous ?\nRenée Côté: À Genève — “natural
 def test_encodings_decode_to_the_same_text_and_offsets(tmp_path, raw):
     doc = load_paths([write(tmp_path / "R1.txt", raw)]).documents[0]
     assert doc.text == TEXT
-    assert [doc.text[t.start:t.end] for t in doc.turns] == ["Où étiez-vous ?", "À Genève — “naturally”."]
+    assert [doc.text[t.start : t.end] for t in doc.turns] == [
+        "Où étiez-vous ?",
+        "À Genève — “naturally”.",
+    ]
 
 
 def test_crlf_csv_with_bom_and_semicolons(tmp_path):

@@ -48,10 +48,16 @@ def test_manifest_decides_every_role(tmp_path):
     seen = []
     bundle = load_paths([root], progress=lambda label, done, total: seen.append((done, total)))
     assert sorted(d.name for d in bundle.documents) == [
-        "interviews/FG1-focus-group.docx", "interviews/R01-ottawa-hq.txt", "interviews/more/R20.vtt"]
+        "interviews/FG1-focus-group.docx",
+        "interviews/R01-ottawa-hq.txt",
+        "interviews/more/R20.vtt",
+    ]
     docs = {d.name: d for d in bundle.documents}
     r01 = docs["interviews/R01-ottawa-hq.txt"]
-    assert [(t.speaker, t.respondent_key) for t in r01.turns] == [("Dan", None), ("Jane Roe", "R01")]
+    assert [(t.speaker, t.respondent_key) for t in r01.turns] == [
+        ("Dan", None),
+        ("Jane Roe", "R01"),
+    ]
     fg = docs["interviews/FG1-focus-group.docx"]
     assert [t.respondent_key for t in fg.turns] == [None, "R10", "R15", "R16", None]
     assert [t.respondent_key for t in docs["interviews/more/R20.vtt"].turns] == ["R20"]
@@ -62,21 +68,46 @@ def test_manifest_decides_every_role(tmp_path):
     assert seen == [(i, 6) for i in range(1, 7)]
 
 
-@pytest.mark.parametrize("edit,source,problem", [
-    (lambda m: m.replace("ignore: [README.md, drafts/*]", "ignore: [README.md]"),
-     "drafts/old.txt", "not listed in qualtally-manifest.yaml"),
-    (lambda m: m.replace("coded: coded.csv", "coded: missing.csv"),
-     "study/qualtally-manifest.yaml", "lists 'missing.csv' but there is no such file"),
-    (lambda m: m.replace(', "Li Wei": R16', ""),
-     "interviews/FG1-focus-group.docx", "speaker 'Li Wei' is not in the manifest's speakers map"),
-    (lambda m: m.replace("codebook: codebook.yaml", "codebook: [codebook.yaml, respondents.csv]"),
-     "study/qualtally-manifest.yaml", "listed under two roles"),
-    (lambda m: m + "colour: red\n", "study/qualtally-manifest.yaml", "unknown key 'colour'"),
-    (lambda m: m.replace("interviews/more/*.vtt", "interviews/more/*.srt"),
-     "study/qualtally-manifest.yaml", "transcripts pattern 'interviews/more/*.srt' matches no file"),
-    (lambda m: m.replace("coded: coded.csv", "coded: [coded.csv, README.md]").replace("README.md, ", ""),
-     "README.md", "listed as coded in qualtally-manifest.yaml, but a coded file must be .csv or .xlsx"),
-])
+@pytest.mark.parametrize(
+    "edit,source,problem",
+    [
+        (
+            lambda m: m.replace("ignore: [README.md, drafts/*]", "ignore: [README.md]"),
+            "drafts/old.txt",
+            "not listed in qualtally-manifest.yaml",
+        ),
+        (
+            lambda m: m.replace("coded: coded.csv", "coded: missing.csv"),
+            "study/qualtally-manifest.yaml",
+            "lists 'missing.csv' but there is no such file",
+        ),
+        (
+            lambda m: m.replace(', "Li Wei": R16', ""),
+            "interviews/FG1-focus-group.docx",
+            "speaker 'Li Wei' is not in the manifest's speakers map",
+        ),
+        (
+            lambda m: m.replace(
+                "codebook: codebook.yaml", "codebook: [codebook.yaml, respondents.csv]"
+            ),
+            "study/qualtally-manifest.yaml",
+            "listed under two roles",
+        ),
+        (lambda m: m + "colour: red\n", "study/qualtally-manifest.yaml", "unknown key 'colour'"),
+        (
+            lambda m: m.replace("interviews/more/*.vtt", "interviews/more/*.srt"),
+            "study/qualtally-manifest.yaml",
+            "transcripts pattern 'interviews/more/*.srt' matches no file",
+        ),
+        (
+            lambda m: m.replace("coded: coded.csv", "coded: [coded.csv, README.md]").replace(
+                "README.md, ", ""
+            ),
+            "README.md",
+            "listed as coded in qualtally-manifest.yaml, but a coded file must be .csv or .xlsx",
+        ),
+    ],
+)
 def test_manifest_errors(tmp_path, edit, source, problem):
     root = _folder(tmp_path, edit(MANIFEST))
     with pytest.raises(InputError) as info:
@@ -89,7 +120,10 @@ def test_manifest_role_with_a_missing_column(tmp_path):
     write(root / "coded.csv", "respondent,document,text\nR01,R01-ottawa-hq.txt,It fits.\n")
     with pytest.raises(InputError) as info:
         load_paths([root])
-    assert (info.value.source, info.value.problem) == ("coded.csv", "missing required column 'codes'")
+    assert (info.value.source, info.value.problem) == (
+        "coded.csv",
+        "missing required column 'codes'",
+    )
 
 
 def test_importing_the_manifest_file_imports_its_folder(tmp_path):
@@ -113,7 +147,10 @@ def test_folder_without_manifest_goes_by_the_rules(tmp_path):
     (root / "drafts" / "old.txt").unlink()
     bundle = load_paths([root])
     assert sorted(d.name for d in bundle.documents) == [
-        "interviews/FG1-focus-group.docx", "interviews/R01-ottawa-hq.txt", "interviews/more/R20.vtt"]
+        "interviews/FG1-focus-group.docx",
+        "interviews/R01-ottawa-hq.txt",
+        "interviews/more/R20.vtt",
+    ]
     assert sorted(bundle.skipped) == [".DS_Store", "README.md"]
     assert len(bundle.respondents) == 4 and len(bundle.codes) == 2 and len(bundle.coded) == 1
     r01 = next(d for d in bundle.documents if d.name.endswith("R01-ottawa-hq.txt"))

@@ -15,7 +15,9 @@ from qualtally.project import Project
 
 _chars = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff")
 _content = st.text(alphabet=st.one_of(_chars, st.sampled_from(" \n\t:é—“”")), max_size=40)
-_label = st.sampled_from(["Interviewer", "Q", "A", "Marie Tremblay", "Renée Côté", "R01", "Moderator"])
+_label = st.sampled_from(
+    ["Interviewer", "Q", "A", "Marie Tremblay", "Renée Côté", "R01", "Moderator"]
+)
 
 
 def _check_slices(project: Project) -> int:
@@ -28,8 +30,12 @@ def _check_slices(project: Project) -> int:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(turns=st.lists(st.tuples(_label, _content), max_size=6), newline=st.sampled_from(["\n", "\r\n", "\r"]),
-       bom=st.sampled_from(["", "utf-8-bom", "utf-16"]), unit=st.sampled_from(["turn", "sentence"]))
+@given(
+    turns=st.lists(st.tuples(_label, _content), max_size=6),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+    bom=st.sampled_from(["", "utf-8-bom", "utf-16"]),
+    unit=st.sampled_from(["turn", "sentence"]),
+)
 def test_every_stored_excerpt_is_the_slice_of_its_document(turns, newline, bom, unit):
     text = "Interview notes\n" + "".join(f"{label}: {content}\n" for label, content in turns)
     raw_text = text.replace("\n", newline)
@@ -118,14 +124,18 @@ def test_sentence_unit(tmp_path):
         _check_slices(p)
     with Project.new(tmp_path / "q.qtally") as q:
         q.import_paths([f], actor="t")
-        assert [e.text for e in q.excerpts()] == ["It was late.  Then it improved!\nWas it enough? No."]
+        assert [e.text for e in q.excerpts()] == [
+            "It was late.  Then it improved!\nWas it enough? No."
+        ]
 
 
 def test_a_later_transcript_import_recognises_respondents_already_in_the_project(tmp_path):
     """Respondents imported first, a transcript later: a label that is a respondent's name
     or key is that respondent, not a new person named after the label."""
     people = tmp_path / "people.csv"
-    people.write_text("respondent,name,group\nR07,Marie Tremblay,CIC\nR08,Sam Li,IOM\n", encoding="utf-8")
+    people.write_text(
+        "respondent,name,group\nR07,Marie Tremblay,CIC\nR08,Sam Li,IOM\n", encoding="utf-8"
+    )
     talk = tmp_path / "focus-group.txt"
     talk.write_text("Moderator: Tell me about coordination.\n\nMarie Tremblay: It works well.\n\n"
                     "R08: Not for us.\n", encoding="utf-8")

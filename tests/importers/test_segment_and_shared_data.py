@@ -22,7 +22,11 @@ PDPILOT = SHARED / "data" / "pdpilot-interviews" / "derived" / "transcripts_txt"
 def test_spans_are_trimmed_absolute_and_inside_respondent_turns():
     text = "Q: Why? Tell me.\nR1:  First point.   Second one?\n  Third, over\na line.  \nQ: Thanks."
     start, end = text.index("R1:") + 3, text.index("\nQ: Thanks")  # untrimmed on purpose
-    turns = (Turn(3, 16, "Q", None), Turn(start, end, "R1", "R1"), Turn(end + 4, len(text), "Q", None))
+    turns = (
+        Turn(3, 16, "Q", None),
+        Turn(start, end, "R1", "R1"),
+        Turn(end + 4, len(text), "Q", None),
+    )
     doc = Document("d.txt", text, turns)
     calls = []
     spans = sentence_spans([doc, Document("empty.txt", "x", ())],
@@ -39,7 +43,9 @@ def test_empty_and_whitespace_turns_give_no_spans():
     assert sentence_spans([doc]) == {"d.txt": []}
 
 
-@pytest.mark.skipif(not PDPILOT.is_dir(), reason=f"shared corpus not found at {PDPILOT} (set QUALTALLY_SHARED)")
+@pytest.mark.skipif(
+    not PDPILOT.is_dir(), reason=f"shared corpus not found at {PDPILOT} (set QUALTALLY_SHARED)"
+)
 def test_shared_pdpilot_transcripts_import():
     bundle = load_paths([PDPILOT])
     assert sorted(d.name for d in bundle.documents) == [f"P{i}.txt" for i in range(1, 8)]

@@ -48,9 +48,14 @@ def test_focus_group_named_by_an_id_keeps_its_participants_apart(tmp_path):
                "Moderator: Anything else?", "Kevin Doucet: No.", "Esther Njoroge: No."])
     doc = load_paths([tmp_path / "FG1-nairobi-focus-group.docx"]).documents[0]
     assert _keys(doc) == [
-        ("Moderator", None), ("Kevin Doucet", "Kevin Doucet"), ("Esther Njoroge", "Esther Njoroge"),
-        ("Peter Van Dusen", "Peter Van Dusen"), ("Moderator", None), ("Kevin Doucet", "Kevin Doucet"),
-        ("Esther Njoroge", "Esther Njoroge")]
+        ("Moderator", None),
+        ("Kevin Doucet", "Kevin Doucet"),
+        ("Esther Njoroge", "Esther Njoroge"),
+        ("Peter Van Dusen", "Peter Van Dusen"),
+        ("Moderator", None),
+        ("Kevin Doucet", "Kevin Doucet"),
+        ("Esther Njoroge", "Esther Njoroge"),
+    ]
 
 
 def test_a_named_interviewer_is_not_the_files_respondent(tmp_path):

@@ -45,8 +45,22 @@ def test_respondent_attributes_are_typed_per_column(tmp_path):
     assert bundle.attribute_types == {"age": "integer", "share": "number", "donor": "boolean",
                                       "interviewed": "date", "office": "text", "group": "text"}
     assert [r.attributes for r in bundle.respondents] == [
-        {"age": 41, "share": 0.5, "donor": True, "interviewed": "2011-03-14", "office": "007", "group": "A"},
-        {"age": None, "share": 2.0, "donor": False, "interviewed": "2011-02-22", "office": "12", "group": "B"},
+        {
+            "age": 41,
+            "share": 0.5,
+            "donor": True,
+            "interviewed": "2011-03-14",
+            "office": "007",
+            "group": "A",
+        },
+        {
+            "age": None,
+            "share": 2.0,
+            "donor": False,
+            "interviewed": "2011-02-22",
+            "office": "12",
+            "group": "B",
+        },
         {"age": 35, "share": 10.0, "donor": True, "interviewed": None, "office": "", "group": "C"},
     ]
 
@@ -72,15 +86,19 @@ def test_attribute_types_are_saved_and_merged_in_the_project(tmp_path):
     from qualtally.project import Project
 
     with Project.new(tmp_path / "p.qtally") as project:
-        project.import_paths([write(tmp_path / "a" / "respondents.csv", "respondent,age\nR01,41\n")],
-                             actor="t")
-        project.import_paths([write(tmp_path / "b" / "respondents.csv", "respondent,donor\nR02,yes\n")],
-                             actor="t")
+        project.import_paths(
+            [write(tmp_path / "a" / "respondents.csv", "respondent,age\nR01,41\n")], actor="t"
+        )
+        project.import_paths(
+            [write(tmp_path / "b" / "respondents.csv", "respondent,donor\nR02,yes\n")], actor="t"
+        )
         assert {r.key: r.attributes for r in project.respondents()} == {
             "R01": {"age": 41}, "R02": {"donor": True}}
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'p.qtally'}")
     with engine.connect() as conn:
-        value = conn.execute(sa.text("select value from settings where key = 'attribute_types'")).scalar_one()
+        value = conn.execute(
+            sa.text("select value from settings where key = 'attribute_types'")
+        ).scalar_one()
     engine.dispose()
     assert json.loads(value) == {"age": "integer", "donor": "boolean"}
 
@@ -152,7 +170,11 @@ def test_codebook_csv_paths_parent_first(tmp_path):
     assert [(c.name, c.parent_path) for c in codes] == [
         ("Performance", None), ("Results", "Performance"), ("Relevance", None)]
     assert codes[0].definition == "Did it work"
-    assert (codes[1].keywords, codes[1].colour, codes[1].finding) == (("result", "outcome"), "red", "F2")
+    assert (codes[1].keywords, codes[1].colour, codes[1].finding) == (
+        ("result", "outcome"),
+        "red",
+        "F2",
+    )
 
 
 def test_codebook_csv_name_parent(tmp_path):
@@ -183,7 +205,9 @@ def test_coded_csv(tmp_path):
     bundle = load_paths([f])
     assert bundle.coded_source == str(f)
     assert bundle.coded == [
-        CodedRow("R1", "Hello", ("Relevance > Fit", "Efficiency"), "ann", "R1.txt", "Q1", 0, 5, line=2),
+        CodedRow(
+            "R1", "Hello", ("Relevance > Fit", "Efficiency"), "ann", "R1.txt", "Q1", 0, 5, line=2
+        ),
         CodedRow("R1", "Multi\nline", (), "imported", "R1.txt", None, None, None, line=3),
         CodedRow("R2", "Plain", ("Relevance > Fit",), "bob", None, None, None, None, line=5),
     ]
@@ -212,7 +236,9 @@ def test_excel_sep_hint_and_line_numbers(tmp_path):
     f = write(tmp_path / "r.csv", "sep=;\nrespondent;note\nR01;a, b\nR02;\"two\nlines\"\nR01;x\n")
     assert _error(f).problem == "duplicate respondent id 'R01' on line 6 (first on line 3)"
     f.write_text("sep=;\nrespondent;note\nR01;a, b\n")
-    assert [(r.key, r.attributes) for r in load_paths([f]).respondents] == [("R01", {"note": "a, b"})]
+    assert [(r.key, r.attributes) for r in load_paths([f]).respondents] == [
+        ("R01", {"note": "a, b"})
+    ]
 
 
 @pytest.mark.parametrize("name,rows", [

@@ -73,8 +73,10 @@ def test_docx_paragraphs_joined_by_newline(tmp_path):
                                                  "Moderator: Thanks."])
     doc = load_paths([f]).documents[0]
     assert doc.kind == "docx"
-    assert doc.text == ("Key informant interview\nModerator: Why IOM?\nJean Dupont: Because of reach.\n"
-                        "And speed.\nModerator: Thanks.")
+    assert doc.text == (
+        "Key informant interview\nModerator: Why IOM?\nJean Dupont: Because of reach.\n"
+        "And speed.\nModerator: Thanks."
+    )
     assert _turns(doc)[1] == ("Jean Dupont", "R05", "Because of reach.\nAnd speed.")
 
 
@@ -138,7 +140,9 @@ def test_focus_group_each_turn_to_its_own_respondent(tmp_path):
 
 
 def test_unlabelled_text_is_one_turn_of_the_stem_key_or_the_stem(tmp_path):
-    keyed = load_paths([write(tmp_path / "R03 notes.txt", "  Just prose, no labels.\n")]).documents[0]
+    keyed = load_paths([write(tmp_path / "R03 notes.txt", "  Just prose, no labels.\n")]).documents[
+        0
+    ]
     assert [(t.respondent_key, keyed.text[t.start:t.end]) for t in keyed.turns] == [
         ("R03", "Just prose, no labels.")]
     anon = load_paths([write(tmp_path / "kigali-notes.txt", "Just prose.\n")]).documents[0]

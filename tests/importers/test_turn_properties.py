@@ -17,10 +17,16 @@ from qualtally.importers.turns import parse_turns
 
 _line = st.one_of(
     st.text(max_size=30),
-    st.builds(lambda lab, c: f"{lab}: {c}", st.sampled_from(["Q", "A", "Marie", "Int.", "Dr. Li"]),
-              st.text(max_size=20)),
-    st.builds(lambda ts, c: f"[{ts}] Interviewer: {c}", st.sampled_from(["00:01:02", "1:02", "1:02:03.5"]),
-              st.text(max_size=10)),
+    st.builds(
+        lambda lab, c: f"{lab}: {c}",
+        st.sampled_from(["Q", "A", "Marie", "Int.", "Dr. Li"]),
+        st.text(max_size=20),
+    ),
+    st.builds(
+        lambda ts, c: f"[{ts}] Interviewer: {c}",
+        st.sampled_from(["00:01:02", "1:02", "1:02:03.5"]),
+        st.text(max_size=10),
+    ),
 )
 
 

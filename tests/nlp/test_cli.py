@@ -10,7 +10,9 @@ def test_suggest_train_input_json(tmp_path, capsys):
     rows = make_rows(60, seed=1, question="Q1") + make_rows(40, seed=2, question="Q2")
     coded = write_csv(tmp_path / "coded.csv", rows)
     texts = tmp_path / "texts.csv"
-    texts.write_text("id,text,question\na,the grant was not enough,Q1\nb,the trainers were knowledgeable,Q2\n")
+    texts.write_text(
+        "id,text,question\na,the grant was not enough,Q1\nb,the trainers were knowledgeable,Q2\n"
+    )
     assert main(["suggest", "--train", str(coded), "--input", str(texts), "--json"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [x["id"] for x in lines] == ["a", "b"]
@@ -122,7 +124,9 @@ def test_the_static_embedder_is_chosen_saved_and_used_again(coded_csv, tmp_path,
     from qualtally.nlp.static_embed import STATIC_NAME
 
     out = tmp_path / "model"
-    assert main(["train", str(coded_csv), "--out", str(out), "--no-eval", "--embedder", "static"]) == 0
+    assert (
+        main(["train", str(coded_csv), "--out", str(out), "--no-eval", "--embedder", "static"]) == 0
+    )
     meta = json.loads((out / "meta.json").read_text())
     assert set(meta["embedders"].values()) == {STATIC_NAME}
     assert meta["command"].endswith("--embedder static")
@@ -134,19 +138,37 @@ def test_the_static_embedder_is_chosen_saved_and_used_again(coded_csv, tmp_path,
     assert line["suggestions"][0]["code"] == "Training"
     assert "the trainers ran a fine staff training day" in embed.cache_for(STATIC_NAME)
     assert len(embed.cache_for(embed.MODEL_NAME)) == before
-    assert main(["evaluate", str(coded_csv), "--json", "--folds", "3", "--no-curve", "--embedder", "static"]) == 0
+    assert (
+        main(
+            [
+                "evaluate",
+                str(coded_csv),
+                "--json",
+                "--folds",
+                "3",
+                "--no-curve",
+                "--embedder",
+                "static",
+            ]
+        )
+        == 0
+    )
     ev = json.loads(capsys.readouterr().out)
     assert ev["model"]["micro_f1"] > ev["keyword"]["micro_f1"]
 
 
-def test_a_static_model_is_refused_with_another_table_or_none(coded_csv, tmp_path, capsys, monkeypatch):
+def test_a_static_model_is_refused_with_another_table_or_none(
+    coded_csv, tmp_path, capsys, monkeypatch
+):
     """A static model records its table's sha256; a rebuilt table (or none) makes it stale,
     refused in one line (exit 2), as is --embedder beside a saved model or a missing table."""
     from qualtally.nlp import static_embed
     from qualtally.nlp.persist import StaleModel, load_model
 
     out = tmp_path / "model"
-    assert main(["train", str(coded_csv), "--out", str(out), "--no-eval", "--embedder", "static"]) == 0
+    assert (
+        main(["train", str(coded_csv), "--out", str(out), "--no-eval", "--embedder", "static"]) == 0
+    )
     meta = json.loads((out / "meta.json").read_text())
     assert meta["embedding_tables"] == {static_embed.STATIC_NAME: static_embed.table_id()}
     assert len(static_embed.table_id()) == 64
@@ -161,21 +183,43 @@ def test_a_static_model_is_refused_with_another_table_or_none(coded_csv, tmp_pat
         assert got.out == "" and len(got.err.strip().splitlines()) == 1
         assert all(w in got.err for w in words), got.err
 
-    refused(["suggest", "--model", str(out), "--input", str(texts), "--embedder", "static"], "--embedder", "--train")
+    refused(
+        ["suggest", "--model", str(out), "--input", str(texts), "--embedder", "static"],
+        "--embedder",
+        "--train",
+    )
     meta["embedding_tables"][static_embed.STATIC_NAME] = "0" * 64
     (out / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(StaleModel, match="another"):
         load_model(out)
     from qualtally.nlp import card
 
-    assert card.pick_model([out], meta["codebook_hash"]) is None  # the loader will not pick it either
-    refused(["suggest", "--model", str(out), "--input", str(texts)], "model", "another", "embedding table")
+    assert (
+        card.pick_model([out], meta["codebook_hash"]) is None
+    )  # the loader will not pick it either
+    refused(
+        ["suggest", "--model", str(out), "--input", str(texts)],
+        "model",
+        "another",
+        "embedding table",
+    )
     monkeypatch.setattr(static_embed, "find_dir", lambda: None)
     monkeypatch.setattr(static_embed, "_TABLE_ID", [])
     with pytest.raises(StaleModel, match="not installed"):
         load_model(out)
-    refused(["train", str(coded_csv), "--out", str(tmp_path / "m2"), "--no-eval", "--embedder", "static"],
-            "--embedder", "not installed")
+    refused(
+        [
+            "train",
+            str(coded_csv),
+            "--out",
+            str(tmp_path / "m2"),
+            "--no-eval",
+            "--embedder",
+            "static",
+        ],
+        "--embedder",
+        "not installed",
+    )
     assert not (tmp_path / "m2").exists()
 
 

@@ -4,7 +4,9 @@ from qualtally.nlp.coldstart import CodeProfile, ColdStart, KeywordBaseline, nam
 
 
 def test_keywords_match_by_lemma():
-    cold = ColdStart([CodeProfile("Refugees", ("refugee", "resettle")), CodeProfile("Money", ("budget",))])
+    cold = ColdStart(
+        [CodeProfile("Refugees", ("refugee", "resettle")), CodeProfile("Money", ("budget",))]
+    )
     hits = cold.keyword_hits(["Many Refugees were resettled last year."])[0]
     assert set(hits) == {"Refugees"}
     assert hits["Refugees"] == ("refugees", "resettled")

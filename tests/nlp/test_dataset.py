@@ -7,9 +7,27 @@ from qualtally.nlp.dataset import load_coded, load_texts
 
 def test_rows_with_same_text_merge_into_one_multilabel_item(tmp_path):
     rows = [
-        {"respondent": "R1", "document": "d", "text": "Late money.", "codes": "Funding > Delays", "coder": "ann"},
-        {"respondent": "R1", "document": "d", "text": "Late money.", "codes": "Funding>Amount", "coder": "ann"},
-        {"respondent": "R2", "document": "d", "text": "Nothing to add.", "codes": "", "coder": "ann"},
+        {
+            "respondent": "R1",
+            "document": "d",
+            "text": "Late money.",
+            "codes": "Funding > Delays",
+            "coder": "ann",
+        },
+        {
+            "respondent": "R1",
+            "document": "d",
+            "text": "Late money.",
+            "codes": "Funding>Amount",
+            "coder": "ann",
+        },
+        {
+            "respondent": "R2",
+            "document": "d",
+            "text": "Nothing to add.",
+            "codes": "",
+            "coder": "ann",
+        },
     ]
     items = load_coded(write_csv(tmp_path / "c.csv", rows))
     assert len(items) == 2

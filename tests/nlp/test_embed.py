@@ -18,8 +18,25 @@ def test_basic_tokens_lowercase_accents_punctuation():
 
 
 def test_wordpiece_greedy_longest_match():
-    vocab = {t: i for i, t in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "un", "##aff", "##able",
-                                          "##ord", "aff", "rent", "##s", ","])}
+    vocab = {
+        t: i
+        for i, t in enumerate(
+            [
+                "[PAD]",
+                "[UNK]",
+                "[CLS]",
+                "[SEP]",
+                "un",
+                "##aff",
+                "##able",
+                "##ord",
+                "aff",
+                "rent",
+                "##s",
+                ",",
+            ]
+        )
+    }
     wp = WordPiece(vocab, max_len=6)
     assert wp.tokens("unaffordable rents,") == ["[CLS]", "un", "##aff", "##ord", "##able", "[SEP]"]
     assert wp.tokens("rents, xyz") == ["[CLS]", "rent", "##s", ",", "[UNK]", "[SEP]"]
@@ -28,14 +45,26 @@ def test_wordpiece_greedy_longest_match():
 @needs_model
 def test_wordpiece_with_shipped_vocab():
     wp = WordPiece.from_vocab_file(embed.model_dir() / "vocab.txt")
-    assert wp.tokens("Tokenization of embeddings") == ["[CLS]", "token", "##ization", "of", "em", "##bed",
-                                                       "##ding", "##s", "[SEP]"]
+    assert wp.tokens("Tokenization of embeddings") == [
+        "[CLS]",
+        "token",
+        "##ization",
+        "of",
+        "em",
+        "##bed",
+        "##ding",
+        "##s",
+        "[SEP]",
+    ]
     assert wp.encode("Hello, world!") == [101, 7592, 1010, 2088, 999, 102]
     assert len(wp.encode("word " * 500)) == 128
 
 
 def test_safetensors_round_trip(tmp_path):
-    tensors = {"a": np.arange(6, dtype=np.float32).reshape(2, 3), "b": np.array([1.5, -2], dtype=np.float16)}
+    tensors = {
+        "a": np.arange(6, dtype=np.float32).reshape(2, 3),
+        "b": np.array([1.5, -2], dtype=np.float16),
+    }
     write_safetensors(tmp_path / "t.safetensors", tensors, {"format": "np"})
     raw = (tmp_path / "t.safetensors").read_bytes()
     (n,) = struct.unpack("<Q", raw[:8])
@@ -56,17 +85,27 @@ def test_embedding_shape_and_norm():
 
 @needs_model
 def test_semantic_sanity_and_published_scores():
-    a, b, c = embed.embed(["The cat sits on the mat", "A cat is sitting on a mat", "The stock market fell sharply"])
+    a, b, c = embed.embed(
+        ["The cat sits on the mat", "A cat is sitting on a mat", "The stock market fell sharply"]
+    )
     assert a @ b > 0.8 and a @ c < 0.3
     # the scores sentence-transformers documents for all-MiniLM-L6-v2
-    s1 = embed.embed(["The cat sits outside", "A man is playing guitar", "The new movie is awesome"])
-    s2 = embed.embed(["The dog plays in the garden", "A woman watches TV", "The new movie is so great"])
+    s1 = embed.embed(
+        ["The cat sits outside", "A man is playing guitar", "The new movie is awesome"]
+    )
+    s2 = embed.embed(
+        ["The dog plays in the garden", "A woman watches TV", "The new movie is so great"]
+    )
     assert np.allclose((s1 * s2).sum(1), [0.2838, -0.0327, 0.8939], atol=2e-3)
 
 
 @needs_model
 def test_batches_match_single_texts():
-    texts = ["short", "a somewhat longer answer about the clinic being far away", "mid length text here"]
+    texts = [
+        "short",
+        "a somewhat longer answer about the clinic being far away",
+        "mid length text here",
+    ]
     together = embed.embed(texts, cache=False)
     alone = np.stack([embed.embed([t], cache=False)[0] for t in texts])
     assert np.allclose(together, alone, atol=1e-5)
@@ -79,8 +118,9 @@ def test_suggester_with_embeddings():
     from qualtally.nlp.model import CodeSuggester
 
     rows = make_rows(60, seed=3)
-    m = CodeSuggester(random_state=0, embeddings=True).fit([r["text"] for r in rows],
-                                                            [tuple(r["codes"].split(";")) for r in rows])
+    m = CodeSuggester(random_state=0, embeddings=True).fit(
+        [r["text"] for r in rows], [tuple(r["codes"].split(";")) for r in rows]
+    )
     assert m.use_embeddings_ and m.weights_.shape == (4,) and abs(m.weights_.sum() - 1) < 1e-9
     s = m.scores(["the grant was not enough for us"])
     assert s.shape == (1, len(m.classes_)) and np.all((s >= 0) & (s <= 1 + 1e-9))
@@ -90,7 +130,9 @@ def test_suggester_with_embeddings():
 def test_in_place_gelu_is_bit_for_bit_the_formula():
     from qualtally.nlp.embed import _gelu, _gelu_exact
 
-    x = np.concatenate([np.linspace(-12, 12, 100_000), np.random.default_rng(0).normal(0, 3, 50_000)])
+    x = np.concatenate(
+        [np.linspace(-12, 12, 100_000), np.random.default_rng(0).normal(0, 3, 50_000)]
+    )
     x = x.astype(np.float32).reshape(-1, 50)
     assert np.array_equal(_gelu(x.copy()), _gelu_exact(x))
 

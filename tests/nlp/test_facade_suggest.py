@@ -10,12 +10,19 @@ from qualtally.project import Project, training
 @pytest.fixture
 def project(tmp_path):
     p = Project.new(tmp_path / "t.qtally")
-    codes = [Code("Funding"), Code("Delays", "Funding", keywords=("delay",)), Code("Amount", "Funding"),
-             Code("Training", keywords=("trainer", "workshop")), Code("Partnership"),
-             Code("Unused", definition="budget lines for vehicles", keywords=("vehicle",))]
+    codes = [
+        Code("Funding"),
+        Code("Delays", "Funding", keywords=("delay",)),
+        Code("Amount", "Funding"),
+        Code("Training", keywords=("trainer", "workshop")),
+        Code("Partnership"),
+        Code("Unused", definition="budget lines for vehicles", keywords=("vehicle",)),
+    ]
     rows = [CodedRow(r["respondent"], r["text"], tuple(r["codes"].split(";")), "ann", f"d{i}.txt")
             for i, r in enumerate(make_rows(40, seed=4))]
-    p.store.import_bundle(ImportBundle("test", codes=codes, coded=rows, documents=[turns_document()]), "ann")
+    p.store.import_bundle(
+        ImportBundle("test", codes=codes, coded=rows, documents=[turns_document()]), "ann"
+    )
     yield p
     p.close()
 

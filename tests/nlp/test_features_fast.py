@@ -31,7 +31,10 @@ def same(a, b):
 def slow_transform(features, texts):
     """TextFeatures.transform as it was: scikit-learn's transforms, scipy's hstack and norms."""
     lemmas, lowered = features._inputs(texts)
-    parts = [features.word_.transform(lemmas), features.char_.transform(lowered) * features.char_weight]
+    parts = [
+        features.word_.transform(lemmas),
+        features.char_.transform(lowered) * features.char_weight,
+    ]
     return TextFeatures._join_slow(parts)
 
 
@@ -39,7 +42,12 @@ def test_transform_matches_scikit_learn_bit_for_bit():
     train = corpus_lines() + [r["text"] for r in make_rows(60)]
     assert len(train) > 200
     feats = TextFeatures().fit(train)
-    queries = train[::7] + ["", "...", "[inaudible] zzqx unseenword", "The grant was not enough [crosstalk]."]
+    queries = train[::7] + [
+        "",
+        "...",
+        "[inaudible] zzqx unseenword",
+        "The grant was not enough [crosstalk].",
+    ]
     assert same(feats.transform(queries), slow_transform(feats, queries))
     for q in queries[:40]:  # one excerpt at a time, as a suggestion miss asks
         assert same(feats.transform([q]), slow_transform(feats, [q]))
@@ -75,8 +83,15 @@ def test_join_handles_empty_rows():
 
 
 def test_cold_start_similarity_unchanged():
-    profiles = [CodeProfile("Funding > Delays", ("late", "delay"), "money that arrives late", ("payments were late",)),
-                CodeProfile("Training", ("workshop",), "courses and trainers")]
+    profiles = [
+        CodeProfile(
+            "Funding > Delays",
+            ("late", "delay"),
+            "money that arrives late",
+            ("payments were late",),
+        ),
+        CodeProfile("Training", ("workshop",), "courses and trainers"),
+    ]
     cold = ColdStart(profiles)
     texts = corpus_lines(120)
     lemmas = lemma_texts(texts)
@@ -90,9 +105,14 @@ def test_one_spacy_pass_gives_the_same_lemmas_and_keyword_hits():
 
     texts = corpus_lines(150) + ["Refugees and REFUGEE returns [inaudible] delays, delayed."]
     nlp = get_nlp()
-    full = text._lemmatise_tokens(nlp.pipe(t.lower() for t in texts))  # the whole pipeline, as before
+    full = text._lemmatise_tokens(
+        nlp.pipe(t.lower() for t in texts)
+    )  # the whole pipeline, as before
     text._CACHE.clear()
-    profiles = [CodeProfile("Return", ("refugee", "return home")), CodeProfile("Delays", ("delay",))]
+    profiles = [
+        CodeProfile("Return", ("refugee", "return home")),
+        CodeProfile("Delays", ("delay",)),
+    ]
     cold = ColdStart(profiles)
     hits = cold.keyword_hits(texts)
     assert [text._CACHE[t] for t in texts] == full  # remembered by the matcher's pass
@@ -112,16 +132,26 @@ def test_bulk_lemmas_equal_the_pipeline_lemmatizer_token_by_token():
     from qualtally.nlp import text
     from qualtally.nlp.pipeline import get_nlp
 
-    texts = corpus_lines(10_000) + ["", "   ", "Don't—can't won't; e-mail's [laughs] 3.5% U.N. IOM's", "naïve café ½"]
+    texts = corpus_lines(10_000) + [
+        "",
+        "   ",
+        "Don't—can't won't; e-mail's [laughs] 3.5% U.N. IOM's",
+        "naïve café ½",
+    ]
     assert len(texts) > 300
     nlp = get_nlp()
-    before = [[(t.text, t.lemma_) for t in d] for d in nlp.pipe((x.lower() for x in texts), disable=["sentencizer"])]
+    before = [
+        [(t.text, t.lemma_) for t in d]
+        for d in nlp.pipe((x.lower() for x in texts), disable=["sentencizer"])
+    ]
     text._WORDS.clear()
     text._LEMMAS.clear()
     for _ in range(2):  # first pass fills the per-token caches, second reads them
         after = [[(t.text, t.lemma_) for t in d] for d in text._docs(texts, 64)]
         assert after == before
-        assert text._lemmatise(text._docs(texts, 64)) == text._lemmatise_tokens(nlp.pipe(x.lower() for x in texts))
+        assert text._lemmatise(text._docs(texts, 64)) == text._lemmatise_tokens(
+            nlp.pipe(x.lower() for x in texts)
+        )
 
 
 def test_a_dropped_models_word_cache_goes_with_it():

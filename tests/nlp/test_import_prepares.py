@@ -24,15 +24,27 @@ SRC = str(ROOT / "src")
 def _files(tmp_path: Path) -> list[str]:
     book = tmp_path / "codebook.yaml"
     text = (CORPUS / "codebook.yaml").read_text(encoding="utf-8")
-    book.write_text(text.replace("- name: Relevance\n", "- name: Relevance of membership\n", 1), encoding="utf-8")
-    return [str(CORPUS / "respondents.csv"), str(CORPUS / "interviews" / "R01-ottawa-cic-multilateral.txt"),
-            str(CORPUS / "interviews" / "R04-ottawa-cic-migration-health-notes.txt"), str(book)]
+    book.write_text(
+        text.replace("- name: Relevance\n", "- name: Relevance of membership\n", 1),
+        encoding="utf-8",
+    )
+    return [
+        str(CORPUS / "respondents.csv"),
+        str(CORPUS / "interviews" / "R01-ottawa-cic-multilateral.txt"),
+        str(CORPUS / "interviews" / "R04-ottawa-cic-migration-health-notes.txt"),
+        str(book),
+    ]
 
 
 def _fresh(body: str) -> str:
     """stdout of ``body`` run in a fresh Python process (nothing of this one loaded)."""
-    out = subprocess.run([sys.executable, "-c", "import sys\nfrom qualtally.project import Project\n" + body],
-                         capture_output=True, text=True, check=True, env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"})
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys\nfrom qualtally.project import Project\n" + body],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"},
+    )
     return out.stdout
 
 
@@ -77,7 +89,9 @@ def test_import_caches_codebook_suggestions_for_the_first_screen(tmp_path, capsy
     assert (shown, total, heavy) == (n, n, [])
 
 
-def test_no_suggestions_flag_and_a_coded_project_without_a_model_leave_the_cache_alone(tmp_path, capsys):
+def test_no_suggestions_flag_and_a_coded_project_without_a_model_leave_the_cache_alone(
+    tmp_path, capsys
+):
     path = _imported(tmp_path, "--no-suggestions")
     assert "suggestions cached" not in capsys.readouterr().out
     assert _peek(path)[0] == 0
@@ -96,7 +110,17 @@ def test_a_coded_project_with_a_fitting_model_gets_the_new_excerpts_cached(tmp_p
     path = _imported(tmp_path)
     before = _coded_with_model(path)
     capsys.readouterr()
-    assert main(["import", str(path), str(CORPUS / "interviews" / "R02-ottawa-cic-policy.txt"), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "import",
+                str(path),
+                str(CORPUS / "interviews" / "R02-ottawa-cic-policy.txt"),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     with Project.open(path) as p:
         n = len(p.excerpts())
     assert n > before
@@ -105,8 +129,9 @@ def test_a_coded_project_with_a_fitting_model_gets_the_new_excerpts_cached(tmp_p
 
 
 def _in_fresh_process(path: Path) -> tuple[str, list[str]]:
-    result, _, heavy = _fresh(f"p = Project.open({str(path)!r})\nprint(p.prepare_suggestions(), '|', {HEAVY})\n"
-                              ).partition(" | ")
+    result, _, heavy = _fresh(
+        f"p = Project.open({str(path)!r})\nprint(p.prepare_suggestions(), '|', {HEAVY})\n"
+    ).partition(" | ")
     return result, heavy.split()
 
 
@@ -127,7 +152,17 @@ def test_many_excerpts_to_embed_are_left_to_the_coding_screen(tmp_path, capsys, 
     before = _coded_with_model(path)
     monkeypatch.setattr(suggestions, "PREPARE_MAX_EMBED", 3)
     capsys.readouterr()
-    assert main(["import", str(path), str(CORPUS / "interviews" / "R02-ottawa-cic-policy.txt"), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "import",
+                str(path),
+                str(CORPUS / "interviews" / "R02-ottawa-cic-policy.txt"),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     with Project.open(path) as p:
         n = len(p.excerpts())

@@ -14,7 +14,9 @@ def fitted():
 
 
 def test_learns_codes_it_was_shown(fitted):
-    pred = fitted.predict_labels(["the grant was not enough for us", "the trainers were knowledgeable"])
+    pred = fitted.predict_labels(
+        ["the grant was not enough for us", "the trainers were knowledgeable"]
+    )
     assert pred[0] == ("Funding > Amount",)
     assert pred[1] == ("Training",)
 
@@ -58,9 +60,11 @@ def test_at_least_one_rescue_picks_the_closest_code():
 
 def _rare_code_rows():
     """Three frequent codes and one rare one (2 examples) whose answers never say its name."""
-    common = {"Transport": ["the bus was late", "the train takes two hours", "buses are unreliable"],
-              "Staff": ["the staff were kind", "coordinators were patient", "the team listened to us"],
-              "Cost": ["the fees were too high", "i could not afford the books", "too expensive for me"]}
+    common = {
+        "Transport": ["the bus was late", "the train takes two hours", "buses are unreliable"],
+        "Staff": ["the staff were kind", "coordinators were patient", "the team listened to us"],
+        "Cost": ["the fees were too high", "i could not afford the books", "too expensive for me"],
+    }
     X, y = [], []
     for i in range(60):
         code = sorted(common)[i % 3]
@@ -120,7 +124,11 @@ def test_large_sets_tune_on_one_split_and_still_learn(monkeypatch):
     X, y = [r["text"] for r in rows], [tuple(r["codes"].split(";")) for r in rows]
     calls = []
     real = model_module.tune_blend
-    monkeypatch.setattr(model_module, "tune_blend", lambda comps, *a, **k: calls.append(len(comps[0])) or real(comps, *a, **k))
+    monkeypatch.setattr(
+        model_module,
+        "tune_blend",
+        lambda comps, *a, **k: calls.append(len(comps[0])) or real(comps, *a, **k),
+    )
     monkeypatch.setattr(model_module, "HOLDOUT_ABOVE", 90)
     model = CodeSuggester(embeddings=False).fit(X, y)
     assert calls == [50]  # a third of 150 rows scored out of sample

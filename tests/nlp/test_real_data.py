@@ -16,7 +16,9 @@ SRC = SHARED / "data" / "pdpilot-interviews" / "derived" / "pdpilot_coded_segmen
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not SRC.is_file(), reason=f"shared PDPilot data not found at {SRC} (set QUALTALLY_SHARED)")
+@pytest.mark.skipif(
+    not SRC.is_file(), reason=f"shared PDPilot data not found at {SRC} (set QUALTALLY_SHARED)"
+)
 def test_pdpilot_model_beats_keyword_search(tmp_path):
     import sys
 

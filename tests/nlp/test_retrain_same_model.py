@@ -27,8 +27,14 @@ ODD = ["", " ", "a", "I", "[inaudible]  --  ok\t\tyes\n\nno", "naïve café\u00a
        "x" * 40, "it's  it's it's", "Ünïcödé ÄÖ", "2024-05-01 12:30", "a  b\r\nc\x0bd\x0ce"]
 WORD = {"ngram_range": (1, 2), "sublinear_tf": True, "token_pattern": r"(?u)\b\w+\b", "min_df": 1,
         "dtype": np.float32}
-CHAR = {"analyzer": "char_wb", "ngram_range": (2, 5), "sublinear_tf": True, "min_df": 1, "dtype": np.float32,
-        "max_features": 60_000}
+CHAR = {
+    "analyzer": "char_wb",
+    "ngram_range": (2, 5),
+    "sublinear_tf": True,
+    "min_df": 1,
+    "dtype": np.float32,
+    "max_features": 60_000,
+}
 
 
 def corpus_texts(limit=1500):
@@ -40,11 +46,18 @@ def corpus_texts(limit=1500):
 
 def same(a, b):
     a, b = a.tocsr(), b.tocsr()
-    return (a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a.indptr, b.indptr)
-            and np.array_equal(a.indices, b.indices) and np.array_equal(a.data.view(np.uint32), b.data.view(np.uint32)))
+    return (
+        a.shape == b.shape
+        and a.dtype == b.dtype
+        and np.array_equal(a.indptr, b.indptr)
+        and np.array_equal(a.indices, b.indices)
+        and np.array_equal(a.data.view(np.uint32), b.data.view(np.uint32))
+    )
 
 
-@pytest.mark.parametrize("params", [WORD, CHAR, {**CHAR, "max_features": 2_000}, {**CHAR, "ngram_range": (3, 3)}])
+@pytest.mark.parametrize(
+    "params", [WORD, CHAR, {**CHAR, "max_features": 2_000}, {**CHAR, "ngram_range": (3, 3)}]
+)
 def test_cached_vectoriser_fits_what_scikit_learn_fits(params):
     texts = corpus_texts()
     docs = lemma_texts(texts) if params is WORD else [t.lower() for t in texts]
@@ -196,7 +209,9 @@ def test_lane_fit_is_the_one_thread_fit(monkeypatch, n, emb_model):
     CodeSuggester = model.CodeSuggester
     lane_fit = fitted_arrays(fit())
     results = []
-    threads = [threading.Thread(target=lambda: results.append(fitted_arrays(fit()))) for _ in range(2)]
+    threads = [
+        threading.Thread(target=lambda: results.append(fitted_arrays(fit()))) for _ in range(2)
+    ]
     for t in threads:
         t.start()
     for t in threads:

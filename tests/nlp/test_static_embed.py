@@ -17,7 +17,9 @@ from qualtally.nlp.static_embed import STATIC_NAME
 from qualtally.nlp.wordpiece import basic_tokens
 
 ROOT = Path(__file__).resolve().parents[2]
-needs_table = pytest.mark.skipif(not embed.available(STATIC_NAME), reason="models/minilm-l6-v2-static not present")
+needs_table = pytest.mark.skipif(
+    not embed.available(STATIC_NAME), reason="models/minilm-l6-v2-static not present"
+)
 needs_both = pytest.mark.skipif(not (embed.available() and embed.available(STATIC_NAME)),
                                 reason="a shipped embedder is missing")
 
@@ -35,8 +37,14 @@ def test_card_matches_the_shipped_table():
     card = json.loads((folder / "card.json").read_text())
     data = (folder / static_embed.TABLE_FILE).read_bytes()
     assert hashlib.sha256(data).hexdigest() == card["embeddings_sha256"]
-    assert card["dims"] == embed.dim(STATIC_NAME) and card["rows"] == 30522 and "Apache-2.0" in card["licence"]
-    assert (folder / "vocab.txt").read_bytes() == (ROOT / "models" / "minilm-l6-v2" / "vocab.txt").read_bytes()
+    assert (
+        card["dims"] == embed.dim(STATIC_NAME)
+        and card["rows"] == 30522
+        and "Apache-2.0" in card["licence"]
+    )
+    assert (folder / "vocab.txt").read_bytes() == (
+        ROOT / "models" / "minilm-l6-v2" / "vocab.txt"
+    ).read_bytes()
 
 
 @needs_table
@@ -70,8 +78,10 @@ def test_long_text_is_not_cut_at_128_tokens_and_empty_is_zero():
 
 @needs_table
 def test_semantic_sanity():
-    a, b, c = embed.embed(["The cat sits on the mat", "A cat is sitting on a mat", "The stock market fell sharply"],
-                          embedder=STATIC_NAME)
+    a, b, c = embed.embed(
+        ["The cat sits on the mat", "A cat is sitting on a mat", "The stock market fell sharply"],
+        embedder=STATIC_NAME,
+    )
     assert a @ b > 0.6 and a @ c < 0.4 and a @ b > a @ c + 0.3
 
 
@@ -104,8 +114,9 @@ def test_static_model_saves_loads_and_never_runs_minilm(tmp_path, monkeypatch):
 
     trusted_before = list(TRUSTED)
     rows = make_rows(60, seed=4)
-    m = CodeSuggester(random_state=0, embedder=STATIC_NAME).fit([r["text"] for r in rows],
-                                                               [tuple(r["codes"].split(";")) for r in rows])
+    m = CodeSuggester(random_state=0, embedder=STATIC_NAME).fit(
+        [r["text"] for r in rows], [tuple(r["codes"].split(";")) for r in rows]
+    )
     assert m.use_embeddings_ and m.train_emb_t_.shape[0] == embed.dim(STATIC_NAME)
     save_model(Suggester({"": m}), tmp_path, codebook="x", training_size=60)
     assert json.loads((tmp_path / "meta.json").read_text())["embedders"] == {"": STATIC_NAME}
@@ -129,7 +140,9 @@ def test_shipped_minilm_model_still_embeds_with_minilm(monkeypatch):
 
     engine, _ = load_model(ROOT / "models" / "iom-demo")
     model = next(iter(engine.models.values()))
-    assert model.use_embeddings_ and getattr(model, "embedder", embed.MODEL_NAME) == embed.MODEL_NAME
+    assert (
+        model.use_embeddings_ and getattr(model, "embedder", embed.MODEL_NAME) == embed.MODEL_NAME
+    )
     assert model.train_emb_t_.shape[0] == 384
 
     def no_static(name=embed.MODEL_NAME):
@@ -138,9 +151,16 @@ def test_shipped_minilm_model_still_embeds_with_minilm(monkeypatch):
         return embed.get_model()
 
     monkeypatch.setattr(embed, "get_encoder", no_static)
-    text = "Member states said the coordination with IOM during the crisis was adequate " + string.digits
+    text = (
+        "Member states said the coordination with IOM during the crisis was adequate "
+        + string.digits
+    )
     out = engine.suggest(text)
-    assert out and text in embed.cache_for(embed.MODEL_NAME) and text not in embed.cache_for(STATIC_NAME)
+    assert (
+        out
+        and text in embed.cache_for(embed.MODEL_NAME)
+        and text not in embed.cache_for(STATIC_NAME)
+    )
 
 
 @needs_both
@@ -165,11 +185,18 @@ def test_project_with_a_static_model_never_runs_minilm(tmp_path, monkeypatch):
 
     monkeypatch.setattr(embed, "get_model", no_minilm)
     p = Project.new(tmp_path / "t.qtally")
-    codes = [Code("Funding"), Code("Delays", "Funding"), Code("Amount", "Funding"), Code("Training"),
-             Code("Partnership")]
+    codes = [
+        Code("Funding"),
+        Code("Delays", "Funding"),
+        Code("Amount", "Funding"),
+        Code("Training"),
+        Code("Partnership"),
+    ]
     rows = [CodedRow(r["respondent"], r["text"], tuple(r["codes"].split(";")), "ann", f"d{i}.txt")
             for i, r in enumerate(make_rows(40, seed=4))]
-    p.store.import_bundle(ImportBundle("test", codes=codes, coded=rows, documents=[turns_document()]), "ann")
+    p.store.import_bundle(
+        ImportBundle("test", codes=codes, coded=rows, documents=[turns_document()]), "ann"
+    )
     p.load_suggester()
     meta = json.loads(p.model_dir().joinpath("meta.json").read_text())
     assert set(meta["embedders"].values()) == {STATIC_NAME}

@@ -32,13 +32,20 @@ SRC = str(Path(__file__).resolve().parents[2] / "src")
 def built(tmp_path_factory) -> Path:
     """A project whose model was trained and whose cache was filled by load_suggester."""
     path = tmp_path_factory.mktemp("built") / "t.qtally"
-    codes = [Code("Funding"), Code("Delays", "Funding", keywords=("delay",)), Code("Amount", "Funding"),
-             Code("Training", keywords=("trainer", "workshop")), Code("Partnership"),
-             Code("Unused", definition="budget lines for vehicles", keywords=("vehicle",))]
+    codes = [
+        Code("Funding"),
+        Code("Delays", "Funding", keywords=("delay",)),
+        Code("Amount", "Funding"),
+        Code("Training", keywords=("trainer", "workshop")),
+        Code("Partnership"),
+        Code("Unused", definition="budget lines for vehicles", keywords=("vehicle",)),
+    ]
     rows = [CodedRow(r["respondent"], r["text"], tuple(r["codes"].split(";")), "ann", f"d{i}.txt")
             for i, r in enumerate(make_rows(40, seed=4))]
     with Project.new(path) as p:
-        p.store.import_bundle(ImportBundle("test", codes=codes, coded=rows, documents=[turns_document()]), "ann")
+        p.store.import_bundle(
+            ImportBundle("test", codes=codes, coded=rows, documents=[turns_document()]), "ann"
+        )
         p.load_suggester()
         p.flush_suggestion_cache()
         with p.engine.connect() as conn:
@@ -113,8 +120,11 @@ def test_changed_text_is_not_served_from_the_cache(path):
         other = _new_ids(p)[1]
         assert p.suggestions(eid, "ann")
         with p.engine.begin() as conn:  # same length, so every excerpt keeps its offsets
-            conn.execute(sa.update(t.documents).where(t.documents.c.name == "new-interviews.txt").values(
-                text=sa.func.replace(t.documents.c.text, "grant", "award")))
+            conn.execute(
+                sa.update(t.documents)
+                .where(t.documents.c.name == "new-interviews.txt")
+                .values(text=sa.func.replace(t.documents.c.text, "grant", "award"))
+            )
         assert p.suggestions(eid, "ann") == []  # its text changed: stale until the model loads
         assert p.suggestions(other, "ann")  # untouched excerpts still served
         p.load_suggester()  # the refresh recomputes the stale entry
@@ -129,17 +139,23 @@ def test_entries_of_an_earlier_model_are_shown_marked_until_the_loader_answers(p
         partnership = p.code_by_path("Partnership").id
         for eid in _new_ids(p) + [e.id for e in p.excerpts()][:3]:
             p.apply_code(eid, partnership, "ann")
-        p.retrain_suggester("ann", refresh=False)  # a new model; the cache still holds the old one's
+        p.retrain_suggester(
+            "ann", refresh=False
+        )  # a new model; the cache still holds the old one's
         new_key = p.suggest_state.key
         assert new_key and new_key != old_key
         assert card.model_key(p.model_dir()) == new_key
     with Project.open(path) as p:
         eid = _new_ids(p)[4]
         assert p.reads.read(sc.read_one, eid)[0] == old_key
-        earlier = p.suggestions(eid, "bob")  # the loader will pick the new model: old entries, marked
+        earlier = p.suggestions(
+            eid, "bob"
+        )  # the loader will pick the new model: old entries, marked
         assert earlier and all(x.earlier for x in earlier)
         old_payload = sc.suggestions_of(p.reads.read(sc.read_one, eid)[2])
-        assert [x.code_path for x in earlier] == [x.code_path for x in old_payload if x.score > 0][:9]
+        assert [x.code_path for x in earlier] == [x.code_path for x in old_payload if x.score > 0][
+            :9
+        ]
         p.load_suggester()
         assert p.reads.read(sc.read_one, eid)[0] == new_key
         assert not any(x.earlier for x in p.suggestions(eid, "bob"))
@@ -258,7 +274,9 @@ def test_retraining_refreshes_every_entry_for_the_new_model(path):
 
 def test_a_file_that_refuses_cache_writes_still_gives_suggestions(path, monkeypatch):
     def refuse(*args, **kwargs):
-        raise sa.exc.OperationalError("INSERT", {}, Exception("attempt to write a readonly database"))
+        raise sa.exc.OperationalError(
+            "INSERT", {}, Exception("attempt to write a readonly database")
+        )
 
     with Project.open(path) as p:
         sc.clear(p.engine)
@@ -358,7 +376,9 @@ def test_the_sqlite_read_of_one_look_up_equals_the_core_queries(path):
                 for coder in ("bob", "ann", "nobody", None):  # None: every coder's codes
                     e, skip, row = sc.read_for_suggestions(conn, eid, coder)
                     assert e == queries.excerpt(conn, eid)
-                    applied = {c for c, _, _ in queries.codings_for(conn, [eid], coder).get(eid, [])}
+                    applied = {
+                        c for c, _, _ in queries.codings_for(conn, [eid], coder).get(eid, [])
+                    }
                     assert skip == applied | queries.rejections(conn, eid, coder)
                     assert row == sc.read_one(conn, eid)
                     checked += row is not None

@@ -30,9 +30,12 @@ def bundle() -> ImportBundle:
     return ImportBundle(
         source="fixture",
         respondents=[Respondent("R1", {"group": "HQ"}), Respondent("R2", {"group": "Missions"})],
-        codes=[Code("Relevance", definition="Why membership matters"),
-               Code("Need", parent_path="Relevance", keywords=("membership", "need")),
-               Code("Performance"), Code("Coordination", parent_path="Performance", keywords=("coordination",))],
+        codes=[
+            Code("Relevance", definition="Why membership matters"),
+            Code("Need", parent_path="Relevance", keywords=("membership", "need")),
+            Code("Performance"),
+            Code("Coordination", parent_path="Performance", keywords=("coordination",)),
+        ],
         documents=[Document("r1.txt", TEXT, turns_of(TEXT, {"Ana Silva": "R1"}))],
     )
 
@@ -48,7 +51,19 @@ def project(tmp_path, bundle) -> Project:
 @pytest.fixture
 def coded_rows() -> list[CodedRow]:
     return [
-        CodedRow("R1", "We need the membership [inaudible], frankly.", ("Relevance > Need",), "coder-a", "r1.txt"),
-        CodedRow("R1", "We need the membership [inaudible], frankly.", ("Relevance > Need", "Other > New"), "coder-b", "r1.txt"),
+        CodedRow(
+            "R1",
+            "We need the membership [inaudible], frankly.",
+            ("Relevance > Need",),
+            "coder-a",
+            "r1.txt",
+        ),
+        CodedRow(
+            "R1",
+            "We need the membership [inaudible], frankly.",
+            ("Relevance > Need", "Other > New"),
+            "coder-b",
+            "r1.txt",
+        ),
         CodedRow("R1", "Coordination across departments is weak.", (), "coder-a", "r1.txt"),
     ]

@@ -58,7 +58,9 @@ def test_restore_brings_the_state_back_into_the_open_project_and_keeps_the_repla
     assert _codings(path) == 1
     assert project.codings([e], "ana")[e][0][0] == project.codes()[1].id  # the open project sees it
     assert before is not None and _codings(before) == 3
-    assert before in [b.path for b in backups.listing(path)] and first in [b.path for b in backups.listing(path)]
+    assert before in [b.path for b in backups.listing(path)] and first in [
+        b.path for b in backups.listing(path)
+    ]
 
 
 def test_restore_mends_a_damaged_file(project):
@@ -84,7 +86,9 @@ def test_finding_a_copy_that_is_not_there_is_one_clear_error(project):
         backups.find(project.path, "nonsense")
 
 
-def test_the_cli_backs_up_before_an_import_and_restores_a_damaged_project(project, tmp_path, capsys):
+def test_the_cli_backs_up_before_an_import_and_restores_a_damaged_project(
+    project, tmp_path, capsys
+):
     from qualtally.cli import main
 
     path = project.path

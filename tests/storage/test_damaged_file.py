@@ -58,6 +58,9 @@ def test_the_message_names_the_newest_backup_copy(damaged):
     folder = damaged.with_name(f"{damaged.name}.backups")
     folder.mkdir()
     (folder / "20260101T000000000000-before-import.qtally").write_bytes(b"")
-    with pytest.raises(InputError, match=r"damaged database .*`qualtally restore .*t\.qtally` "
-                                         r"\(newest: 20260101T000000000000-before-import\.qtally\)"):
+    with pytest.raises(
+        InputError,
+        match=r"damaged database .*`qualtally restore .*t\.qtally` "
+        r"\(newest: 20260101T000000000000-before-import\.qtally\)",
+    ):
         Project.open(damaged)

@@ -27,7 +27,9 @@ CHILD = textwrap.dedent(
 def test_coding_survives_sigkill(project):
     path = project.path
     project.close()
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert child.stdout.readline().strip() == "acknowledged"
         os.kill(child.pid, signal.SIGKILL)
@@ -35,5 +37,9 @@ def test_coding_survives_sigkill(project):
         child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
     with Project.open(path) as again:
-        coders = {c for rows in again.codings([e.id for e in again.excerpts()]).values() for _, c, _ in rows}
+        coders = {
+            c
+            for rows in again.codings([e.id for e in again.excerpts()]).values()
+            for _, c, _ in rows
+        }
         assert coders == {"killed-coder"}

@@ -49,7 +49,9 @@ READ = textwrap.dedent("""
 
 
 def _run(script: str, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True
+    )
     return done.stdout
 
 

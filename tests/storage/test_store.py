@@ -65,7 +65,9 @@ def test_turns_of_respondents_become_excerpts_equal_to_slices(project):
 
 
 def test_coded_rows_of_two_coders_share_one_excerpt_and_create_codes(project, coded_rows):
-    counts = project.store.import_bundle(ImportBundle("coded.csv", coded=coded_rows, coded_source="coded.csv"), "t")
+    counts = project.store.import_bundle(
+        ImportBundle("coded.csv", coded=coded_rows, coded_source="coded.csv"), "t"
+    )
     assert counts["excerpts"] == 0  # both texts are whole turns already present
     assert counts["codings"] == 3
     assert project.code_by_path("Other > New") is not None
@@ -73,22 +75,30 @@ def test_coded_rows_of_two_coders_share_one_excerpt_and_create_codes(project, co
     assert info["coders"] == 2 and info["codings"] == 3
     rows = project.export_rows()
     assert {(r["coder"], r["codes"]) for r in rows} == {
-        ("coder-a", "Relevance > Need"), ("coder-b", "Relevance > Need;Other > New"), ("coder-a", "")}
+        ("coder-a", "Relevance > Need"),
+        ("coder-b", "Relevance > Need;Other > New"),
+        ("coder-a", ""),
+    }
 
 
 def test_a_bad_row_rolls_back_the_whole_import(project, coded_rows):
     before = project.info()
     rows = coded_rows + [CodedRow("R1", "words never said", ("X",), "coder-a", "r1.txt", line=9)]
     with pytest.raises(InputError, match="line 9: text not found"):
-        project.store.import_bundle(ImportBundle("bad.csv", coded=rows, coded_source="bad.csv"), "t")
+        project.store.import_bundle(
+            ImportBundle("bad.csv", coded=rows, coded_source="bad.csv"), "t"
+        )
     assert project.info() == before
     assert project.code_by_path("Other > New") is None
 
 
 def test_rows_without_known_document_get_a_document_of_their_own(tmp_path):
     with Project.new(tmp_path / "b.qtally") as p:
-        rows = [CodedRow("P1", "alpha", ("A",), "x", None), CodedRow("P1", "beta", ("B",), "x", None),
-                CodedRow("P2", "alpha", ("A",), "x", None)]
+        rows = [
+            CodedRow("P1", "alpha", ("A",), "x", None),
+            CodedRow("P1", "beta", ("B",), "x", None),
+            CodedRow("P2", "alpha", ("A",), "x", None),
+        ]
         p.store.import_bundle(ImportBundle("s.csv", coded=rows, coded_source="s.csv"), "t")
         docs = {d.name for d in p.documents()}
         assert docs == {"s/P1", "s/P2"}
@@ -185,7 +195,9 @@ def test_files_that_are_not_projects_are_refused_untouched(tmp_path):
     with pytest.raises(InputError, match="another program"):
         Project.open(other)
     con = sqlite3.connect(other)
-    assert [r[0] for r in con.execute("select name from sqlite_master where type='table'")] == ["foo"]
+    assert [r[0] for r in con.execute("select name from sqlite_master where type='table'")] == [
+        "foo"
+    ]
     con.close()
     garbage = tmp_path / "garbage.qtally"
     garbage.write_bytes(b"SQLite format 3\x00" + b"\x07" * 5000)
@@ -224,4 +236,6 @@ def test_a_file_from_a_newer_qualtally_is_refused_untouched(tmp_path):
     with pytest.raises(InputError, match="newer qualtally.*0099"):
         Project.open(path)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
-    assert not [p for p in tmp_path.rglob("*") if p.suffix in (".bak", ".qtally") and p != path]  # no migration tried
+    assert not [
+        p for p in tmp_path.rglob("*") if p.suffix in (".bak", ".qtally") and p != path
+    ]  # no migration tried

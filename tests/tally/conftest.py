@@ -71,13 +71,25 @@ def small(tmp_path):
                                ("Cy", "R3", "And the mandate keeps growing.")]),
     ]
     coded = [
-        ("r1-a.txt", "Yes, managed migration needs it.", "R1", ["Need > Managed", "Need > Refugees"], "alice"),
+        (
+            "r1-a.txt",
+            "Yes, managed migration needs it.",
+            "R1",
+            ["Need > Managed", "Need > Refugees"],
+            "alice",
+        ),
         ("r1-a.txt", "Yes, managed migration needs it.", "R1", ["Need > Managed"], "bob"),
         ("r1-a.txt", "And the refugees [inaudible] too.", "R1", ["Need > Refugees"], "alice"),
         ("r1-b.txt", "Follow-up: still a need.", "R1", ["Need"], "alice"),
         ("r2.txt", "Mandate creep worries me.", "R2", ["Concerns"], "alice"),
         ("group.txt", "We need to stay, for refugees.", "R3", ["Need > Refugees"], "bob"),
-        ("group.txt", "We need to stay, for refugees.", "R3", ["Need > Refugees"], "bob"),  # duplicate row
+        (
+            "group.txt",
+            "We need to stay, for refugees.",
+            "R3",
+            ["Need > Refugees"],
+            "bob",
+        ),  # duplicate row
         ("group.txt", "And the mandate keeps growing.", "R3", ["Concerns"], "alice"),
         ("group.txt", "I am not sure at all.", "R4", [], "alice"),
     ]

@@ -76,7 +76,10 @@ def test_drilldown_lists_supporting_excerpts_and_non_supporters(small):
     assert (d.n, d.total, d.label) == (2, 4, "many")
     assert set(d.supporters) == {"R1", "R3"}
     assert [e.text for e in d.supporters["R1"]] == [
-        "Yes, managed migration needs it.", "And the refugees [inaudible] too.", "Follow-up: still a need."]
+        "Yes, managed migration needs it.",
+        "And the refugees [inaudible] too.",
+        "Follow-up: still a need.",
+    ]
     assert d.supporters["R1"][0].coders == ("alice", "bob")
     assert d.non_supporters == ["R2", "R4"]
     hq = small.drilldown("F1", by="group", group="HQ")
@@ -86,8 +89,17 @@ def test_drilldown_lists_supporting_excerpts_and_non_supporters(small):
 
 
 def test_set_scale_changes_labels(small):
-    small.set_scale(QuantifierScale((ScaleStep("all", 1, 1), ScaleStep("half or more", 0.5, 0.99),
-                                     ScaleStep("under half", 0.01, 0.49), ScaleStep("none", 0, 0)), "Team memo"))
+    small.set_scale(
+        QuantifierScale(
+            (
+                ScaleStep("all", 1, 1),
+                ScaleStep("half or more", 0.5, 0.99),
+                ScaleStep("under half", 0.01, 0.49),
+                ScaleStep("none", 0, 0),
+            ),
+            "Team memo",
+        )
+    )
     tally = small.tally()
     assert tally.scale.source == "Team memo" and tally.finding("F1").label == "half or more"
     with pytest.raises(InputError):
@@ -104,8 +116,16 @@ def test_cli_tally_json_matches_the_facade(small, capsys):
                     "by": {"HQ": 1, "Missions": 1, "(none)": 0},
                     "excerpts_by": {"HQ": 2, "Missions": 1, "(none)": 0}}
     f1 = data["findings"][0]
-    assert {k: f1[k] for k in ("id", "respondents", "denominator", "label", "claimed", "verdict")} == {
-        "id": "F1", "respondents": 2, "denominator": 4, "label": "many", "claimed": "all", "verdict": "overstated"}
+    assert {
+        k: f1[k] for k in ("id", "respondents", "denominator", "label", "claimed", "verdict")
+    } == {
+        "id": "F1",
+        "respondents": 2,
+        "denominator": 4,
+        "label": "many",
+        "claimed": "all",
+        "verdict": "overstated",
+    }
     assert f1["statement"].startswith("All respondents")
 
 
@@ -129,4 +149,6 @@ def test_cli_scale_from_findings_md(small, capsys, tmp_path):
     md.write_text(FINDINGS_MD, encoding="utf-8")
     assert main(["scale", str(small.path), "--from", str(md), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["steps"][1] == ["most", 0.6, 0.99] and data["source"].startswith("Example evaluation")
+    assert data["steps"][1] == ["most", 0.6, 0.99] and data["source"].startswith(
+        "Example evaluation"
+    )

@@ -47,8 +47,9 @@ def test_cli_json_xlsx_and_tally_agree(demo, tmp_path, capsys):
     tally = demo.tally(by="group")
     assert main(["tally", str(demo.path), "--json", "--by", "group"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [(f["id"], f["respondents"], f["denominator"], f["label"]) for f in data["findings"]] == [
-        (f.key, f.respondents, f.denominator, f.label) for f in tally.findings]
+    assert [
+        (f["id"], f["respondents"], f["denominator"], f["label"]) for f in data["findings"]
+    ] == [(f.key, f.respondents, f.denominator, f.label) for f in tally.findings]
     out = demo.export(tmp_path / "demo.xlsx")
     rows = list(load_workbook(out)["finding x group"].iter_rows(values_only=True))
     for f in tally.findings:

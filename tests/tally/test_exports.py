@@ -18,7 +18,14 @@ def sheet_rows(path, name):
 def test_xlsx_agrees_with_the_tally(small, tmp_path):
     out = small.export(tmp_path / "out" / "report.xlsx")
     wb = load_workbook(out)
-    assert wb.sheetnames == ["codings", "code x respondent", "finding x group", "audit", "scale", "about"]
+    assert wb.sheetnames == [
+        "codings",
+        "code x respondent",
+        "finding x group",
+        "audit",
+        "scale",
+        "about",
+    ]
     tally, split = small.tally(), small.tally(by="group")
     matrix = sheet_rows(out, "code x respondent")
     assert matrix[0] == ["code", "respondents", "excerpts", "R1", "R2", "R3", "R4"]
@@ -47,11 +54,26 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
 
 
 def test_html_is_self_contained_and_escapes_transcript_text(small, tmp_path):
-    small.store.import_bundle(ImportBundle("x", coded=[CodedRow("R2", "<script>alert(1)</script> & [inaudible]",
-                                                                ("Concerns",), "alice", "r2-notes")]), "t")
+    small.store.import_bundle(
+        ImportBundle(
+            "x",
+            coded=[
+                CodedRow(
+                    "R2",
+                    "<script>alert(1)</script> & [inaudible]",
+                    ("Concerns",),
+                    "alice",
+                    "r2-notes",
+                )
+            ],
+        ),
+        "t",
+    )
     out = small.export(tmp_path / "report.html")
     html = out.read_text(encoding="utf-8")
-    assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; [inaudible]" in html
+    assert (
+        "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; [inaudible]" in html
+    )
     assert not re.search(r"(src|href)\s*=|@import|url\(|https?://", html)
     assert "<svg" in html and "F1" in html  # F2 is still R2 and R3: 2/4
     assert "2/4 many" in html and "▲ overstated" in html

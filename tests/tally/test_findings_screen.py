@@ -36,8 +36,14 @@ async def test_matrix_marks_mismatches_and_drills_down(small):
         table = screen.query_one(DataTable)
         assert table.row_count == 3
         assert [cell(table, i, 1) for i in range(3)] == ["2/4 many", "2/4 many", "0/4 none"]
-        assert cell(table, 0, 3) == "▲ over" and cell(table, 1, 3) == "▼ under" and cell(table, 2, 3) == "–"
-        assert str(screen.query_one("#findings-status", Static).render()).startswith("4 respondents")
+        assert (
+            cell(table, 0, 3) == "▲ over"
+            and cell(table, 1, 3) == "▼ under"
+            and cell(table, 2, 3) == "–"
+        )
+        assert str(screen.query_one("#findings-status", Static).render()).startswith(
+            "4 respondents"
+        )
         await pilot.press("enter")
         await settle(pilot, screen)
         drill = str(screen.query_one("#findings-drill-text", Static).render())

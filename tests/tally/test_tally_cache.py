@@ -34,19 +34,41 @@ from .conftest import build, document
 
 CODERS = ("alice", "bob", "carol")
 ORIGINS = (ORIGIN_HUMAN, ORIGIN_SUGGESTION, "suggested")
-SAYINGS = ["We need it.", "Mandate creep.", "Refugees matter.", "Coordination is weak.", "Not sure."]
+SAYINGS = [
+    "We need it.",
+    "Mandate creep.",
+    "Refugees matter.",
+    "Coordination is weak.",
+    "Not sure.",
+]
 
 
 def small_project(path: Path):
-    respondents = [Respondent("R1", {"group": "HQ"}), Respondent("R2", {"group": "HQ"}),
-                   Respondent("R3", {"group": "Missions"}), Respondent("R4", {}), Respondent("R5", {"group": ""}),
-                   Respondent("R6", {"group": True})]  # typed values label their group ("yes")
+    respondents = [
+        Respondent("R1", {"group": "HQ"}),
+        Respondent("R2", {"group": "HQ"}),
+        Respondent("R3", {"group": "Missions"}),
+        Respondent("R4", {}),
+        Respondent("R5", {"group": ""}),
+        Respondent("R6", {"group": True}),
+    ]  # typed values label their group ("yes")
     docs = [
-        document("a.txt", [("I", None, "Question one?"), ("Ann", "R1", SAYINGS[0]), ("Ann", "R1", SAYINGS[2])]),
+        document(
+            "a.txt",
+            [("I", None, "Question one?"), ("Ann", "R1", SAYINGS[0]), ("Ann", "R1", SAYINGS[2])],
+        ),
         document("b.txt", [("Ann", "R1", SAYINGS[3])]),  # R1 again, in another document
-        document("g.txt", [("I", None, "Group?"), ("Cy", "R3", SAYINGS[0]), ("Di", "R4", SAYINGS[1]),
-                           ("Cy", "R3", SAYINGS[4]), ("Bo", "R2", SAYINGS[2]),
-                           ("Ed", "R6", SAYINGS[3])]),  # a focus group
+        document(
+            "g.txt",
+            [
+                ("I", None, "Group?"),
+                ("Cy", "R3", SAYINGS[0]),
+                ("Di", "R4", SAYINGS[1]),
+                ("Cy", "R3", SAYINGS[4]),
+                ("Bo", "R2", SAYINGS[2]),
+                ("Ed", "R6", SAYINGS[3]),
+            ],
+        ),  # a focus group
     ]
     codes = [Code("Need", finding="F1"), Code("Managed", "Need"), Code("Deep", "Need > Managed"),
              Code("Refugees", "Need"), Code("Concerns", finding="F2"), Code("Other")]
@@ -54,24 +76,43 @@ def small_project(path: Path):
                 Finding("F3", "A few want coordination.")]
     coded = [("a.txt", SAYINGS[0], "R1", ["Need > Managed", "Need > Refugees"], "alice"),
              ("g.txt", SAYINGS[1], "R4", ["Concerns"], "bob")]
-    return build(path, respondents=respondents, documents=docs, codes=codes, findings=findings, coded=coded)
+    return build(
+        path, respondents=respondents, documents=docs, codes=codes, findings=findings, coded=coded
+    )
 
 
 op = st.one_of(
-    st.tuples(st.just("apply"), st.integers(0, 30), st.integers(0, 30), st.sampled_from(CODERS),
-              st.sampled_from(ORIGINS)),
+    st.tuples(
+        st.just("apply"),
+        st.integers(0, 30),
+        st.integers(0, 30),
+        st.sampled_from(CODERS),
+        st.sampled_from(ORIGINS),
+    ),
     st.tuples(st.just("remove"), st.integers(0, 30), st.integers(0, 30), st.sampled_from(CODERS)),
     st.tuples(st.just("undo"), st.sampled_from(CODERS)),
     st.tuples(st.just("redo"), st.sampled_from(CODERS)),
     st.tuples(st.just("narrow"), st.integers(0, 30), st.sampled_from(CODERS)),
-    st.tuples(st.just("link"), st.integers(0, 30), st.sampled_from([None, "F1", "F2", "F3", "F9"]),
-              st.sampled_from(CODERS)),
+    st.tuples(
+        st.just("link"),
+        st.integers(0, 30),
+        st.sampled_from([None, "F1", "F2", "F3", "F9"]),
+        st.sampled_from(CODERS),
+    ),
     st.tuples(st.just("rename"), st.integers(0, 30), st.sampled_from(["X", "Y", "Z"])),
     st.tuples(st.just("add_code"), st.integers(0, 30), st.sampled_from([None, "F1", "F3"])),
-    st.tuples(st.just("import"), st.integers(0, 30), st.lists(st.integers(0, 30), max_size=3),
-              st.sampled_from(CODERS), st.booleans()),
-    st.tuples(st.just("asked"), st.sampled_from(["F1", "F2"]),
-              st.sampled_from([[], ["R1", "R4"], ["code:Concerns"], ["code:Need > Managed", "R5"]])),
+    st.tuples(
+        st.just("import"),
+        st.integers(0, 30),
+        st.lists(st.integers(0, 30), max_size=3),
+        st.sampled_from(CODERS),
+        st.booleans(),
+    ),
+    st.tuples(
+        st.just("asked"),
+        st.sampled_from(["F1", "F2"]),
+        st.sampled_from([[], ["R1", "R4"], ["code:Concerns"], ["code:Need > Managed", "R5"]]),
+    ),
     st.tuples(st.just("raw"), st.integers(0, 30), st.sampled_from(ORIGINS)),
     st.tuples(st.just("move"), st.integers(0, 30), st.one_of(st.none(), st.integers(0, 30))),
 )
@@ -116,10 +157,26 @@ def apply_op(project, o) -> None:
         paths = [pick(codes, i).path for i in o[2]] + (["Imported > Fresh"] if o[4] else [])
         doc = next(d for d in project.documents() if d.id == e.document_id)
         text = project.document(doc.id).text[e.start:e.end]
-        bundle = ImportBundle("t", coded=[CodedRow(e.respondent_key or "R1", text, tuple(paths), o[3], doc.name,
-                                                    start=e.start, end=e.end, line=1)],
-                              findings=[Finding("F3", "A few want coordination.",
-                                                code_paths=(pick(codes, o[1] + 1).path,))] if o[4] else [])
+        bundle = ImportBundle(
+            "t",
+            coded=[
+                CodedRow(
+                    e.respondent_key or "R1",
+                    text,
+                    tuple(paths),
+                    o[3],
+                    doc.name,
+                    start=e.start,
+                    end=e.end,
+                    line=1,
+                )
+            ],
+            findings=[
+                Finding("F3", "A few want coordination.", code_paths=(pick(codes, o[1] + 1).path,))
+            ]
+            if o[4]
+            else [],
+        )
         try:
             project.store.import_bundle(bundle, o[3])
         except Exception:
@@ -136,17 +193,46 @@ def apply_op(project, o) -> None:
         with project.engine.begin() as conn:
             ids = [r[0] for r in conn.execute(sa.select(t.codings.c.id).order_by(t.codings.c.id))]
             if ids:
-                conn.execute(sa.update(t.codings).where(t.codings.c.id == pick(ids, o[1])).values(origin=o[2]))
+                conn.execute(
+                    sa.update(t.codings)
+                    .where(t.codings.c.id == pick(ids, o[1]))
+                    .values(origin=o[2])
+                )
 
 
 def as_plain(tally) -> dict:
     return {
-        "total": tally.respondents_total, "groups": tally.groups, "rg": tally.respondent_groups,
-        "codes": [(c.code_id, c.path, c.respondents, c.excerpts, c.by, c.excerpts_by, frozenset(c.supporters))
-                  for c in tally.codes],
-        "findings": [(f.key, f.code_paths, f.respondents, f.excerpts, f.denominator, f.label, f.verdict,
-                      {g: (x.n, x.total, x.label, x.excerpts) for g, x in f.by.items()},
-                      frozenset(f.supporters), frozenset(f.base), frozenset(f.outside)) for f in tally.findings],
+        "total": tally.respondents_total,
+        "groups": tally.groups,
+        "rg": tally.respondent_groups,
+        "codes": [
+            (
+                c.code_id,
+                c.path,
+                c.respondents,
+                c.excerpts,
+                c.by,
+                c.excerpts_by,
+                frozenset(c.supporters),
+            )
+            for c in tally.codes
+        ],
+        "findings": [
+            (
+                f.key,
+                f.code_paths,
+                f.respondents,
+                f.excerpts,
+                f.denominator,
+                f.label,
+                f.verdict,
+                {g: (x.n, x.total, x.label, x.excerpts) for g, x in f.by.items()},
+                frozenset(f.supporters),
+                frozenset(f.base),
+                frozenset(f.outside),
+            )
+            for f in tally.findings
+        ],
     }
 
 
@@ -160,7 +246,9 @@ def assert_cache_exact(project) -> None:
         valid = tcache.is_valid(conn)
     for coder in (None, *CODERS):
         for by in (None, "group"):
-            assert as_plain(project.tally(by=by, coder=coder)) == as_plain(project.tally(by=by, coder=coder, exact=True)), (coder, by)
+            assert as_plain(project.tally(by=by, coder=coder)) == as_plain(
+                project.tally(by=by, coder=coder, exact=True)
+            ), (coder, by)
     # An incrementally kept cache holds exactly what a rebuild writes (no stale nodes or respondents).
     if valid:
         with project.engine.connect() as conn:
@@ -184,7 +272,9 @@ def test_cached_tally_equals_exact_query_after_random_writes(ops):
                 bypassed |= o[0] == "raw"
                 if i == len(ops) // 2 or i == len(ops) - 1:
                     with project.engine.connect() as conn:
-                        assert bypassed or tcache.is_valid(conn)  # store writes never leave it stale
+                        assert bypassed or tcache.is_valid(
+                            conn
+                        )  # store writes never leave it stale
                     assert_cache_exact(project)  # (which rebuilds a stale cache)
                     bypassed = False
         finally:
@@ -206,7 +296,10 @@ def test_store_writes_keep_the_cache_valid_and_raw_writes_invalidate_it(small):
         conn.execute(sa.delete(t.codings).where(t.codings.c.coder == "carol"))
     with small.engine.connect() as conn:
         assert not tcache.is_valid(conn)  # marked in the same transaction as the raw delete
-    assert small.tally().finding("F3").supporters == {"R2", "R3"}  # Concerns now feeds F3; carol's R4 is gone
+    assert small.tally().finding("F3").supporters == {
+        "R2",
+        "R3",
+    }  # Concerns now feeds F3; carol's R4 is gone
     assert as_plain(small.tally()) == as_plain(small.tally(exact=True))
     with small.engine.connect() as conn:
         assert tcache.is_valid(conn)
@@ -218,8 +311,10 @@ def test_a_write_outside_sqlalchemy_is_caught_by_the_fingerprint(small):
     before = small.tally().finding("F2").supporters
     e = next(x for x in small.excerpts() if x.respondent_key == "R4")
     con = sqlite3.connect(small.path)
-    con.execute("INSERT INTO codings (excerpt_id, code_id, coder, origin, created) VALUES (?, ?, 'zed', 'human', '')",
-                (e.id, small.code_by_path("Concerns").id))
+    con.execute(
+        "INSERT INTO codings (excerpt_id, code_id, coder, origin, created) VALUES (?, ?, 'zed', 'human', '')",
+        (e.id, small.code_by_path("Concerns").id),
+    )
     con.commit()
     con.close()
     assert small.tally().finding("F2").supporters == set(before) | {"R4"}
@@ -230,8 +325,15 @@ def test_a_failed_write_leaves_cache_and_codings_as_they_were(small):
     e = next(x for x in small.excerpts() if x.respondent_key == "R4")
     with pytest.raises(Exception):
         with small.engine.begin() as conn, tcache.maintained(conn) as tr:
-            conn.execute(sa.insert(t.codings).values(excerpt_id=e.id, code_id=small.code_by_path("Concerns").id,
-                                                     coder="x", origin="human", created=""))
+            conn.execute(
+                sa.insert(t.codings).values(
+                    excerpt_id=e.id,
+                    code_id=small.code_by_path("Concerns").id,
+                    coder="x",
+                    origin="human",
+                    created="",
+                )
+            )
             tr.excerpts([e.id])
             raise RuntimeError("crash before commit")
     with small.engine.connect() as conn:
@@ -266,7 +368,9 @@ def test_sigkill_mid_write_leaves_cache_and_codings_consistent(small):
     small.tally()
     small.close()
     for acks in (3, 17):
-        child = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(path)], stdout=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, "-c", KILLED_WRITER, str(path)], stdout=subprocess.PIPE, text=True
+        )
         try:
             for _ in range(acks):
                 assert child.stdout.readline().strip() == "ack"
@@ -279,7 +383,9 @@ def test_sigkill_mid_write_leaves_cache_and_codings_consistent(small):
             with again.engine.connect() as conn:
                 assert tcache.is_valid(conn)
             for coder in (None, "killed"):
-                assert as_plain(again.tally(coder=coder)) == as_plain(again.tally(coder=coder, exact=True))
+                assert as_plain(again.tally(coder=coder)) == as_plain(
+                    again.tally(coder=coder, exact=True)
+                )
 
 
 def test_undoing_a_narrowed_span_with_codings_keeps_the_cache_valid(small):

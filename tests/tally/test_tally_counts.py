@@ -44,7 +44,13 @@ def test_roll_up_counts_an_excerpt_with_two_children_once(small):
     # Need: R1 (3 excerpts: one carries Managed and Refugees, one Refugees, one Need) + R3 (1)
     assert rows(tally)["Need"] == (2, 4)
     assert rows(tally)["Other"] == (0, 0)
-    assert [c.path for c in tally.codes] == ["Need", "Need > Managed", "Need > Refugees", "Concerns", "Other"]
+    assert [c.path for c in tally.codes] == [
+        "Need",
+        "Need > Managed",
+        "Need > Refugees",
+        "Concerns",
+        "Other",
+    ]
 
 
 def test_attribute_split_with_missing_values(small):
@@ -68,7 +74,9 @@ def test_coder_filter_and_origins(small):
     small.apply_code(r4_excerpt.id, concerns.id, "carol", origin=ORIGIN_SUGGESTION)
     assert small.tally().finding("F2").supporters == {"R2", "R3", "R4"}
     with small.engine.begin() as conn:
-        conn.execute(sa.update(t.codings).where(t.codings.c.coder == "carol").values(origin="suggested"))
+        conn.execute(
+            sa.update(t.codings).where(t.codings.c.coder == "carol").values(origin="suggested")
+        )
     assert small.tally().finding("F2").supporters == {"R2", "R3"}
 
 

@@ -8,12 +8,24 @@ from qualtally.project import Project
 
 def test_split_by_number_and_boolean_attributes(tmp_path):
     with Project.new(tmp_path / "t.qtally") as p:
-        p.store.import_bundle(ImportBundle(
-            "t", respondents=[Respondent("A", {"years": 3, "hq": True}), Respondent("B", {"years": 12, "hq": False}),
-                              Respondent("C", {"years": None, "hq": False})],
-            codes=[Code("Need")],
-            coded=[CodedRow("A", "we need it", ("Need",), "x"), CodedRow("B", "we need it too", ("Need",), "x"),
-                   CodedRow("C", "no opinion", (), "x")], coded_source="c.csv"), "t")
+        p.store.import_bundle(
+            ImportBundle(
+                "t",
+                respondents=[
+                    Respondent("A", {"years": 3, "hq": True}),
+                    Respondent("B", {"years": 12, "hq": False}),
+                    Respondent("C", {"years": None, "hq": False}),
+                ],
+                codes=[Code("Need")],
+                coded=[
+                    CodedRow("A", "we need it", ("Need",), "x"),
+                    CodedRow("B", "we need it too", ("Need",), "x"),
+                    CodedRow("C", "no opinion", (), "x"),
+                ],
+                coded_source="c.csv",
+            ),
+            "t",
+        )
         by_years = {c.path: c.by for c in p.tally(by="years").codes}
         assert by_years["Need"] == {"3": 1, "12": 1, "(none)": 0}
         by_hq = {c.path: c.by for c in p.tally(by="hq").codes}

@@ -29,11 +29,17 @@ CODES = [
 INTERVIEWS = {
     "R01": [
         ("Interviewer", "Thank you for joining. Could you describe your role at [CIC]?"),
-        ("R01", "I manage the resettlement file. We rely on IOM for medical exams [inaudible] and "
-                "transport of refugees. Without that we could not meet our targets."),
+        (
+            "R01",
+            "I manage the resettlement file. We rely on IOM for medical exams [inaudible] and "
+            "transport of refugees. Without that we could not meet our targets.",
+        ),
         ("Interviewer", "Should Canada remain a member?"),
-        ("R01", "Yes, membership matters [laughs]. We have to be at the table. It depends a little on "
-                "the fees, but the value for money is good."),
+        (
+            "R01",
+            "Yes, membership matters [laughs]. We have to be at the table. It depends a little on "
+            "the fees, but the value for money is good.",
+        ),
         ("Interviewer", "Anything else?"),
         ("R01", "No, I think that covers it. [crosstalk] Sorry, go ahead."),
     ],
@@ -67,7 +73,9 @@ def build(path: Path) -> Path:
     project = Project.new(path)
     bundle = ImportBundle(
         source="tests",
-        respondents=[Respondent(k, {"group": "CIC" if k != "R03" else "Partner"}) for k in INTERVIEWS],
+        respondents=[
+            Respondent(k, {"group": "CIC" if k != "R03" else "Partner"}) for k in INTERVIEWS
+        ],
         codes=list(CODES),
         documents=[interview(k, t) for k, t in INTERVIEWS.items()],
     )

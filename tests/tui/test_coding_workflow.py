@@ -25,11 +25,15 @@ async def test_apply_undo_redo_quit_reopen(project_path):
         panel = app.screen.query_one(SuggestionPanel)
         assert panel.suggestions[0].code_path == "Performance > Resettlement services"
         await pilot.press("1")
-        assert codings_of(project) == [(first.id, "Performance > Resettlement services", ORIGIN_SUGGESTION)]
+        assert codings_of(project) == [
+            (first.id, "Performance > Resettlement services", ORIGIN_SUGGESTION)
+        ]
         await pilot.press("ctrl+z")
         assert codings_of(project) == []
         await pilot.press("ctrl+y")
-        assert codings_of(project) == [(first.id, "Performance > Resettlement services", ORIGIN_SUGGESTION)]
+        assert codings_of(project) == [
+            (first.id, "Performance > Resettlement services", ORIGIN_SUGGESTION)
+        ]
         await pilot.press("q")
     assert app.return_code == 0
     project.close()
@@ -94,7 +98,10 @@ async def test_moving_between_excerpts_and_documents(project):
         await pilot.press("j")
         assert (s.document.name, s.index) == ("interview-R01.txt", 1)
         await pilot.press("down", "down")
-        assert (s.document.name, s.index) == ("interview-R02.txt", 0)  # crossed into the next document
+        assert (s.document.name, s.index) == (
+            "interview-R02.txt",
+            0,
+        )  # crossed into the next document
         await pilot.press("k")
         assert (s.document.name, s.index) == ("interview-R01.txt", 2)
         await pilot.press("up")
@@ -160,7 +167,9 @@ async def test_filter_codebook_and_apply_with_enter(project):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"value", "enter")
-        assert codings_of(project) == [(current(app).id, "Performance > Value for money", ORIGIN_HUMAN)]
+        assert codings_of(project) == [
+            (current(app).id, "Performance > Value for money", ORIGIN_HUMAN)
+        ]
         # the filter closed and keys are back on the coding screen
         await pilot.press("j")
         assert app.coding.session.index == 1
@@ -343,7 +352,9 @@ async def test_quit_flushes_queued_suggestion_cache_writes_briefly(project, monk
     from qualtally.tui.app import QUIT_FLUSH_SECONDS
 
     waited = []
-    monkeypatch.setattr(project, "flush_suggestion_cache", lambda timeout=10.0: waited.append(timeout))
+    monkeypatch.setattr(
+        project, "flush_suggestion_cache", lambda timeout=10.0: waited.append(timeout)
+    )
     app = make_app(project, CODER, load_model=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

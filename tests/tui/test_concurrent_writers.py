@@ -162,7 +162,9 @@ async def _code_while_others_write(where: str, work: Path, kinds: tuple[str, ...
                 proc.kill()
             proc.wait()
     assert len(shown) >= MIN_SHOWN, "the screen coded too few excerpts to show anything"
-    assert not late, f"codings shown on screen but not in the database after {SHOWN_WITHIN} s: {late}"
+    assert not late, (
+        f"codings shown on screen but not in the database after {SHOWN_WITHIN} s: {late}"
+    )
     for kind, report in zip(kinds, reports):
         runs, failed = report.splitlines()[0].split()
         assert int(runs) >= 1 and int(failed) == 0, f"{kind}: {report}"
@@ -175,7 +177,9 @@ async def _code_while_others_write(where: str, work: Path, kinds: tuple[str, ...
     for e, c in result["screen"]:
         in_db.setdefault(e, set()).add(c)
     for excerpt, codes in shown.items():
-        assert in_db.get(excerpt, set()) == codes, f"excerpt {excerpt}: shown {codes}, stored {in_db.get(excerpt)}"
+        assert in_db.get(excerpt, set()) == codes, (
+            f"excerpt {excerpt}: shown {codes}, stored {in_db.get(excerpt)}"
+        )
 
 
 @pytest.mark.slow
@@ -183,8 +187,14 @@ async def test_screen_codings_are_stored_at_once_while_other_processes_write(tmp
     path = build(tmp_path / "shared.qtally")
     await _code_while_others_write(str(path), tmp_path, ("import", "export", "tally", "coder"))
     # and every command still opens it
-    info = _spawn("from qualtally.cli import main; raise SystemExit(main())", "info", str(path), "--json",
-                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    info = _spawn(
+        "from qualtally.cli import main; raise SystemExit(main())",
+        "info",
+        str(path),
+        "--json",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     out, err = info.communicate(timeout=60)
     assert info.returncode == 0, err
     assert json.loads(out)["codings"] >= 1

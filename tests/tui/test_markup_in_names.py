@@ -34,8 +34,14 @@ def test_every_notification_is_sent_without_markup():
     missing = []
     for path in Path(qualtally.tui.__file__).parent.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "notify"
-                    and not any(k.arg == "markup" and getattr(k.value, "value", True) is False
-                                for k in node.keywords)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "notify"
+                and not any(
+                    k.arg == "markup" and getattr(k.value, "value", True) is False
+                    for k in node.keywords
+                )
+            ):
                 missing.append(f"{path.name}:{node.lineno}")
     assert missing == []

@@ -91,5 +91,7 @@ async def test_bracketed_notes_are_shown_literally(project):
             assert note in joined, note
         # the memo and the narrow modal show brackets literally too
         await pilot.press("s")
-        modal_text = " ".join(str(o.prompt) for o in app.screen.query_one("#narrow-sentences").options)
+        modal_text = " ".join(
+            str(o.prompt) for o in app.screen.query_one("#narrow-sentences").options
+        )
         assert "[inaudible]" in modal_text

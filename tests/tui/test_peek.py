@@ -65,7 +65,10 @@ def test_peek_writes_nothing(tmp_path, project_path):
     peek.documents()
     peek.close()
     assert digest(copy) == before
-    assert not (tmp_path / "copy.qtally-wal").exists() or (tmp_path / "copy.qtally-wal").stat().st_size == 0
+    assert (
+        not (tmp_path / "copy.qtally-wal").exists()
+        or (tmp_path / "copy.qtally-wal").stat().st_size == 0
+    )
 
 
 def test_peek_refuses_what_it_is_not_sure_of(tmp_path, project_path):
@@ -191,7 +194,9 @@ async def test_a_changed_document_text_is_redrawn_from_the_store(project_path):
 
     def someone_edits(project):
         with project.engine.begin() as conn:
-            conn.exec_driver_sql("UPDATE documents SET text = 'CHANGED ' || text WHERE id = ?", (first.id,))
+            conn.exec_driver_sql(
+                "UPDATE documents SET text = 'CHANGED ' || text WHERE id = ?", (first.id,)
+            )
 
     async with started_on_peek(project_path, someone_edits) as (app, pilot, gate, peek):
         await pilot.pause()
@@ -246,5 +251,10 @@ def test_a_damaged_project_file_gives_one_line_and_exit_2(tmp_path, project_path
     before = hashlib.sha256(damaged.read_bytes()).hexdigest()
     assert main(["code", str(damaged), "--coder", CODER]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "damaged.qtally" in err[0] and "damaged database" in err[0] and "backup" in err[0]
+    assert (
+        len(err) == 1
+        and "damaged.qtally" in err[0]
+        and "damaged database" in err[0]
+        and "backup" in err[0]
+    )
     assert hashlib.sha256(damaged.read_bytes()).hexdigest() == before

@@ -59,7 +59,9 @@ async def test_position_is_written_on_each_move_without_quitting(project_path):
 
 async def test_a_saved_place_that_no_longer_exists_falls_back_to_the_start(project_path):
     with Project.open(project_path) as project:
-        project.save_coder_state(CODER, document=999, excerpt=12345, order="nonsense", screen="nowhere")
+        project.save_coder_state(
+            CODER, document=999, excerpt=12345, order="nonsense", screen="nowhere"
+        )
         app = make_app(project, CODER, load_model=False)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)

@@ -44,7 +44,9 @@ async def test_codebook_edit_and_undo(project):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CodingScreen)
-        assert any(c.name == "Conditional support" for c in app.screen.query_one(CodebookTree).codes)
+        assert any(
+            c.name == "Conditional support" for c in app.screen.query_one(CodebookTree).codes
+        )
 
 
 async def test_codebook_new_child_code(project):
@@ -120,9 +122,17 @@ def big_project(path, documents: int, turns: int, words: int) -> Project:
             out.append(Turn(start, len(text), key, key))
             text += "\n\n"
         docs.append(Document(f"doc-{d:04d}.txt", text, tuple(out)))
-    project.store.import_bundle(ImportBundle(
-        "big", codes=[Code("Fees", keywords=("fees",)), Code("Resettlement", keywords=("resettlement",))],
-        documents=docs), "tests")
+    project.store.import_bundle(
+        ImportBundle(
+            "big",
+            codes=[
+                Code("Fees", keywords=("fees",)),
+                Code("Resettlement", keywords=("resettlement",)),
+            ],
+            documents=docs,
+        ),
+        "tests",
+    )
     return project
 
 

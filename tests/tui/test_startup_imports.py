@@ -14,9 +14,21 @@ import sys
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src"
-LATER = ("numpy", "sklearn", "spacy", "skops", "alembic", "pandas", "scipy",
-         "qualtally.nlp", "qualtally.tui.screens.codebook", "qualtally.tui.screens.findings",
-         "qualtally.tui.modals.add_code", "qualtally.tui.modals.memo", "qualtally.tui.modals.narrow")
+LATER = (
+    "numpy",
+    "sklearn",
+    "spacy",
+    "skops",
+    "alembic",
+    "pandas",
+    "scipy",
+    "qualtally.nlp",
+    "qualtally.tui.screens.codebook",
+    "qualtally.tui.screens.findings",
+    "qualtally.tui.modals.add_code",
+    "qualtally.tui.modals.memo",
+    "qualtally.tui.modals.narrow",
+)
 
 
 def test_the_app_and_the_facade_import_nothing_heavy():
@@ -30,7 +42,7 @@ def test_the_app_and_the_facade_import_nothing_heavy():
     assert early == []
 
 
-FIRST_FRAME = r'''
+FIRST_FRAME = r"""
 import json, sys
 from textual.app import App
 
@@ -51,7 +63,7 @@ def first_frame(self, screen, renderable):
 App._display = first_frame
 from qualtally.cli import main
 sys.exit(main(["code", sys.argv[1], "--coder", "first-frame"]))
-'''
+"""
 
 
 def test_the_first_frame_is_whole_and_drawn_before_the_heavy_imports(tmp_path):
@@ -74,8 +86,14 @@ def test_the_first_frame_is_whole_and_drawn_before_the_heavy_imports(tmp_path):
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 48, 160, 0, 0))
     env = {"PYTHONPATH": str(SRC), "PATH": os.environ.get("PATH", ""), "TERM": "xterm-256color",
            "HOME": str(tmp_path)}
-    proc = subprocess.Popen([sys.executable, "-c", FIRST_FRAME, str(project), str(report)],
-                            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", FIRST_FRAME, str(project), str(report)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+    )
     os.close(slave)
     try:
         deadline = time.monotonic() + 60

@@ -97,7 +97,10 @@ def test_suggestion_row_shows_the_code_name_before_its_parents():
     s = Suggestion("Performance > Mandate expansion concerns > Project alignment", 0.42, True)
     first = suggestion_lines(3, s).plain.splitlines()[0]
     assert first == "3 0.42 Project alignment  in Performance > Mandate expansion concerns"
-    assert suggestion_lines(1, Suggestion("Relevance", 0.5, False)).plain.splitlines()[0] == "1 0.50 Relevance"
+    assert (
+        suggestion_lines(1, Suggestion("Relevance", 0.5, False)).plain.splitlines()[0]
+        == "1 0.50 Relevance"
+    )
 
 
 async def test_suggestions_asked_again_when_the_loader_has_the_screen_s_excerpts(project_path):
@@ -130,14 +133,18 @@ async def test_an_earlier_models_suggestions_show_marked_until_the_loader_answer
             shown = screen.panel.suggestions
             assert shown and all(s.earlier for s in shown)
             reasons = [line.plain for line in screen.panel.list._text_lines()][1::2]
-            assert len(reasons) == len(shown) and all(r.strip().startswith("earlier model") for r in reasons)
+            assert len(reasons) == len(shown) and all(
+                r.strip().startswith("earlier model") for r in reasons
+            )
             assert "earlier" in app.export_screenshot()  # drawn in the terminal too
             project.load_suggester()  # the loader, here in this thread
             screen.set_model_progress("suggestions", 3, 3)
             await settle(pilot)
             now = screen.panel.suggestions
             assert now and not any(s.earlier for s in now)
-            assert not any("earlier model" in line.plain for line in screen.panel.list._text_lines())
+            assert not any(
+                "earlier model" in line.plain for line in screen.panel.list._text_lines()
+            )
             assert "earlier" not in app.export_screenshot()
             await shown_is_fresh(pilot, project)
 
@@ -163,7 +170,9 @@ async def test_a_key_just_after_the_list_was_reordered_means_the_row_that_was_re
         await pilot.press("1")
         await settle(pilot)
         applied = [(path, origin) for eid, path, origin in codings_of(project) if eid == e.id]
-        assert applied == [(shown[0].code_path, ORIGIN_SUGGESTION)]  # the row read, not reordered[0]
+        assert applied == [
+            (shown[0].code_path, ORIGIN_SUGGESTION)
+        ]  # the row read, not reordered[0]
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert [path for eid, path, _ in codings_of(project) if eid == e.id] == []
@@ -172,4 +181,6 @@ async def test_a_key_just_after_the_list_was_reordered_means_the_row_that_was_re
         screen.panel.set_suggestions(list(reversed(shown)), e.id)
         await pilot.press("1")
         await settle(pilot)
-        assert [path for eid, path, _ in codings_of(project) if eid == e.id] == [shown[-1].code_path]
+        assert [path for eid, path, _ in codings_of(project) if eid == e.id] == [
+            shown[-1].code_path
+        ]

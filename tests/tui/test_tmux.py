@@ -75,7 +75,9 @@ def test_code_undo_redo_quit_reopen_in_tmux(project_path):
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
     with Project.open(project_path) as project:
-        assert [path for _, path, _ in codings_of(project, "tm")] == ["Performance > Resettlement services"]
+        assert [path for _, path, _ in codings_of(project, "tm")] == [
+            "Performance > Resettlement services"
+        ]
 
     session2 = session + "b"
     try:

@@ -17,9 +17,13 @@ EMBEDDERS = {"minilm": "minilm-l6-v2", "static": "minilm-l6-v2-static"}
 
 
 def _embedder_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--embedder", choices=sorted(EMBEDDERS), default=None,
-                   help="sentence embedder the model learns with: minilm (default, the better suggestions) "
-                        "or static (a table distilled from it: ~10x faster on text never seen, a little less accurate)")
+    p.add_argument(
+        "--embedder",
+        choices=sorted(EMBEDDERS),
+        default=None,
+        help="sentence embedder the model learns with: minilm (default, the better suggestions) "
+        "or static (a table distilled from it: ~10x faster on text never seen, a little less accurate)",
+    )
 
 
 def _embedder(args) -> str:
@@ -31,19 +35,33 @@ def _embedder(args) -> str:
         return EMBEDDERS["minilm"]
     name = EMBEDDERS[args.embedder]
     if not embed.available(name):
-        raise InputError("--embedder", f"{args.embedder}: its model folder (models/{name}) is not installed")
+        raise InputError(
+            "--embedder", f"{args.embedder}: its model folder (models/{name}) is not installed"
+        )
     return name
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("suggest", help="suggest codes for texts (trained on a coded CSV) or a project")
+    p = sub.add_parser(
+        "suggest", help="suggest codes for texts (trained on a coded CSV) or a project"
+    )
     p.add_argument("project", nargs="?", help="project file: suggest for its uncoded excerpts")
     p.add_argument("--train", metavar="CODED.csv", help="coded-excerpts CSV to train on")
-    p.add_argument("--input", metavar="TEXTS.csv", help="texts to suggest for (columns id, text, optional question)")
+    p.add_argument(
+        "--input",
+        metavar="TEXTS.csv",
+        help="texts to suggest for (columns id, text, optional question)",
+    )
     p.add_argument("--model", metavar="DIR", help="use a saved model folder instead of --train")
-    p.add_argument("--coder", help="train on this coder's view (default: first coder alphabetically)")
-    p.add_argument("--limit", type=int, default=0, help="at most this many codes per text (0 = all)")
-    p.add_argument("--explain", action="store_true", help="add keywords, terms and a similar excerpt")
+    p.add_argument(
+        "--coder", help="train on this coder's view (default: first coder alphabetically)"
+    )
+    p.add_argument(
+        "--limit", type=int, default=0, help="at most this many codes per text (0 = all)"
+    )
+    p.add_argument(
+        "--explain", action="store_true", help="add keywords, terms and a similar excerpt"
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     _embedder_option(p)
     p.set_defaults(handler=cmd_suggest)
@@ -55,8 +73,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--coder", help="evaluate on this coder's view")
     p.add_argument("--no-curve", action="store_true", help="skip the learning curve (faster)")
-    p.add_argument("--codebook", metavar="CODEBOOK",
-                   help="codebook YAML whose keywords the keyword baseline searches (default: code names)")
+    p.add_argument(
+        "--codebook",
+        metavar="CODEBOOK",
+        help="codebook YAML whose keywords the keyword baseline searches (default: code names)",
+    )
     p.add_argument("--json", action="store_true")
     _embedder_option(p)
     p.set_defaults(handler=cmd_evaluate)
@@ -64,12 +85,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train a model on a coded CSV and save it with its card")
     p.add_argument("coded", metavar="CODED.csv")
     p.add_argument("--out", required=True, metavar="DIR")
-    p.add_argument("--codebook", metavar="CODEBOOK", help="codebook file (keywords, definitions) for cold start")
+    p.add_argument(
+        "--codebook",
+        metavar="CODEBOOK",
+        help="codebook file (keywords, definitions) for cold start",
+    )
     p.add_argument("--by", choices=["question", "none"], default=None,
                    help="one model per question (default when the file has a question column)")
     p.add_argument("--coder")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--no-eval", action="store_true", help="skip cross-validated metrics on the card")
+    p.add_argument(
+        "--no-eval", action="store_true", help="skip cross-validated metrics on the card"
+    )
     _embedder_option(p)
     p.set_defaults(handler=cmd_train)
 
@@ -98,8 +125,11 @@ def cmd_suggest(args) -> int:
 
     limit = args.limit or 10_000
     if args.embedder and (args.project or args.model):
-        raise InputError("--embedder", "a saved model embeds with the embedder it was trained with; "
-                                       "use --embedder with --train")
+        raise InputError(
+            "--embedder",
+            "a saved model embeds with the embedder it was trained with; "
+            "use --embedder with --train",
+        )
     if args.project:
         from qualtally.project import Project
 
@@ -110,7 +140,9 @@ def cmd_suggest(args) -> int:
         _print(rows, args.json)
         return 0
     if not args.input or not (args.train or args.model):
-        raise InputError("suggest", "give a PROJECT, or --input TEXTS.csv with --train CODED.csv or --model DIR")
+        raise InputError(
+            "suggest", "give a PROJECT, or --input TEXTS.csv with --train CODED.csv or --model DIR"
+        )
     from qualtally.nlp.dataset import load_coded, load_texts
     from qualtally.nlp.persist import load_model
     from qualtally.nlp.suggester import Suggester
@@ -167,8 +199,10 @@ def cmd_evaluate(args) -> int:
         print()
         return 0
     s = result["summary"]
-    print(f"{args.coded}: {s['codebooks']} codebook(s), {args.folds}-fold cross-validation, seed {args.seed}; "
-          f"keyword search uses {result['keywords_from']}")
+    print(
+        f"{args.coded}: {s['codebooks']} codebook(s), {args.folds}-fold cross-validation, seed {args.seed}; "
+        f"keyword search uses {result['keywords_from']}"
+    )
     print(f"{'':18}{'model':>8}{'keyword':>9}")
     for k in ("micro_f1", "macro_f1", "precision_at_1", "recall_at_3"):
         print(f"{k:18}{s[k]['model']:>8.3f}{s[k]['keyword']:>9.3f}")
@@ -180,10 +214,20 @@ def cmd_evaluate(args) -> int:
 def cmd_train(args) -> int:
     from qualtally.nlp.training import train_to_folder
 
-    meta = train_to_folder(args.coded, args.out, codebook=args.codebook, by=args.by, coder=args.coder,
-                           seed=args.seed, evaluate_model=not args.no_eval, embedder=_embedder(args))
+    meta = train_to_folder(
+        args.coded,
+        args.out,
+        codebook=args.codebook,
+        by=args.by,
+        coder=args.coder,
+        seed=args.seed,
+        evaluate_model=not args.no_eval,
+        embedder=_embedder(args),
+    )
     print(f"wrote {args.out} ({meta['training_size']} excerpts, codebook {meta['codebook_hash']})")
     m = meta.get("metrics", {}).get("summary")
     if m:
-        print(f"cross-validated micro-F1 {m['micro_f1']['model']:.3f} (keyword search {m['micro_f1']['keyword']:.3f})")
+        print(
+            f"cross-validated micro-F1 {m['micro_f1']['model']:.3f} (keyword search {m['micro_f1']['keyword']:.3f})"
+        )
     return 0

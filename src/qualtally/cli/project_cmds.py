@@ -14,17 +14,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.set_defaults(handler=cmd_new)
 
-    p = sub.add_parser("import", help="import transcripts, respondents, a codebook, findings or coded excerpts")
+    p = sub.add_parser(
+        "import", help="import transcripts, respondents, a codebook, findings or coded excerpts"
+    )
     p.add_argument("project")
     p.add_argument("files", nargs="+", help="files or folders (a folder imports everything in it)")
     p.add_argument("--unit", choices=["turn", "sentence"], default="turn",
                    help="excerpt unit for new transcripts (default: speaker turn)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
-    p.add_argument("--no-suggestions", action="store_true",
-                   help="do not cache suggestions after the import (done when no training is needed)")
+    p.add_argument(
+        "--no-suggestions",
+        action="store_true",
+        help="do not cache suggestions after the import (done when no training is needed)",
+    )
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("info", help="counts of documents, respondents, excerpts, codes, codings, coders")
+    p = sub.add_parser(
+        "info", help="counts of documents, respondents, excerpts, codes, codings, coders"
+    )
     p.add_argument("project")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_info)
@@ -32,7 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export the project (.csv, .xlsx, .html)")
     p.add_argument("project")
     p.add_argument("out")
-    p.add_argument("--coder", help="count one coder's codings in the XLSX/HTML report (default: any coder)")
+    p.add_argument(
+        "--coder", help="count one coder's codings in the XLSX/HTML report (default: any coder)"
+    )
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("code", help="open a project in the coding TUI")
@@ -42,7 +51,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("demo", help="build (first time) and open the demo evaluation project")
     p.add_argument("--coder", help="your coder name (default: your login name)")
-    p.add_argument("--print", action="store_true", help="print the demo project's summary instead of opening the TUI")
+    p.add_argument(
+        "--print",
+        action="store_true",
+        help="print the demo project's summary instead of opening the TUI",
+    )
     p.set_defaults(handler=cmd_demo)
 
 
@@ -64,7 +77,9 @@ def cmd_import(args) -> int:
         updated = counts.pop("updated", 0)
         print("imported " + ", ".join(_plural(v, k) for k, v in counts.items()), flush=True)
         if updated:
-            print(f"updated {_plural(updated, 'existing records')} (before/after kept in the event log)")
+            print(
+                f"updated {_plural(updated, 'existing records')} (before/after kept in the event log)"
+            )
         for name in skipped:
             print(f"skipped {name}")
         if not args.no_suggestions:
@@ -80,8 +95,10 @@ def _prepare_suggestions(project, progress) -> None:
     try:
         done = project.prepare_suggestions(progress)
     except Exception as err:  # noqa: BLE001 - optional work after a committed import
-        print(f"suggestions not prepared ({type(err).__name__}: {err}); the coding screen will compute them",
-              file=sys.stderr)
+        print(
+            f"suggestions not prepared ({type(err).__name__}: {err}); the coding screen will compute them",
+            file=sys.stderr,
+        )
         return
     if done is None:
         return

@@ -15,23 +15,37 @@ import sys
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tally", help="distinct respondents and excerpts per code and per finding")
     p.add_argument("project")
-    p.add_argument("--by", metavar="ATTRIBUTE", help="split counts by a respondent attribute (e.g. group)")
+    p.add_argument(
+        "--by", metavar="ATTRIBUTE", help="split counts by a respondent attribute (e.g. group)"
+    )
     p.add_argument("--coder", help="count one coder's codings only (default: any coder)")
-    p.add_argument("--show", metavar="KEY", help="list who supports a finding (or code path) and with what words")
+    p.add_argument(
+        "--show",
+        metavar="KEY",
+        help="list who supports a finding (or code path) and with what words",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_tally)
 
     p = sub.add_parser("audit", help="check the report's quantifier claims against the tally")
     p.add_argument("project")
-    p.add_argument("report", nargs="?", help="Markdown or text report (default: the imported findings)")
+    p.add_argument(
+        "report", nargs="?", help="Markdown or text report (default: the imported findings)"
+    )
     p.add_argument("--coder", help="count one coder's codings only (default: any coder)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--strict", action="store_true", help="exit with status 1 if any claim is over- or understated")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with status 1 if any claim is over- or understated",
+    )
     p.set_defaults(handler=cmd_audit)
 
     p = sub.add_parser("scale", help="show the quantifier scale, or load it from a findings.md")
     p.add_argument("project")
-    p.add_argument("--from", dest="source", metavar="FINDINGS_MD", help="take the scale from this file's table")
+    p.add_argument(
+        "--from", dest="source", metavar="FINDINGS_MD", help="take the scale from this file's table"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_scale)
 
@@ -69,19 +83,39 @@ def cmd_tally(args) -> int:
 
 def _print_drilldown(drill, as_json: bool) -> int:
     if as_json:
-        _dump({"key": drill.key, "title": drill.title, "respondents": drill.n, "denominator": drill.total,
-               "label": drill.label, "supporters": {k: [{"document": e.document, "question": e.question,
-                                                          "codes": list(e.codes), "coders": list(e.coders),
-                                                          "text": e.text} for e in v]
-                                                      for k, v in drill.supporters.items()},
-               "non_supporters": drill.non_supporters, "outside_denominator": drill.outside})
+        _dump(
+            {
+                "key": drill.key,
+                "title": drill.title,
+                "respondents": drill.n,
+                "denominator": drill.total,
+                "label": drill.label,
+                "supporters": {
+                    k: [
+                        {
+                            "document": e.document,
+                            "question": e.question,
+                            "codes": list(e.codes),
+                            "coders": list(e.coders),
+                            "text": e.text,
+                        }
+                        for e in v
+                    ]
+                    for k, v in drill.supporters.items()
+                },
+                "non_supporters": drill.non_supporters,
+                "outside_denominator": drill.outside,
+            }
+        )
         return 0
     print(f"{drill.title}\n{drill.n}/{drill.total} {drill.label}\n")
     for key, excerpts in drill.supporters.items():
         print(f"{key} ({len(excerpts)} excerpt{'s' if len(excerpts) != 1 else ''})")
         for e in excerpts:
             print(f"  {e.document} [{', '.join(e.codes)}]\n    {' '.join(e.text.split())}")
-    print(f"\ndid not support ({len(drill.non_supporters)}): {', '.join(drill.non_supporters) or '-'}")
+    print(
+        f"\ndid not support ({len(drill.non_supporters)}): {', '.join(drill.non_supporters) or '-'}"
+    )
     if drill.outside:
         print(f"supported but not in the denominator: {', '.join(drill.outside)}")
     return 0

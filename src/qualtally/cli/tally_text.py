@@ -13,12 +13,16 @@ def tally_text(tally: Tally) -> str:
              + (f" (coder {tally.coder})" if tally.coder else "")]
     groups = list(tally.groups)
     if tally.by:
-        lines.append(f"Split by {tally.by}: " + ", ".join(f"{g} {n}" for g, n in tally.groups.items()))
+        lines.append(
+            f"Split by {tally.by}: " + ", ".join(f"{g} {n}" for g, n in tally.groups.items())
+        )
     lines += ["", "Findings"]
     for f in tally.findings:
         claim = f"claims {f.claimed!r}" if f.claimed else "no quantifier claim"
-        lines.append(f"  {f.key:<5} {f.respondents:>4}/{f.denominator:<4} {f.label:<11} {claim:<22} "
-                     f"{MARK.get(f.verdict, f.verdict)}")
+        lines.append(
+            f"  {f.key:<5} {f.respondents:>4}/{f.denominator:<4} {f.label:<11} {claim:<22} "
+            f"{MARK.get(f.verdict, f.verdict)}"
+        )
         for g in groups:
             lines.append(f"  {'':5} {g:>30}: {f.by[g]}")
     lines += ["", "Codes (respondents / excerpts; child codes roll up)"]
@@ -39,5 +43,8 @@ def audit_text(checks: list[ClaimCheck], tally: Tally) -> str:
         lines.append(f"{where:<14} {claimed:<40} actual {c.n}/{c.total} {c.actual}{who:<10} "
                      f"{MARK.get(c.verdict, c.verdict)}")
     n = sum(c.mismatch for c in checks)
-    lines += ["", f"{n} mismatch{'es' if n != 1 else ''} in {len(checks)} checked statement{'s' if len(checks) != 1 else ''}"]
+    lines += [
+        "",
+        f"{n} mismatch{'es' if n != 1 else ''} in {len(checks)} checked statement{'s' if len(checks) != 1 else ''}",
+    ]
     return "\n".join(lines)

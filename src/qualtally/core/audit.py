@@ -43,21 +43,37 @@ class ClaimCheck:
         return self.verdict in ("overstated", "understated")
 
     def to_json(self) -> dict:
-        return {"finding": self.finding_key, "line": self.line, "phrase": self.phrase, "claimed": self.claimed,
-                "group": self.group, "attribute": self.attribute, "respondents": self.n,
-                "denominator": self.total, "share": self.share, "actual": self.actual,
-                "n_of_N": f"{self.n}/{self.total} {self.actual}", "verdict": self.verdict,
-                "sentence": self.sentence}
+        return {
+            "finding": self.finding_key,
+            "line": self.line,
+            "phrase": self.phrase,
+            "claimed": self.claimed,
+            "group": self.group,
+            "attribute": self.attribute,
+            "respondents": self.n,
+            "denominator": self.total,
+            "share": self.share,
+            "actual": self.actual,
+            "n_of_N": f"{self.n}/{self.total} {self.actual}",
+            "verdict": self.verdict,
+            "sentence": self.sentence,
+        }
 
 
-def audit(passages: list[Passage], tally: Tally, attributes: dict[str, dict[str, object]]) -> list[ClaimCheck]:
+def audit(
+    passages: list[Passage], tally: Tally, attributes: dict[str, dict[str, object]]
+) -> list[ClaimCheck]:
     """Check every claim in ``passages``; ``attributes`` maps respondent key -> attributes."""
     scale = tally.scale
     labels = tuple(s.label for s in scale.steps)
     owner: dict[str, str] = {}
     for attrs in attributes.values():
         for name, value in attrs.items():
-            if isinstance(value, str) and value and name.lower() not in ("name", "respondent", "key"):
+            if (
+                isinstance(value, str)
+                and value
+                and name.lower() not in ("name", "respondent", "key")
+            ):
                 owner.setdefault(value, name)
     statements = {f.key: f.statement for f in tally.findings}
     if any(p.finding_key for p in passages):
@@ -71,13 +87,38 @@ def audit(passages: list[Passage], tally: Tally, attributes: dict[str, dict[str,
         claims = parse_claims(p.text, labels, tuple(owner))
         if not claims:
             if row is not None:
-                out.append(ClaimCheck(key, p.text, p.text, None, None, row.respondents, row.denominator,
-                                      row.label, "no quantifier claim", line=p.line))
+                out.append(
+                    ClaimCheck(
+                        key,
+                        p.text,
+                        p.text,
+                        None,
+                        None,
+                        row.respondents,
+                        row.denominator,
+                        row.label,
+                        "no quantifier claim",
+                        line=p.line,
+                    )
+                )
             continue
         for c in claims:
             if row is None:
-                out.append(ClaimCheck(None, p.text, c.sentence, c.phrase, c.label, 0, 0,
-                                      label_for(0, 0, scale), "unlinked claim", c.group, line=p.line))
+                out.append(
+                    ClaimCheck(
+                        None,
+                        p.text,
+                        c.sentence,
+                        c.phrase,
+                        c.label,
+                        0,
+                        0,
+                        label_for(0, 0, scale),
+                        "unlinked claim",
+                        c.group,
+                        line=p.line,
+                    )
+                )
                 continue
             n, total, attr = row.respondents, row.denominator, None
             if c.group:
@@ -86,8 +127,22 @@ def audit(passages: list[Passage], tally: Tally, attributes: dict[str, dict[str,
                         if respondent_group(attributes.get(k, {}), attr or "") == c.group}
                 n, total = len(row.supporters & base), len(base)
             verdict = compare(c.label, n, total, scale)
-            out.append(ClaimCheck(key, p.text, c.sentence, c.phrase, c.label, n, total, verdict.actual,
-                                  verdict.verdict, c.group, attr, p.line))
+            out.append(
+                ClaimCheck(
+                    key,
+                    p.text,
+                    c.sentence,
+                    c.phrase,
+                    c.label,
+                    n,
+                    total,
+                    verdict.actual,
+                    verdict.verdict,
+                    c.group,
+                    attr,
+                    p.line,
+                )
+            )
     return out
 
 

@@ -22,7 +22,10 @@ from dataclasses import dataclass
 
 VOCABULARY: tuple[tuple[str, str], ...] = (
     # (phrase regex, scale label) -- longest phrases first
-    (r"almost all|nearly all|virtually all|almost every|nearly every|(?:the|a) vast majority of", "almost all"),
+    (
+        r"almost all|nearly all|virtually all|almost every|nearly every|(?:the|a) vast majority of",
+        "almost all",
+    ),
     (r"all|every|each", "all"),
     (r"most|(?:the|a) majority of|majority of", "most"),
     (r"many", "many"),
@@ -37,10 +40,12 @@ RESPONDENT_NOUNS = (
 ID_ITEM = re.compile(r"^\s*(?:[-*+•]\s*)?\*\*(?P<key>[A-Za-z]+\d+)\.?\*\*\.?\s*(?P<text>.+)$")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘(])")
 WORD = re.compile(r"[a-z][a-z'-]+")
-STOP = frozenset("the a an of to and or in on for with by as at that this is are was were be been it its "
-                 "from which who their there they has have had not but also such more than into said "
-                 "all almost nearly most many some several few none each every majority respondents "
-                 "respondent interviewees interviewee informants participants stakeholders".split())
+STOP = frozenset(
+    "the a an of to and or in on for with by as at that this is are was were be been it its "
+    "from which who their there they has have had not but also such more than into said "
+    "all almost nearly most many some several few none each every majority respondents "
+    "respondent interviewees interviewee informants participants stakeholders".split()
+)
 
 
 @dataclass(frozen=True)
@@ -66,10 +71,14 @@ class Passage:
 def _quantifier_regex(labels: tuple[str, ...]) -> list[tuple[re.Pattern, str]]:
     extra = [(re.escape(l), l) for l in sorted(labels, key=len, reverse=True)
              if l.lower() not in {v for _, v in VOCABULARY}]
-    return [(re.compile(p, re.I), lab) for p, lab in extra] + [(re.compile(p, re.I), lab) for p, lab in VOCABULARY]
+    return [(re.compile(p, re.I), lab) for p, lab in extra] + [
+        (re.compile(p, re.I), lab) for p, lab in VOCABULARY
+    ]
 
 
-def parse_claims(text: str, labels: tuple[str, ...] = (), groups: tuple[str, ...] = ()) -> list[Claim]:
+def parse_claims(
+    text: str, labels: tuple[str, ...] = (), groups: tuple[str, ...] = ()
+) -> list[Claim]:
     """All quantifier claims about respondents in ``text``, in reading order."""
     quants = _quantifier_regex(tuple(labels))
     qalt = "|".join(f"(?:{q.pattern})" for q, _ in quants)
@@ -78,8 +87,13 @@ def parse_claims(text: str, labels: tuple[str, ...] = (), groups: tuple[str, ...
     explicit = re.compile(
         rf"(?<![\w-])(?<!not )(?<!how )(?P<q>{qalt})\s+(?:of\s+(?:the|those|these)\s+)?{group_part}"
         rf"(?:(?:[\w-]+\s+){{0,2}}?)(?P<noun>{RESPONDENT_NOUNS})\b"
-        + (rf"|(?<![\w-])(?<!not )(?<!how )(?P<q2>{qalt})\s+(?:of\s+(?:the|those|these)\s+)?(?P<group2>{galt})\b" if galt else ""),
-        re.I)
+        + (
+            rf"|(?<![\w-])(?<!not )(?<!how )(?P<q2>{qalt})\s+(?:of\s+(?:the|those|these)\s+)?(?P<group2>{galt})\b"
+            if galt
+            else ""
+        ),
+        re.I,
+    )
     opening = re.compile(rf"^\W*(?P<q>{qalt})\s+(?!of\s+(?:this|that|these|which)\b)[a-z]", re.I)
     out: list[Claim] = []
     for sentence in split_sentences(text):
@@ -87,13 +101,22 @@ def parse_claims(text: str, labels: tuple[str, ...] = (), groups: tuple[str, ...
         for m in explicit.finditer(sentence):
             q = m.group("q") or m.group("q2")
             group = m.groupdict().get("group") or m.groupdict().get("group2")
-            out.append(Claim(m.group(0).strip(), _label(q, quants), sentence, True, _canon(group, groups)))
+            out.append(
+                Claim(m.group(0).strip(), _label(q, quants), sentence, True, _canon(group, groups))
+            )
             found = True
         if not found:
             m = opening.match(sentence)
             if m and m.group("q").lower() not in ("each", "every", "no"):
                 words = sentence[m.start("q"):].split()
-                out.append(Claim(" ".join(words[:3]).rstrip(",;:."), _label(m.group("q"), quants), sentence, False))
+                out.append(
+                    Claim(
+                        " ".join(words[:3]).rstrip(",;:."),
+                        _label(m.group("q"), quants),
+                        sentence,
+                        False,
+                    )
+                )
     return out
 
 
@@ -133,7 +156,12 @@ def passages(report: str) -> list[Passage]:
     for no, raw in enumerate(report.splitlines(), 1):
         line = raw.strip()
         m = ID_ITEM.match(line)
-        if not line or line.startswith(("#", "|", ">")) or m or re.match(r"^([-*+•]|\d+[.)])\s", line):
+        if (
+            not line
+            or line.startswith(("#", "|", ">"))
+            or m
+            or re.match(r"^([-*+•]|\d+[.)])\s", line)
+        ):
             flush()
             if m:
                 out.append(Passage(m.group("text").strip(), no, m.group("key")))
@@ -166,7 +194,9 @@ def link(passage_text: str, statements: dict[str, str], threshold: float = 0.25)
     return best if best_score >= threshold else None
 
 
-def primary_claim(statement: str, labels: tuple[str, ...] = (), groups: tuple[str, ...] = ()) -> Claim | None:
+def primary_claim(
+    statement: str, labels: tuple[str, ...] = (), groups: tuple[str, ...] = ()
+) -> Claim | None:
     """The claim that stands for a whole finding: its first explicit one, else its first implicit one."""
     claims = parse_claims(statement, labels, groups)
     return next((c for c in claims if c.explicit), claims[0] if claims else None)

@@ -122,16 +122,41 @@ class Tally:
             "by": self.by,
             "coder": self.coder,
             "groups": self.groups,
-            "scale": {"steps": [[s.label, s.low, s.high] for s in self.scale.steps], "source": self.scale.source},
-            "codes": [{"path": c.path, "respondents": c.respondents, "excerpts": c.excerpts,
-                       "by": c.by, "excerpts_by": c.excerpts_by} for c in self.codes],
-            "findings": [{"id": f.key, "statement": f.statement, "section": f.section,
-                          "codes": list(f.code_paths), "respondents": f.respondents, "excerpts": f.excerpts,
-                          "denominator": f.denominator, "share": f.share, "label": f.label,
-                          "n_of_N": f"{f.respondents}/{f.denominator} {f.label}",
-                          "claimed": f.claimed, "verdict": f.verdict,
-                          "by": {g: {"respondents": c.n, "denominator": c.total, "label": c.label}
-                                 for g, c in f.by.items()}} for f in self.findings],
+            "scale": {
+                "steps": [[s.label, s.low, s.high] for s in self.scale.steps],
+                "source": self.scale.source,
+            },
+            "codes": [
+                {
+                    "path": c.path,
+                    "respondents": c.respondents,
+                    "excerpts": c.excerpts,
+                    "by": c.by,
+                    "excerpts_by": c.excerpts_by,
+                }
+                for c in self.codes
+            ],
+            "findings": [
+                {
+                    "id": f.key,
+                    "statement": f.statement,
+                    "section": f.section,
+                    "codes": list(f.code_paths),
+                    "respondents": f.respondents,
+                    "excerpts": f.excerpts,
+                    "denominator": f.denominator,
+                    "share": f.share,
+                    "label": f.label,
+                    "n_of_N": f"{f.respondents}/{f.denominator} {f.label}",
+                    "claimed": f.claimed,
+                    "verdict": f.verdict,
+                    "by": {
+                        g: {"respondents": c.n, "denominator": c.total, "label": c.label}
+                        for g, c in f.by.items()
+                    },
+                }
+                for f in self.findings
+            ],
         }
 
 
@@ -244,16 +269,24 @@ def build_tally(codes: list[Code], findings: list[Finding], respondents: Sequenc
             hits = sup.counts(node)
             inside = {k: v for k, v in hits.items() if k in base}
             n, n_excerpts = len(inside), sum(inside.values())
-            split = {g: _cell(sum(1 for k in inside if group_of[k] == g),
-                              sum(1 for k in base if group_of.get(k) == g), scale,
-                              sum(v for k, v in inside.items() if group_of[k] == g)) for g in groups}
+            split = {
+                g: _cell(
+                    sum(1 for k in inside if group_of[k] == g),
+                    sum(1 for k in base if group_of.get(k) == g),
+                    scale,
+                    sum(v for k, v in inside.items() if group_of[k] == g),
+                )
+                for g in groups
+            }
             supporters: AbstractSet[str] = frozenset(inside)
             outside = frozenset(set(hits) - base)
         else:
             # Everyone counted has an excerpt, so is interviewed: all supporters are inside.
             n, n_excerpts = sup.totals(node)
             by_n, by_excerpts = sup.split(node, group_of, groups) if by else ({}, {})
-            split = {g: _cell(by_n.get(g, 0), groups[g], scale, by_excerpts.get(g, 0)) for g in groups}
+            split = {
+                g: _cell(by_n.get(g, 0), groups[g], scale, by_excerpts.get(g, 0)) for g in groups
+            }
             supporters = LazyKeys(lambda node=node: sup.keys(node))
             outside = frozenset()
         total = len(base)

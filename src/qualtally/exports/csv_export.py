@@ -10,7 +10,18 @@ import os
 import tempfile
 from pathlib import Path
 
-COLUMNS = ["respondent", "document", "question", "coder", "start", "end", "text", "codes", "origin", "created"]
+COLUMNS = [
+    "respondent",
+    "document",
+    "question",
+    "coder",
+    "start",
+    "end",
+    "text",
+    "codes",
+    "origin",
+    "created",
+]
 
 
 def write_coded_csv(rows: list[dict[str, object]], out: Path) -> None:

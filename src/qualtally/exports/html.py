@@ -33,16 +33,18 @@ def render_html(project, tally: Tally, checks: list[ClaimCheck]) -> str:
     by = report_attribute(attributes)
     split = project.tally(by=by, coder=tally.coder) if by else tally
     title = f"qualtally report – {stem(project.path)}"
-    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}</title>"
-             f"<style>{CSS}</style></head><body><main>",
-             f"<h1>{escape(title)}</h1>",
-             f"<p class='meta'>{tally.respondents_total} respondents interviewed · {len(tally.findings)} findings · "
-             f"{sum(c.mismatch for c in checks)} quantifier mismatches · "
-             f"{escape(coder_note(project, tally.coder))} · generated {date.today().isoformat()}</p>",
-             "<h2>Support per finding</h2>",
-             "<p class='note'>Bars show n/N respondents; the shaded band is the share the claimed quantifier "
-             "stands for. A bar outside its band is a mismatch.</p>",
-             bar_chart(tally)]
+    parts = [
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}</title>"
+        f"<style>{CSS}</style></head><body><main>",
+        f"<h1>{escape(title)}</h1>",
+        f"<p class='meta'>{tally.respondents_total} respondents interviewed · {len(tally.findings)} findings · "
+        f"{sum(c.mismatch for c in checks)} quantifier mismatches · "
+        f"{escape(coder_note(project, tally.coder))} · generated {date.today().isoformat()}</p>",
+        "<h2>Support per finding</h2>",
+        "<p class='note'>Bars show n/N respondents; the shaded band is the share the claimed quantifier "
+        "stands for. A bar outside its band is a mismatch.</p>",
+        bar_chart(tally),
+    ]
     if by:
         parts.append(f"<h2>Findings by {escape(by)}</h2>")
         parts.append(_matrix(split))
@@ -55,9 +57,14 @@ def render_html(project, tally: Tally, checks: list[ClaimCheck]) -> str:
     parts.append(_codes(tally))
     parts.append("<h2>Method</h2>")
     parts.append(f"<p>{escape(COUNT_RULE)}</p>")
-    parts.append("<table class='scale'><tr><th>label</th><th>from</th><th>to</th></tr>"
-                 + "".join(f"<tr><td>{escape(s.label)}</td><td>{s.low:.2f}</td><td>{s.high:.2f}</td></tr>"
-                           for s in tally.scale.steps) + "</table>")
+    parts.append(
+        "<table class='scale'><tr><th>label</th><th>from</th><th>to</th></tr>"
+        + "".join(
+            f"<tr><td>{escape(s.label)}</td><td>{s.low:.2f}</td><td>{s.high:.2f}</td></tr>"
+            for s in tally.scale.steps
+        )
+        + "</table>"
+    )
     parts.append(f"<p class='note'>Scale source: {escape(tally.scale.source or '(not cited)')}</p>")
     parts.append("</main></body></html>")
     return "\n".join(parts)
@@ -73,13 +80,19 @@ def _matrix(split: Tally) -> str:
     head = "".join(f"<th>{escape(g)}<br><small>N={split.groups[g]}</small></th>" for g in groups)
     rows = []
     for f in split.findings:
-        cells = "".join(f"<td style='background:{heat(share(c.n, c.total))}'>{c.n}/{c.total} {escape(c.label)}</td>"
-                        for c in (f.by[g] for g in groups))
+        cells = "".join(
+            f"<td style='background:{heat(share(c.n, c.total))}'>{c.n}/{c.total} {escape(c.label)}</td>"
+            for c in (f.by[g] for g in groups)
+        )
         mark = " class='bad'" if f.verdict in ("overstated", "understated") else ""
-        rows.append(f"<tr><th title='{escape(f.statement)}'>{escape(f.key)}</th>"
-                    f"<td{mark}>{f.respondents}/{f.denominator} {escape(f.label)}"
-                    f"{'<br><small>claims ' + escape(f.claimed) + '</small>' if f.claimed else ''}</td>{cells}</tr>")
-    return f"<table class='matrix'><tr><th>finding</th><th>all</th>{head}</tr>{''.join(rows)}</table>"
+        rows.append(
+            f"<tr><th title='{escape(f.statement)}'>{escape(f.key)}</th>"
+            f"<td{mark}>{f.respondents}/{f.denominator} {escape(f.label)}"
+            f"{'<br><small>claims ' + escape(f.claimed) + '</small>' if f.claimed else ''}</td>{cells}</tr>"
+        )
+    return (
+        f"<table class='matrix'><tr><th>finding</th><th>all</th>{head}</tr>{''.join(rows)}</table>"
+    )
 
 
 def _audit(checks: list[ClaimCheck]) -> str:
@@ -88,12 +101,16 @@ def _audit(checks: list[ClaimCheck]) -> str:
     rows = []
     for c in checks:
         cls = " class='bad'" if c.mismatch else ""
-        rows.append(f"<tr{cls}><td>{escape(c.finding_key or '–')}</td><td>{escape(c.phrase or '–')}</td>"
-                    f"<td>{escape(c.claimed or '–')}{' [' + escape(c.group) + ']' if c.group else ''}</td>"
-                    f"<td>{c.n}/{c.total} {escape(c.actual)}</td><td>{escape(MARK.get(c.verdict, c.verdict))}</td>"
-                    f"<td class='text'>{escape(c.sentence)}</td></tr>")
-    return ("<table class='audit'><tr><th>finding</th><th>claim as written</th><th>claimed</th><th>actual</th>"
-            f"<th>verdict</th><th>sentence</th></tr>{''.join(rows)}</table>")
+        rows.append(
+            f"<tr{cls}><td>{escape(c.finding_key or '–')}</td><td>{escape(c.phrase or '–')}</td>"
+            f"<td>{escape(c.claimed or '–')}{' [' + escape(c.group) + ']' if c.group else ''}</td>"
+            f"<td>{c.n}/{c.total} {escape(c.actual)}</td><td>{escape(MARK.get(c.verdict, c.verdict))}</td>"
+            f"<td class='text'>{escape(c.sentence)}</td></tr>"
+        )
+    return (
+        "<table class='audit'><tr><th>finding</th><th>claim as written</th><th>claimed</th><th>actual</th>"
+        f"<th>verdict</th><th>sentence</th></tr>{''.join(rows)}</table>"
+    )
 
 
 def _drill(project, key: str, tally: Tally) -> str:
@@ -106,12 +123,18 @@ def _drill(project, key: str, tally: Tally) -> str:
                          f"{escape(', '.join(e.codes))}</footer></blockquote>" for e in excerpts)
         labels = escape(_attrs(d.attribute_labels(resp)))
         items.append(f"<li><b>{escape(resp)}</b> {labels}{quotes}</li>")
-    band = f" (claims “{escape(f.claimed)}”: {step.low:.2f}–{step.high:.2f})" if f and f.claimed and step else ""
-    return (f"<details><summary><b>{escape(key)}</b> {d.n}/{d.total} {escape(d.label)}{band} – "
-            f"{escape(f.statement if f else d.title)}</summary><ul>{''.join(items)}</ul>"
-            f"<p>Did not support ({len(d.non_supporters)}): {escape(', '.join(d.non_supporters) or '–')}</p>"
-            + (f"<p>Supported but not asked: {escape(', '.join(d.outside))}</p>" if d.outside else "")
-            + "</details>")
+    band = (
+        f" (claims “{escape(f.claimed)}”: {step.low:.2f}–{step.high:.2f})"
+        if f and f.claimed and step
+        else ""
+    )
+    return (
+        f"<details><summary><b>{escape(key)}</b> {d.n}/{d.total} {escape(d.label)}{band} – "
+        f"{escape(f.statement if f else d.title)}</summary><ul>{''.join(items)}</ul>"
+        f"<p>Did not support ({len(d.non_supporters)}): {escape(', '.join(d.non_supporters) or '–')}</p>"
+        + (f"<p>Supported but not asked: {escape(', '.join(d.outside))}</p>" if d.outside else "")
+        + "</details>"
+    )
 
 
 def _attrs(labels: list[str]) -> str:
@@ -119,7 +142,9 @@ def _attrs(labels: list[str]) -> str:
 
 
 def _codes(tally: Tally) -> str:
-    rows = "".join(f"<tr><td style='padding-left:{0.4 + 1.2 * c.depth:.1f}em'>{escape(c.path.split(' > ')[-1])}"
-                   f"</td><td>{c.respondents}/{tally.respondents_total}</td><td>{c.excerpts}</td></tr>"
-                   for c in tally.codes)
+    rows = "".join(
+        f"<tr><td style='padding-left:{0.4 + 1.2 * c.depth:.1f}em'>{escape(c.path.split(' > ')[-1])}"
+        f"</td><td>{c.respondents}/{tally.respondents_total}</td><td>{c.excerpts}</td></tr>"
+        for c in tally.codes
+    )
     return f"<table class='codes'><tr><th>code</th><th>respondents</th><th>excerpts</th></tr>{rows}</table>"

@@ -28,7 +28,11 @@ def heat(s: float | None) -> str:
     """A light-to-dark blue for a share (white when there is no denominator)."""
     if s is None:
         return "#fff"
-    return f"hsl(210, 70%, {95 - 45 * s:.0f}%)" if s < 0.6 else f"hsl(210, 70%, {95 - 45 * s:.0f}%);color:#fff"
+    return (
+        f"hsl(210, 70%, {95 - 45 * s:.0f}%)"
+        if s < 0.6
+        else f"hsl(210, 70%, {95 - 45 * s:.0f}%);color:#fff"
+    )
 
 
 def bar_chart(tally: Tally, width: int = 760) -> str:
@@ -41,22 +45,30 @@ def bar_chart(tally: Tally, width: int = 760) -> str:
            f"aria-label='Support per finding'>"]
     for tick in (0, 0.25, 0.5, 0.75, 1):
         x = left + tick * bar_w
-        out.append(f"<line x1='{x:.1f}' y1='0' x2='{x:.1f}' y2='{height - 18}' stroke='#ddd'/>"
-                   f"<text x='{x:.1f}' y='{height - 4}' text-anchor='middle'>{int(tick * 100)}%</text>")
+        out.append(
+            f"<line x1='{x:.1f}' y1='0' x2='{x:.1f}' y2='{height - 18}' stroke='#ddd'/>"
+            f"<text x='{x:.1f}' y='{height - 4}' text-anchor='middle'>{int(tick * 100)}%</text>"
+        )
     for i, f in enumerate(tally.findings):
         y = i * row_h + 4
         s = f.respondents / f.denominator if f.denominator else 0
         step = find_step(tally.scale, f.claimed)
         bad = f.verdict in ("overstated", "understated")
         if step is not None:
-            out.append(f"<rect x='{left + step.low * bar_w:.1f}' y='{y - 2}' "
-                       f"width='{max(2.0, (step.high - step.low) * bar_w):.1f}' height='{row_h - 4}' "
-                       f"fill='#f0c36d' opacity='0.45'><title>claims {escape(f.claimed or '')}</title></rect>")
+            out.append(
+                f"<rect x='{left + step.low * bar_w:.1f}' y='{y - 2}' "
+                f"width='{max(2.0, (step.high - step.low) * bar_w):.1f}' height='{row_h - 4}' "
+                f"fill='#f0c36d' opacity='0.45'><title>claims {escape(f.claimed or '')}</title></rect>"
+            )
         colour = "#c0392b" if bad else "#2e6da4"
-        out.append(f"<text x='{left - 6}' y='{y + 14}' text-anchor='end'>{escape(f.key)}</text>"
-                   f"<rect x='{left}' y='{y + 3}' width='{s * bar_w:.1f}' height='{row_h - 12}' fill='{colour}'>"
-                   f"<title>{escape(f.statement)}</title></rect>")
-        verdict = {"overstated": " ▲ overstated", "understated": " ▼ understated"}.get(f.verdict, "")
+        out.append(
+            f"<text x='{left - 6}' y='{y + 14}' text-anchor='end'>{escape(f.key)}</text>"
+            f"<rect x='{left}' y='{y + 3}' width='{s * bar_w:.1f}' height='{row_h - 12}' fill='{colour}'>"
+            f"<title>{escape(f.statement)}</title></rect>"
+        )
+        verdict = {"overstated": " ▲ overstated", "understated": " ▼ understated"}.get(
+            f.verdict, ""
+        )
         claim = f" · claims {f.claimed}" if f.claimed else ""
         out.append(f"<text x='{left + bar_w + 8}' y='{y + 14}'>{f.respondents}/{f.denominator} "
                    f"{escape(f.label)}{escape(claim)}{verdict}</text>")

@@ -14,12 +14,14 @@ from pathlib import Path
 
 from qualtally.core.tally import MISSING, respondent_group
 
-COUNT_RULE = ("A respondent supports a code or finding when at least one excerpt attributed to them "
-              "(per speaker turn) carries that code, one of its sub-codes, or a code linked to the finding, "
-              "applied by a person (coded by hand or an accepted suggestion). Each respondent counts once "
-              "however many excerpts or documents they appear in. N is the respondents interviewed "
-              "(everyone with an excerpt), or those asked about the topic where the finding says so. "
-              "Shares are floored to two decimals before the scale's label is read.")
+COUNT_RULE = (
+    "A respondent supports a code or finding when at least one excerpt attributed to them "
+    "(per speaker turn) carries that code, one of its sub-codes, or a code linked to the finding, "
+    "applied by a person (coded by hand or an accepted suggestion). Each respondent counts once "
+    "however many excerpts or documents they appear in. N is the respondents interviewed "
+    "(everyone with an excerpt), or those asked about the topic where the finding says so. "
+    "Shares are floored to two decimals before the scale's label is read."
+)
 
 NAME_LIKE = {"name", "label", "full name", "respondent", "key", "email"}
 

@@ -42,7 +42,9 @@ def write_xlsx(project, tally: Tally, checks: list[ClaimCheck], out: Path) -> No
     keys = sorted({k for k in attributes})
     ws.append(["code", "respondents", "excerpts", *keys])
     for c in tally.codes:
-        ws.append([c.path, c.respondents, c.excerpts, *[1 if k in c.supporters else 0 for k in keys]])
+        ws.append(
+            [c.path, c.respondents, c.excerpts, *[1 if k in c.supporters else 0 for k in keys]]
+        )
     ws.append([])
     ws.append(["findings: 1 supports, 0 does not, empty = not in the finding's denominator"])
     for f in tally.findings:
@@ -51,11 +53,34 @@ def write_xlsx(project, tally: Tally, checks: list[ClaimCheck], out: Path) -> No
 
     ws = wb.create_sheet("finding x group")
     groups = list(split.groups)
-    ws.append(["finding", "statement", "claimed", "respondents", "denominator", "label", "n/N label", "verdict",
-               *[f"{by}: {g}" for g in groups]])
+    ws.append(
+        [
+            "finding",
+            "statement",
+            "claimed",
+            "respondents",
+            "denominator",
+            "label",
+            "n/N label",
+            "verdict",
+            *[f"{by}: {g}" for g in groups],
+        ]
+    )
     for f in split.findings:
-        _append(ws, [f.key, f.statement, f.claimed or "", f.respondents, f.denominator, f.label,
-                   f"{f.respondents}/{f.denominator} {f.label}", f.verdict, *[str(f.by[g]) for g in groups]])
+        _append(
+            ws,
+            [
+                f.key,
+                f.statement,
+                f.claimed or "",
+                f.respondents,
+                f.denominator,
+                f.label,
+                f"{f.respondents}/{f.denominator} {f.label}",
+                f.verdict,
+                *[str(f.by[g]) for g in groups],
+            ],
+        )
     if by:
         ws.append([])
         ws.append([f"Groups ({by})", *[f"{g}: {n} interviewed" for g, n in split.groups.items()]])
@@ -63,12 +88,39 @@ def write_xlsx(project, tally: Tally, checks: list[ClaimCheck], out: Path) -> No
             ws.append([f"{MISSING}: respondents without a value for {by}"])
 
     ws = wb.create_sheet("audit")
-    ws.append(["finding", "line", "claim as written", "claimed label", "group", "respondents", "denominator",
-               "actual label", "n/N label", "verdict", "sentence"])
+    ws.append(
+        [
+            "finding",
+            "line",
+            "claim as written",
+            "claimed label",
+            "group",
+            "respondents",
+            "denominator",
+            "actual label",
+            "n/N label",
+            "verdict",
+            "sentence",
+        ]
+    )
     flag = PatternFill("solid", fgColor="F4CCCC")
     for c in checks:
-        _append(ws, [c.finding_key or "", c.line or None, c.phrase or "", c.claimed or "", c.group or "", c.n,
-                     c.total, c.actual, f"{c.n}/{c.total} {c.actual}", c.verdict, c.sentence])
+        _append(
+            ws,
+            [
+                c.finding_key or "",
+                c.line or None,
+                c.phrase or "",
+                c.claimed or "",
+                c.group or "",
+                c.n,
+                c.total,
+                c.actual,
+                f"{c.n}/{c.total} {c.actual}",
+                c.verdict,
+                c.sentence,
+            ],
+        )
         if c.mismatch:
             for cell in ws[ws.max_row]:
                 cell.fill = flag
@@ -81,8 +133,12 @@ def write_xlsx(project, tally: Tally, checks: list[ClaimCheck], out: Path) -> No
     ws.append(["Source", tally.scale.source or "(not cited)"])
 
     ws = wb.create_sheet("about")
-    for line in (["qualtally export", label(project.path)], ["respondents interviewed", tally.respondents_total],
-                 ["codings counted", coder_note(project, tally.coder)], ["counting rule", COUNT_RULE]):
+    for line in (
+        ["qualtally export", label(project.path)],
+        ["respondents interviewed", tally.respondents_total],
+        ["codings counted", coder_note(project, tally.coder)],
+        ["counting rule", COUNT_RULE],
+    ):
         ws.append(line)
     ws["B4"].alignment = Alignment(wrap_text=True)
 

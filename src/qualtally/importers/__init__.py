@@ -95,7 +95,9 @@ def _read_job(job: Job, bundle: ImportBundle, known: dict[str, str]) -> None:
         who = Attribution(job.name, frozenset(job.interviewers),
                           entry.speakers if entry else None, entry.respondent if entry else None,
                           known)
-        reader = read_docx if ext == ".docx" else read_captions if ext in (".vtt", ".srt") else read_txt
+        reader = (
+            read_docx if ext == ".docx" else read_captions if ext in (".vtt", ".srt") else read_txt
+        )
         bundle.documents.append(reader(job.path, job.name, who))
     elif job.role == "findings":
         from qualtally.importers.findings_md import read_findings

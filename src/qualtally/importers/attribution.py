@@ -41,7 +41,9 @@ from pathlib import PurePosixPath
 from qualtally.core.errors import InputError
 from qualtally.core.models import Respondent
 
-INTERVIEWER_ROLES = frozenset({"interviewer", "q", "i", "moderator", "facilitator", "evaluator", "int"})
+INTERVIEWER_ROLES = frozenset(
+    {"interviewer", "q", "i", "moderator", "facilitator", "evaluator", "int"}
+)
 RESPONDENT_ROLES = frozenset({"respondent", "participant", "interviewee", "speaker", "a", "r"})
 _KEY_TOKEN = re.compile(r"^([A-Za-z]{1,3}\d{1,4})(?=$|[-_ .,])")
 _ROLE_NUMBER = re.compile(r"[\s.]*(\d+|[A-Z])?$")
@@ -123,8 +125,11 @@ class Attribution:
             if norm(label) in self.speakers:
                 return self.speakers[norm(label)]
             if self.respondent is None:
-                raise InputError(self.doc_name, f"speaker {label!r} is not in the manifest's speakers "
-                                 "map (add it there, or list it under interviewers)")
+                raise InputError(
+                    self.doc_name,
+                    f"speaker {label!r} is not in the manifest's speakers "
+                    "map (add it there, or list it under interviewers)",
+                )
         if self.respondent:
             return self.respondent
         if norm(label) in self.known:
@@ -134,5 +139,7 @@ class Attribution:
             return key
         if role_word(label) in RESPONDENT_ROLES:
             stem = PurePosixPath(self.doc_name).stem
-            return (key or stem) if role_word(label) == norm(label).rstrip(".") else f"{stem}/{label}"
+            return (
+                (key or stem) if role_word(label) == norm(label).rstrip(".") else f"{stem}/{label}"
+            )
         return label

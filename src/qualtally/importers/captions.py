@@ -68,7 +68,9 @@ def parse_cues(text: str, name: str, vtt: bool) -> list[Cue]:
             raise InputError(name, f"cue without a valid timing line: {lines[0][:60]!r}")
         speaker, cue_text = _cue_text(lines[at + 1:])
         if cue_text:
-            cues.append(Cue(timestamp(timing.group(1)), timestamp(timing.group(2)), speaker, cue_text))
+            cues.append(
+                Cue(timestamp(timing.group(1)), timestamp(timing.group(2)), speaker, cue_text)
+            )
     if not cues:
         raise InputError(name, "empty file (no cues with text)")
     return cues
@@ -90,8 +92,15 @@ def cues_to_document(cues: list[Cue], name: str, kind: str, who: Attribution) ->
         prefix = f"{cue.speaker}: " if cue.speaker else ""
         start = offset + len(prefix)
         lines.append(prefix + cue.text)
-        turns.append(Turn(start, start + len(cue.text), cue.speaker, who.respondent_for(cue.speaker),
-                          {"start": cue.start, "end": cue.end}))
+        turns.append(
+            Turn(
+                start,
+                start + len(cue.text),
+                cue.speaker,
+                who.respondent_for(cue.speaker),
+                {"start": cue.start, "end": cue.end},
+            )
+        )
         offset += len(lines[-1]) + 1
     return Document(name=name, text="\n".join(lines), turns=tuple(turns), kind=kind)
 

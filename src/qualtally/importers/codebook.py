@@ -69,9 +69,13 @@ def read_codebook_yaml(path: Path, name: str) -> list[Code]:
             if unknown:
                 raise InputError(name, f"code {code_name!r}: unknown key {sorted(unknown)[0]!r}")
             code = Code(
-                name=code_name, parent_path=parent, definition=_text(node.get("definition")),
-                include=_text(node.get("include")), exclude=_text(node.get("exclude")),
-                keywords=_strings(node.get("keywords"), ";"), examples=_strings(node.get("examples")),
+                name=code_name,
+                parent_path=parent,
+                definition=_text(node.get("definition")),
+                include=_text(node.get("include")),
+                exclude=_text(node.get("exclude")),
+                keywords=_strings(node.get("keywords"), ";"),
+                examples=_strings(node.get("examples")),
                 colour=_text(node.get("colour", node.get("color"))),
                 finding=_text(node.get("finding")) or None,
             )
@@ -122,7 +126,9 @@ def _from_parents(table: Table) -> list[Code]:
         nodes[code_name] = (line, parent, row)
     for code_name, (line, parent, _) in nodes.items():
         if parent and parent not in nodes:
-            raise InputError(table.name, f"line {line}: parent {parent!r} of {code_name!r} is not a code")
+            raise InputError(
+                table.name, f"line {line}: parent {parent!r} of {code_name!r} is not a code"
+            )
     for start in nodes:
         chain, cur = [start], nodes[start][1]
         while cur:

@@ -20,7 +20,9 @@ def _offset(table: Table, line: int, row: dict[str, str], col: str) -> int | Non
     try:
         number = int(value)
     except ValueError:
-        raise InputError(table.name, f"line {line}: {col} must be a whole number, not {value!r}") from None
+        raise InputError(
+            table.name, f"line {line}: {col} must be a whole number, not {value!r}"
+        ) from None
     if number < 0:
         raise InputError(table.name, f"line {line}: {col} must not be negative")
     return number

@@ -85,7 +85,9 @@ def check_zip(data: bytes, label: str, kind: str) -> None:
             for info in infos:
                 name = info.filename.replace("\\", "/")
                 if name.startswith("/") or ".." in name.split("/") or ":" in name.split("/")[0]:
-                    raise InputError(label, f"not a valid {kind} (unsafe member path {info.filename!r})")
+                    raise InputError(
+                        label, f"not a valid {kind} (unsafe member path {info.filename!r})"
+                    )
             if sum(i.file_size for i in infos) > MAX_UNZIPPED:
                 raise InputError(label, f"not a valid {kind} (it would unpack to more than 512 MB)")
             bad = zf.testzip()

@@ -95,7 +95,9 @@ def _manifest_jobs(folder: Path, files: list[str], manifest_rel: str, manifest: 
     present = set(files)
     for rel in manifest.listed():
         if rel not in present:
-            raise InputError(manifest.name, f"lists {rel!r} but there is no such file in the folder")
+            raise InputError(
+                manifest.name, f"lists {rel!r} but there is no such file in the folder"
+            )
     for entry in manifest.transcripts:
         if not any(fnmatchcase(rel, entry.file) for rel in files):
             raise InputError(manifest.name, f"transcripts pattern {entry.file!r} matches no file")
@@ -105,7 +107,9 @@ def _manifest_jobs(folder: Path, files: list[str], manifest_rel: str, manifest: 
             continue
         found = manifest.role_of(rel)
         if found is None:
-            raise InputError(rel, f"not listed in {manifest_rel} (list it under a role, or under ignore)")
+            raise InputError(
+                rel, f"not listed in {manifest_rel} (list it under a role, or under ignore)"
+            )
         role, entry = found
         if role == "ignore":
             skipped.append(rel)

@@ -34,7 +34,9 @@ def _number(cell: str, where: str) -> float:
     return value / 100 if cell.strip().endswith("%") or value > 1 else value
 
 
-def parse_findings(text: str, source: str = "findings.md") -> tuple[list[Finding], QuantifierScale | None]:
+def parse_findings(
+    text: str, source: str = "findings.md"
+) -> tuple[list[Finding], QuantifierScale | None]:
     findings: list[Finding] = []
     steps: list[ScaleStep] = []
     cite: list[str] = []
@@ -56,7 +58,9 @@ def parse_findings(text: str, source: str = "findings.md") -> tuple[list[Finding
                 if all(set(c) <= set("-: ") for c in cells) or len(cells) < 3:
                     continue
                 where = f"{source}:{no}"
-                steps.append(ScaleStep(cells[0], _number(cells[1], where), _number(cells[2], where)))
+                steps.append(
+                    ScaleStep(cells[0], _number(cells[1], where), _number(cells[2], where))
+                )
             elif line.lower().startswith("source:"):
                 cite, citing = [line.split(":", 1)[1].strip()], True
             elif citing and line:
@@ -68,9 +72,16 @@ def parse_findings(text: str, source: str = "findings.md") -> tuple[list[Finding
         if m and "recommend" not in section.lower():
             statement = m.group("text").strip()
             claim = primary_claim(statement, tuple(s.label for s in steps))
-            findings.append(Finding(m.group("key"), statement, section, claim.label if claim else None))
-        elif findings and line and not line.startswith(("-", "*", "#", "|", ">")) and raw.startswith("  ") \
-                and findings[-1].section == section:
+            findings.append(
+                Finding(m.group("key"), statement, section, claim.label if claim else None)
+            )
+        elif (
+            findings
+            and line
+            and not line.startswith(("-", "*", "#", "|", ">"))
+            and raw.startswith("  ")
+            and findings[-1].section == section
+        ):
             last = findings[-1]  # a wrapped item continues on an indented line
             statement = f"{last.statement} {line}"
             claim = primary_claim(statement, tuple(s.label for s in steps))

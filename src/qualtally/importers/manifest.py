@@ -93,7 +93,9 @@ def _entry(name: str, item: object) -> TranscriptEntry:
         raise InputError(name, f"transcript {item['file']!r}: unknown key {sorted(unknown)[0]!r}")
     speakers = item.get("speakers")
     if speakers is not None and not (isinstance(speakers, dict) and speakers):
-        raise InputError(name, f"transcript {item['file']!r}: 'speakers' must map names to respondents")
+        raise InputError(
+            name, f"transcript {item['file']!r}: 'speakers' must map names to respondents"
+        )
     respondent = item.get("respondent")
     return TranscriptEntry(
         file=_files(name, "file", item["file"])[0],
@@ -116,7 +118,9 @@ def read_manifest(path: Path, name: str) -> Manifest:
         raise InputError(name, "a manifest must be a mapping of roles to files")
     unknown = set(map(str, data)) - _KEYS
     if unknown:
-        raise InputError(name, f"unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(_KEYS))})")
+        raise InputError(
+            name, f"unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(_KEYS))})"
+        )
     manifest = Manifest(name)
     for role in ROLES:
         if data.get(role):

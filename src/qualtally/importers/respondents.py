@@ -85,7 +85,9 @@ def read_respondents(table: Table) -> tuple[list[Respondent], dict[str, str]]:
         first_line[key] = line
         out.append((key, {col: value.strip() for col, value in row.items() if col != "respondent"}))
     columns = [c for c in table.header if c != "respondent"]
-    types = {col: infer_type([v for _, cells in out if (v := cells.get(col, ""))]) for col in columns}
+    types = {
+        col: infer_type([v for _, cells in out if (v := cells.get(col, ""))]) for col in columns
+    }
     respondents = [Respondent(key=key, attributes={table.spelling[col]: convert(v, types[col])
                                                    for col, v in cells.items()})
                    for key, cells in out]

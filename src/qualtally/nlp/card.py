@@ -35,7 +35,10 @@ class StaleModel(Exception):
 
 def codebook_hash(codes: list[str], profiles=()) -> str:
     """Hash of the code paths and their cold-start profiles (keywords, definitions, examples)."""
-    data = {"codes": sorted(codes), "profiles": sorted(json.dumps(asdict(p), sort_keys=True) for p in profiles)}
+    data = {
+        "codes": sorted(codes),
+        "profiles": sorted(json.dumps(asdict(p), sort_keys=True) for p in profiles),
+    }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -143,8 +146,10 @@ def check_tables(meta: dict) -> None:
     if installed is None:
         raise StaleModel(f"fitted with the {STATIC_NAME} embedding table, which is not installed")
     if recorded != installed:
-        raise StaleModel(f"fitted with another {STATIC_NAME} embedding table ({str(recorded)[:8]}, installed "
-                         f"{installed[:8]}): retrain it")
+        raise StaleModel(
+            f"fitted with another {STATIC_NAME} embedding table ({str(recorded)[:8]}, installed "
+            f"{installed[:8]}): retrain it"
+        )
 
 
 def pick_model(folders, expect_hash: str) -> tuple[Path, str] | None:

@@ -41,7 +41,9 @@ def profiles_from_codes(codes) -> list[CodeProfile]:
     out = []
     for c in codes:
         desc = " ".join(x for x in (c.name, c.definition, c.include) if x)
-        out.append(CodeProfile(c.path, tuple(c.keywords) or name_keywords(c.path), desc, tuple(c.examples)))
+        out.append(
+            CodeProfile(c.path, tuple(c.keywords) or name_keywords(c.path), desc, tuple(c.examples))
+        )
     return out
 
 

@@ -45,9 +45,14 @@ def _read(path: str | Path) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(read_text(path, str(path)), newline=""))
     try:
         fields = [f.strip().lower() for f in (reader.fieldnames or [])]
-        rows = [{k.strip().lower(): (v or "") for k, v in raw.items() if k is not None} for raw in reader]
+        rows = [
+            {k.strip().lower(): (v or "") for k, v in raw.items() if k is not None}
+            for raw in reader
+        ]
     except csv.Error as err:
-        raise InputError(str(path), f"not a readable CSV file (line {reader.line_num}: {err})") from None
+        raise InputError(
+            str(path), f"not a readable CSV file (line {reader.line_num}: {err})"
+        ) from None
     return rows if rows or fields else []
 
 
@@ -88,8 +93,17 @@ def load_coded(path: str | Path, coder: str | None = None) -> list[Item]:
         if not r["text"].strip():
             continue
         codes = tuple(c for c in (x.strip() for x in r["codes"].split(";")) if c)
-        coded.append(CodedRow(r.get("respondent", ""), r["text"], codes, r.get("coder") or "imported",
-                              r.get("document") or None, r.get("question") or None, line=i))
+        coded.append(
+            CodedRow(
+                r.get("respondent", ""),
+                r["text"],
+                codes,
+                r.get("coder") or "imported",
+                r.get("document") or None,
+                r.get("question") or None,
+                line=i,
+            )
+        )
     items = rows_to_items(coded, coder)
     if not any(it.codes for it in items):
         raise InputError(str(path), "no row has a code: nothing to learn from")
@@ -114,7 +128,9 @@ def load_texts(path: str | Path) -> list[tuple[str, str, str]]:
         if not ident:
             raise InputError(str(path), f"line {line}: empty id")
         if ident in seen:
-            raise InputError(str(path), f"line {line}: id {ident!r} already used on line {seen[ident]}")
+            raise InputError(
+                str(path), f"line {line}: id {ident!r} already used on line {seen[ident]}"
+            )
         seen[ident] = line
         out.append((ident, r["text"] or "", r.get("question") or ""))
     return out

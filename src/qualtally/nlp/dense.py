@@ -68,7 +68,9 @@ def fit_lda(E, Y, known, shrink, C):
          - Xc.T @ (N_ / np.maximum(n_neg, 1)).astype(np.float32)).astype(np.float64)
     D[:, const] = 0.0
     tot = n_pos + n_neg
-    SW = np.where(P_, tot / (2 * np.maximum(n_pos, 1)), 0.0) + np.where(N_, tot / (2 * np.maximum(n_neg, 1)), 0.0)
+    SW = np.where(P_, tot / (2 * np.maximum(n_pos, 1)), 0.0) + np.where(
+        N_, tot / (2 * np.maximum(n_neg, 1)), 0.0
+    )
     SW[:, const] = 0.0
     Wd = np.linalg.solve(S, D)  # d x K
     Z = (Xc @ Wd.astype(np.float32)).astype(np.float64)
@@ -121,7 +123,9 @@ def fit_dense_lr(E, Y, rows_per_code, C, max_iter):
             icpt0[k] = 4.0 if yk.size and yk[0] else -4.0
             continue
         n_pos = float(yk.sum())
-        SW[rows, k] = np.where(yk == 1, len(rows) / (2 * n_pos), len(rows) / (2 * (len(rows) - n_pos)))
+        SW[rows, k] = np.where(
+            yk == 1, len(rows) / (2 * n_pos), len(rows) / (2 * (len(rows) - n_pos))
+        )
     mu = E.mean(axis=0)
     X = (E - mu).astype(np.float64)  # centring: the same problem, far better conditioned
     T = Y.astype(np.float64)

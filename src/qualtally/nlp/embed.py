@@ -90,8 +90,11 @@ class MiniLM:
         self.eps = cfg.get("layer_norm_eps", 1e-12)
         self.max_len = 128
         self.tok = WordPiece.from_vocab_file(folder / "vocab.txt", max_len=self.max_len)
-        w = {k: v.astype(np.float32) for k, v in read_safetensors(folder / "model.safetensors").items()
-             if not k.startswith("pooler.") and not k.endswith("position_ids")}
+        w = {
+            k: v.astype(np.float32)
+            for k, v in read_safetensors(folder / "model.safetensors").items()
+            if not k.startswith("pooler.") and not k.endswith("position_ids")
+        }
         self.word = w["embeddings.word_embeddings.weight"]
         self.pos = w["embeddings.position_embeddings.weight"]
         self.type0 = w["embeddings.token_type_embeddings.weight"][0]
@@ -100,16 +103,31 @@ class MiniLM:
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
             g = lambda n, p=p: w[p + n]
-            qkv_w = np.concatenate([g("attention.self.query.weight"), g("attention.self.key.weight"),
-                                    g("attention.self.value.weight")]).T.copy()
+            qkv_w = np.concatenate(
+                [
+                    g("attention.self.query.weight"),
+                    g("attention.self.key.weight"),
+                    g("attention.self.value.weight"),
+                ]
+            ).T.copy()
             qkv_b = np.concatenate([g("attention.self.query.bias"), g("attention.self.key.bias"),
                                     g("attention.self.value.bias")])
-            self.blocks.append((qkv_w, qkv_b,
-                                g("attention.output.dense.weight").T.copy(), g("attention.output.dense.bias"),
-                                g("attention.output.LayerNorm.weight"), g("attention.output.LayerNorm.bias"),
-                                g("intermediate.dense.weight").T.copy(), g("intermediate.dense.bias"),
-                                g("output.dense.weight").T.copy(), g("output.dense.bias"),
-                                g("output.LayerNorm.weight"), g("output.LayerNorm.bias")))
+            self.blocks.append(
+                (
+                    qkv_w,
+                    qkv_b,
+                    g("attention.output.dense.weight").T.copy(),
+                    g("attention.output.dense.bias"),
+                    g("attention.output.LayerNorm.weight"),
+                    g("attention.output.LayerNorm.bias"),
+                    g("intermediate.dense.weight").T.copy(),
+                    g("intermediate.dense.bias"),
+                    g("output.dense.weight").T.copy(),
+                    g("output.dense.bias"),
+                    g("output.LayerNorm.weight"),
+                    g("output.LayerNorm.bias"),
+                )
+            )
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray, pool=None) -> np.ndarray:
         """Pooled, normalised outputs; ``pool`` (T,) bool, if given, picks the positions pooled."""
@@ -118,7 +136,9 @@ class MiniLM:
         nh, hd = self.heads, H // self.heads
         x = self.word[ids] + self.pos[:T][None] + self.type0
         x = _layer_norm(x, *self.ln, self.eps)
-        bias = None if mask.all() else np.where(mask[:, None, None, :], 0.0, -1e9).astype(np.float32)
+        bias = (
+            None if mask.all() else np.where(mask[:, None, None, :], 0.0, -1e9).astype(np.float32)
+        )
         scale = np.float32(1 / np.sqrt(hd))
         for (qkv_w, qkv_b, o_w, o_b, ln1_w, ln1_b, i_w, i_b, f_w, f_b, ln2_w, ln2_b) in self.blocks:
             qkv = x.reshape(B * T, H) @ qkv_w + qkv_b
@@ -148,7 +168,9 @@ class MiniLM:
         while i < len(order):
             T = len(enc[order[i]])
             j = i
-            while j < len(order) and (j - i + 1) * len(enc[order[j]]) <= max(batch_tokens, len(enc[order[j]])):
+            while j < len(order) and (j - i + 1) * len(enc[order[j]]) <= max(
+                batch_tokens, len(enc[order[j]])
+            ):
                 j += 1
             j = max(j, i + 1)
             batch = order[i:j]
@@ -236,7 +258,9 @@ def embed(texts, cache: bool = True, embedder: str = MODEL_NAME) -> np.ndarray:
                 store[t] = v
     if not texts:
         return np.zeros((0, dim(embedder)), dtype=np.float32)
-    return np.stack([store[t] if t in store else get_encoder(embedder).encode([t])[0] for t in texts])
+    return np.stack(
+        [store[t] if t in store else get_encoder(embedder).encode([t])[0] for t in texts]
+    )
 
 
 # -- the persistent cache (a project's texts, saved beside its model) ------------------------
@@ -259,7 +283,9 @@ def load_cache(path: str | Path, texts, embedder: str = MODEL_NAME) -> int:
     """
     try:
         with np.load(path, allow_pickle=False) as data:
-            if str(data["format"]) != f"{embedder}/1" or data["vectors"].shape[1:] != (dim(embedder),):
+            if str(data["format"]) != f"{embedder}/1" or data["vectors"].shape[1:] != (
+                dim(embedder),
+            ):
                 return 0
             keys, vectors = data["keys"], data["vectors"]
     except Exception:  # noqa: BLE001 - torn, truncated or foreign file (BadZipFile, EOFError...)
@@ -289,9 +315,13 @@ def save_cache(path: str | Path, texts, embedder: str = MODEL_NAME) -> int:
     path = Path(path)
     store = cache_for(embedder)
     with _LOCK:
-        pairs = [(text_key(t), store[t]) for t in dict.fromkeys(str(t) for t in texts) if t in store]
+        pairs = [
+            (text_key(t), store[t]) for t in dict.fromkeys(str(t) for t in texts) if t in store
+        ]
     keys = np.array([k.encode("ascii") for k, _ in pairs], dtype="S32")
-    vectors = (np.stack([v for _, v in pairs]) if pairs else np.zeros((0, dim(embedder)))).astype(np.float16)
+    vectors = (np.stack([v for _, v in pairs]) if pairs else np.zeros((0, dim(embedder)))).astype(
+        np.float16
+    )
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, 0o644)  # mkstemp makes it owner-only; this is a plain cache file

@@ -38,7 +38,9 @@ def _oof(items: list[Item], classes, folds: int, seed: int, make_model, sizes=()
                 continue
             sub = rng.choice(tr, size=size, replace=False)
             m = make_model().fit([texts[i] for i in sub], [items[i].codes for i in sub])
-            curve[size][0][te] = align(m.predict([texts[i] for i in te]).astype(float), m.classes_, classes) > 0
+            curve[size][0][te] = (
+                align(m.predict([texts[i] for i in te]).astype(float), m.classes_, classes) > 0
+            )
             curve[size][1][te] = True
     return S, P, curve
 
@@ -60,7 +62,9 @@ def evaluate_items(items: list[Item], folds: int = 5, seed: int = 0, profiles=No
     learning = {}
     for size, (pred, done) in lc.items():
         if done.any():
-            learning[str(size)] = summarise(Y[done], pred[done], pred[done].astype(float), classes)["micro_f1"]
+            learning[str(size)] = summarise(Y[done], pred[done], pred[done].astype(float), classes)[
+                "micro_f1"
+            ]
         else:
             learning[str(size)] = None
     return {"excerpts": len(items), "codes": len(classes), "folds": folds, "model": model,
@@ -76,7 +80,13 @@ def evaluate(items: list[Item], by: str | None = None, folds: int = 5, seed: int
     """
     if by != "question":
         result = evaluate_items(items, folds, seed, profiles, make_model, curve)
-        return {"by": None, "seed": seed, "keywords_from": "codebook" if profiles else "code names", **result, "summary": _summary([result])}
+        return {
+            "by": None,
+            "seed": seed,
+            "keywords_from": "codebook" if profiles else "code names",
+            **result,
+            "summary": _summary([result]),
+        }
     groups: dict[str, list[Item]] = {}
     for it in items:
         groups.setdefault(it.question or "", []).append(it)
@@ -85,13 +95,21 @@ def evaluate(items: list[Item], by: str | None = None, folds: int = 5, seed: int
         if progress:
             progress("evaluate", i, len(groups))
         if not any(it.codes for it in group) or len(group) < 4:
-            skipped[q] = f"{len(group)} excerpts, {len({c for it in group for c in it.codes})} codes: too few to cross-validate"
+            skipped[q] = (
+                f"{len(group)} excerpts, {len({c for it in group for c in it.codes})} codes: too few to cross-validate"
+            )
             continue
         out[q] = evaluate_items(group, folds, seed, profiles, make_model, curve)
     if progress:
         progress("evaluate", len(groups), len(groups))
-    return {"by": "question", "seed": seed, "keywords_from": "codebook" if profiles else "code names",
-            "questions": out, "skipped": skipped, "summary": _summary(list(out.values()))}
+    return {
+        "by": "question",
+        "seed": seed,
+        "keywords_from": "codebook" if profiles else "code names",
+        "questions": out,
+        "skipped": skipped,
+        "summary": _summary(list(out.values())),
+    }
 
 
 def _summary(results: list[dict]) -> dict:

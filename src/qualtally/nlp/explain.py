@@ -56,8 +56,11 @@ def stop_mask(model) -> np.ndarray:
     if hit is None or hit[0] is not terms:  # another model now lives at this id
         if len(_STOP_MASKS) > 16:
             _STOP_MASKS.clear()
-        mask = np.fromiter((any(w in STOP_WORDS for w in str(t).split()) for t in terms), dtype=bool,
-                           count=len(terms))
+        mask = np.fromiter(
+            (any(w in STOP_WORDS for w in str(t).split()) for t in terms),
+            dtype=bool,
+            count=len(terms),
+        )
         hit = _STOP_MASKS[id(model)] = (terms, mask)
     return hit[1]
 

@@ -58,7 +58,12 @@ def tfidf_transform(vec, docs):
     terms, sorted by column, ``log(tf) + 1`` when sublinear, times idf, then scikit-learn's
     own in-place L2 row normalisation; anything unusual goes to ``vec.transform``.
     """
-    if vec.binary or vec.norm not in ("l2", None) or not vec.use_idf or vec.dtype not in (np.float32, np.float64):
+    if (
+        vec.binary
+        or vec.norm not in ("l2", None)
+        or not vec.use_idf
+        or vec.dtype not in (np.float32, np.float64)
+    ):
         return vec.transform(docs)
     from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
@@ -96,8 +101,11 @@ def tfidf_transform(vec, docs):
         data += 1.0
     idx = np.asarray(indices, dtype=np.int32)
     data *= vec.idf_[idx]
-    X = sp.csr_matrix((data, idx, np.asarray(indptr, dtype=np.int32)), shape=(len(indptr) - 1, len(vocab)),
-                      dtype=vec.dtype)
+    X = sp.csr_matrix(
+        (data, idx, np.asarray(indptr, dtype=np.int32)),
+        shape=(len(indptr) - 1, len(vocab)),
+        dtype=vec.dtype,
+    )
     if vec.norm == "l2":
         inplace_csr_row_normalize_l2(X)
     return X
@@ -271,11 +279,16 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         if len(parts) != 2:
             return TextFeatures._join_slow(parts)
         a, b = (p.tocsr() for p in parts)
-        if a.dtype != np.float32 or b.dtype != np.float32 or not (
-                a.has_sorted_indices and b.has_sorted_indices):  # fit_transform's rows: the slow way
+        if (
+            a.dtype != np.float32
+            or b.dtype != np.float32
+            or not (a.has_sorted_indices and b.has_sorted_indices)
+        ):  # fit_transform's rows: the slow way
             return TextFeatures._join_slow(parts)
         n, wa = a.shape
-        rows = np.concatenate([np.repeat(np.arange(n), np.diff(a.indptr)), np.repeat(np.arange(n), np.diff(b.indptr))])
+        rows = np.concatenate(
+            [np.repeat(np.arange(n), np.diff(a.indptr)), np.repeat(np.arange(n), np.diff(b.indptr))]
+        )
         order = np.argsort(rows, kind="stable")  # each row: its word entries, then its char entries
         data = np.concatenate([a.data, b.data])[order]
         cols = np.concatenate([a.indices, b.indices + wa])[order]
@@ -292,7 +305,9 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         # _join_slow's diagonal product leaves each row's columns in reverse order: kept, so
         # that every later sum over a row adds in the same order as before
         rev = np.repeat(indptr[:-1] + indptr[1:] - 1, np.diff(indptr)) - np.arange(len(data))
-        return sp.csr_matrix((data[rev], cols[rev], indptr), shape=(n, wa + b.shape[1]), dtype=np.float32)
+        return sp.csr_matrix(
+            (data[rev], cols[rev], indptr), shape=(n, wa + b.shape[1]), dtype=np.float32
+        )
 
     @staticmethod
     def _join_slow(parts):

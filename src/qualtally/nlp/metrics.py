@@ -28,7 +28,11 @@ def summarise(Y: np.ndarray, pred: np.ndarray, S: np.ndarray, classes) -> dict:
                          "recall": round(tp[k] / support[k], 4) if support[k] else 0.0}
                 for k, c in enumerate(classes)}
     present = support > 0
-    macro = float(np.mean([_f1(tp[k], fp[k], fn[k]) for k in np.flatnonzero(present)])) if present.any() else 0.0
+    macro = (
+        float(np.mean([_f1(tp[k], fp[k], fn[k]) for k in np.flatnonzero(present)]))
+        if present.any()
+        else 0.0
+    )
     micro = _f1(tp.sum(), fp.sum(), fn.sum())
     p = float(tp.sum() / (tp.sum() + fp.sum())) if tp.sum() + fp.sum() else 0.0
     r = float(tp.sum() / support.sum()) if support.sum() else 0.0
@@ -39,7 +43,9 @@ def summarise(Y: np.ndarray, pred: np.ndarray, S: np.ndarray, classes) -> dict:
         top1 = order[:, 0]
         p1 = float(np.mean(Y[rows, top1] & (S[rows, top1] > 0)))
         top3 = order[:, :3]
-        hit3 = np.take_along_axis(Y[rows], top3, axis=1) & (np.take_along_axis(S[rows], top3, axis=1) > 0)
+        hit3 = np.take_along_axis(Y[rows], top3, axis=1) & (
+            np.take_along_axis(S[rows], top3, axis=1) > 0
+        )
         r3 = float(np.mean(hit3.sum(axis=1) / Y[rows].sum(axis=1)))
     return {"micro_f1": round(micro, 4), "macro_f1": round(macro, 4), "precision": round(p, 4),
             "recall": round(r, 4), "precision_at_1": round(p1, 4), "recall_at_3": round(r3, 4),

@@ -73,11 +73,31 @@ def label_matrix(y, classes, negatives=None):
 class CodeSuggester(ClassifierMixin, BaseEstimator):
     """Multi-label code suggester; ``fit(texts, label_sets)``, ``scores(texts)``, ``predict``."""
 
-    def __init__(self, C=8.0, char_weight=2.0, knn_k=10, inner_folds=4,
-                 blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, shrink=4.0, word_ngrams=(1, 2),
-                 random_state=0, embeddings=True, emb_C=8.0, emb_shares=(0.0, 0.35, 0.65, 1.0), emb_iter=100,
-                 emb_model="auto", emb_shrink=0.5, name_rows="leaf", name_copies=3, stack=True, meta_C=0.1,
-                 relative=(0.3, 0.5, 0.7), meta_pairs=False, embedder="minilm-l6-v2"):
+    def __init__(
+        self,
+        C=8.0,
+        char_weight=2.0,
+        knn_k=10,
+        inner_folds=4,
+        blend_grid=(0.0, 0.2, 0.4, 0.6),
+        at_least_one=True,
+        shrink=4.0,
+        word_ngrams=(1, 2),
+        random_state=0,
+        embeddings=True,
+        emb_C=8.0,
+        emb_shares=(0.0, 0.35, 0.65, 1.0),
+        emb_iter=100,
+        emb_model="auto",
+        emb_shrink=0.5,
+        name_rows="leaf",
+        name_copies=3,
+        stack=True,
+        meta_C=0.1,
+        relative=(0.3, 0.5, 0.7),
+        meta_pairs=False,
+        embedder="minilm-l6-v2",
+    ):
         self.C = C
         self.char_weight = char_weight
         self.knn_k = knn_k
@@ -99,7 +119,9 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self.meta_C = meta_C
         self.relative = relative
         self.meta_pairs = meta_pairs
-        self.embedder = embedder  # saved with the model: it always embeds with the one it was fitted with
+        self.embedder = (
+            embedder  # saved with the model: it always embeds with the one it was fitted with
+        )
 
     # -- fitting --------------------------------------------------------------------------
     def fit(self, X, y, negatives=None):
@@ -115,7 +137,11 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self.classes_ = np.array(sorted({c for labels in y for c in labels}), dtype=object)
         Y, known = label_matrix(y, self.classes_, negatives)
         n, K = Y.shape
-        names = [code_name(c, self.name_rows) for c in self.classes_] * self.name_copies if self.name_rows else []
+        names = (
+            [code_name(c, self.name_rows) for c in self.classes_] * self.name_copies
+            if self.name_rows
+            else []
+        )
         self.features_ = TextFeatures(word_ngrams=self.word_ngrams, char_weight=self.char_weight)
         Ma = self.features_.fit_transform(texts + names)
         M = Ma[:n]
@@ -160,8 +186,14 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
             if yk.min() == yk.max():  # only positives (or none): a constant score
                 intercept[k] = 4.0 if yk.size and yk[0] else -4.0
                 return
-            clf = LogisticRegression(C=C or self.C, class_weight="balanced", solver="liblinear", dual=True,
-                                     tol=1e-3, random_state=self.random_state)
+            clf = LogisticRegression(
+                C=C or self.C,
+                class_weight="balanced",
+                solver="liblinear",
+                dual=True,
+                tol=1e-3,
+                random_state=self.random_state,
+            )
             Mk = M if len(rows) == M.shape[0] else M[rows]
             with LIBLINEAR:
                 clf.fit(Mk, yk)
@@ -233,16 +265,25 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
             splits = [(np.flatnonzero(~scored), np.sort(te))]
         else:
             folds = min(self.inner_folds, n)
-            splits = list(KFold(folds, shuffle=True, random_state=self.random_state).split(M)) if folds >= 2 else []
+            splits = (
+                list(KFold(folds, shuffle=True, random_state=self.random_state).split(M))
+                if folds >= 2
+                else []
+            )
         if splits:
             tras = [np.concatenate([tr, extra]) for tr, _ in splits]
-            fits = [(lane.submit if lane else run_now)(self._fit_linear, Ma[tra], Ya[tra], knowna[tra]) for tra in tras]
+            fits = [
+                (lane.submit if lane else run_now)(self._fit_linear, Ma[tra], Ya[tra], knowna[tra])
+                for tra in tras
+            ]
             for (tr, te), tra, fit in zip(splits, tras, fits):
                 comps[1][te] = _knn(M[te], M[tr].T.tocsr(), (Y * known)[tr], self.knn_k)
                 if E is not None:
                     coef, icpt = self._fit_dense(Ea[tra], Ya[tra], knowna[tra])
                     comps[2][te] = _sigmoid(E[te] @ coef.T + icpt)
-                    comps[3][te] = _knn_dense(E[te], np.ascontiguousarray(E[tr].T), (Y * known)[tr], self.knn_k)
+                    comps[3][te] = _knn_dense(
+                        E[te], np.ascontiguousarray(E[tr].T), (Y * known)[tr], self.knn_k
+                    )
                 coef, icpt = fit.result()
                 comps[0][te] = _sigmoid(M[te] @ coef.T + icpt)
         if getattr(self, "stacked_", False):
@@ -251,8 +292,15 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
             self.meta_w_, self.meta_b_, self.meta_mu_, self.meta_sd_ = fit_meta(
                 F, Y[scored], known[scored], self.meta_C)
             S = apply_meta(F, self.meta_w_, self.meta_b_, self.meta_mu_, self.meta_sd_)
-            _, self.thresholds_, self.rescue_ = tune_blend([S], [(1.0,)], Y[scored], known[scored],
-                                                           self.at_least_one, self.shrink, self.relative)
+            _, self.thresholds_, self.rescue_ = tune_blend(
+                [S],
+                [(1.0,)],
+                Y[scored],
+                known[scored],
+                self.at_least_one,
+                self.shrink,
+                self.relative,
+            )
             self.weights_ = np.array([1.0, 0.0, 0.0, 0.0])
             self.blend_ = 0.0
             return
@@ -267,10 +315,13 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
                 else:
                     grid += [(lin[0], w, lin[1], 0.0), (lin[0], 0.0, lin[1], w)]
         comps = [c[scored] for c in comps]
-        weights, self.thresholds_, self.rescue_ = tune_blend(comps, grid, Y[scored], known[scored],
-                                                             self.at_least_one, self.shrink, self.relative)
+        weights, self.thresholds_, self.rescue_ = tune_blend(
+            comps, grid, Y[scored], known[scored], self.at_least_one, self.shrink, self.relative
+        )
         weights = tuple(weights) + (0.0,) * (4 - len(weights)) if weights else (1.0, 0.0, 0.0, 0.0)
-        self.weights_ = np.array(weights, dtype=np.float64)  # tfidf lin, tfidf knn, emb lin, emb knn
+        self.weights_ = np.array(
+            weights, dtype=np.float64
+        )  # tfidf lin, tfidf knn, emb lin, emb knn
         self.blend_ = float(self.weights_[1] + self.weights_[3])
 
     def _name_sims(self, M, E):

@@ -63,7 +63,11 @@ def _tables(suggester: Suggester) -> dict[str, str | None]:
     from qualtally.nlp import static_embed
 
     used = suggester.embedders()
-    return {static_embed.STATIC_NAME: static_embed.table_id()} if static_embed.STATIC_NAME in used else {}
+    return (
+        {static_embed.STATIC_NAME: static_embed.table_id()}
+        if static_embed.STATIC_NAME in used
+        else {}
+    )
 
 
 def save_model(suggester: Suggester, out: str | Path, *, codebook: str, training_size: int,

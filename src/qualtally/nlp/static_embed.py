@@ -46,7 +46,9 @@ def table_id() -> str | None:
         return None
     if not _TABLE_ID:
         try:
-            sha = json.loads((folder / "card.json").read_text(encoding="utf-8")).get("embeddings_sha256")
+            sha = json.loads((folder / "card.json").read_text(encoding="utf-8")).get(
+                "embeddings_sha256"
+            )
         except (OSError, ValueError):
             sha = None
         if not sha:
@@ -62,10 +64,14 @@ class StaticEmbedder:
 
     def __init__(self, folder: str | Path):
         folder = Path(folder)
-        self.table = np.ascontiguousarray(read_safetensors(folder / TABLE_FILE)["embeddings"], dtype=np.float32)
+        self.table = np.ascontiguousarray(
+            read_safetensors(folder / TABLE_FILE)["embeddings"], dtype=np.float32
+        )
         self.tok = WordPiece.from_vocab_file(folder / "vocab.txt", max_len=1 << 30)
         if self.table.shape[0] != len(self.tok.vocab):
-            raise ValueError(f"{folder / TABLE_FILE}: {self.table.shape[0]} rows for {len(self.tok.vocab)} tokens")
+            raise ValueError(
+                f"{folder / TABLE_FILE}: {self.table.shape[0]} rows for {len(self.tok.vocab)} tokens"
+            )
         card = folder / "card.json"
         self.card = json.loads(card.read_text(encoding="utf-8")) if card.is_file() else {}
         self.dim = int(self.table.shape[1])

@@ -131,10 +131,19 @@ class Suggester:
     def suggest(self, text: str, question: str | None = None, exclude=(), limit: int = 9,
                 explain: bool = True) -> list[Suggestion]:
         """Codes for one excerpt, best first, minus ``exclude`` (applied or rejected)."""
-        return self.suggest_many([text], question, exclude=exclude, limit=limit, explain=explain)[0][0]
+        return self.suggest_many([text], question, exclude=exclude, limit=limit, explain=explain)[
+            0
+        ][0]
 
-    def suggest_many(self, texts: list[str], question: str | None = None, exclude=(), limit: int = 9,
-                     explain: bool = True, chunk: int = 256) -> list[tuple[list[Suggestion], float]]:
+    def suggest_many(
+        self,
+        texts: list[str],
+        question: str | None = None,
+        exclude=(),
+        limit: int = 9,
+        explain: bool = True,
+        chunk: int = 256,
+    ) -> list[tuple[list[Suggestion], float]]:
         """Per text: (its best ``limit`` suggestions minus ``exclude``, its uncertainty margin).
 
         Scored in batches of ``chunk`` texts (one TF-IDF transform, one embedding look-up,
@@ -155,20 +164,40 @@ class Suggester:
             rows = M.tocsr() if why else None
             coded = coded_rows(model) if why else None
             for i in range(len(part)):
-                order = [j for j in np.argsort(-S[i], kind="stable") if codes[j] not in excluded][:limit]
+                order = [j for j in np.argsort(-S[i], kind="stable") if codes[j] not in excluded][
+                    :limit
+                ]
                 learned = [j for j in order if j < trained] if why else []
                 lo_, hi_ = (rows.indptr[i], rows.indptr[i + 1]) if why else (0, 0)
-                terms_of = dict(zip(learned, top_terms_many(model, rows.indices[lo_:hi_], rows.data[lo_:hi_],
-                                                            learned))) if learned else {}
+                terms_of = (
+                    dict(
+                        zip(
+                            learned,
+                            top_terms_many(
+                                model, rows.indices[lo_:hi_], rows.data[lo_:hi_], learned
+                            ),
+                        )
+                    )
+                    if learned
+                    else {}
+                )
                 found = []
                 for j in order:
                     terms, similar = (), None
                     if j in terms_of:
                         terms = terms_of[j]
                         similar = similar_coded(model, sims[i], j, coded[j])
-                    found.append(Suggestion(codes[j], round(float(S[i, j]), 4), bool(P[i, j]),
-                                            hits[i].get(codes[j], ()) if explain else (), terms, similar,
-                                            "model" if j < trained else "keywords"))
+                    found.append(
+                        Suggestion(
+                            codes[j],
+                            round(float(S[i, j]), 4),
+                            bool(P[i, j]),
+                            hits[i].get(codes[j], ()) if explain else (),
+                            terms,
+                            similar,
+                            "model" if j < trained else "keywords",
+                        )
+                    )
                 margin = float(np.min(np.abs(S[i] - th))) if len(codes) else 1.0
                 out.append((found, margin))
         return out

@@ -31,8 +31,12 @@ def read_safetensors(path: str | Path) -> dict[str, np.ndarray]:
         if dtype is None:
             raise ValueError(f"unsupported safetensors dtype {info['dtype']} for {name}")
         start, end = info["data_offsets"]
-        arr = np.frombuffer(data, dtype=np.dtype(dtype).newbyteorder("<"), count=(end - start) // np.dtype(dtype).itemsize,
-                            offset=base + start)
+        arr = np.frombuffer(
+            data,
+            dtype=np.dtype(dtype).newbyteorder("<"),
+            count=(end - start) // np.dtype(dtype).itemsize,
+            offset=base + start,
+        )
         out[name] = arr.reshape(info["shape"])
     return out
 

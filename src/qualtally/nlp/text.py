@@ -49,7 +49,9 @@ def _lemmatise(docs) -> list[str]:
             w = words_of.get(orth, _UNSEEN)
             if w is _UNSEEN:
                 tok = doc[i]
-                w = words_of[orth] = None if tok.is_punct or tok.is_space else (tok.lemma_ or tok.text).lower()
+                w = words_of[orth] = (
+                    None if tok.is_punct or tok.is_space else (tok.lemma_ or tok.text).lower()
+                )
             if w is not None:
                 words.append(w)
         out.append(" ".join(words))
@@ -120,8 +122,12 @@ def _docs(texts: list[str], batch_size: int):
         doc = nlp.make_doc(t.lower())
         if len(doc):
             orths = doc.to_array(ORTH)
-            doc.from_array([LEMMA], _np().fromiter((lemma_of(o) for o in orths.tolist()), dtype="uint64",
-                                                    count=len(orths)))
+            doc.from_array(
+                [LEMMA],
+                _np().fromiter(
+                    (lemma_of(o) for o in orths.tolist()), dtype="uint64", count=len(orths)
+                ),
+            )
         yield doc
 
 

@@ -74,8 +74,13 @@ def train_to_folder(coded: str | Path, out: str | Path, *, codebook: str | Path 
         per_q = len(suggester.models) > 1 or (by_question is True)
         from qualtally.nlp.model import CodeSuggester
 
-        metrics = evaluate(items, by="question" if per_q else None, seed=seed, profiles=profiles or None,
-                           make_model=lambda: CodeSuggester(random_state=seed, embedder=embedder))
+        metrics = evaluate(
+            items,
+            by="question" if per_q else None,
+            seed=seed,
+            profiles=profiles or None,
+            make_model=lambda: CodeSuggester(random_state=seed, embedder=embedder),
+        )
     cb_hash = codebook_hash([c.path for c in codes], profiles)
     extra = {"trained_on": Path(coded).name,
              "command": _command(coded, out, codebook, by, coder, seed, embedder)}

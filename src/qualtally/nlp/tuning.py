@@ -60,7 +60,9 @@ def thresholds_for(S, Y, known, shrink: float = SHRINK) -> np.ndarray:
 
 def tune_decision(lin, knn, Y, known, blend_grid, at_least_one, shrink: float = SHRINK):
     """(blend, thresholds, rescue) maximising out-of-fold micro-F1."""
-    w, th, rescue = tune_blend([lin, knn], [(1 - w, w) for w in blend_grid], Y, known, at_least_one, shrink)
+    w, th, rescue = tune_blend(
+        [lin, knn], [(1 - w, w) for w in blend_grid], Y, known, at_least_one, shrink
+    )
     return float(w[1]) if len(w) else 0.0, th, rescue
 
 

@@ -95,8 +95,11 @@ def probe(path: Path) -> set[str]:
         return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as err:
         if "not a database" in str(err):
-            raise InputError(str(path), f"not a qualtally project, or a damaged one (SQLite: {err}); "
-                                        f"if it was a project, {backup_hint(path)}") from None
+            raise InputError(
+                str(path),
+                f"not a qualtally project, or a damaged one (SQLite: {err}); "
+                f"if it was a project, {backup_hint(path)}",
+            ) from None
         raise damaged(path, str(err)) from None
     finally:
         conn.close()

@@ -41,21 +41,29 @@ def stacks(conn: Connection, actor: str) -> tuple[list[int], list[int]]:
     return done, redo
 
 
-def _apply(conn: Connection, action: str, before: dict | None, after: dict | None, reverse: bool) -> None:
+def _apply(
+    conn: Connection, action: str, before: dict | None, after: dict | None, reverse: bool
+) -> None:
     """Make the state of an event's ``after`` (or, reversing, its ``before``) true again."""
     if action in ("coding.add", "coding.remove"):
         adding = (action == "coding.add") != reverse
         data = after if action == "coding.add" else before
         assert data is not None
-        cond = ((t.codings.c.excerpt_id == data["excerpt_id"]) & (t.codings.c.code_id == data["code_id"])
-                & (t.codings.c.coder == data["coder"]))
+        cond = (
+            (t.codings.c.excerpt_id == data["excerpt_id"])
+            & (t.codings.c.code_id == data["code_id"])
+            & (t.codings.c.coder == data["coder"])
+        )
         conn.execute(sa.delete(t.codings).where(cond))
         if adding:
             conn.execute(sa.insert(t.codings).values(**data))
     elif action == "suggestion.reject":
         assert after is not None
-        cond = ((t.rejections.c.excerpt_id == after["excerpt_id"]) & (t.rejections.c.code_id == after["code_id"])
-                & (t.rejections.c.coder == after["coder"]))
+        cond = (
+            (t.rejections.c.excerpt_id == after["excerpt_id"])
+            & (t.rejections.c.code_id == after["code_id"])
+            & (t.rejections.c.coder == after["coder"])
+        )
         conn.execute(sa.delete(t.rejections).where(cond))
         if not reverse:
             conn.execute(sa.insert(t.rejections).values(**after))
@@ -67,15 +75,20 @@ def _apply(conn: Connection, action: str, before: dict | None, after: dict | Non
     elif action == "excerpt.add":
         assert after is not None
         if reverse:
-            cond = ((t.excerpts.c.document_id == after["document_id"]) & (t.excerpts.c.start == after["start"])
-                    & (t.excerpts.c.end == after["end"]))
+            cond = (
+                (t.excerpts.c.document_id == after["document_id"])
+                & (t.excerpts.c.start == after["start"])
+                & (t.excerpts.c.end == after["end"])
+            )
             conn.execute(sa.delete(t.excerpts).where(cond))
         else:
             conn.execute(sa.insert(t.excerpts).values(**after))
     elif action == "code.add":
         assert after is not None
         if reverse:
-            row = conn.execute(sa.select(t.codes.c.id).where(t.codes.c.path == after["path"])).first()
+            row = conn.execute(
+                sa.select(t.codes.c.id).where(t.codes.c.path == after["path"])
+            ).first()
             if row is None:
                 return
             used = conn.execute(sa.select(sa.func.count()).select_from(t.codings)

@@ -51,7 +51,9 @@ class Peek:
         try:
             # never open() the file from Python: closing that descriptor would drop the
             # locks this process's SQLite connections hold on it (see storage/engine.py)
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+            )
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             if row is None or row[0] != HEAD_REVISION:
                 conn.close()
@@ -73,10 +75,15 @@ class Peek:
     # -- the reads the coding screen's first frame needs ----------------------------------
     def documents(self) -> list[Document]:
         rows = self._rows("SELECT id, name, kind, meta FROM documents ORDER BY name")
-        return [Document(name, "", (), kind, dict(_json(meta, {}) or {}), id_) for id_, name, kind, meta in rows]
+        return [
+            Document(name, "", (), kind, dict(_json(meta, {}) or {}), id_)
+            for id_, name, kind, meta in rows
+        ]
 
     def document(self, doc_id: int) -> Document:
-        found = self._rows("SELECT id, name, kind, text, meta FROM documents WHERE id = ?", (doc_id,))
+        found = self._rows(
+            "SELECT id, name, kind, text, meta FROM documents WHERE id = ?", (doc_id,)
+        )
         if len(found) != 1:
             raise LookupError(f"no document {doc_id}")
         id_, name, kind, text, meta = found[0]
@@ -89,9 +96,11 @@ class Peek:
         return Document(name, text, turns, kind, dict(_json(meta, {}) or {}), id_)
 
     def excerpts(self, document_id: int | None = None) -> list[Excerpt]:
-        sql = ("SELECT e.id, e.document_id, e.start, e.\"end\", substr(d.text, e.start + 1, e.\"end\" - e.start), "
-               "r.key, e.parent_id, e.question FROM excerpts e JOIN documents d ON d.id = e.document_id "
-               "LEFT OUTER JOIN respondents r ON r.id = e.respondent_id")
+        sql = (
+            'SELECT e.id, e.document_id, e.start, e."end", substr(d.text, e.start + 1, e."end" - e.start), '
+            "r.key, e.parent_id, e.question FROM excerpts e JOIN documents d ON d.id = e.document_id "
+            "LEFT OUTER JOIN respondents r ON r.id = e.respondent_id"
+        )
         params: tuple = ()
         if document_id is not None:
             sql += " WHERE e.document_id = ?"
@@ -101,14 +110,40 @@ class Peek:
 
     def codes(self) -> list[Code]:
         """All codes, parents before children, siblings in codebook order (as ``queries.codes``)."""
-        rows = self._rows("SELECT id, parent_id, path, name, definition, include, exclude, keywords, examples, "
-                          "colour, finding_key FROM codes ORDER BY ordinal, id")
+        rows = self._rows(
+            "SELECT id, parent_id, path, name, definition, include, exclude, keywords, examples, "
+            "colour, finding_key FROM codes ORDER BY ordinal, id"
+        )
         children: dict[int | None, list[Code]] = defaultdict(list)
-        for id_, parent, path, name, definition, include, exclude, keywords, examples, colour, finding in rows:
+        for (
+            id_,
+            parent,
+            path,
+            name,
+            definition,
+            include,
+            exclude,
+            keywords,
+            examples,
+            colour,
+            finding,
+        ) in rows:
             parent_path = path.rsplit(" > ", 1)[0] if " > " in path else None
-            children[parent].append(Code(name, parent_path, definition, include, exclude,
-                                         tuple(_json(keywords, ()) or ()), tuple(_json(examples, ()) or ()),
-                                         colour, finding, id_, parent))
+            children[parent].append(
+                Code(
+                    name,
+                    parent_path,
+                    definition,
+                    include,
+                    exclude,
+                    tuple(_json(keywords, ()) or ()),
+                    tuple(_json(examples, ()) or ()),
+                    colour,
+                    finding,
+                    id_,
+                    parent,
+                )
+            )
         out: list[Code] = []
         stack = list(reversed(children.get(None, [])))
         while stack:
@@ -117,7 +152,9 @@ class Peek:
             stack.extend(reversed(children.get(c.id, [])))
         return out
 
-    def codings(self, excerpt_ids, coder: str | None = None) -> dict[int, list[tuple[int, str, str]]]:
+    def codings(
+        self, excerpt_ids, coder: str | None = None
+    ) -> dict[int, list[tuple[int, str, str]]]:
         ids = list(excerpt_ids)
         out: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
         if not ids:
@@ -132,7 +169,9 @@ class Peek:
         return out
 
     def memo(self, excerpt_id: int, coder: str) -> str:
-        row = self._rows("SELECT text FROM memos WHERE excerpt_id = ? AND coder = ? LIMIT 1", (excerpt_id, coder))
+        row = self._rows(
+            "SELECT text FROM memos WHERE excerpt_id = ? AND coder = ? LIMIT 1", (excerpt_id, coder)
+        )
         return row[0][0] if row else ""
 
     def coder_state(self, coder: str) -> dict[str, Any]:

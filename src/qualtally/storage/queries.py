@@ -30,14 +30,22 @@ def counts(conn: Connection) -> dict[str, int]:
 
     coders = conn.execute(sa.select(sa.func.count(sa.distinct(t.codings.c.coder)))).scalar_one()
     return {
-        "documents": n(t.documents), "respondents": n(t.respondents), "excerpts": n(t.excerpts),
-        "codes": n(t.codes), "codings": n(t.codings), "coders": int(coders), "findings": n(t.findings),
+        "documents": n(t.documents),
+        "respondents": n(t.respondents),
+        "excerpts": n(t.excerpts),
+        "codes": n(t.codes),
+        "codings": n(t.codings),
+        "coders": int(coders),
+        "findings": n(t.findings),
         "memos": n(t.memos),
     }
 
 
 def coders(conn: Connection) -> list[str]:
-    return [r[0] for r in conn.execute(sa.select(t.codings.c.coder).distinct().order_by(t.codings.c.coder))]
+    return [
+        r[0]
+        for r in conn.execute(sa.select(t.codings.c.coder).distinct().order_by(t.codings.c.coder))
+    ]
 
 
 def setting(conn: Connection, key: str, default=None):
@@ -63,33 +71,53 @@ def documents(conn: Connection, with_text: bool = False) -> list[Document]:
     if with_text:
         cols.append(t.documents.c.text)
     rows = conn.execute(sa.select(*cols).order_by(t.documents.c.name))
-    return [Document(r.name, r.text if with_text else "", (), r.kind, dict(r.meta or {}), r.id) for r in rows]
+    return [
+        Document(r.name, r.text if with_text else "", (), r.kind, dict(r.meta or {}), r.id)
+        for r in rows
+    ]
 
 
 def document(conn: Connection, doc_id: int) -> Document:
     r = conn.execute(sa.select(t.documents).where(t.documents.c.id == doc_id)).one()
-    q = (sa.select(t.turns, t.respondents.c.key.label("respondent_key"))
-         .select_from(t.turns.outerjoin(t.respondents, t.respondents.c.id == t.turns.c.respondent_id))
-         .where(t.turns.c.document_id == doc_id).order_by(t.turns.c.idx))
-    turns = tuple(Turn(x.start, x.end, x.speaker, x.respondent_key, dict(x.meta or {})) for x in conn.execute(q))
+    q = (
+        sa.select(t.turns, t.respondents.c.key.label("respondent_key"))
+        .select_from(
+            t.turns.outerjoin(t.respondents, t.respondents.c.id == t.turns.c.respondent_id)
+        )
+        .where(t.turns.c.document_id == doc_id)
+        .order_by(t.turns.c.idx)
+    )
+    turns = tuple(
+        Turn(x.start, x.end, x.speaker, x.respondent_key, dict(x.meta or {}))
+        for x in conn.execute(q)
+    )
     return Document(r.name, r.text, turns, r.kind, dict(r.meta or {}), r.id)
 
 
 def _excerpt_query():
     text = t.documents.c.text
-    return (
-        sa.select(
-            t.excerpts.c.id, t.excerpts.c.document_id, t.excerpts.c.start, t.excerpts.c.end,
-            sa.func.substr(text, t.excerpts.c.start + 1, t.excerpts.c.end - t.excerpts.c.start).label("text"),
-            t.respondents.c.key.label("respondent"), t.excerpts.c.parent_id, t.excerpts.c.question,
+    return sa.select(
+        t.excerpts.c.id,
+        t.excerpts.c.document_id,
+        t.excerpts.c.start,
+        t.excerpts.c.end,
+        sa.func.substr(text, t.excerpts.c.start + 1, t.excerpts.c.end - t.excerpts.c.start).label(
+            "text"
+        ),
+        t.respondents.c.key.label("respondent"),
+        t.excerpts.c.parent_id,
+        t.excerpts.c.question,
+    ).select_from(
+        t.excerpts.join(t.documents, t.documents.c.id == t.excerpts.c.document_id).outerjoin(
+            t.respondents, t.respondents.c.id == t.excerpts.c.respondent_id
         )
-        .select_from(t.excerpts.join(t.documents, t.documents.c.id == t.excerpts.c.document_id)
-                     .outerjoin(t.respondents, t.respondents.c.id == t.excerpts.c.respondent_id))
     )
 
 
 def _excerpt(r) -> Excerpt:
-    return Excerpt(r.id, r.document_id, r.start, r.end, r.text, r.respondent, r.parent_id, r.question)
+    return Excerpt(
+        r.id, r.document_id, r.start, r.end, r.text, r.respondent, r.parent_id, r.question
+    )
 
 
 def excerpts(conn: Connection, document_id: int | None = None) -> list[Excerpt]:
@@ -112,7 +140,9 @@ def _code(r) -> Code:
 
 def codes(conn: Connection) -> list[Code]:
     """All codes, parents before children, siblings in codebook order."""
-    rows = [_code(r) for r in conn.execute(sa.select(t.codes).order_by(t.codes.c.ordinal, t.codes.c.id))]
+    rows = [
+        _code(r) for r in conn.execute(sa.select(t.codes).order_by(t.codes.c.ordinal, t.codes.c.id))
+    ]
     children: dict[int | None, list[Code]] = defaultdict(list)
     for c in rows:
         children[c.parent_id].append(c)
@@ -129,16 +159,22 @@ def codes(conn: Connection) -> list[Code]:
 
 def findings(conn: Connection) -> list[Finding]:
     linked: dict[str, list[str]] = defaultdict(list)
-    for r in conn.execute(sa.select(t.codes.c.finding_key, t.codes.c.path).where(t.codes.c.finding_key.is_not(None))):
+    for r in conn.execute(
+        sa.select(t.codes.c.finding_key, t.codes.c.path).where(t.codes.c.finding_key.is_not(None))
+    ):
         linked[r.finding_key].append(r.path)
     rows = conn.execute(sa.select(t.findings).order_by(t.findings.c.ordinal, t.findings.c.id))
     return [Finding(r.key, r.statement, r.section, r.quantifier, tuple(linked.get(r.key, ())),
                     tuple(r.asked or ())) for r in rows]
 
 
-def codings_for(conn: Connection, excerpt_ids: list[int], coder: str | None = None) -> dict[int, list[tuple[int, str, str]]]:
+def codings_for(
+    conn: Connection, excerpt_ids: list[int], coder: str | None = None
+) -> dict[int, list[tuple[int, str, str]]]:
     """excerpt id -> [(code id, coder, origin)]."""
-    q = sa.select(t.codings.c.excerpt_id, t.codings.c.code_id, t.codings.c.coder, t.codings.c.origin)
+    q = sa.select(
+        t.codings.c.excerpt_id, t.codings.c.code_id, t.codings.c.coder, t.codings.c.origin
+    )
     q = q.where(t.codings.c.excerpt_id.in_(excerpt_ids))
     if coder is not None:
         q = q.where(t.codings.c.coder == coder)
@@ -187,8 +223,15 @@ def export_rows(conn: Connection) -> list[dict[str, object]]:
     grouped: dict[tuple[int, str], list[str]] = defaultdict(list)
     origins: dict[tuple[int, str], list[str]] = defaultdict(list)
     created: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for r in conn.execute(sa.select(t.codings.c.excerpt_id, t.codings.c.coder, t.codings.c.code_id,
-                                    t.codings.c.origin, t.codings.c.created).order_by(t.codings.c.id)):
+    for r in conn.execute(
+        sa.select(
+            t.codings.c.excerpt_id,
+            t.codings.c.coder,
+            t.codings.c.code_id,
+            t.codings.c.origin,
+            t.codings.c.created,
+        ).order_by(t.codings.c.id)
+    ):
         grouped[(r.excerpt_id, r.coder)].append(paths[r.code_id])
         origins[(r.excerpt_id, r.coder)].append(r.origin)
         created[(r.excerpt_id, r.coder)].append(r.created)

@@ -113,7 +113,9 @@ def _move(conn: Connection, code_id: int, parent_id: int | None) -> None:
     new_path = join_path(split_path(parent_path or "") + (row.name,))
     if conn.execute(sa.select(t.codes.c.id).where(t.codes.c.path == new_path)).first():
         raise InputError(new_path, "a code with this path already exists")
-    conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(parent_id=parent_id, path=new_path))
+    conn.execute(
+        sa.update(t.codes).where(t.codes.c.id == code_id).values(parent_id=parent_id, path=new_path)
+    )
     for child in conn.execute(sa.select(t.codes.c.id, t.codes.c.path)
                               .where(t.codes.c.path.startswith(prefix, autoescape=True))).all():
         conn.execute(sa.update(t.codes).where(t.codes.c.id == child.id)
@@ -121,9 +123,13 @@ def _move(conn: Connection, code_id: int, parent_id: int | None) -> None:
 
 
 def _write_memo(conn: Connection, excerpt_id: int, coder: str, text: str) -> None:
-    conn.execute(sa.delete(t.memos).where((t.memos.c.excerpt_id == excerpt_id) & (t.memos.c.coder == coder)))
+    conn.execute(
+        sa.delete(t.memos).where((t.memos.c.excerpt_id == excerpt_id) & (t.memos.c.coder == coder))
+    )
     if text:
-        conn.execute(sa.insert(t.memos).values(excerpt_id=excerpt_id, coder=coder, text=text, updated=now()))
+        conn.execute(
+            sa.insert(t.memos).values(excerpt_id=excerpt_id, coder=coder, text=text, updated=now())
+        )
 
 
 def apply_code_fields(conn: Connection, row, fields: dict[str, Any]) -> None:

@@ -48,22 +48,41 @@ class Store:
             if old is None:
                 conn.execute(sa.insert(t.settings).values(key=key, value=value))
             else:
-                conn.execute(sa.update(t.settings).where(t.settings.c.key == key).values(value=value))
+                conn.execute(
+                    sa.update(t.settings).where(t.settings.c.key == key).values(value=value)
+                )
             log_event(conn, actor, "setting.set", "settings", None,
                       {"key": key, "value": old[0] if old else None}, {"key": key, "value": value})
 
     # -- import ---------------------------------------------------------------------
     def import_bundle(self, bundle: ImportBundle, actor: str) -> dict[str, int]:
         """Write a whole import in one transaction; raise InputError and write nothing if bad."""
-        counts = dict(respondents=0, documents=0, excerpts=0, codes=0, codings=0, findings=0, updated=0)
-        with begin_write(self.engine) as conn, maintained(conn, structure=True, new_codings=True, build=True):
-            resp_ids = {r.key: r.id for r in conn.execute(sa.select(t.respondents.c.key, t.respondents.c.id))}
+        counts = dict(
+            respondents=0, documents=0, excerpts=0, codes=0, codings=0, findings=0, updated=0
+        )
+        with (
+            begin_write(self.engine) as conn,
+            maintained(conn, structure=True, new_codings=True, build=True),
+        ):
+            resp_ids = {
+                r.key: r.id
+                for r in conn.execute(sa.select(t.respondents.c.key, t.respondents.c.id))
+            }
             for r in bundle.respondents:
                 if r.key in resp_ids:
-                    _update_logged(conn, t.respondents, resp_ids[r.key], {"attributes": dict(r.attributes)},
-                                   actor, "respondent.update", counts)
+                    _update_logged(
+                        conn,
+                        t.respondents,
+                        resp_ids[r.key],
+                        {"attributes": dict(r.attributes)},
+                        actor,
+                        "respondent.update",
+                        counts,
+                    )
                 else:
-                    res = conn.execute(sa.insert(t.respondents).values(key=r.key, attributes=dict(r.attributes)))
+                    res = conn.execute(
+                        sa.insert(t.respondents).values(key=r.key, attributes=dict(r.attributes))
+                    )
                     resp_ids[r.key] = int(res.inserted_primary_key[0])
                     counts["respondents"] += 1
 
@@ -71,51 +90,79 @@ class Store:
                 old = conn.execute(sa.select(t.settings.c.value)
                                    .where(t.settings.c.key == "attribute_types")).first()
                 conn.execute(sa.delete(t.settings).where(t.settings.c.key == "attribute_types"))
-                conn.execute(sa.insert(t.settings).values(
-                    key="attribute_types", value={**(old[0] if old else {}), **bundle.attribute_types}))
+                conn.execute(
+                    sa.insert(t.settings).values(
+                        key="attribute_types",
+                        value={**(old[0] if old else {}), **bundle.attribute_types},
+                    )
+                )
 
             code_cache: dict[str, int] = {}
-            before_codes = conn.execute(sa.select(sa.func.count()).select_from(t.codes)).scalar_one()
+            before_codes = conn.execute(
+                sa.select(sa.func.count()).select_from(t.codes)
+            ).scalar_one()
             for code in bundle.codes:
                 known_code = code.path in code_cache or conn.execute(
                     sa.select(t.codes.c.id).where(t.codes.c.path == code.path)).first() is not None
                 code_id = ensure_code_path(conn, code.path, code_cache)
                 if known_code:
-                    _update_logged(conn, t.codes, code_id, _code_values(code), actor, "code.update", counts)
+                    _update_logged(
+                        conn, t.codes, code_id, _code_values(code), actor, "code.update", counts
+                    )
                 else:
-                    conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(**_code_values(code)))
+                    conn.execute(
+                        sa.update(t.codes)
+                        .where(t.codes.c.id == code_id)
+                        .values(**_code_values(code))
+                    )
 
             for i, f in enumerate(bundle.findings):
                 values = dict(statement=f.statement, section=f.section, quantifier=f.quantifier,
                               asked=list(f.asked), ordinal=i)
-                exists = conn.execute(sa.select(t.findings.c.id).where(t.findings.c.key == f.key)).first()
+                exists = conn.execute(
+                    sa.select(t.findings.c.id).where(t.findings.c.key == f.key)
+                ).first()
                 if exists:
-                    _update_logged(conn, t.findings, exists.id, values, actor, "finding.update", counts)
+                    _update_logged(
+                        conn, t.findings, exists.id, values, actor, "finding.update", counts
+                    )
                 else:
                     conn.execute(sa.insert(t.findings).values(key=f.key, **values))
                     counts["findings"] += 1
                 for path in f.code_paths:
                     code_id = ensure_code_path(conn, path, code_cache)
-                    conn.execute(sa.update(t.codes).where(t.codes.c.id == code_id).values(finding_key=f.key))
+                    conn.execute(
+                        sa.update(t.codes).where(t.codes.c.id == code_id).values(finding_key=f.key)
+                    )
             if bundle.scale is not None:
                 value = {"steps": [[s.label, s.low, s.high] for s in bundle.scale.steps],
                          "source": bundle.scale.source}
-                old = conn.execute(sa.select(t.settings.c.value).where(t.settings.c.key == "scale")).first()
+                old = conn.execute(
+                    sa.select(t.settings.c.value).where(t.settings.c.key == "scale")
+                ).first()
                 if old is None or old[0] != value:
                     conn.execute(sa.delete(t.settings).where(t.settings.c.key == "scale"))
                     conn.execute(sa.insert(t.settings).values(key="scale", value=value))
-                    log_event(conn, actor, "scale.set", "settings", None, old[0] if old else None, value)
+                    log_event(
+                        conn, actor, "scale.set", "settings", None, old[0] if old else None, value
+                    )
 
-            known = {row.name: row.text for row in conn.execute(sa.select(t.documents.c.name, t.documents.c.text))}
+            known = {
+                row.name: row.text
+                for row in conn.execute(sa.select(t.documents.c.name, t.documents.c.text))
+            }
             turns_of = _stored_turns(conn) if bundle.coded else {}
             docs = list(bundle.documents)
             for doc in docs:
                 if doc.name in known:
-                    raise InputError(doc.name, "a document with this name is already in the project")
+                    raise InputError(
+                        doc.name, "a document with this name is already in the project"
+                    )
                 known[doc.name] = doc.text
                 turns_of[doc.name] = list(doc.turns)
-            synthetic, placements = place_rows(bundle.coded, known, bundle.coded_source or bundle.source,
-                                               turns_of)
+            synthetic, placements = place_rows(
+                bundle.coded, known, bundle.coded_source or bundle.source, turns_of
+            )
             docs.extend(synthetic)
 
             doc_ids: dict[str, int] = {}
@@ -128,8 +175,10 @@ class Store:
                 row = p.row
                 bad = [o for o in row.origins if o not in ORIGINS]
                 if bad or (row.origins and len(row.origins) != len(row.codes)):
-                    raise InputError(bundle.coded_source or bundle.source,
-                                     f"line {row.line}: origin must list one of {', '.join(ORIGINS)} per code")
+                    raise InputError(
+                        bundle.coded_source or bundle.source,
+                        f"line {row.line}: origin must list one of {', '.join(ORIGINS)} per code",
+                    )
                 resp_key = p.respondent
                 if resp_key and resp_key not in resp_ids:
                     res = conn.execute(sa.insert(t.respondents).values(key=resp_key, attributes={}))
@@ -139,23 +188,38 @@ class Store:
                                                   resp_ids.get(resp_key) if resp_key else None,
                                                   row.question, counts)
                 if not row.codes:
-                    conn.execute(sa.delete(t.reviewed).where(
-                        (t.reviewed.c.excerpt_id == excerpt_id) & (t.reviewed.c.coder == row.coder)))
-                    conn.execute(sa.insert(t.reviewed).values(excerpt_id=excerpt_id, coder=row.coder))
+                    conn.execute(
+                        sa.delete(t.reviewed).where(
+                            (t.reviewed.c.excerpt_id == excerpt_id)
+                            & (t.reviewed.c.coder == row.coder)
+                        )
+                    )
+                    conn.execute(
+                        sa.insert(t.reviewed).values(excerpt_id=excerpt_id, coder=row.coder)
+                    )
                 for i, path in enumerate(row.codes):
                     code_id = ensure_code_path(conn, path, code_cache)
                     exists = conn.execute(sa.select(t.codings.c.id).where(
                         (t.codings.c.excerpt_id == excerpt_id) & (t.codings.c.code_id == code_id)
                         & (t.codings.c.coder == row.coder))).first()
                     if exists is None:
-                        conn.execute(sa.insert(t.codings).values(
-                            excerpt_id=excerpt_id, code_id=code_id, coder=row.coder,
-                            origin=row.origins[i] if row.origins else ORIGIN_HUMAN,
-                            created=row.created[i] if i < len(row.created) and row.created[i] else now()))
+                        conn.execute(
+                            sa.insert(t.codings).values(
+                                excerpt_id=excerpt_id,
+                                code_id=code_id,
+                                coder=row.coder,
+                                origin=row.origins[i] if row.origins else ORIGIN_HUMAN,
+                                created=row.created[i]
+                                if i < len(row.created) and row.created[i]
+                                else now(),
+                            )
+                        )
                         counts["codings"] += 1
             after_codes = conn.execute(sa.select(sa.func.count()).select_from(t.codes)).scalar_one()
             counts["codes"] = after_codes - before_codes
-            log_event(conn, actor, "import", "project", None, None, {"source": bundle.source, **counts})
+            log_event(
+                conn, actor, "import", "project", None, None, {"source": bundle.source, **counts}
+            )
         return counts
 
     def _insert_document(self, conn, doc, bundle: ImportBundle, resp_ids, counts) -> int:
@@ -166,7 +230,9 @@ class Store:
         sentences = bundle.sentences.get(doc.name) if bundle.unit == "sentence" else None
         for idx, turn in enumerate(doc.turns):
             if turn.respondent_key and turn.respondent_key not in resp_ids:
-                res = conn.execute(sa.insert(t.respondents).values(key=turn.respondent_key, attributes={}))
+                res = conn.execute(
+                    sa.insert(t.respondents).values(key=turn.respondent_key, attributes={})
+                )
                 resp_ids[turn.respondent_key] = int(res.inserted_primary_key[0])
                 counts["respondents"] += 1
             rid = resp_ids.get(turn.respondent_key) if turn.respondent_key else None
@@ -203,7 +269,9 @@ class Store:
         return int(res.inserted_primary_key[0])
 
     # -- coding -------------------------------------------------------------------------
-    def apply_code(self, excerpt_id: int, code_id: int, coder: str, origin: str = ORIGIN_HUMAN) -> bool:
+    def apply_code(
+        self, excerpt_id: int, code_id: int, coder: str, origin: str = ORIGIN_HUMAN
+    ) -> bool:
         """Apply a code; False if this coder already had it on this excerpt."""
         with begin_write(self.engine) as conn, maintained(conn) as tally_cache:
             tally_cache.excerpts([excerpt_id])
@@ -212,7 +280,9 @@ class Store:
                 & (t.codings.c.coder == coder))).first()
             if exists is not None:
                 return False
-            data = dict(excerpt_id=excerpt_id, code_id=code_id, coder=coder, origin=origin, created=now())
+            data = dict(
+                excerpt_id=excerpt_id, code_id=code_id, coder=coder, origin=origin, created=now()
+            )
             res = conn.execute(sa.insert(t.codings).values(**data))
             conn.execute(sa.delete(t.reviewed).where(
                 (t.reviewed.c.excerpt_id == excerpt_id) & (t.reviewed.c.coder == coder)))
@@ -279,7 +349,9 @@ class Store:
     # -- codebook -----------------------------------------------------------------------
     def add_code(self, code: Code, actor: str) -> int:
         with begin_write(self.engine) as conn, maintained(conn, structure=True):
-            exists = conn.execute(sa.select(t.codes.c.id).where(t.codes.c.path == code.path)).first()
+            exists = conn.execute(
+                sa.select(t.codes.c.id).where(t.codes.c.path == code.path)
+            ).first()
             if exists:
                 raise InputError(code.path, "a code with this path already exists")
             code_id = ensure_code_path(conn, code.path)
@@ -290,8 +362,17 @@ class Store:
             return code_id
 
     def update_code(self, code_id: int, actor: str, **fields: Any) -> None:
-        allowed = {"definition", "include", "exclude", "keywords", "examples", "colour", "finding_key", "name",
-                   "parent_id"}
+        allowed = {
+            "definition",
+            "include",
+            "exclude",
+            "keywords",
+            "examples",
+            "colour",
+            "finding_key",
+            "name",
+            "parent_id",
+        }
         bad = set(fields) - allowed
         if bad:
             raise ValueError(f"cannot update {sorted(bad)}")
@@ -301,7 +382,9 @@ class Store:
                 raise InputError(f"code {code_id}", "no such code")
             before = {k: getattr(row, k) for k in fields}
             apply_code_fields(conn, row, fields)
-            log_event(conn, actor, "code.update", "codes", code_id, before, dict(fields), undoable=True)
+            log_event(
+                conn, actor, "code.update", "codes", code_id, before, dict(fields), undoable=True
+            )
 
 
 def _update_logged(conn: Connection, table, row_id: int, values: dict[str, Any], actor: str,

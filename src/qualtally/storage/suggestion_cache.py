@@ -81,10 +81,15 @@ def read_for_suggestions(conn: Connection, excerpt_id: int, coder: str):
     """
     from qualtally.storage import queries
 
-    if conn.dialect.name != "sqlite" or coder is None:  # None: every coder's codes (the Core filter)
+    if (
+        conn.dialect.name != "sqlite" or coder is None
+    ):  # None: every coder's codes (the Core filter)
         skip = {c for c, _, _ in queries.codings_for(conn, [excerpt_id], coder).get(excerpt_id, [])}
-        return queries.excerpt(conn, excerpt_id), skip | queries.rejections(conn, excerpt_id, coder), \
-            read_one(conn, excerpt_id)
+        return (
+            queries.excerpt(conn, excerpt_id),
+            skip | queries.rejections(conn, excerpt_id, coder),
+            read_one(conn, excerpt_id),
+        )
     import json
 
     from sqlalchemy.exc import NoResultFound
@@ -112,7 +117,9 @@ def read_keys(conn: Connection, model_key: str) -> dict[int, str]:
     return {eid: h for eid, h in rows}
 
 
-def read_many(conn: Connection, model_key: str, excerpt_ids: Iterable[int] | None = None) -> dict[int, tuple[str, dict]]:
+def read_many(
+    conn: Connection, model_key: str, excerpt_ids: Iterable[int] | None = None
+) -> dict[int, tuple[str, dict]]:
     """excerpt id -> (text_hash, payload) for entries made by ``model_key`` (all, or these ids)."""
     c = t.suggestion_cache.c
     q = sa.select(c.excerpt_id, c.text_hash, c.payload).where(c.model_key == model_key)
@@ -138,9 +145,16 @@ def upsert_many(engine: sa.Engine, rows: list[tuple[int, str, str, dict]]) -> in
         part = rows[lo: lo + BATCH]
         with begin_write(engine) as conn:
             ids = [r[0] for r in part]
-            alive = {eid for (eid,) in conn.execute(sa.select(t.excerpts.c.id).where(t.excerpts.c.id.in_(ids)))}
+            alive = {
+                eid
+                for (eid,) in conn.execute(
+                    sa.select(t.excerpts.c.id).where(t.excerpts.c.id.in_(ids))
+                )
+            }
             part = [r for r in part if r[0] in alive]
-            conn.execute(sa.delete(t.suggestion_cache).where(c.excerpt_id.in_([r[0] for r in part])))
+            conn.execute(
+                sa.delete(t.suggestion_cache).where(c.excerpt_id.in_([r[0] for r in part]))
+            )
             if part:
                 conn.execute(sa.insert(t.suggestion_cache), [
                     {"excerpt_id": eid, "model_key": key, "text_hash": h, "payload": data}

@@ -92,41 +92,76 @@ def support(conn: Connection, pairs: list[tuple[int, int]], coder: str | None = 
 
 def interviewed(conn: Connection) -> set[int]:
     """Respondents interviewed: everyone with at least one excerpt attributed to them."""
-    q = sa.select(t.excerpts.c.respondent_id).where(t.excerpts.c.respondent_id.is_not(None)).distinct()
+    q = (
+        sa.select(t.excerpts.c.respondent_id)
+        .where(t.excerpts.c.respondent_id.is_not(None))
+        .distinct()
+    )
     return {int(r[0]) for r in conn.execute(q)}
 
 
 def question_respondents(conn: Connection) -> dict[str, set[str]]:
     """Interview-guide question -> keys of respondents with an excerpt under it."""
-    q = (sa.select(t.excerpts.c.question, t.respondents.c.key).distinct()
-         .select_from(t.excerpts.join(t.respondents, t.respondents.c.id == t.excerpts.c.respondent_id))
-         .where(t.excerpts.c.question.is_not(None)))
+    q = (
+        sa.select(t.excerpts.c.question, t.respondents.c.key)
+        .distinct()
+        .select_from(
+            t.excerpts.join(t.respondents, t.respondents.c.id == t.excerpts.c.respondent_id)
+        )
+        .where(t.excerpts.c.question.is_not(None))
+    )
     out: dict[str, set[str]] = defaultdict(set)
     for question, key in conn.execute(q):
         out[question].add(key)
     return dict(out)
 
 
-def supporting_excerpts(conn: Connection, code_ids: list[int], coder: str | None = None) -> list[dict[str, Any]]:
+def supporting_excerpts(
+    conn: Connection, code_ids: list[int], coder: str | None = None
+) -> list[dict[str, Any]]:
     """The counted excerpts under ``code_ids``: one dict per excerpt, with its codes and coders."""
     if not code_ids:
         return []
     text = t.documents.c.text
-    q = (sa.select(t.excerpts.c.id, t.documents.c.name.label("document"), t.excerpts.c.start,
-                   t.excerpts.c.end, t.excerpts.c.question, t.respondents.c.key.label("respondent"),
-                   sa.func.substr(text, t.excerpts.c.start + 1, t.excerpts.c.end - t.excerpts.c.start).label("text"),
-                   t.codes.c.path, t.codings.c.coder)
-         .select_from(t.codings.join(t.excerpts, t.excerpts.c.id == t.codings.c.excerpt_id)
-                      .join(t.documents, t.documents.c.id == t.excerpts.c.document_id)
-                      .join(t.respondents, t.respondents.c.id == t.excerpts.c.respondent_id)
-                      .join(t.codes, t.codes.c.id == t.codings.c.code_id))
-         .where(_counted(coder) & t.codings.c.code_id.in_(sa.bindparam("ids", expanding=True)))
-         .order_by(t.respondents.c.key, t.documents.c.name, t.excerpts.c.start))
+    q = (
+        sa.select(
+            t.excerpts.c.id,
+            t.documents.c.name.label("document"),
+            t.excerpts.c.start,
+            t.excerpts.c.end,
+            t.excerpts.c.question,
+            t.respondents.c.key.label("respondent"),
+            sa.func.substr(
+                text, t.excerpts.c.start + 1, t.excerpts.c.end - t.excerpts.c.start
+            ).label("text"),
+            t.codes.c.path,
+            t.codings.c.coder,
+        )
+        .select_from(
+            t.codings.join(t.excerpts, t.excerpts.c.id == t.codings.c.excerpt_id)
+            .join(t.documents, t.documents.c.id == t.excerpts.c.document_id)
+            .join(t.respondents, t.respondents.c.id == t.excerpts.c.respondent_id)
+            .join(t.codes, t.codes.c.id == t.codings.c.code_id)
+        )
+        .where(_counted(coder) & t.codings.c.code_id.in_(sa.bindparam("ids", expanding=True)))
+        .order_by(t.respondents.c.key, t.documents.c.name, t.excerpts.c.start)
+    )
     out: dict[int, dict[str, Any]] = {}
     for r in conn.execute(q, {"ids": list(code_ids)}):
-        row = out.setdefault(r.id, {"excerpt_id": r.id, "respondent": r.respondent, "document": r.document,
-                                    "start": r.start, "end": r.end, "question": r.question or "",
-                                    "text": r.text, "codes": [], "coders": []})
+        row = out.setdefault(
+            r.id,
+            {
+                "excerpt_id": r.id,
+                "respondent": r.respondent,
+                "document": r.document,
+                "start": r.start,
+                "end": r.end,
+                "question": r.question or "",
+                "text": r.text,
+                "codes": [],
+                "coders": [],
+            },
+        )
         if r.path not in row["codes"]:
             row["codes"].append(r.path)
         if r.coder not in row["coders"]:
@@ -138,11 +173,15 @@ def set_finding_asked(conn: Connection, key: str, asked: list[str], actor: str) 
     """Store who was asked about a finding (its denominator); False if there is no such finding."""
     from qualtally.storage.tally_cache import maintained
 
-    row = conn.execute(sa.select(t.findings.c.id, t.findings.c.asked).where(t.findings.c.key == key)).first()
+    row = conn.execute(
+        sa.select(t.findings.c.id, t.findings.c.asked).where(t.findings.c.key == key)
+    ).first()
     if row is None:
         return False
     with maintained(conn):  # the denominator is not cached: counts are unchanged
-        conn.execute(sa.update(t.findings).where(t.findings.c.id == row.id).values(asked=list(asked)))
+        conn.execute(
+            sa.update(t.findings).where(t.findings.c.id == row.id).values(asked=list(asked))
+        )
     log_event(conn, actor, "finding.asked", "findings", row.id, {"key": key, "asked": row.asked},
               {"key": key, "asked": list(asked)})
     return True

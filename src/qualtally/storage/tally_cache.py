@@ -80,8 +80,12 @@ def _group(rows: list[tuple]) -> dict[tuple[bool, str, int], dict[int, int]]:
     return out
 
 
-def _compute(conn: Connection, pair_list: list[tuple[int, int]], respondents: list[int] | None = None,
-             nodes: set[int] | None = None) -> dict[tuple[bool, str, int], dict[int, int]]:
+def _compute(
+    conn: Connection,
+    pair_list: list[tuple[int, int]],
+    respondents: list[int] | None = None,
+    nodes: set[int] | None = None,
+) -> dict[tuple[bool, str, int], dict[int, int]]:
     from qualtally.storage.tally import support
 
     if respondents is not None and len(respondents) > _CHUNK:
@@ -89,7 +93,9 @@ def _compute(conn: Connection, pair_list: list[tuple[int, int]], respondents: li
         for i in range(0, len(respondents), _CHUNK):
             out.update(_compute(conn, pair_list, respondents[i:i + _CHUNK], nodes))
         return out
-    return _group(support(conn, pair_list, None, respondents=respondents, nodes=nodes, with_coders=True))
+    return _group(
+        support(conn, pair_list, None, respondents=respondents, nodes=nodes, with_coders=True)
+    )
 
 
 def _insert(conn: Connection, groups: dict[tuple[bool, str, int], dict[int, int]]) -> None:
@@ -103,7 +109,9 @@ def _insert(conn: Connection, groups: dict[tuple[bool, str, int], dict[int, int]
 def _unpack(nodes: bytes, excerpts: bytes) -> dict[int, int]:
     import numpy as np
 
-    return dict(zip(np.frombuffer(nodes, _DTYPE).tolist(), np.frombuffer(excerpts, _DTYPE).tolist()))
+    return dict(
+        zip(np.frombuffer(nodes, _DTYPE).tolist(), np.frombuffer(excerpts, _DTYPE).tolist())
+    )
 
 
 # -- state ------------------------------------------------------------------------------
@@ -116,7 +124,9 @@ def fingerprint(conn: Connection) -> tuple[int, int]:
 
 def is_valid(conn: Connection) -> bool:
     row = conn.execute(sa.select(t.tally_cache_state).where(t.tally_cache_state.c.id == 1)).first()
-    return bool(row is not None and row.valid and (row.codings, row.last_coding) == fingerprint(conn))
+    return bool(
+        row is not None and row.valid and (row.codings, row.last_coding) == fingerprint(conn)
+    )
 
 
 def _set_state(conn: Connection, valid: bool, known: tuple[int, int] | None = None) -> None:
@@ -142,11 +152,15 @@ def rebuild(conn: Connection) -> None:
         _set_state(conn, True)
 
 
-def _recount_respondents(conn: Connection, rids: set[int], pair_list: list[tuple[int, int]]) -> None:
+def _recount_respondents(
+    conn: Connection, rids: set[int], pair_list: list[tuple[int, int]]
+) -> None:
     """Replace the rows of ``rids`` (every scope) by a fresh count of those respondents."""
     ids = sorted(rids)
     for i in range(0, len(ids), _CHUNK):
-        conn.execute(sa.delete(t.tally_cache).where(t.tally_cache.c.respondent_id.in_(ids[i:i + _CHUNK])))
+        conn.execute(
+            sa.delete(t.tally_cache).where(t.tally_cache.c.respondent_id.in_(ids[i : i + _CHUNK]))
+        )
     _insert(conn, _compute(conn, pair_list, ids))
 
 
@@ -189,7 +203,9 @@ def _writing(conn: Connection) -> Iterator[None]:
 class Tracker:
     """What a write touched: respondents (directly or through excerpts), new codings, the tree."""
 
-    def __init__(self, conn: Connection, structure: bool, new_codings: bool, build: bool = False) -> None:
+    def __init__(
+        self, conn: Connection, structure: bool, new_codings: bool, build: bool = False
+    ) -> None:
         self.conn = conn
         self.build = build
         self.rids: set[int] = set()
@@ -202,8 +218,14 @@ class Tracker:
         ids = [i for i in excerpt_ids if i not in self.excerpt_codings]
         self.excerpt_codings.update(self._codings_on(ids))
         for i in range(0, len(ids), _CHUNK):
-            q = (sa.select(t.excerpts.c.respondent_id).distinct()
-                 .where(t.excerpts.c.id.in_(ids[i:i + _CHUNK]) & t.excerpts.c.respondent_id.is_not(None)))
+            q = (
+                sa.select(t.excerpts.c.respondent_id)
+                .distinct()
+                .where(
+                    t.excerpts.c.id.in_(ids[i : i + _CHUNK])
+                    & t.excerpts.c.respondent_id.is_not(None)
+                )
+            )
             self.rids.update(int(r[0]) for r in self.conn.execute(q))
 
     def _codings_on(self, ids: list[int]) -> dict[int, int]:
@@ -221,7 +243,11 @@ class Tracker:
         n = int(state.codings) + sum(self._codings_on(list(self.excerpt_codings)).values()) \
             - sum(self.excerpt_codings.values())
         if self.last_coding is not None:
-            q = sa.select(sa.func.count()).select_from(t.codings).where(t.codings.c.id > self.last_coding)
+            q = (
+                sa.select(sa.func.count())
+                .select_from(t.codings)
+                .where(t.codings.c.id > self.last_coding)
+            )
             if self.excerpt_codings:
                 q = q.where(t.codings.c.excerpt_id.not_in(list(self.excerpt_codings)))
             n += int(conn.execute(q).scalar_one())
@@ -242,7 +268,9 @@ class Tracker:
 
     def finish(self) -> None:
         conn = self.conn
-        state = conn.execute(sa.select(t.tally_cache_state).where(t.tally_cache_state.c.id == 1)).first()
+        state = conn.execute(
+            sa.select(t.tally_cache_state).where(t.tally_cache_state.c.id == 1)
+        ).first()
         if state is None or not state.valid:
             if self.build:  # an import: pay the wholesale count now rather than at the next read
                 rebuild(conn)
@@ -254,7 +282,9 @@ class Tracker:
             self.respondents(r[0] for r in conn.execute(q))
         everyone = None
         if self.rids:
-            everyone = conn.execute(sa.select(sa.func.count()).select_from(t.respondents)).scalar_one()
+            everyone = conn.execute(
+                sa.select(sa.func.count()).select_from(t.respondents)
+            ).scalar_one()
         if everyone and len(self.rids) > FULL_REBUILD_SHARE * everyone:
             rebuild(conn)
             return
@@ -262,8 +292,13 @@ class Tracker:
         if self.pairs_before is not None:
             diff = set(now) ^ self.pairs_before
             codes = sorted({c for _, c in diff})
-            if codes and conn.execute(sa.select(t.codings.c.id).where(t.codings.c.code_id.in_(codes))
-                                      .limit(1)).first() is not None:
+            if (
+                codes
+                and conn.execute(
+                    sa.select(t.codings.c.id).where(t.codings.c.code_id.in_(codes)).limit(1)
+                ).first()
+                is not None
+            ):
                 _recount_nodes(conn, {n for n, _ in diff}, now)
         if self.rids:
             _recount_respondents(conn, self.rids, now)

@@ -54,7 +54,9 @@ def findings_screen(project) -> Screen:
     try:
         from qualtally.tui.screens.findings import FindingsScreen
     except ImportError:
-        return ComingSoonScreen("Findings", "Each finding of the report with its tally of respondents.")
+        return ComingSoonScreen(
+            "Findings", "Each finding of the report with its tally of respondents."
+        )
     return FindingsScreen(project)
 
 
@@ -74,7 +76,9 @@ class QualtallyApp(OpeningMixin, App):
         Binding("escape", "switch_mode('coding')", "Back to coding", show=False),
     ]
 
-    def __init__(self, project, coder: str, *, load_model: bool = True, opener=None, session=None) -> None:
+    def __init__(
+        self, project, coder: str, *, load_model: bool = True, opener=None, session=None
+    ) -> None:
         self.project = project
         self.coder = coder
         self.load_model = load_model
@@ -162,7 +166,9 @@ class QualtallyApp(OpeningMixin, App):
         freeze_heap()
         self.coding.set_model_ready(message.error)
         if message.error:
-            self.notify(message.error, title="model failed", severity="error", timeout=8, markup=False)
+            self.notify(
+                message.error, title="model failed", severity="error", timeout=8, markup=False
+            )
 
     def schedule_retrain(self) -> None:
         """Retrain the suggester a few seconds after the last coding, in a worker."""
@@ -275,7 +281,9 @@ def freeze_heap() -> None:
         gc.set_threshold(5000, gen1, gen2)
 
 
-def make_app(project, coder: str, *, load_model: bool = True, opener=None, session=None) -> QualtallyApp:
+def make_app(
+    project, coder: str, *, load_model: bool = True, opener=None, session=None
+) -> QualtallyApp:
     """The app for ``project`` as ``coder``; tests pass ``load_model=False`` to stub models.
 
     With ``opener``, ``project`` is a read-only ``Peek`` that draws the first frame and

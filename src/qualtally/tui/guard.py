@@ -40,7 +40,9 @@ def guarded(fn):
                 return await fn(self, *args, **kwargs)
             except Exception as err:
                 log.exception("action failed")
-                self.notify(describe(err), title="Could not do that", severity="error", markup=False)
+                self.notify(
+                    describe(err), title="Could not do that", severity="error", markup=False
+                )
         return async_wrapper
 
     @functools.wraps(fn)

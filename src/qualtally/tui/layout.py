@@ -53,7 +53,9 @@ def _next_break(text: str, pos: int, end: int, soft: bool) -> int:
     return nl
 
 
-def wrap_span(text: str, start: int, end: int, width: int, soft: bool = False) -> list[tuple[int, int]]:
+def wrap_span(
+    text: str, start: int, end: int, width: int, soft: bool = False
+) -> list[tuple[int, int]]:
     """Greedy word wrap of ``text[start:end]`` into ``(start, end)`` pieces of <= width chars.
 
     Newlines end a row; a word longer than the width is cut. Trailing spaces stay on the

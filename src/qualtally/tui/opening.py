@@ -89,7 +89,11 @@ class OpeningMixin:
     _replaying: list | None = None
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, HELD) and not event.is_forwarded and not getattr(event, "_replayed", False):
+        if (
+            isinstance(event, HELD)
+            and not event.is_forwarded
+            and not getattr(event, "_replayed", False)
+        ):
             if self._held is not None and not (
                     isinstance(event, events.Key) and event.key in PASS_KEYS and not self._held):
                 self._held.append(event)  # a quit key after held keys waits its turn too
@@ -122,7 +126,9 @@ class OpeningMixin:
 
     def on_project_opened(self, message: ProjectOpened) -> None:
         if message.project is None:
-            self.open_error = message.error  # the CLI prints it as one line once the terminal is back
+            self.open_error = (
+                message.error
+            )  # the CLI prints it as one line once the terminal is back
             self.exit(return_code=2)
             return
         project = message.project

@@ -18,7 +18,9 @@ from qualtally.core import background
 
 
 class PositionSaver:
-    def __init__(self, project, coder: str, on_error: Callable[[BaseException], None] | None = None) -> None:
+    def __init__(
+        self, project, coder: str, on_error: Callable[[BaseException], None] | None = None
+    ) -> None:
         self.project = project
         self.coder = coder
         self.on_error = on_error

@@ -67,15 +67,26 @@ class CodingSession:
             self.order = state["order"]
         if self.rows:
             doc = state.get("document")
-            self.open_document(next((i for i, r in enumerate(self.rows) if r.document_id == doc), 0))
+            self.open_document(
+                next((i for i, r in enumerate(self.rows) if r.document_id == doc), 0)
+            )
             if state.get("excerpt") is not None:
                 self.select_excerpt(state["excerpt"])
 
     def snapshot(self) -> tuple:
         """Everything the coding screen draws from this session, to compare two readings."""
         e = self.current
-        return (self.codes, self.rows, self.doc_pos, self.document, self.excerpts, self.codings,
-                self.index, self.order, self.project.memo(e.id, self.coder) if e is not None else "")
+        return (
+            self.codes,
+            self.rows,
+            self.doc_pos,
+            self.document,
+            self.excerpts,
+            self.codings,
+            self.index,
+            self.order,
+            self.project.memo(e.id, self.coder) if e is not None else "",
+        )
 
     def fresh_snapshot(self, project) -> tuple:
         """The same, read anew from ``project`` from the coder's saved place (any thread)."""
@@ -96,7 +107,9 @@ class CodingSession:
             by_doc[e.document_id].append(e)
         self._top = {}
         for e in excerpts:
-            self._top[e.id] = e.id if e.parent_id is None else self._top.get(e.parent_id, e.parent_id)
+            self._top[e.id] = (
+                e.id if e.parent_id is None else self._top.get(e.parent_id, e.parent_id)
+            )
         codings = self.project.codings([e.id for e in excerpts], self.coder) if excerpts else {}
         self._coded_top = defaultdict(set)
         doc_of = {e.id: e.document_id for e in excerpts}
@@ -111,7 +124,9 @@ class CodingSession:
         rows.sort(key=lambda r: (not r.respondents, r.respondents[:1], r.name))
         current = self.document.id if self.document else None
         self.rows = rows
-        self.doc_pos = next((i for i, r in enumerate(rows) if r.document_id == current), self.doc_pos)
+        self.doc_pos = next(
+            (i for i, r in enumerate(rows) if r.document_id == current), self.doc_pos
+        )
 
     def open_document(self, pos: int, index: int = 0) -> None:
         self.doc_pos = max(0, min(pos, len(self.rows) - 1))
@@ -124,7 +139,9 @@ class CodingSession:
         assert self.document is not None
         current = self.current
         self.excerpts = self.project.excerpts(self.document.id)
-        got = self.project.codings([e.id for e in self.excerpts], self.coder) if self.excerpts else {}
+        got = (
+            self.project.codings([e.id for e in self.excerpts], self.coder) if self.excerpts else {}
+        )
         self.codings = {k: [c for c, _, _ in v] for k, v in got.items()}
         if current is not None:
             self.index = next((i for i, e in enumerate(self.excerpts) if e.id == current.id),
@@ -146,7 +163,11 @@ class CodingSession:
     @property
     def sequence(self) -> list[int] | None:
         """Indices into ``excerpts`` in visiting order; None for document order (no ranking)."""
-        ids = self.ranking.get(self.document.id) if self.document and self.order == "uncertainty" else None
+        ids = (
+            self.ranking.get(self.document.id)
+            if self.document and self.order == "uncertainty"
+            else None
+        )
         key = (id(ids), id(self.excerpts))
         if key != self._seq_key:
             self._seq_key = key
@@ -238,7 +259,9 @@ class CodingSession:
         return False
 
     def _is_coded(self, e: Excerpt) -> bool:
-        return bool(self.codings.get(e.id)) or (e.parent_id is None and e.id in self._coded_top_current())
+        return bool(self.codings.get(e.id)) or (
+            e.parent_id is None and e.id in self._coded_top_current()
+        )
 
     def _coded_top_current(self) -> set[int]:
         return self._coded_top[self.document.id] if self.document else set()

@@ -26,7 +26,13 @@ def key_table(screen: Screen, app) -> list[tuple[str, str, str]]:
             seen.setdefault(b.action, []).extend(keys)
             descr.setdefault(b.action, b.description or b.action)
         for action, keys in seen.items():
-            rows.append((where, " / ".join(app.get_key_display(Binding(k, action)) for k in keys), descr[action]))
+            rows.append(
+                (
+                    where,
+                    " / ".join(app.get_key_display(Binding(k, action)) for k in keys),
+                    descr[action],
+                )
+            )
     return rows
 
 
@@ -50,7 +56,12 @@ class HelpScreen(ModalScreen[None]):
             last = None
             for where, keys, what in key_table(self.origin, self.app):
                 if where != last:
-                    yield Label(Text("\nOn this screen" if where == "screen" else "\nEverywhere", style="bold"))
+                    yield Label(
+                        Text(
+                            "\nOn this screen" if where == "screen" else "\nEverywhere",
+                            style="bold",
+                        )
+                    )
                     last = where
                 line = Text()
                 line.append(f"{keys:<22}", style="bold")

@@ -65,9 +65,13 @@ class NarrowModal(ModalScreen[tuple[int, int] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text("Narrow to a sentence (Enter), or type the exact words and press Enter"))
+            yield Label(
+                Text("Narrow to a sentence (Enter), or type the exact words and press Enter")
+            )
             yield Input(placeholder="exact words from the excerpt", id="narrow-text")
-            yield OptionList(*(Option(Text(self._text(a, b))) for a, b in self.spans), id="narrow-sentences")
+            yield OptionList(
+                *(Option(Text(self._text(a, b))) for a, b in self.spans), id="narrow-sentences"
+            )
             yield Label(Text("tip: select text with the mouse, then press s"), classes="hint")
 
     def _text(self, a: int, b: int) -> str:

@@ -117,7 +117,9 @@ class CodebookScreen(CountedCodebookScreen):
 
     def action_new_code(self, top: bool = False) -> None:
         parent = None if top else self.tree.highlighted_code
-        self.app.push_screen(AddCodeModal(self.codes, self.project.findings(), parent), self.code_added)
+        self.app.push_screen(
+            AddCodeModal(self.codes, self.project.findings(), parent), self.code_added
+        )
 
     def action_new_top_code(self) -> None:
         self.action_new_code(top=True)
@@ -143,7 +145,9 @@ class CodebookScreen(CountedCodebookScreen):
 
     @on(CodeFilter.Move)
     def filter_move(self, event: CodeFilter.Move) -> None:
-        self.tree.cursor_line = max(0, min(self.tree.cursor_line + event.delta, self.tree.last_line))
+        self.tree.cursor_line = max(
+            0, min(self.tree.cursor_line + event.delta, self.tree.last_line)
+        )
 
     @on(CodeFilter.Submitted, "CodeFilter")
     @on(CodeFilter.Done)

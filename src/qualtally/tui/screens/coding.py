@@ -44,7 +44,10 @@ class CodingScreen(NoFrameInStartupBatch, SuggestMixin, OrderMixin, EditMixin,
         Binding("K", "move_document(-1)", "Previous document"),
         Binding("n", "next_uncoded", "Next uncoded"),
         Binding("o", "toggle_order", "Least sure first / document order"),
-        *(Binding(str(i), f"accept({i})", f"Apply suggestion {i}", show=False) for i in range(1, 10)),
+        *(
+            Binding(str(i), f"accept({i})", f"Apply suggestion {i}", show=False)
+            for i in range(1, 10)
+        ),
         Binding("x", "reject", "Reject suggestion"),
         Binding("enter,space", "toggle_code", "Toggle code"),
         Binding("slash", "filter_codes", "Filter codes"),
@@ -285,7 +288,9 @@ class CodingScreen(NoFrameInStartupBatch, SuggestMixin, OrderMixin, EditMixin,
 
     @guarded
     def action_accept(self, number: int) -> None:
-        suggestion = self.panel.suggestion_at(number - 1) if self.session.current is not None else None
+        suggestion = (
+            self.panel.suggestion_at(number - 1) if self.session.current is not None else None
+        )
         if suggestion is None:
             # said, not silent: a key pressed before the suggestions arrived did nothing
             self.notify(f"No suggestion {number} for this excerpt (yet)", timeout=1.5, markup=False)
@@ -301,7 +306,11 @@ class CodingScreen(NoFrameInStartupBatch, SuggestMixin, OrderMixin, EditMixin,
     def accept(self, suggestion) -> None:
         code = self.session.accept(suggestion.code_path)
         if code is None:
-            self.notify(f"{suggestion.code_path} is no longer in the codebook", severity="warning", markup=False)
+            self.notify(
+                f"{suggestion.code_path} is no longer in the codebook",
+                severity="warning",
+                markup=False,
+            )
             return
         self.notify(f"Applied {code.name}", timeout=1.5, markup=False)
         self.codes_changed()

@@ -19,7 +19,9 @@ class EditMixin:
         label = f"{e.respondent_key or 'excerpt'} · excerpt {self.session.index + 1}"
         from qualtally.tui.modals.memo import MemoModal  # the dialogs load when first used
 
-        self.app.push_screen(MemoModal(label, self.project.memo(e.id, self.coder)), self.memo_written)
+        self.app.push_screen(
+            MemoModal(label, self.project.memo(e.id, self.coder)), self.memo_written
+        )
 
     @guarded
     def memo_written(self, text: str | None) -> None:
@@ -50,9 +52,15 @@ class EditMixin:
             return
         a, b = span
         inside = [e for e in s.excerpts if e.start <= a and b <= e.end]
-        base = s.current if s.current in inside else min(inside, key=lambda e: e.end - e.start, default=None)
+        base = (
+            s.current
+            if s.current in inside
+            else min(inside, key=lambda e: e.end - e.start, default=None)
+        )
         if base is None:
-            self.notify("Select text inside one excerpt to narrow it", severity="warning", markup=False)
+            self.notify(
+                "Select text inside one excerpt to narrow it", severity="warning", markup=False
+            )
             return
         if (a, b) == (base.start, base.end):
             self.notify("That is the whole excerpt already", severity="warning", markup=False)
@@ -62,7 +70,9 @@ class EditMixin:
         s.reload_excerpts()
         s.select_excerpt(new_id)
         self.show_document()
-        self.notify("Narrowed: this span is now its own excerpt; code it as usual", timeout=2, markup=False)
+        self.notify(
+            "Narrowed: this span is now its own excerpt; code it as usual", timeout=2, markup=False
+        )
 
     def action_add_code(self) -> None:
         parent = self.tree.highlighted_code

@@ -38,7 +38,11 @@ class OrderMixin:
         if s.order != "uncertainty":
             return ""
         if s.sequence is None:
-            return "least sure first (ranking…)" if self.model_ready else "least sure first (waiting for the model)"
+            return (
+                "least sure first (ranking…)"
+                if self.model_ready
+                else "least sure first (waiting for the model)"
+            )
         return f"least sure first {s.position() + 1}/{len(s.excerpts)}"
 
     def action_toggle_order(self) -> None:
@@ -48,8 +52,11 @@ class OrderMixin:
             self.notify("Document order", timeout=1.5, markup=False)
             self.show_current(scroll=False)
             return
-        self.notify("Least sure first" + ("" if self.model_ready else ": waiting for the model to load"),
-                    timeout=2, markup=False)
+        self.notify(
+            "Least sure first" + ("" if self.model_ready else ": waiting for the model to load"),
+            timeout=2,
+            markup=False,
+        )
         self.rank_current(jump=True)
 
     def rank_current(self, jump: bool = False) -> None:

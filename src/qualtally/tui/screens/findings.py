@@ -32,7 +32,9 @@ VERDICT = {"overstated": ("▲ over", "bold red"), "understated": ("▼ under", 
 FIXED = ("finding", "n/N", "claimed", "audit", "support")
 
 
-def support_bar(n: int, total: int, low: float | None, high: float | None, width: int = BAR) -> Text:
+def support_bar(
+    n: int, total: int, low: float | None, high: float | None, width: int = BAR
+) -> Text:
     """Unicode-block bar of n/total; the claimed band [low, high] has a shaded background."""
     share = n / total if total else 0.0
     eighths = round(share * width * 8)
@@ -40,7 +42,9 @@ def support_bar(n: int, total: int, low: float | None, high: float | None, width
     for i in range(width):
         filled = min(8, max(0, eighths - 8 * i))
         char = "█" if filled == 8 else EIGHTHS[filled]
-        in_band = low is not None and high is not None and (i + 1) / width >= low and i / width <= high
+        in_band = (
+            low is not None and high is not None and (i + 1) / width >= low and i / width <= high
+        )
         text.append(char, style="on grey30" if in_band else "")
     return text
 
@@ -127,15 +131,21 @@ class FindingsScreen(QualtallyScreen):
             cells += [Text(str(f.by[g]), style="dim" if f.by[g].n == 0 else "") for g in groups]
             table.add_row(*cells, key=f.key)
         if tally.findings:
-            table.cursor_coordinate = (min(row, len(tally.findings) - 1), min(col, len(FIXED) + len(groups) - 1))
+            table.cursor_coordinate = (
+                min(row, len(tally.findings) - 1),
+                min(col, len(FIXED) + len(groups) - 1),
+            )
         mismatches = sum(c.mismatch for c in message.checks)
         self.query_one("#findings-status", Static).update(
             f"{tally.respondents_total} respondents interviewed · split by {self.by or 'nothing'} (b) · "
             f"coder {self.coder or 'any'} (k) · {mismatches} quantifier mismatch{'es' if mismatches != 1 else ''}"
-            if tally.findings else "No findings yet: import a findings.md to see the tally per finding.")
+            if tally.findings
+            else "No findings yet: import a findings.md to see the tally per finding."
+        )
         self.query_one("#findings-legend", Static).update(
             "Support = distinct respondents with a coded excerpt under the finding's codes, of N interviewed. "
-            f"Shaded band = the claimed quantifier. Scale: {tally.scale.source or 'not cited'}")
+            f"Shaded band = the claimed quantifier. Scale: {tally.scale.source or 'not cited'}"
+        )
 
     # -- drill-down --------------------------------------------------------------------------
     def action_drill(self) -> None:
@@ -155,7 +165,9 @@ class FindingsScreen(QualtallyScreen):
 
     @work(thread=True, exclusive=True, group="findings-drill", exit_on_error=False)
     def drill(self, key: str, group: str | None) -> None:
-        d = self.project.drilldown(key, coder=self.coder, group=group, by=self.by if group else None)
+        d = self.project.drilldown(
+            key, coder=self.coder, group=group, by=self.by if group else None
+        )
         self.post_message(self.Drilled(d))
 
     @on(Drilled)
@@ -163,12 +175,16 @@ class FindingsScreen(QualtallyScreen):
         d = message.drill
         text = Text()
         text.append(d.title, style="bold")
-        text.append(f"\n{d.n}/{d.total} {d.label}" + (f" · group {d.group}" if d.group else "") + "\n\n")
+        text.append(
+            f"\n{d.n}/{d.total} {d.label}" + (f" · group {d.group}" if d.group else "") + "\n\n"
+        )
         for resp, excerpts in d.supporters.items():
             attrs = ", ".join(d.attribute_labels(resp))
             text.append(resp, style="bold cyan")
             text.append(f"  {attrs}" if attrs else "", style="dim")
-            text.append(f"  ({len(excerpts)} excerpt{'s' if len(excerpts) != 1 else ''})\n", style="dim")
+            text.append(
+                f"  ({len(excerpts)} excerpt{'s' if len(excerpts) != 1 else ''})\n", style="dim"
+            )
             for e in excerpts:
                 text.append(f"  {e.document} · {', '.join(e.codes)}\n", style="dim italic")
                 text.append(f"    {' '.join(e.text.split())}\n")

@@ -26,6 +26,10 @@ class ComingSoonScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with Middle(), Center():
-            yield Static(Text(f"{self.title_text}\n\n{self.what}\n\nComing soon. Press escape to go back to coding."),
-                         id="coming-soon")
+            yield Static(
+                Text(
+                    f"{self.title_text}\n\n{self.what}\n\nComing soon. Press escape to go back to coding."
+                ),
+                id="coming-soon",
+            )
         yield KeyBar()

@@ -69,7 +69,9 @@ class CodebookTree(Tree[int]):
     def filter(self, query: str) -> None:
         self.query_text = query.strip().lower()
         self._rebuild()
-        first = next((n for cid, n in self._code_nodes.items() if self._matches(self._by_id[cid])), None)
+        first = next(
+            (n for cid, n in self._code_nodes.items() if self._matches(self._by_id[cid])), None
+        )
         if first is not None and self.query_text:
             self._move(first)
 
@@ -126,7 +128,9 @@ class CodebookTree(Tree[int]):
 
     def _label(self, code: Code) -> Text:
         label = Text(no_wrap=True, overflow="ellipsis")
-        label.append("✓ " if code.id in self.applied else "  ", style=self._style("codebook--applied"))
+        label.append(
+            "✓ " if code.id in self.applied else "  ", style=self._style("codebook--applied")
+        )
         # the count comes first: a narrow panel crops the end of a line, and a cropped
         # count ("1" for "12") would be a wrong number, while a cropped name is only short
         n = self.counts.get(code.id)

@@ -100,9 +100,13 @@ class DocumentList(ScrollView, can_focus=False):
             style = self.get_component_rich_style
             current = base + style("doclist--current")
             self._styles = {
-                "base": base, "respondent": base + style("doclist--respondent"),
-                "current": current, "bar": base + style("doclist--bar"), "current bar": current + style("doclist--bar"),
-                "done": base + style("doclist--done"), "current done": current + style("doclist--done"),
+                "base": base,
+                "respondent": base + style("doclist--respondent"),
+                "current": current,
+                "bar": base + style("doclist--bar"),
+                "current bar": current + style("doclist--bar"),
+                "done": base + style("doclist--done"),
+                "current done": current + style("doclist--done"),
             }
         return self._styles
 

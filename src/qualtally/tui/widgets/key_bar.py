@@ -49,7 +49,9 @@ class KeyBar(Widget):
         for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
             if key == self.app.COMMAND_PALETTE_BINDING:
                 if self.app.ENABLE_COMMAND_PALETTE:
-                    right.append((key, self.app.get_key_display(binding), binding.description or "palette"))
+                    right.append(
+                        (key, self.app.get_key_display(binding), binding.description or "palette")
+                    )
                 continue
             if not binding.show or binding.action in seen or not enabled:
                 continue

@@ -47,7 +47,9 @@ def suggestion_lines(n: int, s: Suggestion) -> Text:
     if s.top_terms:
         reasons.append("terms: " + ", ".join(s.top_terms[:5]))
     if s.similar_excerpt:
-        snippet = s.similar_excerpt if len(s.similar_excerpt) <= 60 else s.similar_excerpt[:59] + "…"
+        snippet = (
+            s.similar_excerpt if len(s.similar_excerpt) <= 60 else s.similar_excerpt[:59] + "…"
+        )
         reasons.append(f"like: “{snippet}”")
     if s.earlier:  # from the cache, made by an earlier model, until the current one has loaded
         reasons.insert(0, "earlier model")
@@ -84,7 +86,11 @@ class SuggestionList(Widget, can_focus=True):
         self._styles: tuple[Style, Style] | None = None
 
     def set_suggestions(self, suggestions: list[Suggestion], empty_text: str = "") -> None:
-        if suggestions == self.suggestions and empty_text == self.empty_text and self.highlighted == 0:
+        if (
+            suggestions == self.suggestions
+            and empty_text == self.empty_text
+            and self.highlighted == 0
+        ):
             return  # the same again (a kept set shown after its pending "…" was not): nothing to repaint
         self.suggestions = suggestions
         self.highlighted = 0
@@ -110,7 +116,10 @@ class SuggestionList(Widget, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
         if self._styles is None:
-            self._styles = (self.rich_style, self.get_component_rich_style("suggestions--highlight", partial=True))
+            self._styles = (
+                self.rich_style,
+                self.get_component_rich_style("suggestions--highlight", partial=True),
+            )
         base, highlight = self._styles
         lines = self._text_lines()
         lit = bool(self.suggestions) and y // 2 == self.highlighted
@@ -200,11 +209,17 @@ class SuggestionPanel(Vertical):
         old = self.list.suggestions
         if (excerpt_id is not None and excerpt_id == self._shown_for and old and suggestions
                 and [s.code_path for s in old] != [s.code_path for s in suggestions]):
-            self._replaced = (time.monotonic(), old, self.list.highlighted)  # same excerpt, reordered
+            self._replaced = (
+                time.monotonic(),
+                old,
+                self.list.highlighted,
+            )  # same excerpt, reordered
         elif excerpt_id != self._shown_for:
             self._replaced = None
         self._shown_for = excerpt_id
-        self.list.set_suggestions(suggestions, "no suggestion for this excerpt" if self.ready else "")
+        self.list.set_suggestions(
+            suggestions, "no suggestion for this excerpt" if self.ready else ""
+        )
 
     def set_pending(self) -> None:
         """Empty until this excerpt's suggestions arrive, so 1-9 never apply the last one's."""
@@ -225,7 +240,9 @@ class SuggestionPanel(Vertical):
         return None if index is None else self.list.suggestions[index]
 
     def _in_grace(self) -> bool:
-        return self._replaced is not None and time.monotonic() - self._replaced[0] <= self.SWAP_GRACE
+        return (
+            self._replaced is not None and time.monotonic() - self._replaced[0] <= self.SWAP_GRACE
+        )
 
     @property
     def highlighted_suggestion(self) -> int | None:

@@ -79,7 +79,11 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     def show(self, document: Document, excerpts: list[Excerpt], codes_of: dict[int, list[Code]],
              current: Excerpt | None) -> None:
         """Show a document (re-wrapping it only if it changed)."""
-        if self.document is None or document.id != self.document.id or document.text != self.document.text:
+        if (
+            self.document is None
+            or document.id != self.document.id
+            or document.text != self.document.text
+        ):
             self.document = document
             self._base_rows = []
         self.excerpts = excerpts
@@ -133,7 +137,11 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         """First and last row index showing text of ``excerpt``."""
         first = last = None
         for i, r in enumerate(self._rows):
-            if r.kind == TEXT and r.start < max(excerpt.end, excerpt.start + 1) and r.end > excerpt.start:
+            if (
+                r.kind == TEXT
+                and r.start < max(excerpt.end, excerpt.start + 1)
+                and r.end > excerpt.start
+            ):
                 if first is None:
                     first = i
                 last = i
