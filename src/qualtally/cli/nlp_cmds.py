@@ -13,7 +13,8 @@ import json
 import sys
 
 EMBEDDERS = {"minilm": "minilm-l6-v2", "static": "minilm-l6-v2-static"}
-"""--embedder choices: MiniLM itself (best suggestions) or its static table (fastest on new text)."""
+"""--embedder choices: MiniLM itself (best suggestions) or its static table (fastest on new
+text)."""
 
 
 def _embedder_option(p: argparse.ArgumentParser) -> None:
@@ -22,7 +23,8 @@ def _embedder_option(p: argparse.ArgumentParser) -> None:
         choices=sorted(EMBEDDERS),
         default=None,
         help="sentence embedder the model learns with: minilm (default, the better suggestions) "
-        "or static (a table distilled from it: ~10x faster on text never seen, a little less accurate)",
+        "or static (a table distilled from it: ~10x faster on text never seen, "
+        "a little less accurate)",
     )
 
 
@@ -200,7 +202,8 @@ def cmd_evaluate(args) -> int:
         return 0
     s = result["summary"]
     print(
-        f"{args.coded}: {s['codebooks']} codebook(s), {args.folds}-fold cross-validation, seed {args.seed}; "
+        f"{args.coded}: {s['codebooks']} codebook(s), {args.folds}-fold cross-validation, "
+        f"seed {args.seed}; "
         f"keyword search uses {result['keywords_from']}"
     )
     print(f"{'':18}{'model':>8}{'keyword':>9}")
@@ -228,6 +231,7 @@ def cmd_train(args) -> int:
     m = meta.get("metrics", {}).get("summary")
     if m:
         print(
-            f"cross-validated micro-F1 {m['micro_f1']['model']:.3f} (keyword search {m['micro_f1']['keyword']:.3f})"
+            f"cross-validated micro-F1 {m['micro_f1']['model']:.3f} "
+            f"(keyword search {m['micro_f1']['keyword']:.3f})"
         )
     return 0

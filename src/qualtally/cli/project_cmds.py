@@ -78,7 +78,8 @@ def cmd_import(args) -> int:
         print("imported " + ", ".join(_plural(v, k) for k, v in counts.items()), flush=True)
         if updated:
             print(
-                f"updated {_plural(updated, 'existing records')} (before/after kept in the event log)"
+                f"updated {_plural(updated, 'existing records')} "
+                "(before/after kept in the event log)"
             )
         for name in skipped:
             print(f"skipped {name}")
@@ -96,7 +97,8 @@ def _prepare_suggestions(project, progress) -> None:
         done = project.prepare_suggestions(progress)
     except Exception as err:  # noqa: BLE001 - optional work after a committed import
         print(
-            f"suggestions not prepared ({type(err).__name__}: {err}); the coding screen will compute them",
+            f"suggestions not prepared ({type(err).__name__}: {err}); "
+            "the coding screen will compute them",
             file=sys.stderr,
         )
         return

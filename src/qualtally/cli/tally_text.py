@@ -45,6 +45,7 @@ def audit_text(checks: list[ClaimCheck], tally: Tally) -> str:
     n = sum(c.mismatch for c in checks)
     lines += [
         "",
-        f"{n} mismatch{'es' if n != 1 else ''} in {len(checks)} checked statement{'s' if len(checks) != 1 else ''}",
+        f"{n} mismatch{'es' if n != 1 else ''} in {len(checks)} "
+        f"checked statement{'s' if len(checks) != 1 else ''}",
     ]
     return "\n".join(lines)

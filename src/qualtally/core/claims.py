@@ -88,7 +88,8 @@ def parse_claims(
         rf"(?<![\w-])(?<!not )(?<!how )(?P<q>{qalt})\s+(?:of\s+(?:the|those|these)\s+)?{group_part}"
         rf"(?:(?:[\w-]+\s+){{0,2}}?)(?P<noun>{RESPONDENT_NOUNS})\b"
         + (
-            rf"|(?<![\w-])(?<!not )(?<!how )(?P<q2>{qalt})\s+(?:of\s+(?:the|those|these)\s+)?(?P<group2>{galt})\b"
+            rf"|(?<![\w-])(?<!not )(?<!how )(?P<q2>{qalt})\s+"
+            rf"(?:of\s+(?:the|those|these)\s+)?(?P<group2>{galt})\b"
             if galt
             else ""
         ),
@@ -180,7 +181,8 @@ def _words(text: str) -> set[str]:
 
 
 def link(passage_text: str, statements: dict[str, str], threshold: float = 0.25) -> str | None:
-    """The finding whose statement shares the most content words with the passage, if close enough."""
+    """The finding whose statement shares the most content words with the passage, if close
+    enough."""
     words = _words(passage_text)
     best, best_score = None, 0.0
     for key, statement in statements.items():
@@ -197,6 +199,7 @@ def link(passage_text: str, statements: dict[str, str], threshold: float = 0.25)
 def primary_claim(
     statement: str, labels: tuple[str, ...] = (), groups: tuple[str, ...] = ()
 ) -> Claim | None:
-    """The claim that stands for a whole finding: its first explicit one, else its first implicit one."""
+    """The claim that stands for a whole finding: its first explicit one, else its first implicit
+    one."""
     claims = parse_claims(statement, labels, groups)
     return next((c for c in claims if c.explicit), claims[0] if claims else None)

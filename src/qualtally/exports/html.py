@@ -37,12 +37,13 @@ def render_html(project, tally: Tally, checks: list[ClaimCheck]) -> str:
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}</title>"
         f"<style>{CSS}</style></head><body><main>",
         f"<h1>{escape(title)}</h1>",
-        f"<p class='meta'>{tally.respondents_total} respondents interviewed · {len(tally.findings)} findings · "
+        f"<p class='meta'>{tally.respondents_total} respondents interviewed · "
+        f"{len(tally.findings)} findings · "
         f"{sum(c.mismatch for c in checks)} quantifier mismatches · "
         f"{escape(coder_note(project, tally.coder))} · generated {date.today().isoformat()}</p>",
         "<h2>Support per finding</h2>",
-        "<p class='note'>Bars show n/N respondents; the shaded band is the share the claimed quantifier "
-        "stands for. A bar outside its band is a mismatch.</p>",
+        "<p class='note'>Bars show n/N respondents; the shaded band is the share the claimed "
+        "quantifier stands for. A bar outside its band is a mismatch.</p>",
         bar_chart(tally),
     ]
     if by:
@@ -81,14 +82,16 @@ def _matrix(split: Tally) -> str:
     rows = []
     for f in split.findings:
         cells = "".join(
-            f"<td style='background:{heat(share(c.n, c.total))}'>{c.n}/{c.total} {escape(c.label)}</td>"
+            f"<td style='background:{heat(share(c.n, c.total))}'>"
+            f"{c.n}/{c.total} {escape(c.label)}</td>"
             for c in (f.by[g] for g in groups)
         )
         mark = " class='bad'" if f.verdict in ("overstated", "understated") else ""
         rows.append(
             f"<tr><th title='{escape(f.statement)}'>{escape(f.key)}</th>"
             f"<td{mark}>{f.respondents}/{f.denominator} {escape(f.label)}"
-            f"{'<br><small>claims ' + escape(f.claimed) + '</small>' if f.claimed else ''}</td>{cells}</tr>"
+            f"{'<br><small>claims ' + escape(f.claimed) + '</small>' if f.claimed else ''}"
+            f"</td>{cells}</tr>"
         )
     return (
         f"<table class='matrix'><tr><th>finding</th><th>all</th>{head}</tr>{''.join(rows)}</table>"
@@ -104,11 +107,13 @@ def _audit(checks: list[ClaimCheck]) -> str:
         rows.append(
             f"<tr{cls}><td>{escape(c.finding_key or '–')}</td><td>{escape(c.phrase or '–')}</td>"
             f"<td>{escape(c.claimed or '–')}{' [' + escape(c.group) + ']' if c.group else ''}</td>"
-            f"<td>{c.n}/{c.total} {escape(c.actual)}</td><td>{escape(MARK.get(c.verdict, c.verdict))}</td>"
+            f"<td>{c.n}/{c.total} {escape(c.actual)}</td>"
+            f"<td>{escape(MARK.get(c.verdict, c.verdict))}</td>"
             f"<td class='text'>{escape(c.sentence)}</td></tr>"
         )
     return (
-        "<table class='audit'><tr><th>finding</th><th>claim as written</th><th>claimed</th><th>actual</th>"
+        "<table class='audit'><tr><th>finding</th><th>claim as written</th><th>claimed</th>"
+        "<th>actual</th>"
         f"<th>verdict</th><th>sentence</th></tr>{''.join(rows)}</table>"
     )
 
@@ -131,7 +136,8 @@ def _drill(project, key: str, tally: Tally) -> str:
     return (
         f"<details><summary><b>{escape(key)}</b> {d.n}/{d.total} {escape(d.label)}{band} – "
         f"{escape(f.statement if f else d.title)}</summary><ul>{''.join(items)}</ul>"
-        f"<p>Did not support ({len(d.non_supporters)}): {escape(', '.join(d.non_supporters) or '–')}</p>"
+        f"<p>Did not support ({len(d.non_supporters)}): "
+        f"{escape(', '.join(d.non_supporters) or '–')}</p>"
         + (f"<p>Supported but not asked: {escape(', '.join(d.outside))}</p>" if d.outside else "")
         + "</details>"
     )
@@ -143,8 +149,12 @@ def _attrs(labels: list[str]) -> str:
 
 def _codes(tally: Tally) -> str:
     rows = "".join(
-        f"<tr><td style='padding-left:{0.4 + 1.2 * c.depth:.1f}em'>{escape(c.path.split(' > ')[-1])}"
+        f"<tr><td style='padding-left:{0.4 + 1.2 * c.depth:.1f}em'>"
+        f"{escape(c.path.split(' > ')[-1])}"
         f"</td><td>{c.respondents}/{tally.respondents_total}</td><td>{c.excerpts}</td></tr>"
         for c in tally.codes
     )
-    return f"<table class='codes'><tr><th>code</th><th>respondents</th><th>excerpts</th></tr>{rows}</table>"
+    return (
+        "<table class='codes'><tr><th>code</th><th>respondents</th><th>excerpts</th></tr>"
+        f"{rows}</table>"
+    )

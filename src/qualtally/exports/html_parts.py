@@ -8,7 +8,8 @@ from qualtally.core.quantifiers import find_step
 from qualtally.core.tally import Tally
 
 CSS = """
-body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;background:#fff;margin:0}
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
+color:#222;background:#fff;margin:0}
 main{max-width:1100px;margin:0 auto;padding:1.5em}
 h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd}
 .meta,.note{color:#555}small{color:#555}
@@ -17,7 +18,8 @@ th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top
 td.bad,tr.bad td{background:#f8d7da}td.text{max-width:36em}
 .matrix td{text-align:center;white-space:nowrap}
 details{margin:.4em 0;padding:.3em .6em;border:1px solid #ddd;border-radius:4px}
-summary{cursor:pointer}blockquote{margin:.3em 0 .6em 1em;padding-left:.6em;border-left:3px solid #9bb;white-space:pre-wrap}
+summary{cursor:pointer}
+blockquote{margin:.3em 0 .6em 1em;padding-left:.6em;border-left:3px solid #9bb;white-space:pre-wrap}
 blockquote footer{color:#666;font-size:.85em}
 svg text{font:12px system-ui,sans-serif;fill:#222}
 @media print{details{break-inside:avoid}details>*{display:block}}
@@ -58,12 +60,14 @@ def bar_chart(tally: Tally, width: int = 760) -> str:
             out.append(
                 f"<rect x='{left + step.low * bar_w:.1f}' y='{y - 2}' "
                 f"width='{max(2.0, (step.high - step.low) * bar_w):.1f}' height='{row_h - 4}' "
-                f"fill='#f0c36d' opacity='0.45'><title>claims {escape(f.claimed or '')}</title></rect>"
+                f"fill='#f0c36d' opacity='0.45'>"
+                f"<title>claims {escape(f.claimed or '')}</title></rect>"
             )
         colour = "#c0392b" if bad else "#2e6da4"
         out.append(
             f"<text x='{left - 6}' y='{y + 14}' text-anchor='end'>{escape(f.key)}</text>"
-            f"<rect x='{left}' y='{y + 3}' width='{s * bar_w:.1f}' height='{row_h - 12}' fill='{colour}'>"
+            f"<rect x='{left}' y='{y + 3}' width='{s * bar_w:.1f}' height='{row_h - 12}' "
+            f"fill='{colour}'>"
             f"<title>{escape(f.statement)}</title></rect>"
         )
         verdict = {"overstated": " ▲ overstated", "understated": " ▼ understated"}.get(

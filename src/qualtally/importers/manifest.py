@@ -51,7 +51,8 @@ class Manifest:
     transcripts: list[TranscriptEntry] = field(default_factory=list)
 
     def role_of(self, rel: str) -> tuple[str, TranscriptEntry | None] | None:
-        """``(role, entry)`` of the file at ``rel`` (posix, relative), ``("ignore", None)``, or None."""
+        """``(role, entry)`` of the file at ``rel`` (posix, relative), ``("ignore", None)``, or
+        None."""
         found = [(role, None) for role, files in self.roles.items() if rel in files]
         exact = [e for e in self.transcripts if e.file == rel]
         globbed = [e for e in self.transcripts if e.file != rel and fnmatchcase(rel, e.file)]

@@ -2,8 +2,8 @@
 
 The document text is the file's text (line ends normalised, BOM dropped); for a .docx
 it is the body paragraphs joined by "\\n", with table cells' paragraphs in place (row by
-row), so a transcript laid out as a table loses nothing; headers and footers are left out. Turns come from :mod:`.turns`, respondents
-from :mod:`.attribution`.
+row), so a transcript laid out as a table loses nothing; headers and footers are left out.
+Turns come from :mod:`.turns`, respondents from :mod:`.attribution`.
 """
 
 from __future__ import annotations

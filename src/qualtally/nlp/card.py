@@ -153,7 +153,8 @@ def check_tables(meta: dict) -> None:
 
 
 def pick_model(folders, expect_hash: str) -> tuple[Path, str] | None:
-    """(folder, model key) of the first folder whose card matches the codebook, as the loader picks."""
+    """(folder, model key) of the first folder whose card matches the codebook, as the loader
+    picks."""
     for folder in folders:
         folder = Path(folder)
         try:

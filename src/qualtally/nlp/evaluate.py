@@ -96,7 +96,8 @@ def evaluate(items: list[Item], by: str | None = None, folds: int = 5, seed: int
             progress("evaluate", i, len(groups))
         if not any(it.codes for it in group) or len(group) < 4:
             skipped[q] = (
-                f"{len(group)} excerpts, {len({c for it in group for c in it.codes})} codes: too few to cross-validate"
+                f"{len(group)} excerpts, {len({c for it in group for c in it.codes})} codes: "
+                "too few to cross-validate"
             )
             continue
         out[q] = evaluate_items(group, folds, seed, profiles, make_model, curve)

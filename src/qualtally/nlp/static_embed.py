@@ -70,7 +70,8 @@ class StaticEmbedder:
         self.tok = WordPiece.from_vocab_file(folder / "vocab.txt", max_len=1 << 30)
         if self.table.shape[0] != len(self.tok.vocab):
             raise ValueError(
-                f"{folder / TABLE_FILE}: {self.table.shape[0]} rows for {len(self.tok.vocab)} tokens"
+                f"{folder / TABLE_FILE}: {self.table.shape[0]} rows "
+                f"for {len(self.tok.vocab)} tokens"
             )
         card = folder / "card.json"
         self.card = json.loads(card.read_text(encoding="utf-8")) if card.is_file() else {}

@@ -8,8 +8,8 @@ the same core objects as ``storage/queries.py``, while the real ``Project`` open
 background. It never writes: the file is opened with ``mode=ro`` and the schema is not
 touched. ``Peek.open`` returns None, rather than raising, for anything it is not sure of
 (not a SQLite file, a revision other than the one it knows, a missing table, a database
-it cannot read, a file that is not SQLite's); the caller then opens the project the ordinary way, which gives the
-proper one-line error or runs the migrations.
+it cannot read, a file that is not SQLite's); the caller then opens the project the
+ordinary way, which gives the proper one-line error or runs the migrations.
 """
 
 from __future__ import annotations
@@ -97,8 +97,10 @@ class Peek:
 
     def excerpts(self, document_id: int | None = None) -> list[Excerpt]:
         sql = (
-            'SELECT e.id, e.document_id, e.start, e."end", substr(d.text, e.start + 1, e."end" - e.start), '
-            "r.key, e.parent_id, e.question FROM excerpts e JOIN documents d ON d.id = e.document_id "
+            'SELECT e.id, e.document_id, e.start, e."end", '
+            'substr(d.text, e.start + 1, e."end" - e.start), '
+            "r.key, e.parent_id, e.question "
+            "FROM excerpts e JOIN documents d ON d.id = e.document_id "
             "LEFT OUTER JOIN respondents r ON r.id = e.respondent_id"
         )
         params: tuple = ()
@@ -159,7 +161,10 @@ class Peek:
         out: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
         if not ids:
             return out
-        sql = "SELECT excerpt_id, code_id, coder, origin FROM codings WHERE excerpt_id IN (SELECT value FROM json_each(?))"
+        sql = (
+            "SELECT excerpt_id, code_id, coder, origin FROM codings "
+            "WHERE excerpt_id IN (SELECT value FROM json_each(?))"
+        )
         params: list = [json.dumps(ids)]
         if coder is not None:
             sql += " AND coder = ?"

@@ -62,7 +62,8 @@ def read_one(conn: Connection, excerpt_id: int) -> tuple[str, str, dict] | None:
 
 
 _SQLITE_READ = (
-    'SELECT e.id, e.document_id, e.start, e."end", substr(d.text, e.start + 1, e."end" - e.start), r.key, '
+    'SELECT e.id, e.document_id, e.start, e."end", '
+    'substr(d.text, e.start + 1, e."end" - e.start), r.key, '
     "e.parent_id, e.question FROM excerpts e JOIN documents d ON d.id = e.document_id "
     "LEFT OUTER JOIN respondents r ON r.id = e.respondent_id WHERE e.id = ?",
     "SELECT code_id FROM codings WHERE excerpt_id = ? AND coder = ? "

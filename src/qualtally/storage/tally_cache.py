@@ -214,7 +214,8 @@ class Tracker:
         self.last_coding = fingerprint(conn)[1] if new_codings else None
 
     def excerpts(self, excerpt_ids: Iterable[int]) -> None:
-        """Call before changing the excerpts' codings (or deleting them): respondent and codings are read now."""
+        """Call before changing the excerpts' codings (or deleting them): respondent and codings
+        are read now."""
         ids = [i for i in excerpt_ids if i not in self.excerpt_codings]
         self.excerpt_codings.update(self._codings_on(ids))
         for i in range(0, len(ids), _CHUNK):
@@ -237,8 +238,9 @@ class Tracker:
         return out
 
     def _codings_now(self, state: Any) -> tuple[int, int]:
-        """The codings' (count, max id) after this write, from the recorded one and this write's delta
-        (counting a million rows on every click would cost more than the rest of the update)."""
+        """The codings' (count, max id) after this write, from the recorded one and this write's
+        delta (counting a million rows on every click would cost more than the rest of the
+        update)."""
         conn = self.conn
         n = int(state.codings) + sum(self._codings_on(list(self.excerpt_codings)).values()) \
             - sum(self.excerpt_codings.values())
@@ -322,7 +324,8 @@ def maintained(conn: Connection, *, structure: bool = False, new_codings: bool =
 
 @sa.event.listens_for(Engine, "after_execute")
 def _watch(conn: Connection, clause: Any, *_args: Any) -> None:
-    """A write to counted tables outside :func:`maintained` makes the cache stale, same transaction."""
+    """A write to counted tables outside :func:`maintained` makes the cache stale, same
+    transaction."""
     if not isinstance(clause, sa.sql.dml.UpdateBase):
         return
     table = getattr(clause, "table", None)
@@ -332,7 +335,8 @@ def _watch(conn: Connection, clause: Any, *_args: Any) -> None:
 
 # -- reading ----------------------------------------------------------------------------
 def load(conn: Connection, coder: str | None) -> tuple[Any, Any, Any]:
-    """(respondent ids, node ids, excerpts) arrays, one entry per (respondent, node) with support."""
+    """(respondent ids, node ids, excerpts) arrays, one entry per (respondent, node) with
+    support."""
     import numpy as np
 
     c = t.tally_cache.c

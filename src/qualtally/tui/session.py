@@ -241,7 +241,8 @@ class CodingSession:
         return self.select_excerpt(excerpt_id)
 
     def next_uncoded(self) -> bool:
-        """The next excerpt (after the current one, wrapping round) that this coder has not coded."""
+        """The next excerpt (after the current one, wrapping round) that this coder has not
+        coded."""
         for i in range(self.index + 1, len(self.excerpts)):
             if not self._is_coded(self.excerpts[i]):
                 self.index = i

@@ -33,7 +33,9 @@ class AddCodeModal(ModalScreen[tuple[Code, bool] | None]):
     DEFAULT_CSS = """
     AddCodeModal {
         align: center middle;
-        & > Vertical { width: 84; height: 90%; border: round $primary; background: $surface; padding: 0 1; }
+        & > Vertical {
+            width: 84; height: 90%; border: round $primary; background: $surface; padding: 0 1;
+        }
         & Horizontal { height: auto; }
         & Button { margin-right: 2; }
     }

@@ -41,7 +41,9 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen {
         align: center middle;
-        & > VerticalScroll { width: 72; height: 80%; border: round $primary; background: $surface; padding: 0 1; }
+        & > VerticalScroll {
+            width: 72; height: 80%; border: round $primary; background: $surface; padding: 0 1;
+        }
         #help-title { text-style: bold; color: $accent; }
     }
     """

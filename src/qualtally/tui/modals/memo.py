@@ -20,7 +20,9 @@ class MemoModal(ModalScreen[str | None]):
     DEFAULT_CSS = """
     MemoModal {
         align: center middle;
-        & > Vertical { width: 80; height: 16; border: round $primary; background: $surface; padding: 0 1; }
+        & > Vertical {
+            width: 80; height: 16; border: round $primary; background: $surface; padding: 0 1;
+        }
         & TextArea { height: 1fr; }
         & .hint { color: $text-muted; }
     }

@@ -1,8 +1,9 @@
 """The coding screen's editing dialogs: a memo, narrowing to a span, adding a code.
 
 Each opens a modal and writes through the façade when it closes; the screen keeps its
-place. The dialogs are imported when first opened, not before the first frame. Kept apart from coding.py so each file reads in one sitting; :class:`CodingScreen`
-inherits it and provides ``session``, ``project``, ``coder``, ``tree`` and ``transcript``.
+place. The dialogs are imported when first opened, not before the first frame. Kept apart
+from coding.py so each file reads in one sitting; :class:`CodingScreen` inherits it and
+provides ``session``, ``project``, ``coder``, ``tree`` and ``transcript``.
 """
 
 from __future__ import annotations

@@ -137,13 +137,15 @@ class FindingsScreen(QualtallyScreen):
             )
         mismatches = sum(c.mismatch for c in message.checks)
         self.query_one("#findings-status", Static).update(
-            f"{tally.respondents_total} respondents interviewed · split by {self.by or 'nothing'} (b) · "
-            f"coder {self.coder or 'any'} (k) · {mismatches} quantifier mismatch{'es' if mismatches != 1 else ''}"
+            f"{tally.respondents_total} respondents interviewed · "
+            f"split by {self.by or 'nothing'} (b) · coder {self.coder or 'any'} (k) · "
+            f"{mismatches} quantifier mismatch{'es' if mismatches != 1 else ''}"
             if tally.findings
             else "No findings yet: import a findings.md to see the tally per finding."
         )
         self.query_one("#findings-legend", Static).update(
-            "Support = distinct respondents with a coded excerpt under the finding's codes, of N interviewed. "
+            "Support = distinct respondents with a coded excerpt under the finding's codes, "
+            "of N interviewed. "
             f"Shaded band = the claimed quantifier. Scale: {tally.scale.source or 'not cited'}"
         )
 

@@ -28,7 +28,8 @@ class ComingSoonScreen(Screen):
         with Middle(), Center():
             yield Static(
                 Text(
-                    f"{self.title_text}\n\n{self.what}\n\nComing soon. Press escape to go back to coding."
+                    f"{self.title_text}\n\n{self.what}\n\n"
+                    "Coming soon. Press escape to go back to coding."
                 ),
                 id="coming-soon",
             )

@@ -27,8 +27,12 @@ class KeyBar(Widget):
         dock: bottom;
         height: 1;
         background: $footer-background;
-        & > .keybar--key { color: $footer-key-foreground; background: $footer-key-background; text-style: bold; }
-        & > .keybar--description { color: $footer-description-foreground; background: $footer-description-background; }
+        & > .keybar--key {
+            color: $footer-key-foreground; background: $footer-key-background; text-style: bold;
+        }
+        & > .keybar--description {
+            color: $footer-description-foreground; background: $footer-description-background;
+        }
     }
     """
 

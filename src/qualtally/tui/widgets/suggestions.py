@@ -5,10 +5,10 @@ the model's top terms, a similar excerpt). Until the model is ready the panel sh
 progress bar and "loading model…". The list has a fixed height and draws its rows
 itself (Line API, each row a strip built once per set of suggestions), so a new set
 repaints this panel only, with no layout pass and without Textual's per-frame rendering
-of a rich ``Text`` (which cost ~0.5 ms a row, 18 rows, on every move). It posts ``SuggestionAccepted`` on a click
-or Enter; the screen handles the digit keys and ``x`` with ``suggestion_at`` and
-``highlighted_as_seen``, which for ``SWAP_GRACE`` after this excerpt's list was reordered
-(a model came in) still mean the rows the coder was reading.
+of a rich ``Text`` (about 0.5 ms a row, 18 rows, on every move). It posts
+``SuggestionAccepted`` on a click or Enter; the screen handles the digit keys and ``x``
+with ``suggestion_at`` and ``highlighted_as_seen``, which for ``SWAP_GRACE`` after this
+excerpt's list was reordered (a model came in) still mean the rows the coder was reading.
 """
 
 from __future__ import annotations
@@ -91,7 +91,8 @@ class SuggestionList(Widget, can_focus=True):
             and empty_text == self.empty_text
             and self.highlighted == 0
         ):
-            return  # the same again (a kept set shown after its pending "…" was not): nothing to repaint
+            # the same again (a kept set shown after its pending "…" was not): nothing to repaint
+            return
         self.suggestions = suggestions
         self.highlighted = 0
         self.empty_text = empty_text
@@ -233,7 +234,8 @@ class SuggestionPanel(Vertical):
         return rows[index] if 0 <= index < len(rows) else None
 
     def highlighted_as_seen(self) -> Suggestion | None:
-        """The highlighted suggestion (what ``x`` rejects), with the same grace as :meth:`suggestion_at`."""
+        """The highlighted suggestion (what ``x`` rejects), with the same grace as
+        :meth:`suggestion_at`."""
         if self._in_grace():
             return self.suggestion_at(self._replaced[2])
         index = self.highlighted_suggestion
