@@ -1,4 +1,5 @@
-"""Tiny, seeded coded-excerpt fixtures written by the tests themselves (imported by the nlp tests)."""
+"""Tiny, seeded coded-excerpt fixtures written by the tests themselves (imported by the nlp
+tests)."""
 
 from __future__ import annotations
 

@@ -99,7 +99,8 @@ def test_cold_start_similarity_unchanged():
 
 
 def test_one_spacy_pass_gives_the_same_lemmas_and_keyword_hits():
-    """The keyword matcher's Docs (no sentencizer) also feed lemma_texts: same strings, same hits."""
+    """The keyword matcher's Docs (no sentencizer) also feed lemma_texts: same strings, same
+    hits."""
     from qualtally.nlp import text
     from qualtally.nlp.pipeline import get_nlp
 
@@ -128,7 +129,8 @@ def test_one_spacy_pass_gives_the_same_lemmas_and_keyword_hits():
 
 
 def test_bulk_lemmas_equal_the_pipeline_lemmatizer_token_by_token():
-    """Lemmas set in bulk from the per-token cache are the lookup lemmatizer's, on every corpus line."""
+    """Lemmas set in bulk from the per-token cache are the lookup lemmatizer's, on every corpus
+    line."""
     from qualtally.nlp import text
     from qualtally.nlp.pipeline import get_nlp
 

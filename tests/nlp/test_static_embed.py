@@ -218,7 +218,8 @@ def test_project_with_a_static_model_never_runs_minilm(tmp_path, monkeypatch):
 
 
 def test_cached_texts_load_no_encoder(monkeypatch):
-    """A look-up of cached texts neither loads MiniLM nor the table (a reopen reads saved vectors)."""
+    """A look-up of cached texts neither loads MiniLM nor the table (a reopen reads saved
+    vectors)."""
     def refuse(*a, **k):
         raise AssertionError("an encoder was loaded for cached texts")
 

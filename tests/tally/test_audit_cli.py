@@ -51,7 +51,8 @@ def test_findings_md_reader():
 
 def test_audit_flags_overstated_understated_and_no_claim(small):
     checks = {c.finding_key: c for c in small.audit()}
-    # F1 claims "all": 2 of 4 supported -> overstated; F2 claims "some": 2/4 is "many" -> understated
+    # F1 claims "all": 2 of 4 supported -> overstated;
+    # F2 claims "some": 2/4 is "many" -> understated
     assert (checks["F1"].verdict, checks["F1"].n, checks["F1"].total, checks["F1"].actual) == (
         "overstated", 2, 4, "many")
     assert checks["F2"].verdict == "understated" and checks["F2"].claimed == "some"

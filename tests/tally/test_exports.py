@@ -1,4 +1,5 @@
-"""XLSX and HTML exports: the same numbers as the tally, escaped text, atomic writes, empty projects."""
+"""XLSX and HTML exports: the same numbers as the tally, escaped text, atomic writes, empty
+projects."""
 
 from __future__ import annotations
 

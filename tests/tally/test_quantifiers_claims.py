@@ -1,4 +1,5 @@
-"""Pure rules: the scale's labels at their boundaries, and which words are claims about respondents."""
+"""Pure rules: the scale's labels at their boundaries, and which words are claims about
+respondents."""
 
 from __future__ import annotations
 
@@ -106,7 +107,8 @@ def test_group_claims_and_scale_labels():
 
 
 def test_passages_and_linking():
-    report = "# Title\n\n| a | b |\n\n- **R1.** All respondents agreed.\n- plain bullet\n\nA paragraph\ncontinued.\n"
+    report = ("# Title\n\n| a | b |\n\n- **R1.** All respondents agreed.\n- plain bullet\n\n"
+              "A paragraph\ncontinued.\n")
     ps = passages(report)
     assert [(p.finding_key, p.text, p.line) for p in ps] == [
         ("R1", "All respondents agreed.", 5),
@@ -122,8 +124,9 @@ def test_passages_and_linking():
 def test_core_imports_no_heavy_libraries():
     code = (
         "import sys, qualtally.core.tally, qualtally.core.audit, qualtally.core.claims, "
-        "qualtally.core.quantifiers; bad = [m for m in ('sqlalchemy', 'textual', 'spacy', 'sklearn', "
-        "'openpyxl') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
+        "qualtally.core.quantifiers; "
+        "bad = [m for m in ('sqlalchemy', 'textual', 'spacy', 'sklearn', 'openpyxl') "
+        "if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

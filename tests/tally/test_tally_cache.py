@@ -249,7 +249,8 @@ def assert_cache_exact(project) -> None:
             assert as_plain(project.tally(by=by, coder=coder)) == as_plain(
                 project.tally(by=by, coder=coder, exact=True)
             ), (coder, by)
-    # An incrementally kept cache holds exactly what a rebuild writes (no stale nodes or respondents).
+    # An incrementally kept cache holds exactly what a rebuild writes (no stale nodes or
+    # respondents).
     if valid:
         with project.engine.connect() as conn:
             trans = conn.begin()
@@ -312,7 +313,8 @@ def test_a_write_outside_sqlalchemy_is_caught_by_the_fingerprint(small):
     e = next(x for x in small.excerpts() if x.respondent_key == "R4")
     con = sqlite3.connect(small.path)
     con.execute(
-        "INSERT INTO codings (excerpt_id, code_id, coder, origin, created) VALUES (?, ?, 'zed', 'human', '')",
+        "INSERT INTO codings (excerpt_id, code_id, coder, origin, created) "
+        "VALUES (?, ?, 'zed', 'human', '')",
         (e.id, small.code_by_path("Concerns").id),
     )
     con.commit()

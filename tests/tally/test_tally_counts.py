@@ -1,4 +1,5 @@
-"""The respondent tally on a real SQLite project: focus groups, repeat documents, duplicates, roll-up."""
+"""The respondent tally on a real SQLite project: focus groups, repeat documents, duplicates,
+roll-up."""
 
 from __future__ import annotations
 

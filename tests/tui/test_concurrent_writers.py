@@ -42,12 +42,14 @@ READER = textwrap.dedent("""
         def rows(coder):
             with engine.connect() as c:
                 return c.exec_driver_sql(
-                    "SELECT excerpt_id, code_id FROM codings WHERE coder = %(c)s", {"c": coder}).all()
+                    "SELECT excerpt_id, code_id FROM codings WHERE coder = %(c)s",
+                    {"c": coder}).all()
     else:
         import sqlite3
         conn = sqlite3.connect(f"file:{url}?mode=ro", uri=True)
         def rows(coder):
-            return conn.execute("SELECT excerpt_id, code_id FROM codings WHERE coder = ?", (coder,)).fetchall()
+            return conn.execute("SELECT excerpt_id, code_id FROM codings WHERE coder = ?",
+                                (coder,)).fetchall()
     for line in sys.stdin:
         print(json.dumps(sorted([list(r) for r in rows(line.strip())])), flush=True)
 """)
@@ -68,10 +70,12 @@ LOOP = textwrap.dedent("""
             csv = os.path.join(work, f"extra-{n}.csv")
             with open(csv, "w") as fh:
                 fh.write("respondent,text,codes,coder,document\\n"
-                         f"R01,A line imported from the command line (run {n}).,Relevance,cli,extra-doc-{n}\\n")
+                         f"R01,A line imported from the command line (run {n}).,"
+                         f"Relevance,cli,extra-doc-{n}\\n")
             cmd = qt + ["import", where, csv]
         elif kind == "export":
-            cmd = qt + ["export", where, os.path.join(work, "out" + (".csv", ".xlsx", ".html")[n % 3])]
+            dest = os.path.join(work, "out" + (".csv", ".xlsx", ".html")[n % 3])
+            cmd = qt + ["export", where, dest]
         elif kind == "tally":
             cmd = qt + ["tally", where, "--json"]
         else:
@@ -83,7 +87,8 @@ LOOP = textwrap.dedent("""
             continue
         done = subprocess.run(cmd, capture_output=True, text=True, cwd=work)
         if done.returncode != 0:
-            failures.append(f"{' '.join(cmd[3:5])}: exit {done.returncode}: {done.stderr.strip()[-300:]}")
+            failures.append(f"{' '.join(cmd[3:5])}: exit {done.returncode}: "
+                            f"{done.stderr.strip()[-300:]}")
     print(n, len(failures))
     for f in failures:
         print(f)
@@ -105,7 +110,8 @@ CHECK = textwrap.dedent("""
         out["cache_is_exact"] = all(flat(p.tally(coder=c)) == flat(p.tally(coder=c, exact=True))
                                     for c in (None, "ana", "colleague", "cli"))
         ids = [e.id for e in p.excerpts()]
-        out["screen"] = sorted([e, c] for e, rows in p.codings(ids, "ana").items() for c, _, _ in rows)
+        out["screen"] = sorted([e, c] for e, rows in p.codings(ids, "ana").items()
+                               for c, _, _ in rows)
     print(json.dumps(out))
 """)
 

@@ -25,7 +25,8 @@ async def test_a_code_named_with_markup_characters_applies_and_notifies_literall
 
 
 def test_every_notification_is_sent_without_markup():
-    """Toasts parse markup by default; any message may carry a code name or an error with [brackets]."""
+    """Toasts parse markup by default; any message may carry a code name or an error with
+    [brackets]."""
     import ast
     from pathlib import Path
 

@@ -55,7 +55,8 @@ def first_frame(self, screen, renderable):
         first_frame.done = True
         strips = getattr(renderable, "strips", None)
         text = "".join(s.text for row in strips for s in row) if strips is not None else ""
-        loaded = sorted(m for m in sys.modules if any(m == p or m.startswith(p + ".") for p in HEAVY))
+        loaded = sorted(m for m in sys.modules
+                        if any(m == p or m.startswith(p + ".") for p in HEAVY))
         with open(sys.argv[2], "w") as fh:
             json.dump({"kind": type(renderable).__name__, "text": text, "loaded": loaded}, fh)
     return display(self, screen, renderable)
