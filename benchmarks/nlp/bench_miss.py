@@ -51,9 +51,11 @@ def main() -> None:
                     cpu.append(1000 * (time.thread_time() - c))
                 p.flush_suggestion_cache()
                 print(
-                    f"pass {i + 1} ({'write-back' if writes else 'no write-back'}): {len(ids)} misses, "
+                    f"pass {i + 1} ({'write-back' if writes else 'no write-back'}): "
+                    f"{len(ids)} misses, "
                     f"wall p50 {pct(ms, 0.5):.1f} p95 {pct(ms, 0.95):.1f} max {max(ms):.1f} ms; "
-                    f"cpu p50 {pct(cpu, 0.5):.1f} p95 {pct(cpu, 0.95):.1f} ms; load {os.getloadavg()[0]:.2f}",
+                    f"cpu p50 {pct(cpu, 0.5):.1f} p95 {pct(cpu, 0.95):.1f} ms; "
+                    f"load {os.getloadavg()[0]:.2f}",
                     flush=True,
                 )
             writer.put = real  # type: ignore[method-assign]

@@ -11,8 +11,9 @@ model folder is touched. Prints what it ran and the load average.
 
 (a) ``first``: a fresh Python process imports qualtally.project, opens the project and
     calls ``suggestions()`` for the first excerpt of the first document (its id found
-    beforehand, as the TUI reads only the open document's excerpts) until it is non-empty; timed from before the import and from ``Project.open``. Done twice: alone,
-    and with ``load_suggester`` started in a thread right after open, as the TUI does.
+    beforehand, as the TUI reads only the open document's excerpts) until it is non-empty;
+    timed from before the import and from ``Project.open``. Done twice: alone, and with
+    ``load_suggester`` started in a thread right after open, as the TUI does.
 (a0) ``first open``: the same, with the background loader, on a fresh copy that has no
     suggestion cache (the project as built, or ``--project`` with its cache table emptied):
     a fresh ``qualtally demo``, or any project after a qualtally upgrade. Each run on its own
@@ -276,26 +277,31 @@ def main() -> None:
             r = res["first_open"] = first_open(pristine, fresh_runs)
             print(
                 f"(a0) first open, no suggestion cache, fresh process + background loader: median "
-                f"{r['median_from_import_s']:.3f} s from import (max {r['max_from_import_s']:.3f}), "
+                f"{r['median_from_import_s']:.3f} s from import "
+                f"(max {r['max_from_import_s']:.3f}), "
                 f"{r['median_from_open_s']:.3f} s from open; load average {load()}",
                 flush=True,
             )
         res["first_load_suggester_s"] = load_in_fresh_process(path)
         print(
-            f"(c) first load_suggester (train or load, embed all, fill cache): {res['first_load_suggester_s']} s",
+            "(c) first load_suggester (train or load, embed all, fill cache): "
+            f"{res['first_load_suggester_s']} s",
             flush=True,
         )
         res["reopen_load_suggester_s"] = load_in_fresh_process(path)
         print(
-            f"(c) reopen load_suggester (embeddings from disk, cache valid): {res['reopen_load_suggester_s']} s",
+            "(c) reopen load_suggester (embeddings from disk, cache valid): "
+            f"{res['reopen_load_suggester_s']} s",
             flush=True,
         )
         for loader in (False, True):
             r = first_suggestions(path, a.runs, loader)
             res["first_with_loader" if loader else "first_alone"] = r
             print(
-                f"(a) first non-empty suggestions, fresh process{' + background loader' if loader else ''}: "
-                f"median {r['median_from_import_s']:.3f} s from import (max {r['max_from_import_s']:.3f}), "
+                "(a) first non-empty suggestions, fresh process"
+                f"{' + background loader' if loader else ''}: "
+                f"median {r['median_from_import_s']:.3f} s from import "
+                f"(max {r['max_from_import_s']:.3f}), "
                 f"{r['median_from_open_s']:.3f} s from open; heavy modules loaded: "
                 f"{sorted({x['heavy_loaded'] for x in r['runs']})}",
                 flush=True,
@@ -309,7 +315,8 @@ def main() -> None:
             )
         r = res["refresh_all"]
         print(
-            f"(c) refresh_suggestion_cache from empty: {r['excerpts']} excerpts in {r['seconds']} s "
+            f"(c) refresh_suggestion_cache from empty: {r['excerpts']} excerpts "
+            f"in {r['seconds']} s "
             f"({r['ms_per_excerpt']} ms each), payloads {r['payload_mb']} MB"
         )
         res["load_after"] = load()

@@ -128,7 +128,9 @@ if __name__ == "__main__":
     for f in a.files:
         r = run(f, a.by, a.folds, a.seed)
         print(
-            f"{f}: keyword {r['keyword']:.3f}  tfidf+LR {r['tfidf_lr']:.3f}  balanced {r['tfidf_lr_bal']:.3f}  "
-            f"qualtally {r['qualtally']:.3f} (macro {r['qualtally_macro']:.3f}, {r['qualtally_seconds']}s)"
+            f"{f}: keyword {r['keyword']:.3f}  tfidf+LR {r['tfidf_lr']:.3f}  "
+            f"balanced {r['tfidf_lr_bal']:.3f}  "
+            f"qualtally {r['qualtally']:.3f} "
+            f"(macro {r['qualtally_macro']:.3f}, {r['qualtally_seconds']}s)"
         )
         sys.stdout.flush()

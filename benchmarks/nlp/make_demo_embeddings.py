@@ -34,7 +34,8 @@ def main() -> None:
     if "minilm-l6-v2" not in used:
         out.unlink(missing_ok=True)
         print(
-            f"the demo model embeds with {', '.join(sorted(used)) or 'nothing'}: no {out.name} needed"
+            f"the demo model embeds with {', '.join(sorted(used)) or 'nothing'}: "
+            f"no {out.name} needed"
         )
         return
     with tempfile.TemporaryDirectory() as tmp:

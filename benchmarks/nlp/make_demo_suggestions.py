@@ -42,7 +42,8 @@ sys.path.insert(0, str(ROOT / "src"))
 MODEL_DIR = ROOT / "models" / "iom-demo"
 OUT = MODEL_DIR / "suggestions.json.gz"
 HELD_OUT = "document"
-DEPTH = 16  # entries per excerpt, as the project's cache keeps (project/suggestion_cache.py: CACHE_DEPTH)
+# entries per excerpt, as the project's cache keeps (project/suggestion_cache.py: CACHE_DEPTH)
+DEPTH = 16
 
 
 def training_inputs(corpus: Path):
@@ -165,8 +166,9 @@ def main(argv=None) -> None:
     t = time.perf_counter()
     data = build(args.out)
     print(
-        f"{len(data['entries'])} excerpts' out-of-fold suggestions ({len(set(data['folds'].values()))} "
-        f"documents held out one at a time) -> {args.out} ({args.out.stat().st_size:,} bytes, "
+        f"{len(data['entries'])} excerpts' out-of-fold suggestions "
+        f"({len(set(data['folds'].values()))} documents held out one at a time) -> {args.out} "
+        f"({args.out.stat().st_size:,} bytes, "
         f"{time.perf_counter() - t:.0f} s)"
     )
 

@@ -11,14 +11,15 @@ text's static embedding is then the mean of its tokens' rows, L2-normalised
 (``qualtally.nlp.static_embed``).
 
     PYTHONPATH=src python benchmarks/nlp/make_static_embeddings.py \
-        [--dims 256] [--weight sifw3] [--pool token] [--out models/minilm-l6-v2-static] [--raw /tmp/raw.npy]
+        [--dims 256] [--weight sifw3] [--pool token] [--out models/minilm-l6-v2-static] \
+        [--raw /tmp/raw.npy]
 
 Deterministic: no sampling; the PCA is an eigendecomposition of the float64 covariance
 with each component's sign fixed (largest-magnitude loading positive). ``--raw`` keeps
 the un-reduced token outputs (float32 .npy) so trying other dims/weightings skips the
-encoder pass (30-60 s here; one file per ``--pool``). Writes ``embeddings.safetensors`` (float16), a copy of
-``vocab.txt``, ``card.json`` (inputs, command, sha256) and ``LICENSE.md`` (Apache-2.0,
-inherited).
+encoder pass (30-60 s here; one file per ``--pool``). Writes ``embeddings.safetensors``
+(float16), a copy of ``vocab.txt``, ``card.json`` (inputs, command, sha256) and
+``LICENSE.md`` (Apache-2.0, inherited).
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ def weights(V: int, how: str) -> np.ndarray:
         p /= p.sum()
         return SIF / (SIF + p)
     if how in ("sifw", "sifw3"):  # the same, ranked from the first word: BERT's vocab.txt puts
-        # [unused] slots and single characters (ids < 1996) before "the"; they count as most frequent
+        # [unused] slots and single characters (ids < 1996) before "the"; they count as most
+        # frequent
         r = np.maximum(rank - FIRST_WORD, 0)
         p = 1.0 / (r + 2)
         p /= p.sum()
@@ -135,12 +137,14 @@ def main(argv=None) -> int:
     sha = hashlib.sha256(dest.read_bytes()).hexdigest()
     card = {
         "name": out.name,
-        "source_model": "models/minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2, float16 weights)",
+        "source_model": "models/minilm-l6-v2 "
+        "(sentence-transformers/all-MiniLM-L6-v2, float16 weights)",
         "source_sha256": hashlib.sha256((SRC / "model.safetensors").read_bytes()).hexdigest(),
         "licence": "Apache-2.0 (inherited from all-MiniLM-L6-v2; see LICENSE.md)",
         "method": "model2vec-style distillation: [CLS] token [SEP] through MiniLM, "
         + ("the token's own output" if a.pool == "token" else "the three outputs mean-pooled")
-        + ", L2-normalised, centred PCA, rank weighting; a text = mean of its tokens' rows, L2-normalised",
+        + ", L2-normalised, centred PCA, rank weighting; "
+        "a text = mean of its tokens' rows, L2-normalised",
         "vocabulary": "vocab.txt (BERT uncased WordPiece, copied from the source model)",
         "rows": int(table.shape[0]),
         "dims": int(table.shape[1]),

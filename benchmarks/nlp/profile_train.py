@@ -48,7 +48,8 @@ def main() -> None:
         save_cache(a.cache)
     lemma_texts(["warm up"])
     print(
-        f"{len(items)} excerpts, {sum(len(it.codes) for it in items)} codings; load {os.getloadavg()}"
+        f"{len(items)} excerpts, {sum(len(it.codes) for it in items)} codings; "
+        f"load {os.getloadavg()}"
     )
     prof = cProfile.Profile()
     if a.profile_first:

@@ -94,8 +94,10 @@ def main() -> None:
             times.sort()
             p95 = times[int(0.95 * (len(times) - 1))]
             print(
-                f"suggest one excerpt ({'with' if explain else 'without'} explanations{', ' + label if label else ''}): "
-                f"median {statistics.median(times):.2f} ms, p95 {p95:.2f} ms over {len(times)} (target p95 <= 10 ms)"
+                f"suggest one excerpt ({'with' if explain else 'without'} explanations"
+                f"{', ' + label if label else ''}): "
+                f"median {statistics.median(times):.2f} ms, p95 {p95:.2f} ms over {len(times)} "
+                "(target p95 <= 10 ms)"
             )
 
 

@@ -160,7 +160,8 @@ def main(argv=None) -> dict:
             m = results[name][v]
             print(
                 f"{name:12} {v:28} micro {m['micro_f1']:.3f} macro {m['macro_f1']:.3f} "
-                f"P@1 {m['precision_at_1']:.3f} R@3 {m['recall_at_3']:.3f} (keyword {m['keyword']:.3f}, "
+                f"P@1 {m['precision_at_1']:.3f} R@3 {m['recall_at_3']:.3f} "
+                f"(keyword {m['keyword']:.3f}, "
                 f"{m['seconds']} s)",
                 flush=True,
             )

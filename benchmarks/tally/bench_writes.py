@@ -1,6 +1,7 @@
 """Benchmark: what keeping the tally cache costs the writes.
 
-    PYTHONPATH=src python benchmarks/tally/bench_writes.py [--project PATH] [--import-respondents 300]
+    PYTHONPATH=src python benchmarks/tally/bench_writes.py [--project PATH] \
+        [--import-respondents 300]
 
 * single writes on a large project (default: the 1M-codings file bench_tally.py builds):
   apply_code then remove_code, apply_code then undo (best and median of 20 pairs), and a

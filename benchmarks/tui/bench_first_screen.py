@@ -170,12 +170,14 @@ def main() -> None:
             shutil.rmtree(copy.parent)
         load = os.getloadavg()
         print(
-            f"first screen of {source.name} with {SRC} (process start -> status and transcript drawn), "
+            f"first screen of {source.name} with {SRC} "
+            "(process start -> status and transcript drawn), "
             f"{args.runs} fresh processes, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
         )
         print("  runs (s): " + " ".join(f"{t:.3f}" for t in times))
         print(
-            f"  median {statistics.median(times):.3f} s, best {min(times):.3f} s, worst {max(times):.3f} s"
+            f"  median {statistics.median(times):.3f} s, best {min(times):.3f} s, "
+            f"worst {max(times):.3f} s"
         )
 
 

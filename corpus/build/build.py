@@ -77,14 +77,16 @@ ALIASES = {
     "doubt": "Relevance > Reservations about membership",
     "align": "Relevance > Alignment with government objectives",
     "svc": "Relevance > Services support departmental activities",
-    "svc.move": "Relevance > Services support departmental activities > Transportation and movements",
+    "svc.move":
+        "Relevance > Services support departmental activities > Transportation and movements",
     "svc.health": "Relevance > Services support departmental activities > Medical examinations",
     "svc.coa": "Relevance > Services support departmental activities > Canadian Orientation Abroad",
     # Performance
     "infl": "Performance > Active and influential member",
     "infl.gov": "Performance > Active and influential member > Governance and budget committees",
     "mandate": "Performance > Mandate expansion concerns",
-    "mandate.align": "Performance > Mandate expansion concerns > Project alignment with strategic direction",
+    "mandate.align":
+        "Performance > Mandate expansion concerns > Project alignment with strategic direction",
     "mandate.core": "Performance > Mandate expansion concerns > Impact on core migration services",
     "growth": "Performance > Growth as a response to member demand",
     "coord": "Performance > Need for interdepartmental coordination",
