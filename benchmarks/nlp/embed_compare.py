@@ -50,7 +50,7 @@ def main(argv=None):
             kw = VARIANTS[v]
             t = time.perf_counter()
             r = evaluate(items, by=by or None, folds=5, seed=args.seed, curve=False,
-                         make_model=lambda: CodeSuggester(random_state=args.seed, **kw))
+                         make_model=lambda kw=kw: CodeSuggester(random_state=args.seed, **kw))
             s = r["summary"]
             results[name][v] = {
                 k: s[k]["model"] for k in ("micro_f1", "macro_f1", "precision_at_1", "recall_at_3")

@@ -49,5 +49,5 @@ texts = [
 ]
 a, b = MiniLM(src).encode(texts), MiniLM(dst).encode(texts)
 cos = (a * b).sum(1)
-print("fp16 vs fp32 cosine: min %.6f" % cos.min())
+print(f"fp16 vs fp32 cosine: min {cos.min():.6f}")
 assert cos.min() > 0.999

@@ -521,7 +521,7 @@ def main(argv):
             if rid not in respondents:
                 raise SystemExit(f"{src.file}: unknown respondent {rid}")
 
-            def excerpt(sub):
+            def excerpt(sub, content=content, file=src.file):
                 if sub is None:
                     return content
                 if sub in content:
@@ -530,7 +530,7 @@ def main(argv):
                 pattern = r"\s+".join(re.escape(w) for w in sub.split())
                 m = re.search(pattern, content)
                 if not m:
-                    raise SystemExit(f"{src.file}: substring {sub!r} not found")
+                    raise SystemExit(f"{file}: substring {sub!r} not found")
                 return m.group(0)
 
             a_rows = []

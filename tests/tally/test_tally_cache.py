@@ -325,7 +325,7 @@ def test_a_write_outside_sqlalchemy_is_caught_by_the_fingerprint(small):
 def test_a_failed_write_leaves_cache_and_codings_as_they_were(small):
     small.tally()
     e = next(x for x in small.excerpts() if x.respondent_key == "R4")
-    with pytest.raises(Exception):
+    with pytest.raises(RuntimeError, match="crash before commit"):
         with small.engine.begin() as conn, tcache.maintained(conn) as tr:
             conn.execute(
                 sa.insert(t.codings).values(

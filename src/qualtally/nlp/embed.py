@@ -102,7 +102,10 @@ class MiniLM:
         self.blocks = []
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
-            g = lambda n, p=p: w[p + n]
+
+            def g(n, p=p):
+                return w[p + n]
+
             qkv_w = np.concatenate(
                 [
                     g("attention.self.query.weight"),
