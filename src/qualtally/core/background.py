@@ -4,7 +4,7 @@ Textual's thread workers (``@work(thread=True)``) are the way for short work who
 a screen waits for (a tally, a ranking, the next suggestions); every screen uses them. But
 they run in the event loop's executor, and the interpreter joins executor threads at exit,
 so pressing ``q`` during the seconds of a model's imports, a retraining or a batch of
-durable writes would wait for them (7.6 s measured for the model). Work that may simply
+durable writes would wait for them (several seconds for the model). Work that may simply
 be abandoned at quit runs here instead, in daemon threads:
 
 - :func:`start`: one call in a named daemon thread (loading or retraining the model,

@@ -22,7 +22,7 @@ class LazyKeys(AbstractSet):
     """A read-only set of respondent keys computed on first use (drill-down, 0/1 matrix).
 
     Behaves as a set (``in``, ``len``, iteration, ``==``, ``&``, ``|``, ``-`` give frozensets),
-    so code written for the former frozenset fields keeps working.
+    so code may use it wherever it would use the frozenset of those keys.
     """
 
     __slots__ = ("_load", "_value")

@@ -17,7 +17,7 @@ def one_blas_thread():
     """A context in which BLAS/LAPACK use one thread.
 
     Training does many small dense solves and products (384 x 384); on a busy 2-core
-    machine two BLAS threads spin against each other (a 384 x 384 solve took 0.18 s
+    machine two BLAS threads spin against each other (a 384 x 384 solve takes about 0.18 s
     instead of 2 ms), so fitting runs single-threaded; and a fit's floats depend on the
     count. Fits take turns in it (``nlp/blas.py``), so none lifts another's limit.
     """

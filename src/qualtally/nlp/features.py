@@ -302,8 +302,8 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         norms = np.sqrt(sums)
         norms[norms == 0] = 1.0
         data *= np.repeat(np.float32(1.0) / norms, np.diff(indptr))
-        # _join_slow's diagonal product leaves each row's columns in reverse order: kept, so
-        # that every later sum over a row adds in the same order as before
+        # each row's columns stay in the reverse order _join_slow's diagonal product leaves
+        # them, so every later sum over a row adds in the same order whichever join built it
         rev = np.repeat(indptr[:-1] + indptr[1:] - 1, np.diff(indptr)) - np.arange(len(data))
         return sp.csr_matrix(
             (data[rev], cols[rev], indptr), shape=(n, wa + b.shape[1]), dtype=np.float32

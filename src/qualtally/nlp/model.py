@@ -126,8 +126,9 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
     # -- fitting --------------------------------------------------------------------------
     def fit(self, X, y, negatives=None):
         # liblinear's tol=1e-3 stop is deliberate (speed); its warning would only alarm users
-        # one BLAS thread: small solves 0.18 s -> 2 ms; the TF-IDF liblinear fits run in a
-        # lane beside the rest (``lane.py``), giving the same model
+        # one BLAS thread, which the small dense solves need (``dense.one_blas_thread``); the
+        # TF-IDF liblinear fits run in a lane beside the rest (``lane.py``), giving the same
+        # model
         with one_blas_thread(), warnings.catch_warnings(), Lane("fit-lane") as lane:
             warnings.simplefilter("ignore", ConvergenceWarning)
             return self._fit(X, y, negatives, lane)
@@ -209,7 +210,7 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
 
         ``emb_model`` "auto" (the default) switches by size: on the per-question data the
         suggester is tuned for (tens to hundreds of answers) the per-code logistic
-        regression measured best; above ``LDA_ABOVE`` rows it would break the retraining
+        regression scores best; above ``LDA_ABOVE`` rows it would break the retraining
         budget, so a shrinkage discriminant (one solve for all codes) takes over.
         """
         kind = self.emb_model

@@ -110,8 +110,8 @@ def _docs(texts: list[str], batch_size: int):
     The lookup lemmatizer is context-free (a token's lemma is ``table.get(text, text)``),
     so each distinct token is looked up once per process and a Doc's lemmas are written
     with one ``from_array``: the same lemmas as running the pipeline's lemmatizer, at a
-    fraction of its per-token Python cost (a cache miss on a long interview turn spent
-    ~2 ms there). ``batch_size`` is kept for the callers' signature.
+    fraction of its per-token Python cost (about 2 ms on a long interview turn not yet
+    cached). ``batch_size`` is kept for the callers' signature.
     """
     from spacy.attrs import LEMMA, ORTH
 

@@ -33,8 +33,8 @@ class Embeddings:
         """Fill the encoder's in-memory cache with the saved vectors of this project's texts.
 
         Also reads the vectors a shipped model carries for its own corpus (the demo's), so
-        the first ``qualtally demo`` does not spend ~25 s embedding the corpus it was built
-        from; vectors are found by a hash of the text, so only identical texts match.
+        the first ``qualtally demo`` does not embed again the corpus it was built from (tens
+        of seconds); vectors are found by a hash of the text, so only identical texts match.
         """
         from qualtally.nlp import embed, shipped
 

@@ -69,8 +69,10 @@ class SuggestionCache:
         from qualtally.nlp import card
         from qualtally.nlp.coldstart import profiles_from_codes
 
-        codebook = tuple(codes)  # frozen Codes: the codebook itself is the memo key (hashing
-        memo = self.state.expected  # 128 codes' profiles took 3 ms a call)
+        # frozen Codes: the codebook itself is the memo key (hashing 128 codes' profiles
+        # costs about 3 ms a call)
+        codebook = tuple(codes)
+        memo = self.state.expected
         if codebook not in memo:
             cb = card.codebook_hash([c.path for c in codebook], profiles_from_codes(codebook))
             picked = card.pick_model(self.model_folders(), cb)

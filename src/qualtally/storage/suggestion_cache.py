@@ -77,7 +77,7 @@ def read_for_suggestions(conn: Connection, excerpt_id: int, coder: str):
 
     What one suggestion look-up needs, read on every move of the coding screen. On SQLite
     the three statements go straight to the driver (SQLAlchemy's per-statement overhead
-    was ~2 ms of a ~6 ms cache miss); other databases use the Core queries. The
+    is ~2 ms of a ~6 ms cache miss); other databases use the Core queries. The
     excerpt must exist (``NoResultFound`` otherwise, as :func:`queries.excerpt`).
     """
     from qualtally.storage import queries

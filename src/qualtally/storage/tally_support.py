@@ -2,8 +2,8 @@
 
 The tally needs, per node, a count and a sum (and the same per group when split by an
 attribute); the supporting respondents themselves only when someone drills down or
-exports the 0/1 matrix. Aggregating ~700k entries here takes milliseconds where building
-700k dict entries in Python took seconds; sets are built per node on demand.
+exports the 0/1 matrix. Aggregating ~700k entries here takes milliseconds, where building
+as many dict entries in Python would take seconds; so sets are built per node, on demand.
 """
 
 from __future__ import annotations

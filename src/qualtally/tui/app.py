@@ -142,8 +142,8 @@ class QualtallyApp(OpeningMixin, App):
 
         A daemon thread (``core/background.py``), not a Textual worker: those run in the
         event loop's executor, whose threads the interpreter waits for at exit, so ``q``
-        pressed during the seconds of imports would hang until the model had loaded
-        (7.6 s measured). A daemon thread simply stops with the program (see ``on_unmount``).
+        pressed while the model loads (seconds of imports) would hang until it had loaded.
+        A daemon thread simply stops with the program (see ``on_unmount``).
         """
         def progress(label: str, done: int, total: int) -> None:
             self.post_message(ModelProgress(label, done, total))
@@ -263,7 +263,8 @@ def freeze_heap() -> None:
 
     After start-up and after a model (re)load the heap holds hundreds of thousands of
     long-lived objects (Textual's DOM and CSS, spaCy, scikit-learn); a full collection
-    walked them all and stalled the screen 240-370 ms (measured) every few dozen moves.
+    would walk them all and stall the screen for a few hundred milliseconds every few
+    dozen moves.
     Frozen objects are still freed by reference counting; only a reference cycle among
     them that becomes garbage later (a replaced model's, if it has any) stays allocated.
     The youngest generation is also collected less often (every 5,000 net allocations
@@ -271,8 +272,9 @@ def freeze_heap() -> None:
 
     A collection runs first, so garbage waiting now (a closed modal's cycles) is freed, not
     frozen for good; and it runs only twice a session (after the first frame and when the
-    model is ready), not after every retrain: a review measured ~1,000-5,600 objects frozen
-    per call that way, unbounded over a long session of retrains.
+    model is ready), not after every retrain: each call after a retrain would freeze
+    another thousand or more objects, some soon garbage that then stays allocated, so the
+    frozen heap would grow without bound over a long session of retrains.
     """
     gc.collect()
     gc.freeze()

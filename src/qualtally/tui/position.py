@@ -1,7 +1,7 @@
 """Saving where the coder is, on every move, without making the move wait for the disk.
 
 A save is a tiny upsert, but the project runs with ``synchronous=FULL``, so each commit
-waits for an fsync (4 ms median, 25 ms worst measured here). ``PositionSaver`` takes the
+waits for an fsync (milliseconds, tens of them at worst). ``PositionSaver`` takes the
 values on the UI thread and lets a :class:`qualtally.core.background.WriteBehind` write
 them, merged, newest last, a few milliseconds after the move; so a quit, or even a
 SIGKILL, an instant after a move loses at most that instant. ``flush`` waits for the

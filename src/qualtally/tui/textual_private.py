@@ -6,12 +6,12 @@ frame. At start-up ``App`` composes, resizes and mounts the first screen inside
 ``batch_update()``; the screen lays itself out there and renders a full frame, which
 ``App._display`` drops because a batch is open. The frames after the batch are then drawn
 from what changed since: the first one written comes from a second full render (the
-screen's resize after the batch). Measured on the demo project (pseudo-terminal 160x48,
-app created -> first frame written, 15 interleaved runs each, 2 cores): with the hook a
-median 0.53 s, without it 0.77 s (load average 7.5-10), and 0.30 s against 0.34 s in a
-second set (load 5-5.7); the second render written instead took a median 99 ms and 56 ms.
-So the coding screen keeps the hook: while the start-up batch is open it renders nothing
-and stays marked for a repaint, and the first frame written is the one full render.
+screen's resize after the batch). On the demo project (pseudo-terminal 160x48, app
+created -> first frame written, 2 cores) the hook brings the median from 0.77 s to 0.53 s
+at a load average of 7.5-10, and from 0.34 s to 0.30 s at 5-5.7; the second render it
+spares takes a median 56-99 ms. So the coding screen keeps the hook: while the start-up
+batch is open it renders nothing and stays marked for a repaint, and the first frame
+written is the one full render.
 
 ``tests/tui/test_textual_private.py`` checks, with a message naming this module, that
 Textual still has these names and still calls the override inside and after its

@@ -1,11 +1,11 @@
 """The coding screen's suggestions: asked for on every move, prefetched for the next ones.
 
 ``Project.suggestions`` costs a DB look-up when the façade's suggestion cache holds the
-excerpt, but tens of milliseconds when the model has to score it (24 ms median, 45 ms p90
-measured on the demo under load). So the screen keeps what it was given per excerpt and,
-once the current excerpt's suggestions are shown, asks in a second worker for the
-neighbours in the visiting order: when the coder presses ``j`` after reading, the next
-excerpt's suggestions are already here and are shown in the same frame as the move.
+excerpt, but tens of milliseconds when the model has to score it. So the screen keeps
+what it was given per excerpt and, once the current excerpt's suggestions are shown, asks
+in a second worker for the neighbours in the visiting order: when the coder presses ``j``
+after reading, the next excerpt's suggestions are already here and are shown in the same
+frame as the move.
 The kept suggestions are dropped for an excerpt when its codings or rejections change,
 and all at once when the model (re)loads or the screen reloads; a worker's answer that
 was asked for before such a change (an older ``generation``) is not kept.
