@@ -77,9 +77,8 @@ def main() -> None:
         [("cached embedding", "  "), ("uncached embedding", " .")] if uses_embed else [("", " ")]
     )
     for label, suffix in cases:
-        texts = [
-            it.text + suffix for it in probe
-        ]  # not in the lemma cache: a cold excerpt each time
+        # not in the lemma cache: a cold excerpt each time
+        texts = [it.text + suffix for it in probe]
         if label == "cached embedding":
             embed.embed(texts)  # the project's excerpts, embedded once at load
         for explain in (False, True):

@@ -194,9 +194,8 @@ def test_a_static_model_is_refused_with_another_table_or_none(
         load_model(out)
     from qualtally.nlp import card
 
-    assert (
-        card.pick_model([out], meta["codebook_hash"]) is None
-    )  # the loader will not pick it either
+    # the loader will not pick it either
+    assert card.pick_model([out], meta["codebook_hash"]) is None
     refused(
         ["suggest", "--model", str(out), "--input", str(texts)],
         "model",

@@ -106,9 +106,8 @@ def test_one_spacy_pass_gives_the_same_lemmas_and_keyword_hits():
 
     texts = corpus_lines(150) + ["Refugees and REFUGEE returns [inaudible] delays, delayed."]
     nlp = get_nlp()
-    full = text._lemmatise_tokens(
-        nlp.pipe(t.lower() for t in texts)
-    )  # the whole pipeline, as before
+    # the whole pipeline, for reference
+    full = text._lemmatise_tokens(nlp.pipe(t.lower() for t in texts))
     text._CACHE.clear()
     profiles = [
         CodeProfile("Return", ("refugee", "return home")),

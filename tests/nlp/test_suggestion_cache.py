@@ -140,18 +140,16 @@ def test_entries_of_an_earlier_model_are_shown_marked_until_the_loader_answers(p
         partnership = p.code_by_path("Partnership").id
         for eid in _new_ids(p) + [e.id for e in p.excerpts()][:3]:
             p.apply_code(eid, partnership, "ann")
-        p.retrain_suggester(
-            "ann", refresh=False
-        )  # a new model; the cache still holds the old one's
+        # a new model; the cache still holds the old one's
+        p.retrain_suggester("ann", refresh=False)
         new_key = p.suggest_state.key
         assert new_key and new_key != old_key
         assert card.model_key(p.model_dir()) == new_key
     with Project.open(path) as p:
         eid = _new_ids(p)[4]
         assert p.reads.read(sc.read_one, eid)[0] == old_key
-        earlier = p.suggestions(
-            eid, "bob"
-        )  # the loader will pick the new model: old entries, marked
+        # the loader will pick the new model: old entries, marked
+        earlier = p.suggestions(eid, "bob")
         assert earlier and all(x.earlier for x in earlier)
         old_payload = sc.suggestions_of(p.reads.read(sc.read_one, eid)[2])
         assert [x.code_path for x in earlier] == [x.code_path for x in old_payload if x.score > 0][

@@ -236,6 +236,5 @@ def test_a_file_from_a_newer_qualtally_is_refused_untouched(tmp_path):
     with pytest.raises(InputError, match="newer qualtally.*0099"):
         Project.open(path)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
-    assert not [
-        p for p in tmp_path.rglob("*") if p.suffix in (".bak", ".qtally") and p != path
-    ]  # no migration tried
+    # no migration tried
+    assert not [p for p in tmp_path.rglob("*") if p.suffix in (".bak", ".qtally") and p != path]

@@ -273,9 +273,8 @@ def test_cached_tally_equals_exact_query_after_random_writes(ops):
                 bypassed |= o[0] == "raw"
                 if i == len(ops) // 2 or i == len(ops) - 1:
                     with project.engine.connect() as conn:
-                        assert bypassed or tcache.is_valid(
-                            conn
-                        )  # store writes never leave it stale
+                        # store writes never leave it stale
+                        assert bypassed or tcache.is_valid(conn)
                     assert_cache_exact(project)  # (which rebuilds a stale cache)
                     bypassed = False
         finally:
@@ -297,10 +296,8 @@ def test_store_writes_keep_the_cache_valid_and_raw_writes_invalidate_it(small):
         conn.execute(sa.delete(t.codings).where(t.codings.c.coder == "carol"))
     with small.engine.connect() as conn:
         assert not tcache.is_valid(conn)  # marked in the same transaction as the raw delete
-    assert small.tally().finding("F3").supporters == {
-        "R2",
-        "R3",
-    }  # Concerns now feeds F3; carol's R4 is gone
+    # Concerns now feeds F3; carol's R4 is gone
+    assert small.tally().finding("F3").supporters == {"R2", "R3"}
     assert as_plain(small.tally()) == as_plain(small.tally(exact=True))
     with small.engine.connect() as conn:
         assert tcache.is_valid(conn)

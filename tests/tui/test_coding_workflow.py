@@ -98,10 +98,8 @@ async def test_moving_between_excerpts_and_documents(project):
         await pilot.press("j")
         assert (s.document.name, s.index) == ("interview-R01.txt", 1)
         await pilot.press("down", "down")
-        assert (s.document.name, s.index) == (
-            "interview-R02.txt",
-            0,
-        )  # crossed into the next document
+        # crossed into the next document
+        assert (s.document.name, s.index) == ("interview-R02.txt", 0)
         await pilot.press("k")
         assert (s.document.name, s.index) == ("interview-R01.txt", 2)
         await pilot.press("up")

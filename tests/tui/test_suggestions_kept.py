@@ -170,9 +170,8 @@ async def test_a_key_just_after_the_list_was_reordered_means_the_row_that_was_re
         await pilot.press("1")
         await settle(pilot)
         applied = [(path, origin) for eid, path, origin in codings_of(project) if eid == e.id]
-        assert applied == [
-            (shown[0].code_path, ORIGIN_SUGGESTION)
-        ]  # the row read, not reordered[0]
+        # the row read, not reordered[0]
+        assert applied == [(shown[0].code_path, ORIGIN_SUGGESTION)]
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert [path for eid, path, _ in codings_of(project) if eid == e.id] == []

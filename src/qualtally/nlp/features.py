@@ -279,11 +279,9 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         if len(parts) != 2:
             return TextFeatures._join_slow(parts)
         a, b = (p.tocsr() for p in parts)
-        if (
-            a.dtype != np.float32
-            or b.dtype != np.float32
-            or not (a.has_sorted_indices and b.has_sorted_indices)
-        ):  # fit_transform's rows: the slow way
+        if a.dtype != np.float32 or b.dtype != np.float32 or not (
+                a.has_sorted_indices and b.has_sorted_indices):
+            # fit_transform's rows: the slow way
             return TextFeatures._join_slow(parts)
         n, wa = a.shape
         rows = np.concatenate(

@@ -119,9 +119,8 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
         self.meta_C = meta_C
         self.relative = relative
         self.meta_pairs = meta_pairs
-        self.embedder = (
-            embedder  # saved with the model: it always embeds with the one it was fitted with
-        )
+        # saved with the model: it always embeds with the one it was fitted with
+        self.embedder = embedder
 
     # -- fitting --------------------------------------------------------------------------
     def fit(self, X, y, negatives=None):
@@ -320,9 +319,8 @@ class CodeSuggester(ClassifierMixin, BaseEstimator):
             comps, grid, Y[scored], known[scored], self.at_least_one, self.shrink, self.relative
         )
         weights = tuple(weights) + (0.0,) * (4 - len(weights)) if weights else (1.0, 0.0, 0.0, 0.0)
-        self.weights_ = np.array(
-            weights, dtype=np.float64
-        )  # tfidf lin, tfidf knn, emb lin, emb knn
+        # tfidf lin, tfidf knn, emb lin, emb knn
+        self.weights_ = np.array(weights, dtype=np.float64)
         self.blend_ = float(self.weights_[1] + self.weights_[3])
 
     def _name_sims(self, M, E):

@@ -82,9 +82,8 @@ def read_for_suggestions(conn: Connection, excerpt_id: int, coder: str):
     """
     from qualtally.storage import queries
 
-    if (
-        conn.dialect.name != "sqlite" or coder is None
-    ):  # None: every coder's codes (the Core filter)
+    # None: every coder's codes (the Core filter)
+    if conn.dialect.name != "sqlite" or coder is None:
         skip = {c for c, _, _ in queries.codings_for(conn, [excerpt_id], coder).get(excerpt_id, [])}
         return (
             queries.excerpt(conn, excerpt_id),

@@ -33,9 +33,8 @@ class ArraySupport:
             rids, nodes, counts = rids[keep], nodes[keep], counts[keep]
         self.rids, self.nodes, self.excerpts = rids, nodes, counts
         self.low = int(nodes.min()) if len(nodes) else 0
-        slot = (
-            nodes - self.low
-        )  # nodes are small ints (code ids, minus finding numbers): no sort needed
+        # nodes are small ints (code ids, minus finding numbers): no sort needed
+        slot = nodes - self.low
         self.slot = slot
         self.size = int(slot.max()) + 1 if len(slot) else 0
         self.n = np.bincount(slot, minlength=self.size)

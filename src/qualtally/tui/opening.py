@@ -126,9 +126,8 @@ class OpeningMixin:
 
     def on_project_opened(self, message: ProjectOpened) -> None:
         if message.project is None:
-            self.open_error = (
-                message.error
-            )  # the CLI prints it as one line once the terminal is back
+            # the CLI prints it as one line once the terminal is back
+            self.open_error = message.error
             self.exit(return_code=2)
             return
         project = message.project

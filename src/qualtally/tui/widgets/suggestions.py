@@ -210,11 +210,8 @@ class SuggestionPanel(Vertical):
         old = self.list.suggestions
         if (excerpt_id is not None and excerpt_id == self._shown_for and old and suggestions
                 and [s.code_path for s in old] != [s.code_path for s in suggestions]):
-            self._replaced = (
-                time.monotonic(),
-                old,
-                self.list.highlighted,
-            )  # same excerpt, reordered
+            # same excerpt, reordered
+            self._replaced = (time.monotonic(), old, self.list.highlighted)
         elif excerpt_id != self._shown_for:
             self._replaced = None
         self._shown_for = excerpt_id
