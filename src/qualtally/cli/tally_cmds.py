@@ -83,30 +83,13 @@ def cmd_tally(args) -> int:
 
 def _print_drilldown(drill, as_json: bool) -> int:
     if as_json:
-        _dump(
-            {
-                "key": drill.key,
-                "title": drill.title,
-                "respondents": drill.n,
-                "denominator": drill.total,
-                "label": drill.label,
-                "supporters": {
-                    k: [
-                        {
-                            "document": e.document,
-                            "question": e.question,
-                            "codes": list(e.codes),
-                            "coders": list(e.coders),
-                            "text": e.text,
-                        }
-                        for e in v
-                    ]
-                    for k, v in drill.supporters.items()
-                },
-                "non_supporters": drill.non_supporters,
-                "outside_denominator": drill.outside,
-            }
-        )
+        _dump({"key": drill.key, "title": drill.title, "respondents": drill.n,
+               "denominator": drill.total, "label": drill.label,
+               "supporters": {k: [{"document": e.document, "question": e.question,
+                                   "codes": list(e.codes), "coders": list(e.coders),
+                                   "text": e.text} for e in v]
+                              for k, v in drill.supporters.items()},
+               "non_supporters": drill.non_supporters, "outside_denominator": drill.outside})
         return 0
     print(f"{drill.title}\n{drill.n}/{drill.total} {drill.label}\n")
     for key, excerpts in drill.supporters.items():

@@ -122,41 +122,18 @@ class Tally:
             "by": self.by,
             "coder": self.coder,
             "groups": self.groups,
-            "scale": {
-                "steps": [[s.label, s.low, s.high] for s in self.scale.steps],
-                "source": self.scale.source,
-            },
-            "codes": [
-                {
-                    "path": c.path,
-                    "respondents": c.respondents,
-                    "excerpts": c.excerpts,
-                    "by": c.by,
-                    "excerpts_by": c.excerpts_by,
-                }
-                for c in self.codes
-            ],
-            "findings": [
-                {
-                    "id": f.key,
-                    "statement": f.statement,
-                    "section": f.section,
-                    "codes": list(f.code_paths),
-                    "respondents": f.respondents,
-                    "excerpts": f.excerpts,
-                    "denominator": f.denominator,
-                    "share": f.share,
-                    "label": f.label,
-                    "n_of_N": f"{f.respondents}/{f.denominator} {f.label}",
-                    "claimed": f.claimed,
-                    "verdict": f.verdict,
-                    "by": {
-                        g: {"respondents": c.n, "denominator": c.total, "label": c.label}
-                        for g, c in f.by.items()
-                    },
-                }
-                for f in self.findings
-            ],
+            "scale": {"steps": [[s.label, s.low, s.high] for s in self.scale.steps],
+                      "source": self.scale.source},
+            "codes": [{"path": c.path, "respondents": c.respondents, "excerpts": c.excerpts,
+                       "by": c.by, "excerpts_by": c.excerpts_by} for c in self.codes],
+            "findings": [{"id": f.key, "statement": f.statement, "section": f.section,
+                          "codes": list(f.code_paths), "respondents": f.respondents,
+                          "excerpts": f.excerpts,
+                          "denominator": f.denominator, "share": f.share, "label": f.label,
+                          "n_of_N": f"{f.respondents}/{f.denominator} {f.label}",
+                          "claimed": f.claimed, "verdict": f.verdict,
+                          "by": {g: {"respondents": c.n, "denominator": c.total, "label": c.label}
+                                 for g, c in f.by.items()}} for f in self.findings],
         }
 
 

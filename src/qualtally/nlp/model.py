@@ -73,31 +73,12 @@ def label_matrix(y, classes, negatives=None):
 class CodeSuggester(ClassifierMixin, BaseEstimator):
     """Multi-label code suggester; ``fit(texts, label_sets)``, ``scores(texts)``, ``predict``."""
 
-    def __init__(
-        self,
-        C=8.0,
-        char_weight=2.0,
-        knn_k=10,
-        inner_folds=4,
-        blend_grid=(0.0, 0.2, 0.4, 0.6),
-        at_least_one=True,
-        shrink=4.0,
-        word_ngrams=(1, 2),
-        random_state=0,
-        embeddings=True,
-        emb_C=8.0,
-        emb_shares=(0.0, 0.35, 0.65, 1.0),
-        emb_iter=100,
-        emb_model="auto",
-        emb_shrink=0.5,
-        name_rows="leaf",
-        name_copies=3,
-        stack=True,
-        meta_C=0.1,
-        relative=(0.3, 0.5, 0.7),
-        meta_pairs=False,
-        embedder="minilm-l6-v2",
-    ):
+    def __init__(self, C=8.0, char_weight=2.0, knn_k=10, inner_folds=4,
+                 blend_grid=(0.0, 0.2, 0.4, 0.6), at_least_one=True, shrink=4.0, word_ngrams=(1, 2),
+                 random_state=0, embeddings=True, emb_C=8.0, emb_shares=(0.0, 0.35, 0.65, 1.0),
+                 emb_iter=100, emb_model="auto", emb_shrink=0.5, name_rows="leaf", name_copies=3,
+                 stack=True, meta_C=0.1, relative=(0.3, 0.5, 0.7), meta_pairs=False,
+                 embedder="minilm-l6-v2"):
         self.C = C
         self.char_weight = char_weight
         self.knn_k = knn_k
