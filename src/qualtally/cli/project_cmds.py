@@ -61,12 +61,15 @@ def cmd_import(args) -> int:
     with Project.open(args.project) as project, cli_progress(not args.quiet) as progress:
         counts = project.import_paths(args.files, unit=args.unit, progress=progress)
         skipped = counts.pop("skipped", [])
+        notes = counts.pop("notes", [])
         updated = counts.pop("updated", 0)
         print("imported " + ", ".join(_plural(v, k) for k, v in counts.items()), flush=True)
         if updated:
             print(f"updated {_plural(updated, 'existing records')} (before/after kept in the event log)")
         for name in skipped:
             print(f"skipped {name}")
+        for note in notes:
+            print(f"note: {note}")
         if not args.no_suggestions:
             _prepare_suggestions(project, progress)
     return 0

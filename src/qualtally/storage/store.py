@@ -31,6 +31,7 @@ from qualtally.storage.rows import (
     log_event,
     now,
 )
+from qualtally.storage.import_memos import write_memos
 from qualtally.storage.tally_cache import maintained
 from qualtally.storage.engine import begin_write
 
@@ -153,6 +154,9 @@ class Store:
                             origin=row.origins[i] if row.origins else ORIGIN_HUMAN,
                             created=row.created[i] if i < len(row.created) and row.created[i] else now()))
                         counts["codings"] += 1
+            if bundle.memos:
+                write_memos(conn, bundle.memos, bundle.source, known, turns_of, doc_ids, resp_ids,
+                            counts, self._ensure_excerpt)
             after_codes = conn.execute(sa.select(sa.func.count()).select_from(t.codes)).scalar_one()
             counts["codes"] = after_codes - before_codes
             log_event(conn, actor, "import", "project", None, None, {"source": bundle.source, **counts})
