@@ -377,47 +377,79 @@ def _plain_text(r: _Reader, files: _Files, el: Element, what: str) -> SourceText
     return SourceText(raw, bom, inline)
 
 
+def _transcript_selections(tr: Element) -> list[Element]:
+    """A transcript's selections as PlainTextSelections: from and to sync point positions."""
+    points = {_g(p.get("guid")): p.get("position") for p in tr.iterfind("SyncPoint")}
+    out = []
+    for sel in tr.iterfind("TranscriptSelection"):
+        a, b = points.get(_g(sel.get("fromSyncPoint"))), points.get(_g(sel.get("toSyncPoint")))
+        if a is None or b is None:
+            continue
+        copy = Element("PlainTextSelection", dict(sel.attrib, startPosition=a, endPosition=b))
+        copy.extend(list(sel))
+        out.append(copy)
+    return out
+
+
+def _texts_of(r: _Reader, el: Element, name: str) -> list[tuple[Element, str, list[Element]]]:
+    """The text-bearing parts of a source: (element with the text, name, selections)."""
+    what = f"source {name!r}"
+    if el.tag == "TextSource":
+        return [(el, name, el.findall("PlainTextSelection"))]
+    if el.tag == "PDFSource":
+        n = len(el.findall("PDFSelection"))
+        if n:
+            r.skip(f"{what}: {n} PDF region selection(s) (areas of a page) not imported")
+        rep = el.find("Representation")
+        return [(rep if rep is not None else el, name,
+                 rep.findall("PlainTextSelection") if rep is not None else [])]
+    media = {"PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video"}
+    kind = media.get(el.tag, el.tag)
+    timed = len(el.findall("AudioSelection")) + len(el.findall("VideoSelection"))
+    transcripts = el.findall("Transcript")
+    if not transcripts:
+        r.skip(f"{what}: {kind} source not imported (qualtally codes text)")
+        return []
+    r.skip(f"{what}: the {kind} itself not imported, its transcript(s) were"
+           + (f"; {timed} time selection(s) not imported" if timed else ""))
+    out = []
+    for i, tr in enumerate(transcripts, 1):
+        label = (tr.get("name") or "").strip() or (name if len(transcripts) == 1 else
+                                                     f"{name} transcript {i}")
+        unmapped = len(tr.findall("TranscriptSelection")) - len(_transcript_selections(tr))
+        if unmapped:
+            r.skip(f"{what}: {unmapped} transcript selection(s) without sync point positions "
+                   "not imported")
+        out.append((tr, label, _transcript_selections(tr)))
+    return out
+
+
 def _sources(r: _Reader, root: Element, files: _Files) -> list[_Source]:
     out: list[_Source] = []
     names: set[str] = set()
     container = root.find("Sources")
     for el in list(container) if container is not None else []:
-        kind = el.tag
-        name = (el.get("name") or "").strip() or f"source {_short(el.get('guid', ''))}"
-        what = f"source {name!r}"
-        text_el: Element | None = None
-        if kind == "TextSource":
-            text_el = el
-        elif kind == "PDFSource":
-            text_el = el.find("Representation")
-            n = len(el.findall("PDFSelection"))
-            if n:
-                r.skip(f"{what}: {n} PDF region selection(s) (areas of a page) not imported")
-        else:
-            media = {"PictureSource": "picture", "AudioSource": "audio",
-                     "VideoSource": "video"}.get(kind, kind)
-            r.skip(f"{what}: {media} source not imported (qualtally codes text)")
-            continue
-        src = _plain_text(r, files, text_el, what) if text_el is not None else None
-        if src is None:
-            rich = el.get("richTextPath") or el.get("path") or ""
-            kind_word = "PDF" if kind == "PDFSource" or rich.lower().endswith(".pdf") else \
-                "rich-text (.docx)" if rich else "text"
-            n = len(text_el.findall("PlainTextSelection")) if text_el is not None else 0
-            r.skip(f"{what}: {kind_word} source without a plain-text rendition; not imported"
-                   + (f" with its {n} selection(s)" if n else ""))
-            continue
-        if el.get("richTextPath"):
-            r.count("rich text")
-        base, n = name, 1
-        while name in names:
-            n += 1
-            name = f"{base} ({n})"
-        names.add(name)
-        assert text_el is not None
-        s = _Source(_g(el.get("guid")), name, src, text_el,
-                    text_el.findall("PlainTextSelection"))
-        out.append(s)
+        source_name = (el.get("name") or "").strip() or f"source {_short(el.get('guid', ''))}"
+        for text_el, name, selections in _texts_of(r, el, source_name):
+            what = f"source {name!r}"
+            src = _plain_text(r, files, text_el, what)
+            if src is None:
+                rich = el.get("richTextPath") or el.get("path") or ""
+                kind_word = ("PDF" if el.tag == "PDFSource" or rich.lower().endswith(".pdf")
+                             else "rich-text (.docx)" if rich else "text")
+                r.skip(f"{what}: {kind_word} source without a plain-text rendition; not "
+                       "imported" + (f" with its {len(selections)} selection(s)"
+                                     if selections else ""))
+                continue
+            if text_el.get("richTextPath"):
+                r.count("rich text")
+            base, n = name, 1
+            while name in names:
+                n += 1
+                name = f"{base} ({n})"
+            names.add(name)
+            # cases refer to the source (the PDF, the recording), so its parts share its GUID
+            out.append(_Source(_g(el.get("guid")), name, src, text_el, selections))
     return out
 
 
