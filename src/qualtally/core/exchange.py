@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qualtally.core.models import Code, Document, Finding, Respondent
+from qualtally.core.models import Code, Document, Finding, QuantifierScale, Respondent
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class ExchangeSnapshot:
     codings: list[SpanCoding] = field(default_factory=list)
     memos: list[SpanMemo] = field(default_factory=list)
     marks: list[SpanMark] = field(default_factory=list)
+    scale: QuantifierScale | None = None
 
     def coders(self) -> list[str]:
         names = {c.coder for c in self.codings} | {m.coder for m in self.memos}

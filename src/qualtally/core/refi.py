@@ -14,6 +14,8 @@ import re
 import uuid
 from dataclasses import dataclass
 
+from qualtally.core.models import QuantifierScale
+
 NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 ORIGIN = "qualtally"
@@ -32,6 +34,10 @@ excerpt and found no code applies (qualtally's "nothing applies" mark)."""
 FINDING_SET = "qualtally finding "
 """Prefix of the name of a Set holding a finding's Note (named by the finding's key) and
 the codes linked to the finding."""
+
+SCALE_NOTE = "qualtally quantifier scale"
+"""The name of the project-level Note holding the verbal quantifier scale, written as the
+``## Quantifier scale`` section of a findings report (:func:`scale_markdown`)."""
 
 _UUID_NS = uuid.UUID("6f1d3c1e-5a34-4c7e-9d1e-51a5e0f00d14")
 
@@ -97,6 +103,15 @@ def unpack_description(text: str) -> CodeText:
     keywords = tuple(k.strip() for k in "; ".join(fields["keywords"]).split(";") if k.strip())
     return CodeText(definition, "\n".join(fields["include"]), "\n".join(fields["exclude"]),
                     keywords, tuple(fields["examples"]))
+
+
+def scale_markdown(scale: QuantifierScale) -> str:
+    """The scale as a findings report's ``## Quantifier scale`` section (table and source)."""
+    lines = ["## Quantifier scale", "", "| label | from | to |", "|---|---|---|"]
+    lines += [f"| {s.label} | {s.low!r} | {s.high!r} |" for s in scale.steps]
+    if scale.source:
+        lines += ["", "Source: " + " ".join(scale.source.split())]
+    return "\n".join(lines) + "\n"
 
 
 # -- colours ----------------------------------------------------------------------------

@@ -11,7 +11,8 @@ maps to what:
   :func:`qualtally.core.refi.pack_description`); every code is codable;
 * respondent attributes -> ``Variables`` (typed: Text, Boolean, Integer, Float, Date);
   respondents -> ``Cases`` named by their key, with a ``VariableValue`` per attribute
-  that has a value and a ``SourceRef`` to each document where they speak;
+  that has a value (an empty text is an empty ``TextValue``; a typed attribute without a
+  value has none) and a ``SourceRef`` to each document where they speak;
 * documents -> ``TextSource`` with a ``plainTextPath``; each one carries the Text variable
   ``qualtally speakers`` (JSON: speaker label -> respondent key, null for interviewers),
   so a re-import attributes turns exactly as before;
@@ -25,7 +26,9 @@ maps to what:
 * findings -> a ``Note`` each (name = key, text = statement, description = section) that
   every linked code refers to (``NoteRef``), and a ``Set`` named ``qualtally finding KEY``
   holding the linked codes and the note (its description repeats the statement and lists
-  the section, the quantifier and the respondents asked).
+  the section, the quantifier and the respondents asked);
+* the verbal quantifier scale -> a project ``Note`` named ``qualtally quantifier scale``
+  holding it as a findings report's ``## Quantifier scale`` section.
 
 A .qdc (schema in the specification, section 5.2) holds the codebook and the findings'
 Sets. Both files are written to a temporary name and renamed into place.
@@ -54,6 +57,7 @@ from qualtally.core.refi import (
     NS_CODEBOOK,
     NS_PROJECT,
     ORIGIN,
+    SCALE_NOTE,
     SPEAKERS_VARIABLE,
     VALUE_ELEMENTS,
     VARIABLE_TYPES,
@@ -61,6 +65,7 @@ from qualtally.core.refi import (
     guid,
     hex_colour,
     pack_description,
+    scale_markdown,
 )
 
 Progress = Callable[[str, int, int], None]
@@ -99,9 +104,11 @@ class _Writer:
 
     def el(self, parent: ET.Element | None, tag: str, text: str | None = None,
            **attrs: str | None) -> ET.Element:
-        name = f"{{{self.ns}}}{tag}"
         clean = {k: _x(v) for k, v in attrs.items() if v is not None}
-        node = ET.Element(name, clean) if parent is None else ET.SubElement(parent, name, clean)
+        if parent is None:
+            node = ET.Element(tag, {"xmlns": self.ns, **clean})  # tags unqualified below it
+        else:
+            node = ET.SubElement(parent, tag, clean)
         if text is not None:
             node.text = _x(text)
         return node
@@ -186,7 +193,7 @@ def _variable_types(snap: ExchangeSnapshot) -> dict[str, str]:
 
 def _value_text(value: object, kind: str) -> str | None:
     """The lexical form of ``value`` as a ``kind`` value, or None (left out)."""
-    if value is None or (kind == "Text" and value == ""):
+    if value is None:
         return None
     if kind == "Boolean":
         return "true" if value is True else "false" if value is False else None
@@ -287,9 +294,12 @@ def _source(w: _Writer, parent: ET.Element, doc: Document,
 
 
 def _notes(w: _Writer, parent: ET.Element, snap: ExchangeSnapshot) -> None:
-    if not snap.memos and not snap.findings:
+    if not snap.memos and not snap.findings and snap.scale is None:
         return
     node = w.el(parent, "Notes")
+    if snap.scale is not None:
+        note = w.el(node, "Note", guid=guid("scale"), name=SCALE_NOTE)
+        w.el(note, "PlainTextContent", scale_markdown(snap.scale))
     for m in snap.memos:
         note = w.el(node, "Note", guid=guid("memo", m.document, m.start, m.end, m.coder),
                     name=f"Memo by {m.coder}", creatingUser=guid("user", m.coder),
@@ -339,6 +349,8 @@ def project_xml(snap: ExchangeSnapshot, progress: Progress | None = None
     _notes(w, root, snap)
     if snap.findings:
         _finding_sets(w, root, snap, project=True)
+    if snap.scale is not None:
+        w.el(root, "NoteRef", targetGUID=guid("scale"))  # a note on the project as a whole
     return _xml(root, NS_PROJECT), texts
 
 
@@ -354,7 +366,7 @@ def codebook_xml(snap: ExchangeSnapshot) -> bytes:
 
 
 def _xml(root: ET.Element, ns: str) -> bytes:
-    body = ET.tostring(root, encoding="unicode", default_namespace=ns)
+    body = ET.tostring(root, encoding="unicode")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body).encode("utf-8")
 
 

@@ -110,10 +110,10 @@ def _read_refi(job: Job, bundle: ImportBundle, known: dict[str, str],
                              f"{bundle.attribute_types[col]} in another imported file")
         bundle.attribute_types[col] = kind
     _add_codes(bundle, part.codes, job.name)
-    if part.findings:
-        if bundle.findings:
+    if part.findings or part.scale:
+        if bundle.findings or bundle.scale:
             raise InputError(job.name, "only one file with findings per import")
-        bundle.findings = part.findings
+        bundle.findings, bundle.scale = part.findings, part.scale
     names = {d.name for d in bundle.documents}
     for doc in part.documents:
         if doc.name in names:

@@ -9,8 +9,10 @@ What maps to what (the exporter, ``exports/refi.py``, writes the same mapping ba
   ``color`` as ``#rrggbb`` (a code without one has none). ``>`` and ``;`` in a name become
   ``›`` and ``,`` (qualtally's path separators); twin siblings get `` (2)``.
 * ``Variables`` and ``Cases`` -> respondents keyed by the case name, with typed attributes
-  (Text, Boolean, Integer, Float, Date; DateTime kept as text). A case without a name
-  takes the key of the one source it refers to, else ``case XXXXXXXX``.
+  (Text, Boolean, Integer, Float, Date; DateTime kept as text). A case with values has
+  every typed variable, None where it has no value (as an empty cell of a respondents
+  table); a case without values has no attributes. A case without a name takes the key
+  of the one source it refers to, else ``case XXXXXXXX``.
 * ``TextSource`` (and a ``PDFSource``'s text ``Representation``) -> a document whose text
   is the plain-text rendition (``plainTextPath``: ``internal://`` in the archive's
   ``sources``/``Sources`` folder, any case; ``relative://`` beside the .qdpx, never outside
@@ -28,7 +30,8 @@ What maps to what (the exporter, ``exports/refi.py``, writes the same mapping ba
   the note's (else the selection's) user; several for the same excerpt and coder are
   joined by a blank line.
 * A selection named ``qualtally: nothing applies`` without codings -> the user's
-  "nothing applies" mark. Sets named ``qualtally finding KEY`` -> findings.
+  "nothing applies" mark. Sets named ``qualtally finding KEY`` -> findings; the project
+  note ``qualtally quantifier scale`` -> the verbal quantifier scale.
 
 Not imported, each listed in the import's output as skipped: pictures, audio and video,
 PDF region selections, rich text (.docx) and PDF sources without a plain-text rendition,
@@ -62,6 +65,7 @@ from qualtally.core.refi import (
     FINDING_SET,
     NOTHING_APPLIES,
     ORIGIN,
+    SCALE_NOTE,
     SPEAKERS_VARIABLE,
     hex_colour,
     unpack_description,
@@ -294,10 +298,12 @@ def _read_cases(r: _Reader, root: Element, sources: dict[str, str],
     for key, attrs in by_key.items():
         full: dict[str, object] = {}
         for name, kind in types.items():
-            value = attrs.get(name)
-            if value is None:
-                full[name] = "" if kind == "text" else None
-            elif kind == "text":
+            if name not in attrs:
+                if attrs and kind != "text":
+                    full[name] = None  # a row of a table: an empty cell of a typed column
+                continue
+            value = attrs[name]
+            if kind == "text":
                 full[name] = value if isinstance(value, str) else \
                     str(value).lower() if isinstance(value, bool) else str(value)
             elif kind == "number":
@@ -607,6 +613,13 @@ def read_project(root: Element, label: str, files: _Files, known: dict[str, str]
     bundle.findings = r.read_findings(root, notes)
     finding_notes = {_g(m.get("targetGUID")) for s in root.iterfind("Sets/Set")
                      for m in s.iterfind("MemberNote")} if r.ours else set()
+    for ref, note in notes.items():
+        if r.ours and note.get("name") == SCALE_NOTE:
+            from qualtally.importers.findings_md import parse_findings
+
+            bundle.scale = parse_findings(_child_text(note, "PlainTextContent"),
+                                          f"{label}: {SCALE_NOTE}")[1]
+            finding_notes.add(ref)
     loose = len(set(notes) - used_notes - finding_notes)
     if loose:
         r.skip(f"{loose} note(s) not attached to a coded selection (project, code or "

@@ -62,5 +62,5 @@ def read_snapshot(conn: Connection, name: str, coder: str | None = None) -> Exch
         attribute_types=dict(queries.setting(conn, "attribute_types", {}) or {}),
         codes=queries.codes(conn),
         findings=queries.findings(conn),
-        codings=codings, memos=memos, marks=marks,
+        codings=codings, memos=memos, marks=marks, scale=queries.scale(conn),
     )
