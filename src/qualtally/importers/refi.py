@@ -576,6 +576,9 @@ def read_project(root: Element, label: str, files: _Files, known: dict[str, str]
                 rows[(start, end, coder)].append(
                     (r.code(ref.get("targetGUID") if ref is not None else None),
                      coding.get("creationDateTime") or sel.get("creationDateTime") or ""))
+            desc = _child_text(sel, "Description").strip()
+            if desc and not r.ours:  # a comment on the selection (ATLAS.ti's quotation comment)
+                memos[(s.name, start, end, r.user(sel_user))].append(desc)
             refs = [_g(n.get("targetGUID")) for n in sel.iterfind("NoteRef")]
             refs += [_g(n.get("targetGUID")) for c in codings for n in c.iterfind("NoteRef")]
             refs += links.get(_g(sel.get("guid")), [])
@@ -593,9 +596,6 @@ def read_project(root: Element, label: str, files: _Files, known: dict[str, str]
                     memos[key].append(body)
                     memo_when[key] = note.get("modifiedDateTime") or \
                         note.get("creationDateTime") or ""
-            desc = _child_text(sel, "Description").strip()
-            if desc and not r.ours:
-                memos[(s.name, start, end, r.user(sel_user))].append(desc)
         for (start, end, coder), pairs in rows.items():
             paths = list(dict.fromkeys(p for p, _ in pairs))
             created = tuple(next(c for p2, c in pairs if p2 == p) for p in paths)
