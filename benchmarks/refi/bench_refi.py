@@ -71,14 +71,14 @@ def main() -> None:
             Project.new(path).close()
             cmd = [str(QUALTALLY), "import", str(path), str(nvivo), "--no-suggestions",
                    "--quiet"]
-            times.append(_timed(lambda: subprocess.run(cmd, check=True, capture_output=True)))
+            times.append(_timed(lambda c=cmd: subprocess.run(c, check=True, capture_output=True)))
         _report("import (CLI)", times)
         times = []
         for i in range(args.runs):
             path = tmp_path / f"d{i}.qtally"
             Project.new(path).close()
             cmd = [str(QUALTALLY), "import", str(path), str(nvivo), "--quiet"]
-            times.append(_timed(lambda: subprocess.run(cmd, check=True, capture_output=True)))
+            times.append(_timed(lambda c=cmd: subprocess.run(c, check=True, capture_output=True)))
         _report("import (CLI, default)", times)
 
         demo = tmp_path / "demo.qtally"
@@ -91,7 +91,7 @@ def main() -> None:
         times = []
         for _ in range(args.runs):
             cmd = [str(QUALTALLY), "export", str(demo), str(tmp_path / "cli.qdpx"), "--quiet"]
-            times.append(_timed(lambda: subprocess.run(cmd, check=True, capture_output=True)))
+            times.append(_timed(lambda c=cmd: subprocess.run(c, check=True, capture_output=True)))
         _report("export (CLI)", times)
         size = (tmp_path / "demo.qdpx").stat().st_size
         print(f"demo: {info['documents']} documents, {info['codings']} codings; "

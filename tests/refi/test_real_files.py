@@ -94,6 +94,9 @@ def test_utf16_units_and_a_byte_order_mark(tmp_path):
         project, counts = _import(folder, qde,
                                   {"sources/a.txt": "\ufeff" + text if bom else text})
         assert sorted(c[0] for c in _coded(project)) == ["Fees", "too high."]
+        said = " ".join(counts["notes"])
+        assert ("UTF-16 code units" in said) is utf16
+        assert ("with the byte-order mark" in said) is bom
         doc = project.document(project.documents()[0].id)
         assert not doc.text.startswith("\ufeff") and "\r" not in doc.text
         project.close()

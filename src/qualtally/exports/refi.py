@@ -181,7 +181,7 @@ def _variable_types(snap: ExchangeSnapshot) -> dict[str, str]:
     """Attribute -> QDA-XML type, in the order attributes first appear."""
     out: dict[str, str] = {}
     for r in snap.respondents:
-        for name, value in r.attributes.items():
+        for name in r.attributes:
             if name in out:
                 continue
             declared = VARIABLE_TYPES.get(snap.attribute_types.get(name, ""))
