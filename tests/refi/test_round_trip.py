@@ -138,3 +138,28 @@ def test_one_coders_export_holds_only_that_coders_work(demo, tmp_path):
     assert again.coders() == ["coder-b"]
     assert after["respondents"] == before["respondents"]
     again.close()
+
+
+def test_a_project_made_from_a_coded_table_alone_round_trips(tmp_path):
+    """Documents made from a coded-excerpts CSV (no transcripts) have no speaker labels in
+    their text: the turns the export records are what keeps each excerpt's respondent."""
+    table = tmp_path / "coded.csv"
+    table.write_text(
+        "respondent,document,text,codes,coder\n"
+        "R1,site notes,Fees are too high [sic].,Costs,ann\n"
+        "R2,site notes,Staff were helpful.,Service,ann\n"
+        "R1,site notes,Staff were helpful.,Service,bo\n", encoding="utf-8")
+    project = Project.new(tmp_path / "csv.qtally")
+    project.import_paths([table], actor="test")
+    out = project.export(tmp_path / "csv.qdpx")
+    again = Project.new(tmp_path / "again.qtally")
+    counts = again.import_paths([out], actor="test")
+    assert any("given the speaker turns qualtally recorded" in n for n in counts["notes"])
+    rows = sorted((r["text"], r["respondent"], r["coder"], r["codes"])
+                  for r in again.export_rows())
+    assert rows == sorted((r["text"], r["respondent"], r["coder"], r["codes"])
+                          for r in project.export_rows())
+    assert {r[1] for r in rows} == {"R1", "R2"}
+    assert _state(again) == _state(project)
+    project.close()
+    again.close()

@@ -23,9 +23,9 @@ ORIGIN = "qualtally"
 code descriptions back only from files whose origin starts with it."""
 
 SPEAKERS_VARIABLE = "qualtally speakers"
-"""A Text variable set on each exported TextSource: JSON ``{"speaker label": "respondent
-key" or null}`` (null: interviewer), so a re-import attributes the turns as the original
-import did (like a manifest's ``speakers`` map). Never a respondent attribute."""
+"""A Text variable set on each exported TextSource: JSON ``{"speakers": {"label":
+"respondent key" or null (interviewer)}, "turns": [[start, end, label, key, meta], ...]}``,
+so a re-import has the turns the project had. Never a respondent attribute."""
 
 NOTHING_APPLIES = "qualtally: nothing applies"
 """The ``name`` of a PlainTextSelection without codings whose ``creatingUser`` read the

@@ -14,8 +14,10 @@ maps to what:
   that has a value (an empty text is an empty ``TextValue``; a typed attribute without a
   value has none) and a ``SourceRef`` to each document where they speak;
 * documents -> ``TextSource`` with a ``plainTextPath``; each one carries the Text variable
-  ``qualtally speakers`` (JSON: speaker label -> respondent key, null for interviewers),
-  so a re-import attributes turns exactly as before;
+  ``qualtally speakers`` (JSON: ``speakers``, each label's respondent key or null for an
+  interviewer, and ``turns``, each turn's offsets, label, key and timestamps), so a
+  re-import gives the same turns, also for a text without speaker labels (one made from
+  a coded-excerpts table);
 * each coded excerpt -> one ``PlainTextSelection`` (its start and end) holding one
   ``Coding`` per coder and code (``creatingUser`` = the coder, ``creationDateTime`` = when
   applied);
@@ -252,10 +254,13 @@ def _cases(w: _Writer, parent: ET.Element, snap: ExchangeSnapshot, types: dict[s
 
 # -- sources --------------------------------------------------------------------------------
 def _speakers(doc: Document) -> str:
+    """``{"speakers": {label: key or null}, "turns": [[start, end, label, key, meta]...]}``."""
     labels: dict[str, str | None] = {}
     for turn in doc.turns:
         labels.setdefault(turn.speaker, turn.respondent_key)
-    return json.dumps(labels, ensure_ascii=False, sort_keys=True)
+    turns = [[t.start, t.end, t.speaker, t.respondent_key, t.meta] for t in doc.turns]
+    return json.dumps({"speakers": labels, "turns": turns}, ensure_ascii=False,
+                      sort_keys=True)
 
 
 def _source(w: _Writer, parent: ET.Element, doc: Document,

@@ -18,8 +18,9 @@ What maps to what (the exporter, ``exports/refi.py``, writes the same mapping ba
   ``sources``/``Sources`` folder, any case; ``relative://`` beside the .qdpx, never outside
   its folder; or inline ``PlainTextContent``). Turns are found in it as in any transcript
   (:mod:`.turns`, :mod:`.attribution`); a source that exactly one case refers to is that
-  respondent's (as a manifest's ``respondent:``); the ``qualtally speakers`` variable a
-  qualtally export sets is used as a manifest's ``speakers`` map.
+  respondent's (as a manifest's ``respondent:``). A qualtally export records each
+  document's turns (the ``qualtally speakers`` variable): they are used when they fit the
+  text, and its speaker map otherwise (as a manifest's ``speakers:``).
 * ``PlainTextSelection`` -> an excerpt at its positions (counted as :mod:`.refi_positions`
   finds the file counts them), with each ``Coding`` a coding by its ``creatingUser``; a
   selection's respondent is that of the turns it covers; over several respondents' turns
@@ -46,7 +47,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from qualtally.core.errors import InputError
-from qualtally.core.models import CodedRow, Document, ImportBundle, MemoRow
+from qualtally.core.models import CodedRow, Document, ImportBundle, MemoRow, Turn
 from qualtally.core.refi import NOTHING_APPLIES, ORIGIN, SCALE_NOTE
 from qualtally.importers.attribution import Attribution, known_respondents
 from qualtally.importers.refi_archive import MAX_QDE, Archive, parse_xml
@@ -68,6 +69,10 @@ from qualtally.importers.refi_sources import (
     speaker_maps,
 )
 from qualtally.importers.turns import parse_turns
+
+
+def _turn_key(t: Turn) -> tuple[int, int, str, str | None]:
+    return t.start, t.end, t.speaker, t.respondent_key
 
 
 class _Speakers(Attribution):
@@ -151,8 +156,12 @@ def read_project(root: Element, label: str, files: Files, known: dict[str, str],
         who = _Speakers(s.name, speakers=s.speakers,
                         respondent=cases[0] if len(cases) == 1 else None, known=known)
         text = s.text.text
-        bundle.documents.append(Document(s.name, text, parse_turns(text, who), "txt",
-                                         {"refi_guid": s.guid}))
+        turns = parse_turns(text, who)
+        if s.turns is not None:  # a qualtally export: its turns, as recorded
+            if [_turn_key(t) for t in s.turns] != [_turn_key(t) for t in turns]:
+                r.count("turns as recorded")
+            turns = s.turns
+        bundle.documents.append(Document(s.name, text, turns, "txt", {"refi_guid": s.guid}))
         whole = s.element.findall("Coding")
         if whole:
             r.count("codings of whole sources", len(whole))

@@ -263,6 +263,9 @@ REPORT = {
 INFO = {
     "codings of whole sources": "coding(s) of a whole source applied to its whole text",
     "control characters replaced": "text(s) with control characters (replaced by spaces)",
+    "turns as recorded": "document(s) given the speaker turns qualtally recorded in the file, "
+                         "which differ from those found in the text (e.g. a text made from a "
+                         "coded-excerpts table)",
 }
 
 

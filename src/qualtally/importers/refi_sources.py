@@ -16,6 +16,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from qualtally.core.errors import InputError
+from qualtally.core.models import Turn
 from qualtally.core.refi import SPEAKERS_VARIABLE
 from qualtally.importers.refi_archive import MAX_TEXT, Archive
 from qualtally.importers.refi_positions import SourceText
@@ -32,6 +33,8 @@ class Source:
     element: Element
     selections: list[Element] = field(default_factory=list)
     speakers: dict[str, str | None] | None = None
+    turns: tuple[Turn, ...] | None = None
+    """The turns a qualtally export recorded, when they fit the text."""
 
 
 def decode_text(data: bytes) -> tuple[str, bool]:
@@ -178,6 +181,26 @@ def read_sources(r: Reader, root: Element, files: Files) -> list[Source]:
     return out
 
 
+def recorded_turns(value: object, length: int) -> tuple[Turn, ...] | None:
+    """Turns as a qualtally export records them (``[start, end, speaker, respondent key,
+    meta]`` each), or None unless they are well-formed, in order and inside the text."""
+    if not isinstance(value, list):
+        return None
+    turns: list[Turn] = []
+    last = 0
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 5):
+            return None
+        start, end, speaker, key, meta = item
+        if not (isinstance(start, int) and isinstance(end, int) and last <= start <= end <= length
+                and isinstance(speaker, str) and (key is None or isinstance(key, str))
+                and isinstance(meta, dict)):
+            return None
+        turns.append(Turn(start, end, speaker, key, meta))
+        last = end
+    return tuple(turns)
+
+
 def speaker_maps(r: Reader, root: Element, sources: list[Source]) -> None:
     var = next((gid(v.get("guid")) for v in root.iterfind("Variables/Variable")
                 if v.get("name") == SPEAKERS_VARIABLE), None)
@@ -189,9 +212,11 @@ def speaker_maps(r: Reader, root: Element, sources: list[Source]) -> None:
                     value = json.loads(child_text(vv, "TextValue"))
                 except ValueError:
                     value = None
-                if isinstance(value, dict):
+                speakers = value.get("speakers") if isinstance(value, dict) else None
+                if isinstance(speakers, dict):
                     s.speakers = {str(k): (str(v) if v is not None else None)
-                                  for k, v in value.items()}
+                                  for k, v in speakers.items()}
+                    s.turns = recorded_turns(value.get("turns"), len(s.text.text))
                 else:
                     r.count("unreadable speaker maps")
             else:
