@@ -59,7 +59,7 @@ def _state(project: Project) -> dict:
         "turns": {d.name: [(t.start, t.end, t.speaker, t.respondent_key) for t in d.turns]
                   for d in snap.documents},
         "excerpts": sorted((names[e.document_id], e.start, e.end, e.text, e.respondent_key,
-                            e.parent_id is None) for e in project.excerpts()),
+                            e.parent_id is None, e.question) for e in project.excerpts()),
         "codings": sorted((c.document, c.start, c.end, texts[c.document][c.start:c.end], c.coder,
                            c.code_path, c.created) for c in snap.codings),
         "memos": sorted((m.document, m.start, m.end, m.coder, m.text) for m in snap.memos),

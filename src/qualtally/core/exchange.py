@@ -59,6 +59,8 @@ class ExchangeSnapshot:
     memos: list[SpanMemo] = field(default_factory=list)
     marks: list[SpanMark] = field(default_factory=list)
     scale: QuantifierScale | None = None
+    questions: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+    """Document name -> ``(start, end, question)`` of its excerpts that have a question."""
 
     def coders(self) -> list[str]:
         names = {c.coder for c in self.codings} | {m.coder for m in self.memos}

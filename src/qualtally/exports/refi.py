@@ -15,9 +15,10 @@ maps to what:
   value has none) and a ``SourceRef`` to each document where they speak;
 * documents -> ``TextSource`` with a ``plainTextPath``; each one carries the Text variable
   ``qualtally speakers`` (JSON: ``speakers``, each label's respondent key or null for an
-  interviewer, and ``turns``, each turn's offsets, label, key and timestamps), so a
-  re-import gives the same turns, also for a text without speaker labels (one made from
-  a coded-excerpts table);
+  interviewer, ``turns``, each turn's offsets, label, key and timestamps, and
+  ``questions``, the guide question of each excerpt that has one), so a re-import gives
+  the same turns, also for a text without speaker labels (one made from a coded-excerpts
+  table), and the same questions;
 * each coded excerpt -> one ``PlainTextSelection`` (its start and end) holding one
   ``Coding`` per coder and code (``creatingUser`` = the coder, ``creationDateTime`` = when
   applied);
@@ -253,17 +254,19 @@ def _cases(w: _Writer, parent: ET.Element, snap: ExchangeSnapshot, types: dict[s
 
 
 # -- sources --------------------------------------------------------------------------------
-def _speakers(doc: Document) -> str:
-    """``{"speakers": {label: key or null}, "turns": [[start, end, label, key, meta]...]}``."""
+def _speakers(doc: Document, questions: list[tuple[int, int, str]]) -> str:
+    """``{"speakers": {label: key or null}, "turns": [[start, end, label, key, meta]...],
+    "questions": [[start, end, question]...]}``."""
     labels: dict[str, str | None] = {}
     for turn in doc.turns:
         labels.setdefault(turn.speaker, turn.respondent_key)
     turns = [[t.start, t.end, t.speaker, t.respondent_key, t.meta] for t in doc.turns]
-    return json.dumps({"speakers": labels, "turns": turns}, ensure_ascii=False,
-                      sort_keys=True)
+    return json.dumps({"speakers": labels, "turns": turns,
+                       "questions": [list(q) for q in questions]},
+                      ensure_ascii=False, sort_keys=True)
 
 
-def _source(w: _Writer, parent: ET.Element, doc: Document,
+def _source(w: _Writer, parent: ET.Element, doc: Document, snap: ExchangeSnapshot,
             by_doc: dict[str, dict[tuple[int, int], list[SpanCoding]]],
             memos: dict[str, dict[tuple[int, int], list]], marks: dict[str, dict]) -> str:
     gid = guid("document", doc.name)
@@ -294,7 +297,7 @@ def _source(w: _Writer, parent: ET.Element, doc: Document,
                  creatingUser=guid("user", coder))
     vv = w.el(node, "VariableValue")
     w.el(vv, "VariableRef", targetGUID=guid("variable", SPEAKERS_VARIABLE))
-    w.el(vv, "TextValue", _speakers(doc))
+    w.el(vv, "TextValue", _speakers(doc, snap.questions.get(doc.name, [])))
     return member
 
 
@@ -348,7 +351,7 @@ def project_xml(snap: ExchangeSnapshot, progress: Progress | None = None
             marks[k.document][(k.start, k.end)].append(k.coder)
         sources = w.el(root, "Sources")
         for i, doc in enumerate(snap.documents, 1):
-            texts[_source(w, sources, doc, by_doc, memos, marks)] = doc.text
+            texts[_source(w, sources, doc, snap, by_doc, memos, marks)] = doc.text
             if progress is not None:
                 progress("writing sources", i, len(snap.documents))
     _notes(w, root, snap)

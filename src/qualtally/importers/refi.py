@@ -217,6 +217,7 @@ def read_project(root: Element, label: str, files: Files, known: dict[str, str],
             bundle.coded.append(CodedRow(
                 respondent="", text=text[start:end], codes=tuple(paths), coder=coder,
                 document=s.name, start=start, end=end, line=0,
+                question=s.questions.get((start, end)),
                 created=created if any(created) else (), across_turns=True))
         if progress is not None:
             progress("reading sources", i, len(sources))

@@ -35,6 +35,8 @@ class Source:
     speakers: dict[str, str | None] | None = None
     turns: tuple[Turn, ...] | None = None
     """The turns a qualtally export recorded, when they fit the text."""
+    questions: dict[tuple[int, int], str] = field(default_factory=dict)
+    """(start, end) -> the guide question a qualtally export recorded for that excerpt."""
 
 
 def decode_text(data: bytes) -> tuple[str, bool]:
@@ -217,6 +219,10 @@ def speaker_maps(r: Reader, root: Element, sources: list[Source]) -> None:
                     s.speakers = {str(k): (str(v) if v is not None else None)
                                   for k, v in speakers.items()}
                     s.turns = recorded_turns(value.get("turns"), len(s.text.text))
+                    for item in value.get("questions") or []:
+                        if isinstance(item, list) and len(item) == 3 and \
+                                all(isinstance(x, int) for x in item[:2]) and item[2]:
+                            s.questions[(item[0], item[1])] = str(item[2])
                 else:
                     r.count("unreadable speaker maps")
             else:

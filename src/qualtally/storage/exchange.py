@@ -33,15 +33,24 @@ def _documents(conn: Connection) -> list[Document]:
             for r in rows]
 
 
-def _spans(conn: Connection) -> dict[int, tuple[str, int, int]]:
-    q = (sa.select(t.excerpts.c.id, t.documents.c.name, t.excerpts.c.start, t.excerpts.c.end)
-         .join(t.documents, t.documents.c.id == t.excerpts.c.document_id))
-    return {r.id: (r.name, r.start, r.end) for r in conn.execute(q)}
+def _spans(conn: Connection) -> tuple[dict[int, tuple[str, int, int]],
+                                      dict[str, list[tuple[int, int, str]]]]:
+    """Excerpt id -> (document name, start, end); and each document's excerpt questions."""
+    q = (sa.select(t.excerpts.c.id, t.documents.c.name, t.excerpts.c.start, t.excerpts.c.end,
+                   t.excerpts.c.question)
+         .join(t.documents, t.documents.c.id == t.excerpts.c.document_id)
+         .order_by(t.documents.c.name, t.excerpts.c.start, t.excerpts.c.end))
+    spans, questions = {}, defaultdict(list)
+    for r in conn.execute(q):
+        spans[r.id] = (r.name, r.start, r.end)
+        if r.question:
+            questions[r.name].append((r.start, r.end, r.question))
+    return spans, dict(questions)
 
 
 def read_snapshot(conn: Connection, name: str, coder: str | None = None) -> ExchangeSnapshot:
     """Everything an export writes; ``coder`` keeps only that coder's codings, memos and marks."""
-    spans = _spans(conn)
+    spans, questions = _spans(conn)
     paths = dict(conn.execute(sa.select(t.codes.c.id, t.codes.c.path)).all())
 
     def mine(table):
@@ -63,4 +72,5 @@ def read_snapshot(conn: Connection, name: str, coder: str | None = None) -> Exch
         codes=queries.codes(conn),
         findings=queries.findings(conn),
         codings=codings, memos=memos, marks=marks, scale=queries.scale(conn),
+        questions=questions,
     )
