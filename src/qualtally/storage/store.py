@@ -168,22 +168,29 @@ class Store:
         doc_id = int(res.inserted_primary_key[0])
         counts["documents"] += 1
         sentences = bundle.sentences.get(doc.name) if bundle.unit == "sentence" else None
+        turn_rows, excerpt_rows = [], []
         for idx, turn in enumerate(doc.turns):
             if turn.respondent_key and turn.respondent_key not in resp_ids:
                 res = conn.execute(sa.insert(t.respondents).values(key=turn.respondent_key, attributes={}))
                 resp_ids[turn.respondent_key] = int(res.inserted_primary_key[0])
                 counts["respondents"] += 1
             rid = resp_ids.get(turn.respondent_key) if turn.respondent_key else None
-            conn.execute(sa.insert(t.turns).values(
-                document_id=doc_id, idx=idx, start=turn.start, end=turn.end,
-                speaker=turn.speaker, respondent_id=rid, meta=dict(turn.meta)))
+            turn_rows.append(dict(document_id=doc_id, idx=idx, start=turn.start, end=turn.end,
+                                  speaker=turn.speaker, respondent_id=rid, meta=dict(turn.meta)))
             if rid is None or turn.end <= turn.start or doc.kind == "csv":
                 continue
             spans = [(turn.start, turn.end)]
             if sentences is not None:
                 spans = [(s, e) for s, e in sentences if turn.start <= s and e <= turn.end] or spans
-            for s, e in spans:
-                self._ensure_excerpt(conn, doc_id, s, e, rid, turn.meta.get("question"), counts)
+            # a new document has no excerpts yet, and turns (or their sentences) never nest
+            excerpt_rows.extend(dict(document_id=doc_id, start=s, end=e, respondent_id=rid,
+                                     parent_id=None, question=turn.meta.get("question"))
+                                for s, e in dict.fromkeys(spans))
+        if turn_rows:
+            conn.execute(sa.insert(t.turns), turn_rows)
+        if excerpt_rows:
+            conn.execute(sa.insert(t.excerpts), excerpt_rows)
+            counts["excerpts"] += len(excerpt_rows)
         return doc_id
 
     @staticmethod
