@@ -14,9 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.set_defaults(handler=cmd_new)
 
-    p = sub.add_parser(
-        "import", help="import transcripts, respondents, a codebook, findings or coded excerpts"
-    )
+    p = sub.add_parser("import", help="import transcripts, respondents, a codebook, findings, "
+                       "coded excerpts, or a REFI-QDA project (.qdpx) or codebook (.qdc)")
     p.add_argument("project")
     p.add_argument("files", nargs="+", help="files or folders (a folder imports everything in it)")
     p.add_argument("--unit", choices=["turn", "sentence"], default="turn",
@@ -36,12 +35,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_info)
 
-    p = sub.add_parser("export", help="export the project (.csv, .xlsx, .html)")
+    p = sub.add_parser("export", help="export the project (.csv, .xlsx, .html; REFI-QDA: .qdpx "
+                       "project, .qdc codebook)")
     p.add_argument("project")
     p.add_argument("out")
-    p.add_argument(
-        "--coder", help="count one coder's codings in the XLSX/HTML report (default: any coder)"
-    )
+    p.add_argument("--coder", help="count one coder's codings in the XLSX/HTML report; a .qdpx "
+                   "holds only this coder's codings, memos and marks (default: every coder)")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("code", help="open a project in the coding TUI")
@@ -74,6 +74,7 @@ def cmd_import(args) -> int:
     with Project.open(args.project) as project, cli_progress(not args.quiet) as progress:
         counts = project.import_paths(args.files, unit=args.unit, progress=progress)
         skipped = counts.pop("skipped", [])
+        notes = counts.pop("notes", [])
         updated = counts.pop("updated", 0)
         print("imported " + ", ".join(_plural(v, k) for k, v in counts.items()), flush=True)
         if updated:
@@ -83,6 +84,8 @@ def cmd_import(args) -> int:
             )
         for name in skipped:
             print(f"skipped {name}")
+        for note in notes:
+            print(f"note: {note}")
         if not args.no_suggestions:
             _prepare_suggestions(project, progress)
     return 0
@@ -139,10 +142,11 @@ def cmd_info(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from qualtally.cli.progress import cli_progress
     from qualtally.project import Project
 
-    with Project.open(args.project) as project:
-        out = project.export(args.out, coder=args.coder)
+    with Project.open(args.project) as project, cli_progress(not args.quiet) as progress:
+        out = project.export(args.out, coder=args.coder, progress=progress)
     print(f"wrote {out}")
     return 0
 

@@ -178,6 +178,22 @@ class CodedRow:
     """Per code, parallel to ``codes``: ``human`` or ``suggestion-accepted`` (empty: all human)."""
     created: tuple[str, ...] = ()
     """Per code, parallel to ``codes``: when it was applied (empty: the import time)."""
+    across_turns: bool = False
+    """A row that names nobody (a REFI-QDA selection) may touch several respondents' turns:
+    it is then kept and counts for nobody, instead of being refused."""
+
+
+@dataclass(frozen=True)
+class MemoRow:
+    """A memo an import brings, placed like a coded row: ``document`` text at ``[start, end)``."""
+
+    document: str
+    start: int
+    end: int
+    text: str
+    coder: str
+    memo: str
+    updated: str = ""
 
 
 @dataclass(frozen=True)
@@ -228,5 +244,10 @@ class ImportBundle:
     """Sentence spans per document name, filled by the nlp layer when ``unit == 'sentence'``."""
     skipped: list[str] = field(default_factory=list)
     """Files the import saw and deliberately did not read (e.g. a folder's README)."""
+    notes: list[str] = field(default_factory=list)
+    """What the import read differently from face value (e.g. how a REFI-QDA file counts
+    positions), said to the user after the import."""
     attribute_types: dict[str, str] = field(default_factory=dict)
     """Respondent attribute -> inferred type (integer, number, boolean, date, text)."""
+    memos: list[MemoRow] = field(default_factory=list)
+    """Memos on excerpts (REFI-QDA notes on selections), written after the codings."""

@@ -12,7 +12,10 @@ decide. Text inside one respondent's turn(s) is that respondent's: the row must 
 them, or name nobody and take theirs. Text touching two respondents' turns, or a row
 naming a respondent for text in no respondent's turn (interviewer turns, a header), is
 an error naming the CSV, the line, the document and both respondents. A row naming
-nobody for such text stays nobody's. Pure rules, standard library only.
+nobody for such text stays nobody's. A row that names nobody and allows it
+(``across_turns``: a REFI-QDA selection, whose file never says who spoke) may touch
+several respondents' turns; it is kept and counts for nobody. Pure rules, standard
+library only.
 """
 
 from __future__ import annotations
@@ -80,6 +83,8 @@ def speaker_of(row: CodedRow, start: int, end: int, turns: Sequence[Turn], sourc
         return named
     where = f"line {row.line}: the text in document {doc!r}"
     if len(touched) > 1:
+        if row.across_turns and named is None:
+            return None
         raise InputError(source, f"{where} spans turns of several respondents "
                          f"({', '.join(map(repr, touched))}); the row names {named!r}")
     if not touched:

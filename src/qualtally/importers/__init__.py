@@ -13,7 +13,8 @@ Which file is what (see :mod:`.discover` and :mod:`.manifest`):
   other file goes by extension: .txt .md .docx .vtt .srt are transcripts; .yaml/.yml is
   a codebook; a .csv/.xlsx with ``text`` and ``codes`` columns is coded excerpts, with
   ``respondent`` (and no ``text``) a respondent list, with ``path`` or ``name`` + ``parent``
-  a codebook. Anything else is an error saying its role cannot be determined.
+  a codebook; .qdpx and .qdc are REFI-QDA projects and codebooks (:mod:`.refi`). Anything
+  else is an error saying its role cannot be determined.
 
 Respondents are read before transcripts, so speaker labels can match their keys/names.
 """
@@ -29,7 +30,8 @@ from qualtally.importers.attribution import Attribution, known_respondents
 from qualtally.importers.discover import Job, discover
 
 Progress = Callable[[str, int, int], None]
-_ORDER = {"respondents": 0, "auto": 1, "codebook": 2, "findings": 3, "coded": 4, "transcript": 5}
+_ORDER = {"respondents": 0, "auto": 1, "codebook": 2, "findings": 3, "coded": 4, "transcript": 5,
+          "refi": 6}
 
 
 def table_role(columns: set[str]) -> str | None:
@@ -85,7 +87,44 @@ def _add_codes(bundle: ImportBundle, codes, name: str) -> None:
         bundle.codes.append(code)
 
 
-def _read_job(job: Job, bundle: ImportBundle, known: dict[str, str]) -> None:
+def _read_refi(job: Job, bundle: ImportBundle, known: dict[str, str],
+               progress: Progress | None) -> None:
+    """A .qdpx or .qdc read into the bundle (one REFI-QDA project per import, and not beside
+    a coded-excerpts table: both would place codings)."""
+    from qualtally.importers.refi import read_refi
+
+    part = read_refi(job.path, job.name, known, progress)
+    if part.coded or part.memos:
+        if bundle.coded_source:
+            raise InputError(job.name, f"only one file with codings per import "
+                             f"(already reading {bundle.coded_source})")
+        bundle.coded, bundle.memos, bundle.coded_source = part.coded, part.memos, job.name
+    have = {r.key for r in bundle.respondents}
+    for r in part.respondents:
+        if r.key in have:
+            raise InputError(job.name, f"respondent {r.key!r} is also in another imported file")
+        bundle.respondents.append(r)
+    for col, kind in part.attribute_types.items():
+        if bundle.attribute_types.get(col, kind) != kind:
+            raise InputError(job.name, f"attribute {col!r} is {kind} here but "
+                             f"{bundle.attribute_types[col]} in another imported file")
+        bundle.attribute_types[col] = kind
+    _add_codes(bundle, part.codes, job.name)
+    if part.findings or part.scale:
+        if bundle.findings or bundle.scale:
+            raise InputError(job.name, "only one file with findings per import")
+        bundle.findings, bundle.scale = part.findings, part.scale
+    names = {d.name for d in bundle.documents}
+    for doc in part.documents:
+        if doc.name in names:
+            raise InputError(job.name, f"two documents would be named {doc.name!r}")
+        bundle.documents.append(doc)
+    bundle.skipped.extend(part.skipped)
+    bundle.notes.extend(part.notes)
+
+
+def _read_job(job: Job, bundle: ImportBundle, known: dict[str, str],
+              progress: Progress | None = None) -> None:
     ext = job.path.suffix.lower()
     if job.role == "transcript":
         from qualtally.importers.captions import read_captions
@@ -105,6 +144,8 @@ def _read_job(job: Job, bundle: ImportBundle, known: dict[str, str]) -> None:
         if bundle.findings:
             raise InputError(job.name, "only one findings file per import")
         bundle.findings, bundle.scale = read_findings(job.path)
+    elif job.role == "refi":
+        _read_refi(job, bundle, known, progress)
     elif job.role == "codebook" and ext in (".yaml", ".yml"):
         from qualtally.importers.codebook import read_codebook_yaml
 
@@ -128,9 +169,9 @@ def load_paths(paths: list[Path], progress: Progress | None = None,
     jobs.sort(key=lambda j: _ORDER[j.role])  # stable: respondents first, transcripts last
     known: dict[str, str] | None = None
     for done, job in enumerate(jobs, start=1):
-        if job.role == "transcript" and known is None:
+        if job.role in ("transcript", "refi") and known is None:
             known = {**known_respondents(existing or []), **known_respondents(bundle.respondents)}
-        _read_job(job, bundle, known or {})
+        _read_job(job, bundle, known or {}, progress)
         if progress is not None:
             progress("reading files", done, len(jobs))
     return bundle

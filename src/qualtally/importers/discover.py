@@ -22,6 +22,7 @@ from qualtally.importers.manifest import MANIFEST_NAMES, Manifest, TranscriptEnt
 TRANSCRIPT_EXTS = (".txt", ".md", ".docx", ".vtt", ".srt")
 TABLE_EXTS = (".csv", ".xlsx")
 YAML_EXTS = (".yaml", ".yml")
+REFI_EXTS = (".qdpx", ".qdc")
 _ROLE_EXTS = {
     "transcript": TRANSCRIPT_EXTS, "respondents": TABLE_EXTS, "coded": TABLE_EXTS,
     "codebook": TABLE_EXTS + YAML_EXTS, "findings": (".md",),
@@ -34,7 +35,8 @@ class Job:
     path: Path
     name: str
     role: str
-    """``transcript``, ``respondents``, ``codebook``, ``coded``, ``findings`` or ``auto``."""
+    """``transcript``, ``respondents``, ``codebook``, ``coded``, ``findings``, ``refi`` (a
+    REFI-QDA .qdpx or .qdc) or ``auto``."""
     entry: TranscriptEntry | None = None
     interviewers: tuple[str, ...] = ()
 
@@ -51,9 +53,11 @@ def auto_role(path: Path, name: str) -> str:
         return "auto"  # decided by the columns once read
     if ext in YAML_EXTS:
         return "codebook"
+    if ext in REFI_EXTS:
+        return "refi"
     raise InputError(name, f"cannot tell what this file is: unsupported file type "
                      f"'{ext or '(none)'}' (qualtally imports .txt .md .docx .vtt .srt "
-                     ".csv .xlsx .yaml)")
+                     ".csv .xlsx .yaml .qdpx .qdc)")
 
 
 def _walk(folder: Path, skipped: list[str]) -> list[str]:

@@ -118,4 +118,4 @@ class Coding:
         if self.backup is not None:  # parsed and valid: about to write
             self.backup("before-import")
         counts = self.store.import_bundle(bundle, actor or default_coder())
-        return {**counts, "skipped": list(bundle.skipped)}
+        return {**counts, "skipped": list(bundle.skipped), "notes": list(bundle.notes)}

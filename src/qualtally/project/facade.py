@@ -18,6 +18,7 @@ from typing import Any
 
 from qualtally.core.audit import ClaimCheck, Drilldown
 from qualtally.core.errors import InputError
+from qualtally.core.exchange import ExchangeSnapshot
 from qualtally.core.models import (
     ORIGIN_HUMAN,
     Code,
@@ -185,6 +186,11 @@ class Project:
     def export_rows(self) -> list[dict[str, object]]:
         return self.reads.export_rows()
 
+    def exchange_snapshot(self, coder: str | None = None) -> ExchangeSnapshot:
+        """Everything a REFI-QDA export writes (``coder``: only that coder's work)."""
+        name = self.path.stem if isinstance(self.path, Path) else self.path.rsplit("/", 1)[-1]
+        return self.reads.exchange(name, coder)
+
     # -- changing (Coding) ----------------------------------------------------------------
     def import_paths(
         self,
@@ -311,14 +317,24 @@ class Project:
         return cache_files.seed(self.suggestion_cache, path)
 
     # -- exporting ----------------------------------------------------------------------------
-    def export(self, out: str | Path, coder: str | None = None) -> Path:
+    def export(
+        self, out: str | Path, coder: str | None = None, progress: Progress | None = None
+    ) -> Path:
         """Write the project to ``out``; the format follows the extension.
 
-        ``coder`` limits the report's counts (XLSX, HTML) to one coder's codings; the CSV
-        always holds every coder's rows.
+        ``coder`` limits the report's counts (XLSX, HTML) to one coder's codings, and a
+        REFI-QDA project (.qdpx) to that coder's codings, memos and marks; the CSV always
+        holds every coder's rows. A .qdc holds the codebook only.
         """
         out = Path(out)
         suffix = out.suffix.lower()
+        if suffix in (".qdpx", ".qdc"):
+            from qualtally.exports.refi import write_qdc, write_qdpx
+
+            snapshot = self.exchange_snapshot(coder)
+            if suffix == ".qdc":
+                return write_qdc(snapshot, out)
+            return write_qdpx(snapshot, out, progress=progress)
         if suffix == ".csv":
             from qualtally.exports.csv_export import write_coded_csv
 
@@ -328,7 +344,8 @@ class Project:
             return self.export_report(out, coder=coder)
         raise InputError(
             str(out),
-            f"cannot export to {suffix or 'a file without extension'} (use .csv, .xlsx or .html)",
+            f"cannot export to {suffix or 'a file without extension'} "
+            "(use .csv, .xlsx, .html, .qdpx or .qdc)",
         )
 
     def export_report(self, out: Path, coder: str | None = None) -> Path:

@@ -13,8 +13,9 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from qualtally.core.exchange import ExchangeSnapshot
 from qualtally.core.models import Code, Document, Excerpt, Finding, QuantifierScale, Respondent
-from qualtally.storage import coder_state, queries, tally_read
+from qualtally.storage import coder_state, exchange, queries, tally_read
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -100,3 +101,7 @@ class Reads:
 
     def export_rows(self) -> list[dict[str, object]]:
         return self.read(queries.export_rows)
+
+    def exchange(self, name: str, coder: str | None = None) -> ExchangeSnapshot:
+        """What a REFI-QDA export writes, read in one connection (``storage/exchange.py``)."""
+        return self.read(exchange.read_snapshot, name, coder)

@@ -24,6 +24,7 @@ from qualtally.core.models import (
 from qualtally.core.placement import place_rows
 from qualtally.storage import tables as t
 from qualtally.storage.engine import begin_write
+from qualtally.storage.import_memos import write_memos
 from qualtally.storage.rows import (
     _code_values,
     _write_memo,
@@ -215,6 +216,9 @@ class Store:
                             )
                         )
                         counts["codings"] += 1
+            if bundle.memos:
+                write_memos(conn, bundle.memos, bundle.source, known, turns_of, doc_ids, resp_ids,
+                            counts, self._ensure_excerpt)
             after_codes = conn.execute(sa.select(sa.func.count()).select_from(t.codes)).scalar_one()
             counts["codes"] = after_codes - before_codes
             log_event(
@@ -228,6 +232,7 @@ class Store:
         doc_id = int(res.inserted_primary_key[0])
         counts["documents"] += 1
         sentences = bundle.sentences.get(doc.name) if bundle.unit == "sentence" else None
+        turn_rows, excerpt_rows = [], []
         for idx, turn in enumerate(doc.turns):
             if turn.respondent_key and turn.respondent_key not in resp_ids:
                 res = conn.execute(
@@ -236,16 +241,22 @@ class Store:
                 resp_ids[turn.respondent_key] = int(res.inserted_primary_key[0])
                 counts["respondents"] += 1
             rid = resp_ids.get(turn.respondent_key) if turn.respondent_key else None
-            conn.execute(sa.insert(t.turns).values(
-                document_id=doc_id, idx=idx, start=turn.start, end=turn.end,
-                speaker=turn.speaker, respondent_id=rid, meta=dict(turn.meta)))
+            turn_rows.append(dict(document_id=doc_id, idx=idx, start=turn.start, end=turn.end,
+                                  speaker=turn.speaker, respondent_id=rid, meta=dict(turn.meta)))
             if rid is None or turn.end <= turn.start or doc.kind == "csv":
                 continue
             spans = [(turn.start, turn.end)]
             if sentences is not None:
                 spans = [(s, e) for s, e in sentences if turn.start <= s and e <= turn.end] or spans
-            for s, e in spans:
-                self._ensure_excerpt(conn, doc_id, s, e, rid, turn.meta.get("question"), counts)
+            # a new document has no excerpts yet, and turns (or their sentences) never nest
+            excerpt_rows.extend(dict(document_id=doc_id, start=s, end=e, respondent_id=rid,
+                                     parent_id=None, question=turn.meta.get("question"))
+                                for s, e in dict.fromkeys(spans))
+        if turn_rows:
+            conn.execute(sa.insert(t.turns), turn_rows)
+        if excerpt_rows:
+            conn.execute(sa.insert(t.excerpts), excerpt_rows)
+            counts["excerpts"] += len(excerpt_rows)
         return doc_id
 
     @staticmethod
