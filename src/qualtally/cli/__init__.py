@@ -13,7 +13,7 @@ import sys
 from qualtally import __version__
 from qualtally.core.errors import InputError
 
-COMMAND_MODULES = ("project_cmds", "nlp_cmds", "tally_cmds")
+COMMAND_MODULES = ("project_cmds", "nlp_cmds", "tally_cmds", "agreement_cmds")
 
 
 def build_parser() -> argparse.ArgumentParser:
