@@ -252,6 +252,12 @@ class Project:
                 actor: str) -> None:
         self.agreeing.resolve(a, b, kind, key, code_id, choice, actor)
 
+    def merge(self, sources: list[str | Path], actor: str) -> dict[str, int]:
+        """Bring coders' copies of this project in (``project/merge.py``), one transaction."""
+        from qualtally.project.merge import merge
+
+        return merge(self.engine, self.path, sources, actor)
+
     # -- suggesting (Suggestions) -----------------------------------------------------------
     def load_suggester(self, progress: Progress | None = None, coder: str | None = None) -> None:
         self.suggesting.load_suggester(progress, coder)
