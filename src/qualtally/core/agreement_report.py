@@ -41,7 +41,7 @@ class CodeAgreement:
     """Gwet's AC1 (two coders), steadier than kappa for codes that are rare."""
     table: dict[str, object]
     applied: int = 0
-    """Units any coder gave the code (0: nobody applied it)."""
+    """Of the ``n_units``, those any coder gave the code (0: nobody applied it there)."""
 
     def to_json(self, with_ac1: bool = False) -> dict[str, object]:
         out: dict[str, object] = {

@@ -27,25 +27,34 @@ def codebook(reads: Reads) -> tuple[list[Code], list[CodeProfile], str]:
     return codes, profiles, codebook_hash([c.path for c in codes], profiles)
 
 
-def feedback_count(reads: Reads) -> int:
-    """Codings plus rejections: every human decision the model could learn from."""
-    rejected = reads.all_rejections(None)
-    return reads.info()["codings"] + sum(len(v) for v in rejected.values())
+def feedback_count(reads: Reads, only: str | None = None) -> int:
+    """Codings plus rejections: every human decision the model could learn from (``only``:
+    one coder's, for a blind coder's own model)."""
+    rejected = reads.all_rejections(only)
+    if only is None:
+        codings = reads.info()["codings"]
+    else:
+        codings = sum(len(v) for v in reads.codings([e.id for e in reads.excerpts()], only).values())
+    return codings + sum(len(v) for v in rejected.values())
 
 
-def training_data(reads: Reads, coder: str | None) -> tuple[list[Item], list[set[str] | None], int]:
+def training_data(
+    reads: Reads, coder: str | None, only: str | None = None
+) -> tuple[list[Item], list[set[str] | None], int]:
     """Items from codings (one coder's view per excerpt), reviewed-empty excerpts, rejections.
 
     Also returns, per item, the codes it was rejected for (or None), and the number of
-    codings plus rejections seen (what ``maybe_retrain`` compares with).
+    codings plus rejections seen (what ``maybe_retrain`` compares with). ``only``: learn
+    from that coder's codings, marks and rejections alone (blind mode: nothing another
+    coder decided reaches their suggestions).
     """
     from qualtally.nlp.dataset import Item
 
     paths = {c.id: c.path for c in reads.codes()}
     excerpts = reads.excerpts()
-    codings = reads.codings([e.id for e in excerpts])
-    reviewed_ids = {eid for eid, _ in reads.reviewed(None)}
-    all_rejected = reads.all_rejections(None)
+    codings = reads.codings([e.id for e in excerpts], only)
+    reviewed_ids = {eid for eid, _ in reads.reviewed(only)}
+    all_rejected = reads.all_rejections(only)
     items: list[Item] = []
     negatives: list[set[str] | None] = []
     n_codings = sum(len(v) for v in all_rejected.values())

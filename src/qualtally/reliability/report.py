@@ -31,7 +31,7 @@ def code_rows(all_units: Sequence[ag.Unit], facts: ag.Facts,
             c.path, c.id, ag.pairable(r), ag.percent_agreement(r),
             kappa(r, PRESENCE) if two else None, alpha_nominal(r, PRESENCE),
             ac1(r, PRESENCE) if two else None, ag.table(r, coders),
-            sum(w for p, w in r.items() if 1 in p)))
+            ag.pairable({p: w for p, w in r.items() if 1 in p})))
     return out
 
 

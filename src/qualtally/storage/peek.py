@@ -133,6 +133,15 @@ class Peek:
             out[excerpt_id].append((code_id, who, origin))
         return out
 
+    def nothing_marks(self, excerpt_ids, coder: str) -> set[int]:
+        """Of ``excerpt_ids``, those ``coder`` marked "nothing applies" (table ``reviewed``)."""
+        ids = list(excerpt_ids)
+        if not ids:
+            return set()
+        rows = self._rows("SELECT excerpt_id FROM reviewed WHERE coder = ? AND excerpt_id IN "
+                          "(SELECT value FROM json_each(?))", (coder, json.dumps(ids)))
+        return {int(r[0]) for r in rows}
+
     def memo(self, excerpt_id: int, coder: str) -> str:
         row = self._rows("SELECT text FROM memos WHERE excerpt_id = ? AND coder = ? LIMIT 1", (excerpt_id, coder))
         return row[0][0] if row else ""
