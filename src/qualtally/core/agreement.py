@@ -8,7 +8,8 @@ Three kinds of unit, each a way of asking "did these coders give this the same c
 * ``respondent``: what the report's counts rest on. Within the documents that at least two
   of the coders compared coded (for two coders: the documents both coded), a respondent has
   a code for a coder when any of their excerpts there carries it. A coder who did not code
-  every one of those documents of that respondent has a missing value.
+  every one of those documents of that respondent, or reached none of their turns there,
+  has a missing value.
 * ``character``: the characters of the turns a coder reached, each present or absent for a
   code (character overlap, as NVivo reports it, but over the turns each coder reached rather
   than every character of the source). Runs of characters with the same values are kept as
@@ -169,7 +170,7 @@ def respondent_units(facts: Facts, coders: Sequence[str]) -> list[Unit]:
         own_docs = {facts.pieces[t].document_id for t in tops}
         values: list[Value] = []
         for per, done in zip(coded, coded_docs):
-            if own_docs <= done:
+            if own_docs <= done and any(t in per for t in tops):
                 values.append(frozenset().union(*(per.get(t, frozenset()) for t in tops)))
             else:
                 values.append(None)
