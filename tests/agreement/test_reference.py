@@ -184,8 +184,8 @@ def test_respondent_units_within_the_documents_both_coded(pair, capsys):
         if doc not in common:
             continue
         key = docs[doc][t][1]
-        for c in "AB":
-            people.setdefault(key, {"A": set(), "B": set()})[c] |= v.get(c, set())
+        for c in v:  # a coder who reached none of the respondent's turns there: missing
+            people.setdefault(key, {}).setdefault(c, set()).update(v[c])
     report = icr(capsys, path, "--unit", "respondent")
     check(report, people)
 
