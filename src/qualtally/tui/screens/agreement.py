@@ -186,6 +186,7 @@ class AgreementScreen(QualtallyScreen):
     def action_sort(self) -> None:
         self.sort_index = (self.sort_index + 1) % len(SORTS)
         if self.report is not None:
+            self.rows = []  # a new order starts at its top: the least reliable code first
             self.show(self.Counted(self.report))
 
     @on(DataTable.HeaderSelected, "#agreement-codes")
@@ -193,6 +194,7 @@ class AgreementScreen(QualtallyScreen):
         wanted = {0: "codebook", 1: "n", 3: "kappa", 5: "alpha", 6: "alpha"}.get(event.column_index)
         if wanted is not None and self.report is not None:
             self.sort_index = SORTS.index(wanted)
+            self.rows = []
             self.show(self.Counted(self.report))
 
     def action_unit(self) -> None:

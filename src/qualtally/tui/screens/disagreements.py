@@ -100,7 +100,10 @@ class DisagreementsScreen(QualtallyScreen):
         table.add_columns("unit", "A", "B", "decision")
         for s in items:
             has_a, has_b = s.disagreement.present
-            table.add_row(Text(s.label, no_wrap=True, overflow="ellipsis"),
+            said = " ".join(s.texts[0].split()) if s.texts else ""
+            unit = Text(s.label, no_wrap=True, overflow="ellipsis")
+            unit.append(f"  {said[:70]}{'…' if len(said) > 70 else ''}", style="dim")
+            table.add_row(unit,
                           Text("has it" if has_a else "–", style="green" if has_a else "dim"),
                           Text("has it" if has_b else "–", style="green" if has_b else "dim"),
                           Text(CHOICE_LABEL.get(s.decision, "unresolved") if s.decision else
