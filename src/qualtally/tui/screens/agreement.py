@@ -52,7 +52,8 @@ def alpha_bar(alpha: float | None, width: int = BAR) -> Text:
 
 
 def num(x: float | None) -> Text:
-    return Text("–", style="dim") if x is None else Text(f"{x:.3f}", justify="right")
+    return Text("–", style="dim", justify="right") if x is None else Text(f"{x:.3f}",
+                                                                         justify="right")
 
 
 class AgreementScreen(QualtallyScreen):
@@ -79,6 +80,7 @@ class AgreementScreen(QualtallyScreen):
         self.choices: list[tuple[str, ...] | None] = [None]
         self.choice_index = 0
         self.rows: list = []
+        self._resumed = False
 
     @property
     def unit(self) -> str:
@@ -102,7 +104,9 @@ class AgreementScreen(QualtallyScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self._resumed:  # back from the disagreements or another mode: count again
+            self.reload()
+        self._resumed = True
 
     def reload(self, focus_excerpt: int | None = None) -> None:
         self.count(self.unit, self.compared)
@@ -148,7 +152,15 @@ class AgreementScreen(QualtallyScreen):
     def show_findings(self, report) -> None:
         table = self.query_one("#agreement-findings", DataTable)
         table.clear(columns=True)
-        table.add_columns("finding", "claimed", *report.coders, "")
+        cells = [str(f.by_coder[c]) for f in report.findings for c in report.coders]
+        wide = max([len(x) for x in cells + list(report.coders)] or [8])
+        # explicit widths: Textual measures auto widths when idle, which a quick second
+        # count could leave undone (seen in a real terminal: columns cut to their header)
+        table.add_column("finding", width=7)
+        table.add_column("claimed", width=9)
+        for c in report.coders:
+            table.add_column(c, width=wide)
+        table.add_column("", width=24)
         for f in report.findings:
             cells = [Text(str(f.by_coder[c]), style="" if f.stable else "bold") for c in report.coders]
             flag = Text("same label", style="green") if f.stable else Text(
@@ -171,8 +183,10 @@ class AgreementScreen(QualtallyScreen):
         table = self.query_one("#agreement-codes", DataTable)
         keep = self.rows[table.cursor_row].path if self.rows and table.row_count else None
         table.clear(columns=True)
-        table.add_columns(*CODE_COLUMNS)
         self.rows = self.sorted_codes(report)
+        code_width = min(80, max([len(c.path) for c in self.rows] or [4]))
+        for label, width in zip(CODE_COLUMNS, (code_width, 7, 7, 6, 6, 6, BAR, 17)):
+            table.add_column(label, width=width)
         for c in self.rows:
             word = verdict(c.alpha) if c.applied else "nobody applied it"
             table.add_row(Text(c.path, no_wrap=True, overflow="ellipsis"), Text(str(c.n_units)),

@@ -97,12 +97,12 @@ class DisagreementsScreen(QualtallyScreen):
         table = self.query_one(DataTable)
         row = table.cursor_row if table.row_count else 0
         table.clear(columns=True)
-        table.add_columns("unit", "A", "B", "decision")
-        for s in items:
+        units = [self.unit_text(s) for s in items]
+        table.add_column("unit", width=min(110, max([len(u) for u in units] or [4])))
+        for label, width in (("A", 7), ("B", 7), ("decision", 10)):
+            table.add_column(label, width=width)  # explicit: see AgreementScreen.show_findings
+        for s, unit in zip(items, units):
             has_a, has_b = s.disagreement.present
-            said = " ".join(s.texts[0].split()) if s.texts else ""
-            unit = Text(s.label, no_wrap=True, overflow="ellipsis")
-            unit.append(f"  {said[:70]}{'…' if len(said) > 70 else ''}", style="dim")
             table.add_row(unit,
                           Text("has it" if has_a else "–", style="green" if has_a else "dim"),
                           Text("has it" if has_b else "–", style="green" if has_b else "dim"),
@@ -111,6 +111,14 @@ class DisagreementsScreen(QualtallyScreen):
         if items:
             table.move_cursor(row=min(row, len(items) - 1))
         self.show_detail()
+
+    @staticmethod
+    def unit_text(s) -> Text:
+        """The unit's label and the start of its words."""
+        said = " ".join(s.texts[0].split()) if s.texts else ""
+        unit = Text(s.label, no_wrap=True, overflow="ellipsis")
+        unit.append(f"  {said[:70]}{'…' if len(said) > 70 else ''}", style="dim")
+        return unit
 
     @on(DataTable.RowHighlighted)
     def highlighted(self, _event: DataTable.RowHighlighted) -> None:
