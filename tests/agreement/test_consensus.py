@@ -86,7 +86,8 @@ def test_both_neither_and_a_respondent_unit(project):
     k = need.disagreement
     project.resolve("a", "b", "respondent", "R3", k.code_id, "b", ACTOR)
     pairs, marks = state(project)
-    assert ("I am not sure we need it.", "Need") in pairs and "I am not sure we need it." not in marks
+    assert ("I am not sure we need it.", "Need") in pairs
+    assert "I am not sure we need it." not in marks
     assert project.disagreements("Need", "a", "b", "respondent")[0].decision == "b"
 
 

@@ -41,6 +41,12 @@ class Disagreement:
     """The excerpts to show: those where either coder applied the code or a sub-code."""
 
 
+def _differ(values: tuple, code_id: int) -> bool:
+    """Both coders coded the unit and exactly one of them has the code."""
+    a, b = values
+    return a is not None and b is not None and (code_id in a) != (code_id in b)
+
+
 def pairs_of(facts: Facts, coder: str) -> Codings:
     return {(e, c) for e, cs in facts.codings.get(coder, {}).items() for c in cs}
 
@@ -51,19 +57,19 @@ def disagreements(facts: Facts, a: str, b: str, kind: str, code_id: int) -> list
     found = units(facts, [a, b], listed)
     if kind == "character":
         differ = {u.key[0] for u in character_units(facts, [a, b])  # type: ignore[index]
-                  if None not in u.values and (code_id in u.values[0]) != (code_id in u.values[1])}  # type: ignore[operator]
+                  if _differ(u.values, code_id)}
         found = [u for u in found if u.key in differ]
     else:
-        found = [u for u in found if None not in u.values
-                 and (code_id in u.values[0]) != (code_id in u.values[1])]  # type: ignore[operator]
+        found = [u for u in found if _differ(u.values, code_id)]
     mine = [facts.codings.get(a, {}), facts.codings.get(b, {})]
     out = []
     for u in found:
         va, vb = u.values
         codes = tuple(tuple(sorted({c for p in u.pieces for c in m.get(p, ())})) for m in mine)
         shown = tuple(p for p in u.pieces if any(set(m.get(p, ())) & sub for m in mine))
-        out.append(Disagreement(listed, u.key, code_id, (code_id in va, code_id in vb),  # type: ignore[operator]
-                                u.pieces, codes, shown or u.pieces[:1]))  # type: ignore[arg-type]
+        present = (code_id in (va or ()), code_id in (vb or ()))
+        out.append(Disagreement(listed, u.key, code_id, present, u.pieces, codes,  # type: ignore[arg-type]
+                                shown or u.pieces[:1]))
     return out
 
 

@@ -149,11 +149,10 @@ class SuggestionCache:
             return sc.suggestions_of(row[2]), skip
         if suggester is None:
             self.want(excerpt_id)
-            # (blind mode: an earlier model's entry may have learned from other coders)
-            if scope is None and row is not None and row[1] == h:  # an earlier model's, for this very text: shown,
-                return [
-                    replace(x, earlier=True) for x in sc.suggestions_of(row[2])
-                ], skip  # marked, until
+            # an earlier model's entry for this very text is shown, marked, until the loader
+            # answers (not in blind mode: that model may have learned from other coders)
+            if scope is None and row is not None and row[1] == h:
+                return [replace(x, earlier=True) for x in sc.suggestions_of(row[2])], skip
             return [], skip  # the loader answers with the model it picks
         ((found, margin),) = suggester.suggest_many(
             [e.text], e.question or "", limit=max(CACHE_DEPTH, limit + len(skip))

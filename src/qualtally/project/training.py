@@ -34,7 +34,8 @@ def feedback_count(reads: Reads, only: str | None = None) -> int:
     if only is None:
         codings = reads.info()["codings"]
     else:
-        codings = sum(len(v) for v in reads.codings([e.id for e in reads.excerpts()], only).values())
+        ids = [e.id for e in reads.excerpts()]
+        codings = sum(len(v) for v in reads.codings(ids, only).values())
     return codings + sum(len(v) for v in rejected.values())
 
 

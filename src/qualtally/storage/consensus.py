@@ -148,8 +148,8 @@ def _decision(conn: Connection, kind: str, key: object, code_id: int, a: str, b:
     if kind == "respondent":
         respondent_id = conn.execute(sa.select(t.respondents.c.id)
                                      .where(t.respondents.c.key == key)).scalar()
-    return {"kind": kind, "excerpt_id": int(key) if kind == "excerpt" else None,  # type: ignore[call-overload]
-            "respondent_id": respondent_id, "code_id": code_id, "coder_a": a, "coder_b": b,
+    excerpt_id = int(key) if kind == "excerpt" else None  # type: ignore[call-overload]
+    return {"kind": kind, "excerpt_id": excerpt_id, "respondent_id": respondent_id, "code_id": code_id, "coder_a": a, "coder_b": b,
             "choice": choice, "actor": actor, "at": now()}
 
 

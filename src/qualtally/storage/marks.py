@@ -35,8 +35,8 @@ def write(conn: Connection, excerpt_id: int, coder: str, marked: bool) -> None:
 
 
 def is_marked(conn: Connection, excerpt_id: int, coder: str) -> bool:
-    return conn.execute(sa.select(t.reviewed.c.excerpt_id).where(_cond(excerpt_id, coder))).first() \
-        is not None
+    q = sa.select(t.reviewed.c.excerpt_id).where(_cond(excerpt_id, coder))
+    return conn.execute(q).first() is not None
 
 
 def set_nothing(engine: Engine, excerpt_id: int, coder: str, marked: bool) -> bool:
@@ -46,7 +46,8 @@ def set_nothing(engine: Engine, excerpt_id: int, coder: str, marked: bool) -> bo
     an excerpt the coder left without codes.
     """
     with engine.begin() as conn:
-        exists = conn.execute(sa.select(t.excerpts.c.id).where(t.excerpts.c.id == excerpt_id)).first()
+        exists = conn.execute(sa.select(t.excerpts.c.id)
+                              .where(t.excerpts.c.id == excerpt_id)).first()
         if exists is None:
             raise InputError(f"excerpt {excerpt_id}", "no such excerpt")
         if marked:

@@ -215,7 +215,9 @@ def merge(engine: Engine, sources: list[Copy], actor: str) -> dict[str, int]:
                 m.code(code.path, source)
             docs = {i: m.document(d, source.name) for i, d in source.documents.items()}
             excerpts: dict[int, int] = {}
-            for eid, e in sorted(source.excerpts.items(), key=lambda kv: kv[1]["parent_id"] is not None):
+            turns_first = sorted(source.excerpts.items(),
+                                 key=lambda kv: kv[1]["parent_id"] is not None)
+            for eid, e in turns_first:
                 doc_id = docs.get(e["document_id"])
                 if doc_id is not None:
                     got = m.excerpt(e, doc_id, source.name)

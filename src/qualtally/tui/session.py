@@ -77,7 +77,8 @@ class CodingSession:
         """Everything the coding screen draws from this session, to compare two readings."""
         e = self.current
         return (self.codes, self.rows, self.doc_pos, self.document, self.excerpts, self.codings,
-                self.nothing, self.index, self.order, self.project.memo(e.id, self.coder) if e is not None else "")
+                self.nothing, self.index, self.order,
+                self.project.memo(e.id, self.coder) if e is not None else "")
 
     def fresh_snapshot(self, project) -> tuple:
         """The same, read anew from ``project`` from the coder's saved place (any thread)."""

@@ -162,7 +162,8 @@ class AgreementScreen(QualtallyScreen):
             table.add_column(c, width=wide)
         table.add_column("", width=24)
         for f in report.findings:
-            cells = [Text(str(f.by_coder[c]), style="" if f.stable else "bold") for c in report.coders]
+            style = "" if f.stable else "bold"
+            cells = [Text(str(f.by_coder[c]), style=style) for c in report.coders]
             flag = Text("same label", style="green") if f.stable else Text(
                 "⚠ depends on who coded", style="bold red")
             table.add_row(Text(f.key, style="bold"), Text(f.claimed or "–"), *cells, flag)
