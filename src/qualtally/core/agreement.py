@@ -160,6 +160,7 @@ def respondent_units(facts: Facts, coders: Sequence[str]) -> list[Unit]:
     coded = [facts.tops(c) for c in coders]
     docs = compared_documents(facts, coders)
     coded_docs = [{facts.pieces[t].document_id for t in per} for per in coded]
+    by_top = _pieces_by_top(facts)
     tops_of: dict[str, set[int]] = defaultdict(set)
     for p in facts.pieces.values():
         if p.respondent is not None and p.document_id in docs:
@@ -174,7 +175,7 @@ def respondent_units(facts: Facts, coders: Sequence[str]) -> list[Unit]:
                 values.append(frozenset().union(*(per.get(t, frozenset()) for t in tops)))
             else:
                 values.append(None)
-        pieces = tuple(p.id for p in facts.pieces.values() if p.top in tops)
+        pieces = tuple(p.id for t in sorted(tops) for p in by_top[t])
         units.append(Unit("respondent", key, 1, tuple(values), pieces))
     return units
 

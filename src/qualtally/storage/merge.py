@@ -45,6 +45,9 @@ class _Merger:
         self.docs = {r.name: (r.id, r.text) for r in c(sa.select(t.documents.c.id,
                                                                    t.documents.c.name,
                                                                    t.documents.c.text))}
+        self.by_text: dict[str, list[tuple[str, int]]] = {}
+        for name, (doc_id, text) in self.docs.items():
+            self.by_text.setdefault(text, []).append((name, doc_id))
         self.codes: dict[str, int] = dict(c(sa.select(t.codes.c.path, t.codes.c.id)).all())
 
     # -- people, codes, documents ---------------------------------------------------------
@@ -80,7 +83,7 @@ class _Merger:
         return self.codes[path]
 
     def document(self, doc: dict[str, Any], src: str) -> int | None:
-        same_text = [(name, i) for name, (i, text) in self.docs.items() if text == doc["text"]]
+        same_text = self.by_text.get(doc["text"], [])
         if same_text:
             return next((i for name, i in same_text if name == doc["name"]), same_text[0][1])
         if doc["name"] in self.docs:
@@ -91,6 +94,7 @@ class _Merger:
             name=doc["name"], kind=doc["kind"], text=doc["text"], meta=doc["meta"]))
         doc_id = int(res.inserted_primary_key[0])
         self.docs[doc["name"]] = (doc_id, doc["text"])
+        self.by_text.setdefault(doc["text"], []).append((doc["name"], doc_id))
         for turn in doc["turns"]:
             rid = self.respondent(turn["respondent"], {}, src)
             self.conn.execute(sa.insert(t.turns).values(
