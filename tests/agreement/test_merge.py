@@ -43,13 +43,13 @@ def work(project: Project) -> set[tuple]:
     out = set()
     for row in project.export_rows():
         out.add(("coded", row["document"], row["start"], row["end"], row["coder"], row["codes"]))
-    for e in ex:
+    for e, where in ex.items():
         for coder in ("a", "b"):
             memo = project.memo(e, coder)
             if memo:
-                out.add(("memo", ex[e], coder, memo))
+                out.add(("memo", where, coder, memo))
             for c in project.rejections(e, coder):
-                out.add(("rejected", ex[e], coder, paths[c]))
+                out.add(("rejected", where, coder, paths[c]))
     return out
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 import csv
 
 import pytest
+from tui.conftest import CODER, SIZE, settle
 
 from qualtally.core.errors import InputError
 from qualtally.core.models import Code, ImportBundle
 from qualtally.project import Project
 from qualtally.tui.app import make_app
-
-from tui.conftest import CODER, SIZE, settle
 
 from .conftest import build, document
 

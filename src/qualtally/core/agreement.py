@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 
 from qualtally.core.models import Code
 from qualtally.core.tally import code_children, subtree
@@ -201,7 +202,7 @@ def character_units(facts: Facts, coders: Sequence[str]) -> list[Unit]:
             for s, e, _ in per.get(t, ()):
                 cuts.update((max(s, top.start), min(e, top.end)))
         edges = sorted(x for x in cuts if top.start <= x <= top.end)
-        for a, b in zip(edges, edges[1:]):
+        for a, b in pairwise(edges):
             values = tuple(
                 frozenset().union(*(r for s, e, r in per.get(t, ()) if s <= a and b <= e))
                 if t in done else None

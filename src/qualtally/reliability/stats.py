@@ -56,7 +56,7 @@ def kappa(ratings: Ratings, domain: Sequence[object] | None = None) -> float | N
     """Cohen's kappa of two coders over the units both coded."""
     from sklearn.metrics import cohen_kappa_score
 
-    data = {p: w for p, w in _pairable(ratings).items() if len(p) == 2}
+    data: Ratings = {p: w for p, w in _pairable(ratings).items() if len(p) == 2}
     if not data:
         return None
     index = _codes(data, domain)
@@ -75,7 +75,7 @@ def kappa(ratings: Ratings, domain: Sequence[object] | None = None) -> float | N
 def ac1(ratings: Ratings, domain: Sequence[object] | None = None) -> float | None:
     """Gwet's AC1 of two coders: (pa - pe) / (1 - pe), pe = sum pi_k (1 - pi_k) / (Q - 1),
     pi_k the mean of the two coders' shares of category k, Q the number of categories."""
-    data = {p: w for p, w in _pairable(ratings).items() if len(p) == 2}
+    data: Ratings = {p: w for p, w in _pairable(ratings).items() if len(p) == 2}
     total = sum(data.values())
     if not total:
         return None

@@ -27,6 +27,12 @@ from qualtally.storage.rows import _code_values, ensure_code_path, log_event
 from qualtally.storage.tally_cache import maintained
 
 
+def _inserted(res: Any) -> int:
+    key = res.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 class MergeConflict(InputError):
     def __init__(self, conflicts: list[str]) -> None:
         self.conflicts = conflicts
@@ -56,7 +62,7 @@ class _Merger:
             return None
         if key not in self.resp:
             res = self.conn.execute(sa.insert(t.respondents).values(key=key, attributes=attributes))
-            self.resp[key], self.attrs[key] = int(res.inserted_primary_key[0]), dict(attributes)
+            self.resp[key], self.attrs[key] = _inserted(res), dict(attributes)
             self.counts["respondents"] += 1
             return self.resp[key]
         have = dict(self.attrs[key] or {})
@@ -92,7 +98,7 @@ class _Merger:
             return None
         res = self.conn.execute(sa.insert(t.documents).values(
             name=doc["name"], kind=doc["kind"], text=doc["text"], meta=doc["meta"]))
-        doc_id = int(res.inserted_primary_key[0])
+        doc_id = _inserted(res)
         self.docs[doc["name"]] = (doc_id, doc["text"])
         self.by_text.setdefault(doc["text"], []).append((doc["name"], doc_id))
         for turn in doc["turns"]:
@@ -122,7 +128,7 @@ class _Merger:
             parent_id=parent.id if parent is not None and e["parent_id"] is not None else None,
             question=e["question"]))
         self.counts["excerpts"] += 1
-        return int(res.inserted_primary_key[0])
+        return _inserted(res)
 
     # -- what people did --------------------------------------------------------------------
     def _absent(self, table: sa.Table, **keys: Any) -> bool:
@@ -135,8 +141,8 @@ class _Merger:
         for r in source.codings:
             if r["excerpt_id"] not in excerpts:
                 continue
-            key = dict(excerpt_id=excerpts[r["excerpt_id"]], code_id=self.code(r["path"], source),
-                       coder=r["coder"])
+            key = {"excerpt_id": excerpts[r["excerpt_id"]],
+                   "code_id": self.code(r["path"], source), "coder": r["coder"]}
             if self._absent(t.codings, **key):
                 conn.execute(sa.insert(t.codings).values(**key, origin=r["origin"],
                                                          created=r["created"]))
@@ -162,8 +168,8 @@ class _Merger:
         for r in source.rejections:
             if r["excerpt_id"] not in excerpts:
                 continue
-            key = dict(excerpt_id=excerpts[r["excerpt_id"]], code_id=self.code(r["path"], source),
-                       coder=r["coder"])
+            key = {"excerpt_id": excerpts[r["excerpt_id"]],
+                   "code_id": self.code(r["path"], source), "coder": r["coder"]}
             if self._absent(t.rejections, **key):
                 conn.execute(sa.insert(t.rejections).values(**key, created=r["created"]))
                 self.counts["rejections"] += 1
