@@ -112,3 +112,28 @@ def test_agreement_screen_snapshot(app, snap_compare):
 
 def test_disagreements_snapshot(app, snap_compare):
     assert snap_compare(app, terminal_size=SIZE, run_before=ready("g", "s", "enter", "down"))
+
+
+async def test_three_coders_alpha_over_all_and_a_pair_to_reconcile(tmp_path):
+    from .conftest import PAIR_CODES, PAIR_DOCS, PAIR_FINDINGS, PAIR_ROWS, build
+
+    third = [(doc, r, text, codes, "c") for doc, r, text, codes, coder in PAIR_ROWS if coder == "a"]
+    path = build(tmp_path / "three.qtally", PAIR_DOCS, PAIR_CODES, PAIR_ROWS + third,
+                 findings=PAIR_FINDINGS)
+    project = Project.open(path)
+    app = make_app(project, ACTOR, load_model=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_agreement(pilot)
+        assert screen.report.coders == ("a", "b", "c")
+        assert all(c.kappa is None for c in screen.report.codes)  # kappa is for two coders
+        await pilot.press("enter")  # three coders: reconciling asks for a pair first
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.report.coders == ("a", "b")
+        assert screen.report.code("Concerns").kappa is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DisagreementsScreen)
+    project.close()
