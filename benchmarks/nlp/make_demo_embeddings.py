@@ -1,7 +1,7 @@
 """Write models/iom-demo/embeddings.npz: the MiniLM vectors of the demo corpus's excerpts.
 
-The shipped demo model uses sentence embeddings, and embedding the demo's 310 long
-interview turns with the numpy encoder takes ~25 s on a small machine; shipping the
+The shipped demo model uses sentence embeddings, and embedding the demo's 312 excerpts,
+long interview turns, with the numpy encoder takes ~25 s on a small machine; shipping the
 vectors (float16, found by a hash of each text) lets the first ``qualtally demo`` show
 suggestions once the model has loaded instead. Rebuild after changing the corpus or
 the encoder, from the repository root:

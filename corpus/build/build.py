@@ -45,8 +45,10 @@ Annotation lines start with ``@`` and attach to the turn above them:
 ``codes`` are short aliases (see ALIASES) separated by commas; empty means
 "looked at, coded with nothing".  A respondent turn of 15 words or more
 without any @a line gets an empty coder-a row.  In documents with
-``coder_b: yes``, coder-b copies coder-a's rows for every turn that has no @b
-line (the two coders agreed there).
+``coder_b: yes``, coder-b coded independently: every respondent turn there
+carries its own @b line(s), and coder-b copies nothing from coder-a (a
+substantive turn without an @b line would get an empty coder-b row, one with
+``@b -`` no row: coder-b never reached it).
 """
 from __future__ import annotations
 
@@ -544,7 +546,12 @@ def main(argv):
                 rows.append({"respondent": rid, "document": src.file, "question": q,
                              "coder": "coder-a", "text": ex, "codes": ";".join(codes)})
             if src.coder_b and not t.b_skip:
-                b_rows = [(q, excerpt(sub), codes) for q, sub, codes in t.b] if t.b else a_rows
+                if t.b:
+                    b_rows = [(q, excerpt(sub), codes) for q, sub, codes in t.b]
+                elif len(t.text.split()) >= SUBSTANTIVE_WORDS:
+                    b_rows = [(t.question, content, [])]  # read, nothing applies
+                else:
+                    b_rows = []
                 for q, ex, codes in b_rows:
                     rows.append({"respondent": rid, "document": src.file, "question": q,
                                  "coder": "coder-b", "text": ex, "codes": ";".join(codes)})

@@ -134,7 +134,7 @@ def test_a_fresh_demo_starts_with_out_of_fold_suggestions_which_the_loader_keeps
         key = project.suggestion_cache.expected_key(project.codes())
         assert data["model_key"] == key
         seeded = project.reads.read(sc.read_many, key)
-        assert len(seeded) == len(excerpts) == 310
+        assert len(seeded) == len(excerpts) == 312
         for e in excerpts:
             h = sc.text_hash(e.text, e.question)
             assert data["folds"][h] == docs[e.document_id] and seeded[e.id] == (

@@ -75,8 +75,8 @@ def test_export_then_import_gives_the_same_project(demo, tmp_path):
     again = Project.new(tmp_path / "again.qtally")
     again.import_paths([out], actor="test")
     before, after = _state(demo), _state(again)
-    assert len(before["codings"]) == 373 + 3 and len(before["memos"]) == 4
-    assert len(before["marks"]) == 62 and len(before["respondents"]) == 25
+    assert len(before["codings"]) == 385 + 3 and len(before["memos"]) == 4
+    assert len(before["marks"]) == 59 and len(before["respondents"]) == 25
     for key in before:
         assert after[key] == before[key], key
     again.close()

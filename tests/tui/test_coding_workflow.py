@@ -272,7 +272,8 @@ async def test_quit_does_not_wait_for_the_model_to_load(project, monkeypatch):
     import threading
 
     release = threading.Event()
-    monkeypatch.setattr(project, "load_suggester", lambda progress=None: release.wait(60))
+    monkeypatch.setattr(project, "load_suggester",
+                        lambda progress=None, coder=None: release.wait(60))
     app = make_app(project, CODER)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -104,7 +104,9 @@ async def test_findings_and_agreement_have_their_place(project):
         await pilot.press("escape")
         await pilot.press("g")
         assert app.current_mode == "agreement"
-        assert "Coming soon" in str(app.screen.query_one("#coming-soon").render())
+        await settle(pilot)  # the real screen (no longer a placeholder) says why it is empty
+        status = str(app.screen.query_one("#agreement-status").render())
+        assert "Agreement needs two coders" in status
         await pilot.press("escape")
         assert app.current_mode == "coding"
 

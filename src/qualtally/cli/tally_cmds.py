@@ -53,6 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _note_coders(project, coder: str | None) -> None:
     """Say on stderr when several coders' work is pooled, so nobody misreads the counts."""
     coders = project.coders()
+    if coder is None and len(coders) > 1 and project.blind():
+        print("note: blind mode is on; counts pooled over coders are for the methodologist "
+              "(coders see their own in the TUI)", file=sys.stderr)
     if coder is None and len(coders) > 1:
         print(f"note: counting codings by any of {len(coders)} coders ({', '.join(coders)}); "
               "use --coder NAME to count one coder's", file=sys.stderr)

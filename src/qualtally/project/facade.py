@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from qualtally.core.agreement_report import AgreementReport
 from qualtally.core.audit import ClaimCheck, Drilldown
 from qualtally.core.errors import InputError
 from qualtally.core.exchange import ExchangeSnapshot
@@ -29,8 +30,10 @@ from qualtally.core.models import (
     Respondent,
     Suggestion,
 )
+from qualtally.core.reconcile import Shown
 from qualtally.core.tally import Tally
 from qualtally.project import cache_files
+from qualtally.project.agreement import Agreement
 from qualtally.project.analysis import Analysis
 from qualtally.project.coding import Coding, Progress
 from qualtally.project.embeddings import Embeddings
@@ -53,6 +56,7 @@ class Project:
         self.reads = Reads(self.engine)
         self.coding = Coding(self.engine, self.store, self.reads, backup=self.backup)
         self.analysis = Analysis(self.engine, self.store, self.reads)
+        self.agreeing = Agreement(self.engine, self.store, self.reads, self.analysis)
         self.suggest_state = SuggestState()
         self.suggestion_cache = SuggestionCache(
             self.engine, self.reads, self.suggest_state, self.model_dir()
@@ -266,6 +270,41 @@ class Project:
 
     def set_asked(self, finding_key: str, asked: list[str], actor: str = "system") -> None:
         self.analysis.set_asked(finding_key, asked, actor)
+
+    # -- agreement, consensus, blind mode, nothing applies (Agreement) --------------------------
+    def blind(self) -> bool:
+        return self.agreeing.blind()
+
+    def set_blind(self, on: bool, actor: str) -> None:
+        self.agreeing.set_blind(on, actor)
+
+    def counted_coder(self, coder: str) -> str | None:
+        return self.agreeing.counted_coder(coder)
+
+    def mark_nothing(self, excerpt_id: int, coder: str, marked: bool = True) -> bool:
+        return self.agreeing.mark_nothing(excerpt_id, coder, marked)
+
+    def nothing_marks(self, excerpt_ids: Iterable[int], coder: str) -> set[int]:
+        return self.agreeing.nothing_marks(list(excerpt_ids), coder)
+
+    def agreement_coders(self) -> list[str]:
+        return self.agreeing.coders()
+
+    def agreement(self, coders: list[str] | None = None, unit: str = "excerpt") -> AgreementReport:
+        return self.agreeing.report(coders, unit)
+
+    def disagreements(self, code_path: str, a: str, b: str, unit: str = "excerpt") -> list[Shown]:
+        return self.agreeing.disagreements(code_path, a, b, unit)
+
+    def resolve(self, a: str, b: str, kind: str, key: object, code_id: int, choice: str,
+                actor: str) -> None:
+        self.agreeing.resolve(a, b, kind, key, code_id, choice, actor)
+
+    def merge(self, sources: list[str | Path], actor: str) -> dict[str, int]:
+        """Bring coders' copies of this project in (``project/merge.py``), one transaction."""
+        from qualtally.project.merge import merge
+
+        return merge(self.engine, self.path, sources, actor)
 
     # -- suggesting (Suggestions) -----------------------------------------------------------
     def load_suggester(self, progress: Progress | None = None, coder: str | None = None) -> None:

@@ -22,6 +22,8 @@ class Loaded(NamedTuple):
 
     suggester: Suggester | None = None
     key: str | None = None
+    scope: str | None = None
+    """The coder whose own codings alone it learned from (blind mode); None: everyone's."""
 
 
 @dataclass
@@ -35,8 +37,9 @@ class SuggestState:
     """Excerpt id -> (text, question), as last read for loading or training."""
     paths: dict[int, str] = field(default_factory=dict)
     """Code id -> path, as last read."""
-    expected: dict[tuple[Code, ...], str | None] = field(default_factory=dict)
-    """Codebook -> key of the model the loader will pick for it (a memo, cleared on a swap)."""
+    expected: dict[tuple[tuple[Code, ...], str | None], str | None] = field(default_factory=dict)
+    """(Codebook, blind coder or None) -> key of the model the loader will pick for it (a
+    memo, cleared on a swap)."""
     wanted: list[int] = field(default_factory=list)
     """Excerpts asked for before the suggester loaded, the latest last."""
     answered: list[int] = field(default_factory=list)
@@ -56,3 +59,7 @@ class SuggestState:
     @property
     def key(self) -> str | None:
         return self.loaded.key
+
+    @property
+    def scope(self) -> str | None:
+        return self.loaded.scope

@@ -43,6 +43,17 @@ WRITE_DELAY = 0.3
 
 Row = tuple[int, str, str, dict]
 """(excerpt id, model key, text hash, payload): one cache entry."""
+BLIND = "blind"
+"""Sub-folder of the project's model folder holding each blind coder's own model."""
+
+
+def blind_folder(model_dir: Path, coder: str) -> Path:
+    """Where the model of one coder's own codings lives (blind mode)."""
+    import hashlib
+    import re
+
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", coder)[:40]
+    return model_dir / BLIND / f"{safe}-{hashlib.sha256(coder.encode()).hexdigest()[:8]}"
 
 
 class SuggestionCache:
@@ -58,13 +69,16 @@ class SuggestionCache:
         )
 
     # -- which model, under which key ---------------------------------------------------------
-    def model_folders(self) -> list[Path]:
-        """Where the loader looks, in order: the project's model folder, then the shipped ones."""
+    def model_folders(self, scope: str | None = None) -> list[Path]:
+        """Where the loader looks, in order: the project's model folder, then the shipped ones;
+        for a blind coder (``scope``), only the folder of the model of their own codings."""
         from qualtally.nlp import shipped
 
+        if scope is not None:
+            return [blind_folder(self.model_dir, scope)]
         return [self.model_dir, *shipped.model_dirs()]
 
-    def expected_key(self, codes: Iterable[Code]) -> str | None:
+    def expected_key(self, codes: Iterable[Code], scope: str | None = None) -> str | None:
         """Key of the model the loader will pick for this codebook (None: it will train)."""
         from qualtally.nlp import card
         from qualtally.nlp.coldstart import profiles_from_codes
@@ -73,13 +87,13 @@ class SuggestionCache:
         # costs about 3 ms a call)
         codebook = tuple(codes)
         memo = self.state.expected
-        if codebook not in memo:
+        if (codebook, scope) not in memo:
             cb = card.codebook_hash([c.path for c in codebook], profiles_from_codes(codebook))
-            picked = card.pick_model(self.model_folders(), cb)
+            picked = card.pick_model(self.model_folders(scope), cb)
             if len(memo) > 8:
                 memo.clear()
-            memo[codebook] = picked[1] if picked else None
-        return memo[codebook]
+            memo[(codebook, scope)] = picked[1] if picked else None
+        return memo[(codebook, scope)]
 
     def install(
         self,
@@ -87,6 +101,7 @@ class SuggestionCache:
         meta: dict[str, Any],
         folder: Path | None,
         card_meta: dict | None = None,
+        scope: str | None = None,
     ) -> None:
         """Swap in a loaded or retrained suggester together with its cache key (None: unsaved).
 
@@ -107,7 +122,7 @@ class SuggestionCache:
                 stop_mask(model)
         st = self.state
         with st.lock:
-            st.loaded, st.meta, st.expected = Loaded(suggester, key), meta, {}
+            st.loaded, st.meta, st.expected = Loaded(suggester, key, scope), meta, {}
 
     # -- reading ------------------------------------------------------------------------------
     def cached_or_computed(
@@ -117,14 +132,17 @@ class SuggestionCache:
         from qualtally.storage import queries
 
         st = self.state
-        suggester, key = st.loaded
+        suggester, key, loaded_scope = st.loaded
         with self.engine.connect() as conn:
             e, skip, row = sc.read_for_suggestions(conn, excerpt_id, coder)
+            scope = coder if queries.setting(conn, "blind", False) else None
+            if loaded_scope != scope:  # learned from other coders' work, or only another's
+                suggester, key = None, None
             if suggester is None or any(c not in st.paths for c in skip) or not st.paths:
                 codes = queries.codes(conn)
                 st.paths = {c.id: c.path for c in codes if c.id is not None}
                 if suggester is None:
-                    key = self.expected_key(codes)
+                    key = self.expected_key(codes, scope)
         h = sc.text_hash(e.text, e.question)
         deep_enough = (
             suggester is None or limit + len(skip) <= CACHE_DEPTH
@@ -133,10 +151,10 @@ class SuggestionCache:
             return sc.suggestions_of(row[2]), skip
         if suggester is None:
             self.want(excerpt_id)
-            if row is not None and row[1] == h:  # an earlier model's, for this very text: shown,
-                return [
-                    replace(x, earlier=True) for x in sc.suggestions_of(row[2])
-                ], skip  # marked, until
+            # an earlier model's entry for this very text is shown, marked, until the loader
+            # answers (not in blind mode: that model may have learned from other coders)
+            if scope is None and row is not None and row[1] == h:
+                return [replace(x, earlier=True) for x in sc.suggestions_of(row[2])], skip
             return [], skip  # the loader answers with the model it picks
         ((found, margin),) = suggester.suggest_many(
             [e.text], e.question or "", limit=max(CACHE_DEPTH, limit + len(skip))
@@ -145,12 +163,14 @@ class SuggestionCache:
             self.writer.put((excerpt_id, key, h, sc.payload(found[:CACHE_DEPTH], margin)))
         return found, skip
 
-    def cached_margins(self, excerpts: list[Excerpt]) -> dict[int, float]:
+    def cached_margins(
+        self, excerpts: list[Excerpt], scope: str | None = None
+    ) -> dict[int, float]:
         """excerpt id -> uncertainty margin, from valid entries of the model in use or to
-        be loaded."""
-        suggester, key = self.state.loaded
-        if suggester is None:
-            key = self.expected_key(self.reads.codes())
+        be loaded (for a blind coder, ``scope``: of the model of their own codings)."""
+        suggester, key, loaded_scope = self.state.loaded
+        if suggester is None or loaded_scope != scope:
+            key = self.expected_key(self.reads.codes(), scope)
         if key is None:
             return {}
         rows = self.reads.read(sc.read_many, key, [e.id for e in excerpts])
@@ -242,7 +262,7 @@ class SuggestionCache:
         refuses the writes ends the refresh quietly (the cache is optional).
         """
         st = self.state
-        suggester, key = st.loaded
+        suggester, key = st.loaded[:2]
         if suggester is None or key is None:
             return 0
         step = progress or (lambda label, done, total: None)

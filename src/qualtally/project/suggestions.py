@@ -8,6 +8,11 @@ retraining), and filters what a coder already applied or rejected. Suggestions a
 cached per excerpt (``suggestion_cache.py``) so a reopened project shows them before the
 model loads; they count in no tally until a person accepts one
 (:meth:`qualtally.project.coding.Coding.accept_suggestion`).
+
+In blind mode (``Project.set_blind``) a coder's suggestions come from a model of their own
+codings, marks and rejections alone, kept in its own folder (``blind_folder``), or the
+codebook's cold start while they have coded too little: never from the project's shared
+model, a shipped one (the demo's learned from coder-a) or a cache entry either made.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from qualtally.project.coding import Coding, Progress
 from qualtally.project.embeddings import Embeddings
 from qualtally.project.reads import Reads
 from qualtally.project.suggest_state import SuggestState
-from qualtally.project.suggestion_cache import SuggestionCache
+from qualtally.project.suggestion_cache import SuggestionCache, blind_folder
 
 if TYPE_CHECKING:
     from qualtally.nlp.suggester import Suggester
@@ -47,6 +52,15 @@ class Suggestions:
         self.reads, self.coding, self.cache, self.embeddings = reads, coding, cache, embeddings
         self.state, self.model_dir = state, model_dir
 
+    def scope_for(self, coder: str | None) -> str | None:
+        """The coder whose own codings alone a model for ``coder`` may learn from: ``coder``
+        in blind mode (nothing derived from another coder reaches them), else None (all)."""
+        from qualtally.storage import queries
+
+        if coder is None:
+            return None
+        return coder if self.reads.read(queries.setting, "blind", False) else None
+
     def remember_texts(self) -> None:
         self.state.texts = {e.id: (e.text, e.question or "") for e in self.reads.excerpts()}
         self.state.paths = {c.id: c.path for c in self.reads.codes() if c.id is not None}
@@ -66,17 +80,18 @@ class Suggestions:
         st = self.state
         st.loading = True
         step = progress or (lambda label, done, total: None)
+        scope = self.scope_for(coder)
         try:
             step("suggestions", 0, 3)
             self.remember_texts()
             _, _, cb_hash = training.codebook(self.reads)
             step("suggestions", 1, 3)
-            for folder in self.cache.model_folders():
+            for folder in self.cache.model_folders(scope):
                 try:
                     suggester, meta = load_model(folder, expect_hash=cb_hash)
                 except StaleModel:
                     continue
-                self.cache.install(suggester, meta, folder, meta)
+                self.cache.install(suggester, meta, folder, meta, scope=scope)
                 if "minilm-l6-v2" in suggester.embedders():  # saved vectors are MiniLM's only
                     self.embeddings.load()
                 self.cache.answer_wanted(
@@ -147,9 +162,10 @@ class Suggestions:
         from qualtally.nlp.persist import save_model
         from qualtally.nlp.suggester import Suggester
 
+        scope = self.scope_for(coder)
         with self.state.train_lock:
             _, profiles, cb_hash = training.codebook(self.reads)
-            items, negatives, n_codings = training.training_data(self.reads, coder)
+            items, negatives, n_codings = training.training_data(self.reads, coder, scope)
             self.remember_texts()
             with_codes = [i for i, it in enumerate(items) if it.codes]
             by_question = training.per_question_codebooks(items)
@@ -168,14 +184,14 @@ class Suggestions:
             try:
                 folder = save_model(
                     suggester,
-                    self.model_dir,
+                    self.model_dir if scope is None else blind_folder(self.model_dir, scope),
                     codebook=cb_hash,
                     training_size=len(items),
                     extra={"codings_seen": n_codings, "coder": coder},
                 )
             except OSError:  # a read-only folder: keep the model in memory (and cache nothing)
                 folder = None
-            self.cache.install(suggester, meta, folder)
+            self.cache.install(suggester, meta, folder, scope=scope)
         self.embeddings.save()
         if refresh:
             self.cache.refresh()
@@ -190,20 +206,27 @@ class Suggestions:
         st = self.state
         if st.suggester is None or st.train_lock.locked():
             return False
+        scope = self.scope_for(coder)
         seen = st.meta.get("codings_seen")
         if seen is None and training.excluded(self.reads):
             seen = 0  # a shipped model, none of this project's own (counted) decisions in it
-        if seen is not None and abs(training.feedback_count(self.reads) - seen) < RETRAIN_EVERY:
+        if (
+            st.scope == scope  # blind mode turned on or off: a model for the other scope is due
+            and seen is not None
+            and abs(training.feedback_count(self.reads, scope) - seen) < RETRAIN_EVERY
+        ):
             return False
         self.retrain_suggester(coder, refresh)
         return True
 
-    def suggester(self) -> Suggester | None:
-        """The suggester in use, loading it first if nobody is loading it."""
+    def suggester(self, coder: str | None = None) -> Suggester | None:
+        """The suggester in use for ``coder`` (blind mode: the model of their own codings),
+        loading it first if nobody is loading it."""
         st = self.state
-        if st.suggester is None and not st.loading:
-            self.load_suggester()
-        return st.suggester
+        scope = self.scope_for(coder)
+        if (st.suggester is None or st.scope != scope) and not st.loading:
+            self.load_suggester(coder=coder)
+        return st.suggester if st.scope == scope else None
 
     # -- suggestions ---------------------------------------------------------------------
     def suggestions(self, excerpt_id: int, coder: str, limit: int = 9) -> list[Suggestion]:
@@ -223,10 +246,12 @@ class Suggestions:
             s for s in found if s.score > 0 and s.code_path in live and s.code_path not in exclude
         ][:limit]
 
-    def scored(self, excerpts: list[Excerpt]) -> Iterator[tuple[Excerpt, list[str], Any, Any, Any]]:
+    def scored(
+        self, excerpts: list[Excerpt], coder: str | None = None
+    ) -> Iterator[tuple[Excerpt, list[str], Any, Any, Any]]:
         """(excerpt, codes, scores row, suggested row, thresholds) for many excerpts, by
         question."""
-        suggester = self.suggester()
+        suggester = self.suggester(coder)
         if suggester is None:
             return
         groups: dict[str, list[Excerpt]] = {}
@@ -248,7 +273,7 @@ class Suggestions:
         """(excerpt id, suggestions) for every excerpt nobody (or ``coder``) has coded."""
         todo, _ = self._uncoded(self.reads.excerpts(), coder)
         out = []
-        for e, codes, s, p, _ in self.scored(todo):
+        for e, codes, s, p, _ in self.scored(todo, coder):
             order = sorted(range(len(codes)), key=lambda j: -s[j])[:limit]
             out.append(
                 (e.id, [Suggestion(codes[j], round(float(s[j]), 4), bool(p[j])) for j in order])
@@ -261,9 +286,9 @@ class Suggestions:
         """Excerpt ids, the ones the model is least sure about first (coded ones last)."""
         excerpts = self.reads.excerpts(document_id)
         todo, coded = self._uncoded(excerpts, coder)
-        margin = self.cache.cached_margins(todo)
+        margin = self.cache.cached_margins(todo, self.scope_for(coder))
         missing = [e for e in todo if e.id not in margin]
-        for e, _, s, _, th in self.scored(missing) if missing else ():
+        for e, _, s, _, th in self.scored(missing, coder) if missing else ():
             margin[e.id] = float(min(abs(s - th))) if len(s) else 1.0
         ranked = sorted(todo, key=lambda e: margin.get(e.id, 1.0))
         return [e.id for e in ranked] + [e.id for e in excerpts if coded.get(e.id)]
@@ -278,7 +303,7 @@ class Suggestions:
             return []
         todo, _ = self._uncoded(self.reads.excerpts(), coder)
         out = []
-        for e, codes, s, _, _ in self.scored(todo):
+        for e, codes, s, _, _ in self.scored(todo, coder):
             if code_path in codes:
                 score = float(s[codes.index(code_path)])
                 if score >= min_score and code.id not in self.reads.rejections(e.id, coder):

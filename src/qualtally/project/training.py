@@ -37,24 +37,41 @@ def excluded(reads: Reads) -> set[str]:
     return set(reads.setting(EXCLUDED) or ())
 
 
-def feedback_count(reads: Reads) -> int:
-    """Codings plus rejections: every human decision the model could learn from."""
-    skip = excluded(reads)
-    excerpts = [e.id for e in reads.excerpts()] if skip else []
+def _rejections(reads: Reads, only: str | None, skip: set[str]) -> dict[int, set[int]]:
+    """Rejected codes per excerpt, by ``only`` (or everyone), leaving out ``skip``."""
     if not skip:
-        rejected = reads.all_rejections(None)
-        return reads.info()["codings"] + sum(len(v) for v in rejected.values())
-    codings = reads.codings(excerpts)
-    kept = sum(1 for rows in codings.values() for _, who, _ in rows if who not in skip)
-    return kept + sum(len(v) for c in reads.coders() if c not in skip
-                      for v in reads.all_rejections(c).values())
+        return reads.all_rejections(only)
+    out: dict[int, set[int]] = {}
+    for c in [only] if only is not None else reads.coders():
+        if c not in skip:
+            for eid, codes in reads.all_rejections(c).items():
+                out.setdefault(eid, set()).update(codes)
+    return out
 
 
-def training_data(reads: Reads, coder: str | None) -> tuple[list[Item], list[set[str] | None], int]:
+def feedback_count(reads: Reads, only: str | None = None) -> int:
+    """Codings plus rejections: every human decision the model could learn from (``only``:
+    one coder's, for a blind coder's own model; never an excluded coder's)."""
+    skip = excluded(reads)
+    rejected = _rejections(reads, only, skip)
+    if only is None and not skip:
+        codings = reads.info()["codings"]
+    else:
+        ids = [e.id for e in reads.excerpts()]
+        codings = sum(1 for rows in reads.codings(ids, only).values()
+                      for _, who, _ in rows if who not in skip)
+    return codings + sum(len(v) for v in rejected.values())
+
+
+def training_data(
+    reads: Reads, coder: str | None, only: str | None = None
+) -> tuple[list[Item], list[set[str] | None], int]:
     """Items from codings (one coder's view per excerpt), reviewed-empty excerpts, rejections.
 
     Also returns, per item, the codes it was rejected for (or None), and the number of
-    codings plus rejections seen (what ``maybe_retrain`` compares with).
+    codings plus rejections seen (what ``maybe_retrain`` compares with). ``only``: learn
+    from that coder's codings, marks and rejections alone (blind mode: nothing another
+    coder decided reaches their suggestions).
     """
     from qualtally.nlp.dataset import Item
 
@@ -63,18 +80,11 @@ def training_data(reads: Reads, coder: str | None) -> tuple[list[Item], list[set
     skip = excluded(reads)
     codings = {
         eid: kept
-        for eid, rows in reads.codings([e.id for e in excerpts]).items()
+        for eid, rows in reads.codings([e.id for e in excerpts], only).items()
         if (kept := [r for r in rows if r[1] not in skip])
     }
-    reviewed_ids = {eid for eid, who in reads.reviewed(None) if who not in skip}
-    if skip:
-        all_rejected: dict[int, set[int]] = {}
-        for c in reads.coders():
-            if c not in skip:
-                for eid, codes in reads.all_rejections(c).items():
-                    all_rejected.setdefault(eid, set()).update(codes)
-    else:
-        all_rejected = reads.all_rejections(None)
+    reviewed_ids = {eid for eid, who in reads.reviewed(only) if who not in skip}
+    all_rejected = _rejections(reads, only, skip)
     items: list[Item] = []
     negatives: list[set[str] | None] = []
     n_codings = sum(len(v) for v in all_rejected.values())

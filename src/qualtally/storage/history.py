@@ -14,10 +14,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from qualtally.core.errors import InputError
+from qualtally.storage import consensus, marks
 from qualtally.storage import tables as t
 from qualtally.storage.engine import begin_write
 from qualtally.storage.rows import _write_memo, apply_code_fields, log_event, now
 from qualtally.storage.tally_cache import maintained
+
+REPLAYS = {marks.ACTION: marks.replay, **consensus.REPLAYS}
+"""Undo/redo of the events other modules own: ``fn(conn, tracker, before, after, reverse)``."""
 
 
 def stacks(conn: Connection, actor: str) -> tuple[list[int], list[int]]:
@@ -49,6 +53,8 @@ def _apply(
         adding = (action == "coding.add") != reverse
         data = after if action == "coding.add" else before
         assert data is not None
+        if action == "coding.add":
+            marks.restore_after_coding(conn, before, reverse)
         cond = (
             (t.codings.c.excerpt_id == data["excerpt_id"])
             & (t.codings.c.code_id == data["code_id"])
@@ -124,7 +130,9 @@ def step(engine: Engine, actor: str, *, redo: bool) -> str | None:
         target = conn.execute(sa.select(t.events).where(t.events.c.id == pool[-1])).first()
         reverse = not redo
         tally_cache.event(target.entity, target.entity_id, target.before or target.after or {})
-        if target.action == "code.update":
+        if target.action in REPLAYS:  # nothing-applies marks, consensus decisions
+            REPLAYS[target.action](conn, tally_cache, target.before, target.after, reverse)
+        elif target.action == "code.update":
             _apply_code_update(conn, target.entity_id, target.before if reverse else target.after)
         else:
             _apply(conn, target.action, target.before, target.after, reverse)

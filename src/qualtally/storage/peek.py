@@ -22,7 +22,7 @@ from typing import Any
 
 from qualtally.core.models import Code, Document, Excerpt, Turn
 
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 """The schema revision these queries are written for (a test checks it equals
 ``storage.engine.HEAD_REVISION``); a file at any other revision is not peeked at."""
 
@@ -172,6 +172,15 @@ class Peek:
         for excerpt_id, code_id, who, origin in self._rows(sql + " ORDER BY id", params):
             out[excerpt_id].append((code_id, who, origin))
         return out
+
+    def nothing_marks(self, excerpt_ids, coder: str) -> set[int]:
+        """Of ``excerpt_ids``, those ``coder`` marked "nothing applies" (table ``reviewed``)."""
+        ids = list(excerpt_ids)
+        if not ids:
+            return set()
+        rows = self._rows("SELECT excerpt_id FROM reviewed WHERE coder = ? AND excerpt_id IN "
+                          "(SELECT value FROM json_each(?))", (coder, json.dumps(ids)))
+        return {int(r[0]) for r in rows}
 
     def memo(self, excerpt_id: int, coder: str) -> str:
         row = self._rows(

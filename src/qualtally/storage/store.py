@@ -22,6 +22,7 @@ from qualtally.core.models import (
     Turn,
 )
 from qualtally.core.placement import place_rows
+from qualtally.storage import marks
 from qualtally.storage import tables as t
 from qualtally.storage.engine import begin_write
 from qualtally.storage.import_memos import write_memos
@@ -295,10 +296,12 @@ class Store:
                 excerpt_id=excerpt_id, code_id=code_id, coder=coder, origin=origin, created=now()
             )
             res = conn.execute(sa.insert(t.codings).values(**data))
-            conn.execute(sa.delete(t.reviewed).where(
-                (t.reviewed.c.excerpt_id == excerpt_id) & (t.reviewed.c.coder == coder)))
+            cleared = marks.clear_for_coding(conn, excerpt_id, coder)
+            # the nothing-applies marks the coding replaced, so that undoing it restores them
+            before = ({"excerpt_id": excerpt_id, "coder": coder, "nothing_applies": cleared}
+                      if cleared else None)
             log_event(conn, coder, "coding.add", "codings", int(res.inserted_primary_key[0]),
-                      None, data, undoable=True)
+                      before, data, undoable=True)
         return True
 
     def remove_code(self, excerpt_id: int, code_id: int, coder: str) -> bool:

@@ -191,6 +191,27 @@ tally_cache_state = Table(
 """One row: whether ``tally_cache`` matches the codings, and the codings' count and max id
 when it last did (a write made outside this package is caught by the mismatch)."""
 
+consensus_decisions = Table(
+    "consensus_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("excerpt_id", Integer, ForeignKey("excerpts.id", ondelete="CASCADE"), nullable=True),
+    Column("respondent_id", Integer, ForeignKey("respondents.id", ondelete="CASCADE"),
+           nullable=True),
+    Column("code_id", Integer, ForeignKey("codes.id", ondelete="CASCADE"), nullable=False),
+    Column("coder_a", String(200), nullable=False),
+    Column("coder_b", String(200), nullable=False),
+    Column("choice", String(20), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("at", String(40), nullable=False),
+)
+Index("ix_consensus_decisions_code", consensus_decisions.c.code_id)
+"""How a disagreement between ``coder_a`` and ``coder_b`` on a unit (``kind`` ``excerpt``: a
+top-level excerpt; ``respondent``: a respondent within the documents both coded) and a code
+was resolved into the ``consensus`` coder: ``a``, ``b``, ``both`` or ``neither``. The codings
+it wrote are in ``codings`` (coder ``consensus``); the decision and its undo are events."""
+
 coder_state = Table(
     "coder_state",
     metadata,

@@ -32,7 +32,8 @@ from qualtally.tui.screens.placeholder import ComingSoonScreen
 UNDO_LABELS = {
     "coding.add": "coding", "coding.remove": "code removal", "memo.set": "memo",
     "excerpt.add": "narrowed span", "suggestion.reject": "rejected suggestion",
-    "code.add": "new code", "code.update": "code edit",
+    "code.add": "new code", "code.update": "code edit", "nothing.set": "nothing-applies mark",
+    "consensus.seed": "consensus start", "consensus.decide": "consensus decision",
 }
 
 
@@ -47,17 +48,23 @@ QUIT_FLUSH_SECONDS = 0.5
 whatever is not written is computed again when next needed)."""
 
 RESTORED_MODES = ("coding", "codebook", "findings")
-"""Screens a reopened project returns to (the agreement placeholder is not one)."""
+"""Screens a reopened project returns to (not the agreement screen: it starts counting)."""
 
 
-def findings_screen(project) -> Screen:
+def findings_screen(project, coder: str | None = None) -> Screen:
     try:
         from qualtally.tui.screens.findings import FindingsScreen
     except ImportError:
         return ComingSoonScreen(
             "Findings", "Each finding of the report with its tally of respondents."
         )
-    return FindingsScreen(project)
+    return FindingsScreen(project, coder)
+
+
+def agreement_screen(project, coder: str) -> Screen:
+    from qualtally.tui.screens.agreement import AgreementScreen  # imported when first shown
+
+    return AgreementScreen(project, coder)
 
 
 class QualtallyApp(OpeningMixin, App):
@@ -88,9 +95,8 @@ class QualtallyApp(OpeningMixin, App):
             # self.project at the time the screen is built: it starts as the read-only
             # peek and becomes the real project once opened (tui/opening.py)
             "codebook": lambda: codebook_screen(self.project, self.coder),
-            "findings": lambda: findings_screen(self.project),
-            "agreement": lambda: ComingSoonScreen(
-                "Agreement", "Agreement between coders (kappa per code) and their disagreements."),
+            "findings": lambda: findings_screen(self.project, self.coder),
+            "agreement": lambda: agreement_screen(self.project, self.coder),
         }
         super().__init__()
         self.title = f"qualtally · {label(project.path)}"
@@ -149,7 +155,7 @@ class QualtallyApp(OpeningMixin, App):
             self.post_message(ModelProgress(label, done, total))
 
         def run() -> None:
-            self.project.load_suggester(progress=progress)
+            self.project.load_suggester(progress=progress, coder=self.coder)
             self.post_message(ModelReady())
 
         self._model_thread = background.start(

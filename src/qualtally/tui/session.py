@@ -43,6 +43,8 @@ class CodingSession:
         self.index = 0
         self.codings: dict[int, list[int]] = {}
         """Excerpt id -> code ids this coder applied, for the current document."""
+        self.nothing: set[int] = set()
+        """Excerpts of the current document this coder marked "nothing applies"."""
         self._top: dict[int, int] = {}
         """Excerpt id -> its top-level excerpt id (progress counts top-level excerpts)."""
         self._coded_top: dict[int, set[int]] = defaultdict(set)
@@ -76,17 +78,9 @@ class CodingSession:
     def snapshot(self) -> tuple:
         """Everything the coding screen draws from this session, to compare two readings."""
         e = self.current
-        return (
-            self.codes,
-            self.rows,
-            self.doc_pos,
-            self.document,
-            self.excerpts,
-            self.codings,
-            self.index,
-            self.order,
-            self.project.memo(e.id, self.coder) if e is not None else "",
-        )
+        return (self.codes, self.rows, self.doc_pos, self.document, self.excerpts, self.codings,
+                self.nothing, self.index, self.order,
+                self.project.memo(e.id, self.coder) if e is not None else "")
 
     def fresh_snapshot(self, project) -> tuple:
         """The same, read anew from ``project`` from the coder's saved place (any thread)."""
@@ -110,10 +104,12 @@ class CodingSession:
             self._top[e.id] = (
                 e.id if e.parent_id is None else self._top.get(e.parent_id, e.parent_id)
             )
-        codings = self.project.codings([e.id for e in excerpts], self.coder) if excerpts else {}
+        ids = [e.id for e in excerpts]
+        codings = self.project.codings(ids, self.coder) if excerpts else {}
+        marked = self.project.nothing_marks(ids, self.coder) if excerpts else set()
         self._coded_top = defaultdict(set)
         doc_of = {e.id: e.document_id for e in excerpts}
-        for excerpt_id in codings:
+        for excerpt_id in [*codings, *marked]:  # coded, with codes or with nothing
             self._coded_top[doc_of[excerpt_id]].add(self._top[excerpt_id])
         rows = []
         for doc_id, name in names.items():
@@ -139,10 +135,10 @@ class CodingSession:
         assert self.document is not None
         current = self.current
         self.excerpts = self.project.excerpts(self.document.id)
-        got = (
-            self.project.codings([e.id for e in self.excerpts], self.coder) if self.excerpts else {}
-        )
+        ids = [e.id for e in self.excerpts]
+        got = self.project.codings(ids, self.coder) if self.excerpts else {}
         self.codings = {k: [c for c, _, _ in v] for k, v in got.items()}
+        self.nothing = self.project.nothing_marks(ids, self.coder) if self.excerpts else set()
         if current is not None:
             self.index = next((i for i, e in enumerate(self.excerpts) if e.id == current.id),
                               min(self.index, max(0, len(self.excerpts) - 1)))
@@ -242,7 +238,8 @@ class CodingSession:
 
     def next_uncoded(self) -> bool:
         """The next excerpt (after the current one, wrapping round) that this coder has not
-        coded."""
+        coded (an excerpt marked "nothing applies" is coded). Passing an excerpt marks nothing:
+        only the coder's own key says nothing applies to it."""
         for i in range(self.index + 1, len(self.excerpts)):
             if not self._is_coded(self.excerpts[i]):
                 self.index = i
@@ -260,9 +257,8 @@ class CodingSession:
         return False
 
     def _is_coded(self, e: Excerpt) -> bool:
-        return bool(self.codings.get(e.id)) or (
-            e.parent_id is None and e.id in self._coded_top_current()
-        )
+        return (bool(self.codings.get(e.id)) or e.id in self.nothing
+                or (e.parent_id is None and e.id in self._coded_top_current()))
 
     def _coded_top_current(self) -> set[int]:
         return self._coded_top[self.document.id] if self.document else set()
@@ -292,7 +288,25 @@ class CodingSession:
             self._after_change(e, code.id, True)
         return code
 
+    def mark_nothing(self) -> bool:
+        """Mark the current excerpt "nothing applies" (or clear the mark); True if now marked.
+        Refused by the project (InputError) while the coder has codes on it."""
+        e = self.current
+        assert e is not None
+        marked = e.id not in self.nothing
+        self.project.mark_nothing(e.id, self.coder, marked)
+        if marked:
+            self.nothing.add(e.id)
+        else:
+            self.nothing.discard(e.id)
+        self._recount_current()
+        return marked
+
     def _after_change(self, e: Excerpt, code_id: int, applied: bool) -> None:
+        if applied:  # a code replaces the coder's nothing-applies mark (the store drops it)
+            self.nothing.discard(e.id)
+            if e.parent_id is not None:
+                self.nothing.discard(e.parent_id)
         have = self.codings.setdefault(e.id, [])
         if applied and code_id not in have:
             have.append(code_id)
@@ -308,7 +322,7 @@ class CodingSession:
         doc_id = self.document.id
         tops = set()
         for e in self.excerpts:
-            if self.codings.get(e.id):
+            if self.codings.get(e.id) or e.id in self.nothing:
                 tops.add(self._top.get(e.id, e.parent_id or e.id))
         self._coded_top[doc_id] = tops
         row = self.rows[self.doc_pos]
@@ -316,10 +330,12 @@ class CodingSession:
         row.total = sum(1 for e in self.excerpts if e.parent_id is None)
 
 
-def respondent_counts(project) -> dict[int, int]:
-    """Code id -> distinct respondents coded with it or a descendant, by any coder.
+def respondent_counts(project, coder: str | None = None) -> dict[int, int]:
+    """Code id -> distinct respondents coded with it or a descendant, by any coder (in blind
+    mode, by ``coder`` alone: a blind coder sees no count that includes another's work).
 
     Read from the project's one tally (the same numbers the CLI and the exports print);
     the coding screen runs it in a worker.
     """
-    return {row.code_id: row.respondents for row in project.tally().codes}
+    scope = project.counted_coder(coder) if coder is not None else None
+    return {row.code_id: row.respondents for row in project.tally(coder=scope).codes}

@@ -30,6 +30,11 @@ from qualtally.tui.widgets.status import StatusLine
 from qualtally.tui.widgets.suggestions import SuggestionPanel
 from qualtally.tui.widgets.transcript import TranscriptView
 
+BLIND_NOTE = ("Blind mode: suggestions come from the codebook and your own codings only; "
+              "counts are yours alone.")
+NOTHING_CHIP = Code("∅ nothing applies")
+"""Drawn after an excerpt the coder marked "nothing applies" (key ``0``)."""
+
 
 class CodingScreen(NoFrameInStartupBatch, SuggestMixin, OrderMixin, EditMixin,
                    CountedCodebookScreen):
@@ -49,6 +54,7 @@ class CodingScreen(NoFrameInStartupBatch, SuggestMixin, OrderMixin, EditMixin,
             for i in range(1, 10)
         ),
         Binding("x", "reject", "Reject suggestion"),
+        Binding("0", "nothing_applies", "Nothing applies"),
         Binding("enter,space", "toggle_code", "Toggle code"),
         Binding("slash", "filter_codes", "Filter codes"),
         Binding("m", "memo", "Memo"),
@@ -126,11 +132,17 @@ class CodingScreen(NoFrameInStartupBatch, SuggestMixin, OrderMixin, EditMixin,
             self.app.open_project()
             return
         self._background_started = True
+        self.show_blind_mode()
         if self.session.current is not None:
             self.request_suggestions()
             self.save_position()
         self.recount()
         self.app.start_background()
+
+    def show_blind_mode(self) -> None:
+        """Say in the suggestion panel when the suggestions are the coder's own (blind mode)."""
+        blind = getattr(self.project, "blind", None)
+        self.panel.set_note(BLIND_NOTE if blind is not None and blind() else "")
 
     def project_opened(self, project, redraw: bool) -> None:
         """The real project replaces the peek the first frame was drawn from."""
@@ -169,8 +181,12 @@ class CodingScreen(NoFrameInStartupBatch, SuggestMixin, OrderMixin, EditMixin,
 
     # -- showing ----------------------------------------------------------------------------
     def codes_of(self) -> dict[int, list[Code]]:
+        """Excerpt id -> the chips drawn after it: this coder's codes, or "nothing applies"."""
         by_id = self.session.code_by_id
-        return {k: [by_id[c] for c in v if c in by_id] for k, v in self.session.codings.items()}
+        out = {k: [by_id[c] for c in v if c in by_id] for k, v in self.session.codings.items()}
+        for excerpt_id in self.session.nothing:
+            out.setdefault(excerpt_id, []).append(NOTHING_CHIP)
+        return out
 
     def show_document(self, jump: bool = True) -> None:
         """Show the current document; in "least sure first" order, ``jump`` to its least
@@ -216,6 +232,8 @@ class CodingScreen(NoFrameInStartupBatch, SuggestMixin, OrderMixin, EditMixin,
                 status.append(f"  Q: {e.question}")
             if self.project.memo(e.id, self.coder):
                 status.append("  ✎ memo")
+            if e.id in s.nothing:
+                status.append("  ∅ nothing applies")
         self.query_one(StatusLine).set(status)
 
     def codes_changed(self) -> None:
@@ -285,6 +303,22 @@ class CodingScreen(NoFrameInStartupBatch, SuggestMixin, OrderMixin, EditMixin,
         name = self.session.code_by_id[code_id].name
         self.notify(f"{'Applied' if applied else 'Removed'} {name}", timeout=1.5, markup=False)
         self.codes_changed()
+
+    @guarded
+    def action_nothing_applies(self) -> None:
+        """``0``: this excerpt was read and no code applies (pressed again: not decided)."""
+        if self.session.current is None:
+            return
+        if self.session.codings.get(self.session.current.id):
+            self.notify("This excerpt has your codes: nothing-applies is for one without",
+                        severity="warning", timeout=2.5, markup=False)
+            return
+        marked = self.session.mark_nothing()
+        self.notify("Nothing applies to this excerpt" if marked else "Nothing-applies mark removed",
+                    timeout=1.5, markup=False)
+        self.transcript.set_codes(self.codes_of())
+        self.query_one(DocumentList).refresh_current()
+        self.show_current(scroll=False)
 
     @guarded
     def action_accept(self, number: int) -> None:

@@ -19,7 +19,7 @@ class CountedCodebookScreen(QualtallyScreen):
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def recount(self) -> None:
-        counts = respondent_counts(self.project)
+        counts = respondent_counts(self.project, getattr(self, "coder", None))
         if not get_current_worker().is_cancelled:
             self.post_message(CountsReady(counts))
 

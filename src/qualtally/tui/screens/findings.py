@@ -68,9 +68,11 @@ class FindingsScreen(QualtallyScreen):
     class Drilled(Message):
         drill: object
 
-    def __init__(self, project) -> None:
+    def __init__(self, project, viewer: str | None = None) -> None:
+        """``viewer``: the coder using the app; in blind mode only their codings are counted."""
         super().__init__()
         self.project = project
+        self.viewer = viewer
         self.tally = None
         self.splits: list[str | None] = [None]
         self.coders: list[str | None] = [None]
@@ -109,7 +111,10 @@ class FindingsScreen(QualtallyScreen):
     def load(self, by: str | None, coder: str | None) -> None:
         if len(self.splits) == 1:
             self.splits = [None, *self.project.attribute_names()]
-            self.coders = [None, *self.project.coders()]
+            own = self.project.counted_coder(self.viewer) if self.viewer else None
+            # every coder, the consensus included once reconciled; blind: the viewer alone
+            self.coders = [own] if own else [None, *self.project.coders()]
+            by, coder = self.by, self.coder
         tally = self.project.tally(by=by, coder=coder)
         self.post_message(self.Loaded(tally, self.project.audit(tally=tally)))
 

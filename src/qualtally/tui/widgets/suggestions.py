@@ -162,6 +162,7 @@ class SuggestionPanel(Vertical):
     SuggestionPanel {
         height: auto;
         & > #suggest-status { color: $text-muted; padding: 0 1; }
+        & > #suggest-note { color: $warning; padding: 0 1; display: none; }
         & > ProgressBar { padding: 0 1; }
     }
     """
@@ -183,6 +184,7 @@ class SuggestionPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(Text("loading model…"), id="suggest-status")
+        yield Label(Text(""), id="suggest-note")
         yield ProgressBar(total=None, show_eta=False, id="suggest-progress")
         yield SuggestionList(id="suggest-list")
 
@@ -198,6 +200,12 @@ class SuggestionPanel(Vertical):
     def set_progress(self, label: str, done: int, total: int) -> None:
         self.query_one("#suggest-status", Label).update(Text(f"loading model… {label}"))
         self.query_one(ProgressBar).update(total=total or None, progress=done)
+
+    def set_note(self, note: str) -> None:
+        """A line above the list saying where the suggestions come from (blind mode)."""
+        label = self.query_one("#suggest-note", Label)
+        label.update(Text(note))
+        label.display = bool(note)
 
     def set_ready(self, error: str | None = None) -> None:
         self.ready = True
