@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from qualtally.core.errors import InputError
 from qualtally.core.models import ORIGIN_HUMAN, ORIGIN_SUGGESTION, Code, default_coder
 from qualtally.project.reads import Reads
-from qualtally.storage import coder_state, history
+from qualtally.storage import code_edits, coder_state, history
 from qualtally.storage.store import Store
 
 Progress = Callable[[str, int, int], None]
@@ -87,6 +87,30 @@ class Coding:
 
     def update_code(self, code_id: int, actor: str, **fields: Any) -> None:
         self.store.update_code(code_id, actor, **fields)
+
+    def code_id(self, code: int | str) -> int:
+        """A code's id from its id or its path (InputError naming it if there is none)."""
+        if isinstance(code, int):
+            return code
+        found = self.reads.code_by_path(code)
+        if found is None or found.id is None:
+            raise InputError(code, "no code with this path")
+        return found.id
+
+    def delete_code(self, code: int | str, actor: str, codings: str = "parent") -> dict[str, int]:
+        """Delete a code: its codings move to its parent code (``codings="parent"``) or are
+        removed (``"remove"``); its sub-codes move up a level. One undoable event."""
+        return code_edits.delete_code(self.engine, self.code_id(code), codings, actor)
+
+    def merge_codes(self, source: int | str, target: int | str, actor: str) -> dict[str, int]:
+        """Fold ``source`` into ``target`` (codings and sub-codes) and delete it. Undoable."""
+        return code_edits.merge_codes(self.engine, self.code_id(source), self.code_id(target),
+                                      actor)
+
+    def move_code(self, code: int | str, parent: int | str | None, actor: str) -> None:
+        """Give a code a new parent (None: the top level), sub-codes and codings with it."""
+        parent_id = None if parent is None else self.code_id(parent)
+        self.store.update_code(self.code_id(code), actor, parent_id=parent_id)
 
     # -- where a coder left off ---------------------------------------------------------------
     def save_coder_state(self, coder: str, **values: Any) -> None:

@@ -241,6 +241,15 @@ class Project:
     def update_code(self, code_id: int, actor: str, **fields: Any) -> None:
         self.coding.update_code(code_id, actor, **fields)
 
+    def delete_code(self, code: int | str, actor: str, codings: str = "parent") -> dict[str, int]:
+        return self.coding.delete_code(code, actor, codings)
+
+    def merge_codes(self, source: int | str, target: int | str, actor: str) -> dict[str, int]:
+        return self.coding.merge_codes(source, target, actor)
+
+    def move_code(self, code: int | str, parent: int | str | None, actor: str) -> None:
+        self.coding.move_code(code, parent, actor)
+
     def save_coder_state(self, coder: str, **values: Any) -> None:
         self.coding.save_coder_state(coder, **values)
 
