@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Label, Tree
 
-from qualtally.tui.guard import guarded
+from qualtally.tui.guard import guarded, mount_guarded
 from qualtally.tui.modals.add_code import AddCodeModal
 from qualtally.tui.screens.counted import CountedCodebookScreen
 from qualtally.tui.widgets.code_form import CodeForm
@@ -53,10 +53,12 @@ class CodebookScreen(CountedCodebookScreen):
     def tree(self) -> CodebookTree:
         return self.query_one(CodebookTree)
 
+    @mount_guarded
     def on_mount(self) -> None:
         self.reload()
         self.tree.focus()
 
+    @mount_guarded
     def on_screen_resume(self) -> None:
         self.reload()
 
