@@ -10,7 +10,7 @@ from qualtally.tui.screens.codebook import CodebookScreen
 from qualtally.tui.screens.coding import CodingScreen
 from qualtally.tui.widgets.codebook_tree import CodebookTree
 
-from .conftest import CODER, SIZE, settle
+from .conftest import SIZE, settle
 
 
 def _link_missing_finding(project) -> int:

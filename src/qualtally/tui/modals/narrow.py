@@ -2,8 +2,9 @@
 
 ``s`` uses the text selected in the transcript when there is one; otherwise this modal
 opens with the cursor in the box for the exact words, as its first line says (Enter narrows
-to those words); ``down`` moves into the list of sentences, where Enter picks one. The sentences are cut with a plain rule (end punctuation followed by a space) so
-the modal needs no model; typing text finds it inside the excerpt, case-insensitively.
+to those words); ``down`` moves into the list of sentences, where Enter picks one. The
+sentences are cut with a plain rule (end punctuation followed by a space) so the modal
+needs no model; typing text finds it inside the excerpt, case-insensitively.
 """
 
 from __future__ import annotations

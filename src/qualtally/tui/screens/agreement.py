@@ -25,8 +25,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from qualtally.core.agreement_report import RELIABLE, TENTATIVE, verdict
-from qualtally.tui.screens.base import QualtallyScreen
 from qualtally.tui.guard import mount_guarded
+from qualtally.tui.screens.base import QualtallyScreen
 from qualtally.tui.widgets.key_bar import KeyBar
 
 UNITS = ("excerpt", "respondent", "character")

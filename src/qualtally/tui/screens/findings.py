@@ -22,8 +22,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from qualtally.core.quantifiers import find_step
-from qualtally.tui.screens.base import QualtallyScreen
 from qualtally.tui.guard import mount_guarded
+from qualtally.tui.screens.base import QualtallyScreen
 from qualtally.tui.widgets.key_bar import KeyBar
 
 BAR = 16
