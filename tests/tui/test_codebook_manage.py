@@ -57,3 +57,89 @@ async def test_a_screen_failing_on_reopen_falls_back_to_coding_and_never_locks_o
                 assert app.current_mode == "coding"
                 assert isinstance(app.screen, CodingScreen)
             assert project.coder_state("zed").get("screen") == "coding"
+
+
+def _state(project):
+    from tests.tally.test_code_edits import codings
+
+    return codings(project), sorted(c.path for c in project.codes())
+
+
+async def test_delete_merge_and_move_from_the_codebook_screen_with_undo(project):
+    ex = [e.id for e in project.excerpts()]
+    res = project.code_by_path("Relevance > Reservations").id
+    project.apply_code(ex[0], res, "ana")
+    project.apply_code(ex[1], res, "bo")
+    project.apply_code(ex[1], project.code_by_path("Relevance").id, "bo")  # bo has both on ex[1]
+    project.apply_code(ex[2], project.code_by_path("Performance").id, "ana")
+    app = make_app(project, "ana", load_model=False)
+    start = _state(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        tree = app.screen.query_one(CodebookTree)
+        reservations = project.code_by_path("Relevance > Reservations")
+        tree.select_code(reservations.id)
+        tree.focus()
+        await settle(pilot)
+        on_it = {(e, c) for e, p, c in start[0] if p == "Relevance > Reservations"}
+        assert len(on_it) == 2
+        await pilot.press("d")
+        await settle(pilot)
+        shown = " ".join(str(w.render()) for w in app.screen.query("Label"))
+        assert "Delete the code Relevance > Reservations?" in shown
+        assert "p  move its codings to Relevance" in shown
+        await pilot.press("p")
+        await settle(pilot)
+        assert project.code_by_path("Relevance > Reservations") is None
+        now = _state(project)
+        assert on_it <= {(e, c) for e, p, c in now[0] if p == "Relevance"}
+        assert project.tally().to_json() == project.tally(exact=True).to_json()
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert _state(project) == start
+
+        # merge Reservations into Performance: type part of the name, Enter
+        tree.select_code(project.code_by_path("Relevance > Reservations").id)
+        tree.focus()
+        await pilot.press("m", *"perform", "enter")
+        await settle(pilot)
+        assert project.code_by_path("Relevance > Reservations") is None
+        merged = {(e, c) for e, p, c in _state(project)[0] if p == "Performance"}
+        assert on_it <= merged
+        assert project.tally().to_json() == project.tally(exact=True).to_json()
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert _state(project) == start
+
+        # move it to the top level, then undo
+        tree.select_code(project.code_by_path("Relevance > Reservations").id)
+        tree.focus()
+        await pilot.press("v", *"top level", "enter")
+        await settle(pilot)
+        assert project.code_by_path("Reservations") is not None
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert _state(project) == start
+        assert isinstance(app.screen, CodebookScreen)
+
+
+async def test_help_and_key_bar_list_the_codebook_keys(project):
+    from qualtally.tui.modals.help import HelpScreen
+
+    app = make_app(project, "ana", load_model=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        app.screen.query_one(CodebookTree).focus()
+        await pilot.pause()
+        bar = str(app.screen.query_one("KeyBar").render())
+        for what in ("d Delete", "m Merge", "v Move"):
+            assert what in bar, what
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(" ".join(str(w.render()).split()) for w in app.screen.query("Static"))
+        for what in ("d Delete", "m Merge", "v Move"):
+            assert what in text, what
