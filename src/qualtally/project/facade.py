@@ -31,6 +31,7 @@ from qualtally.core.models import (
     Suggestion,
 )
 from qualtally.core.reconcile import Shown
+from qualtally.core.search import SearchHit
 from qualtally.core.tally import Tally
 from qualtally.project import cache_files
 from qualtally.project.agreement import Agreement
@@ -154,6 +155,9 @@ class Project:
 
     def excerpt(self, excerpt_id: int) -> Excerpt:
         return self.reads.excerpt(excerpt_id)
+
+    def search(self, query: str) -> list[SearchHit]:
+        return self.reads.search(query)
 
     def codes(self) -> list[Code]:
         return self.reads.codes()

@@ -18,8 +18,8 @@ from textual.widgets import Header, Label, Tree
 
 from qualtally.tui.guard import guarded, mount_guarded
 from qualtally.tui.modals.add_code import AddCodeModal
-from qualtally.tui.modals.code_pick import TOP_LEVEL, CodePickModal
 from qualtally.tui.modals.delete_code import DeleteCodeModal
+from qualtally.tui.modals.pick import TOP_LEVEL, PickModal, code_choices
 from qualtally.tui.screens.counted import CountedCodebookScreen
 from qualtally.tui.widgets.code_form import CodeForm
 from qualtally.tui.widgets.codebook_tree import CodebookTree, CodeFilter
@@ -199,7 +199,7 @@ class CodebookScreen(CountedCodebookScreen):
             return
         others = [c for c in self.codes
                   if c.id != code.id and not c.path.startswith(code.path + " > ")]
-        self.app.push_screen(CodePickModal(f"Merge {code.path} into", others),
+        self.app.push_screen(PickModal(f"Merge {code.path} into", code_choices(others)),
                              lambda target: self._merge(code, target))
 
     @guarded
@@ -221,7 +221,8 @@ class CodebookScreen(CountedCodebookScreen):
         parents = [c for c in self.codes if c.id not in (code.id, code.parent_id)
                    and not c.path.startswith(code.path + " > ")]
         self.app.push_screen(
-            CodePickModal(f"Move {code.path} under", parents, top_level=code.parent_id is not None),
+            PickModal(f"Move {code.path} under",
+                      code_choices(parents, top_level=code.parent_id is not None)),
             lambda parent: self._move(code, parent))
 
     @guarded

@@ -1,8 +1,9 @@
-"""Pick a code by typing part of its path: the target of a merge, the new parent of a move.
+"""Pick one item from a list by typing part of its name: a code, a document, an excerpt.
 
-One small modal for both, so the codebook screen's ``m`` and ``v`` behave alike: the cursor
-is in the filter box, ``down``/``up`` move through the matching codes and Enter picks the
-highlighted one. Code paths are shown as ``Text`` (a code may be called "[CIC] liaison").
+One small modal for the codebook screen's merge (``m``) and move (``v``) and the coding
+screen's go-to (``G``), so they behave alike: the cursor is in the filter box, every typed
+word must appear in the label, ``down``/``up`` move through the matches and Enter picks the
+highlighted one. Labels are shown as ``Text`` (a code may be called "[CIC] liaison").
 """
 
 from __future__ import annotations
@@ -21,8 +22,12 @@ TOP_LEVEL = -1
 """What the picker returns for "(top level)" when it is offered (moving a code)."""
 
 
-class CodePickModal(ModalScreen[int | None]):
-    """Returns the picked code's id (or ``TOP_LEVEL``), or None when cancelled."""
+SHOWN = 300
+"""At most this many matches are listed (a big project has thousands of excerpts)."""
+
+
+class PickModal(ModalScreen[object | None]):
+    """Returns the picked item's key, or None when cancelled."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -30,7 +35,7 @@ class CodePickModal(ModalScreen[int | None]):
         Binding("up", "step(-1)", "Previous code", show=False),
     ]
     DEFAULT_CSS = """
-    CodePickModal {
+    PickModal {
         align: center middle;
         & > Vertical { width: 80; height: auto; max-height: 80%; border: round $primary;
                        background: $surface; padding: 0 1; }
@@ -38,18 +43,17 @@ class CodePickModal(ModalScreen[int | None]):
     }
     """
 
-    def __init__(self, title: str, codes: list[Code], *, top_level: bool = False) -> None:
+    def __init__(self, title: str, choices: list[tuple[object, str]]) -> None:
         super().__init__()
         self.title_text = title
-        self.choices: list[tuple[int, str]] = ([(TOP_LEVEL, "(top level)")] if top_level else [])
-        self.choices += [(c.id, c.path) for c in codes if c.id is not None]
-        self.shown: list[tuple[int, str]] = list(self.choices)
+        self.choices = choices
+        self.shown: list[tuple[object, str]] = choices[:SHOWN]
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(f"{self.title_text} — type part of its name, Enter picks"))
-            yield Input(placeholder="filter codes", id="pick-filter")
-            yield OptionList(*(Option(Text(p)) for _, p in self.shown), id="pick-codes")
+            yield Input(placeholder="type to filter", id="pick-filter")
+            yield OptionList(*(Option(Text(p)) for _, p in self.shown), id="pick-list")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -58,7 +62,8 @@ class CodePickModal(ModalScreen[int | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         words = event.value.lower().split()
-        self.shown = [(i, p) for i, p in self.choices if all(w in p.lower() for w in words)]
+        self.shown = [(i, p) for i, p in self.choices
+                      if all(w in p.lower() for w in words)][:SHOWN]
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([Option(Text(p)) for _, p in self.shown])
@@ -74,7 +79,7 @@ class CodePickModal(ModalScreen[int | None]):
     def on_input_submitted(self) -> None:
         index = self.query_one(OptionList).highlighted
         if index is None or not self.shown:
-            self.notify("No code matches", severity="warning", markup=False)
+            self.notify("Nothing matches", severity="warning", markup=False)
             return
         self.dismiss(self.shown[index][0])
 
@@ -83,3 +88,9 @@ class CodePickModal(ModalScreen[int | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def code_choices(codes: list[Code], *, top_level: bool = False) -> list[tuple[object, str]]:
+    """Codes by path, "(top level)" first when offered (a move)."""
+    out: list[tuple[object, str]] = [(TOP_LEVEL, "(top level)")] if top_level else []
+    return out + [(c.id, c.path) for c in codes if c.id is not None]
