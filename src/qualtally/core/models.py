@@ -194,6 +194,8 @@ class CodedRow:
     across_turns: bool = False
     """A row that names nobody (a REFI-QDA selection) may touch several respondents' turns:
     it is then kept and counts for nobody, instead of being refused."""
+    memo: str = ""
+    """The coder's memo on the excerpt (the ``memo`` column qualtally's CSV export writes)."""
 
 
 @dataclass(frozen=True)

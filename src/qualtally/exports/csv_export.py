@@ -21,6 +21,7 @@ COLUMNS = [
     "codes",
     "origin",
     "created",
+    "memo",
 ]
 
 
