@@ -14,7 +14,7 @@ import sys
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tally", help="distinct respondents and excerpts per code and per finding")
-    p.add_argument("project")
+    p.add_argument("project", help="the project file (.qtally)")
     p.add_argument(
         "--by", metavar="ATTRIBUTE", help="split counts by a respondent attribute (e.g. group)"
     )
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_tally)
 
     p = sub.add_parser("audit", help="check the report's quantifier claims against the tally")
-    p.add_argument("project")
+    p.add_argument("project", help="the project file (.qtally)")
     p.add_argument(
         "report", nargs="?", help="Markdown or text report (default: the imported findings)"
     )
@@ -43,11 +43,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_audit)
 
     p = sub.add_parser("scale", help="show the quantifier scale, or load it from a findings.md")
-    p.add_argument("project")
+    p.add_argument("project", help="the project file (.qtally)")
     p.add_argument(
         "--from", dest="source", metavar="FINDINGS_MD", help="take the scale from this file's table"
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_scale)
 
 
