@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from qualtally.core.errors import InputError
+from qualtally.core.models import Code
 from qualtally.storage import tables as t
 
 
@@ -110,3 +111,32 @@ def test_move_is_logged_and_undoable(small):
     assert "Refugees" in {p for p, _, _ in codebook(small)}
     small.undo("tester")
     check_undo_redo(small, before, after)
+
+
+def test_delete_and_merge_undo_redo_on_postgres():
+    """The undo re-inserts rows with their ids: the same on PostgreSQL (server from
+    tests/qt_pg.py, skipped with the reason where none answers)."""
+    from qt_pg import fresh_database, require_server
+
+    from .conftest import build_small
+
+    require_server()
+    with fresh_database() as url:
+        project = build_small(url)
+        try:
+            before = state(project)
+            project.delete_code("Need > Refugees", "tester", codings="parent")
+            after = state(project)
+            assert_exact(project)
+            check_undo_redo(project, before, after)
+            project.undo("tester")
+            project.merge_codes("Need", "Concerns", "tester")
+            merged = state(project)
+            check_undo_redo(project, before, merged)
+            project.undo("tester")
+            # a new code after the undos: the restored rows' ids do not clash with the sequence
+            new_id = project.add_code(Code("Later"), "tester")
+            assert project.code_by_path("Later").id == new_id
+        finally:
+            project.close()
+
