@@ -108,3 +108,13 @@ def test_a_scale_with_a_gap_or_an_overlap_is_refused_naming_it(small, tmp_path, 
 
     with Project.open(path) as project:
         assert project.scale() == before
+
+
+def test_the_scale_sections_prose_is_a_definition_not_a_claim(small, tmp_path):
+    report = _report(tmp_path, "## Quantifier scale\n\nShares are distinct respondents divided "
+                               "by all 4 respondents.\n\n| label | from | to |\n|--|--|--|\n"
+                               "| all | 1.00 | 1.00 |\n\n## Findings\n\n"
+                               "- **F1.** All respondents cited a strong need to continue "
+                               "membership.\n")
+    assert [(c.line, c.finding_key, c.verdict) for c in small.audit(report)] == [
+        (11, "F1", "overstated")]

@@ -158,7 +158,9 @@ def passages(report: str) -> list[Passage]:
     """Split a Markdown or plain-text report into passages that may carry claims.
 
     ``- **R1.** ...`` items carry their finding id; headings, tables and block quotes are
-    skipped; other paragraphs and bullet items become passages without an id.
+    skipped, and so is the quantifier-scale section (it defines the words: "shares are
+    divided by all 24 respondents" claims nothing); other paragraphs and bullet items become
+    passages without an id.
     """
     out: list[Passage] = []
     buf: list[str] = []
@@ -174,8 +176,15 @@ def passages(report: str) -> list[Passage]:
             out.append(Passage(" ".join(lines), start, breaks=tuple(breaks)))
             buf.clear()
 
+    in_scale = False
     for no, raw in enumerate(report.splitlines(), 1):
         line = raw.strip()
+        if line.startswith("#"):
+            title = line.lstrip("#").lower()
+            in_scale = "quantif" in title and "scale" in title
+        if in_scale:
+            flush()
+            continue
         m = ID_ITEM.match(line)
         if (
             not line
