@@ -38,6 +38,8 @@ async def test_a_code_whose_finding_is_missing_shows_and_reopens(project_path):
             await pilot.press("ctrl+s")
             await settle(pilot)
         assert project.code_by_path("Relevance > Reservations").finding == "F99"
+        # the restored screen showed, so it is saved again as the place to reopen on
+        assert project.coder_state("zed").get("screen") == "codebook"
 
 
 async def test_a_screen_failing_on_reopen_falls_back_to_coding_and_never_locks_out(
