@@ -71,12 +71,14 @@ def test_each_claim_of_a_paragraph_is_linked_on_its_own_at_its_own_line(small, t
 def test_a_coder_with_the_wrong_case_is_an_error_naming_the_known_coders(small, capsys):
     path = str(small.path)
     small.close()
-    for command in (["audit", path, "--coder", "Alice"], ["tally", path, "--coder", "Alice"]):
+    for command in (["audit", path, "--coder", "Alice"], ["tally", path, "--coder", "Alice"],
+                    ["export", path, str(small.path.parent / "out.html"), "--coder", "Alice"]):
         assert main(command) == 2
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1
         assert "known coders: alice, bob" in err and "did you mean 'alice'" in err
     assert main(["audit", path, "--coder", "alice"]) == 0
+    assert not (small.path.parent / "out.html").exists()  # nothing written for the bad coder
 
 
 SCALE_WITH_GAP = """## Quantifier scale

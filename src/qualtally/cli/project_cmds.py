@@ -148,9 +148,11 @@ def cmd_info(args) -> int:
 
 def cmd_export(args) -> int:
     from qualtally.cli.progress import cli_progress
+    from qualtally.cli.tally_cmds import check_coder
     from qualtally.project import Project
 
     with Project.open(args.project) as project, cli_progress(not args.quiet) as progress:
+        check_coder(project, args.coder)
         out = project.export(args.out, coder=args.coder, progress=progress)
     print(f"wrote {out}")
     return 0

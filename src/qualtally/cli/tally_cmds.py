@@ -51,9 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_scale)
 
 
-def _note_coders(project, coder: str | None) -> None:
-    """Say on stderr when several coders' work is pooled, so nobody misreads the counts;
-    refuse a coder who has coded nothing here (``Alice`` for ``alice`` would count nothing)."""
+def check_coder(project, coder: str | None) -> list[str]:
+    """The project's coders; InputError naming them when ``coder`` has coded nothing here
+    (``--coder Alice`` for ``alice`` would count nothing and flag every finding)."""
     from qualtally.core.errors import InputError
 
     coders = project.coders()
@@ -62,6 +62,13 @@ def _note_coders(project, coder: str | None) -> None:
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise InputError(f"--coder {coder}", "no codings by this coder in the project (known "
                          f"coders: {', '.join(coders) or 'none'}){hint}")
+    return coders
+
+
+def _note_coders(project, coder: str | None) -> None:
+    """Say on stderr when several coders' work is pooled, so nobody misreads the counts;
+    refuse an unknown coder (``check_coder``)."""
+    coders = check_coder(project, coder)
     if coder is None and len(coders) > 1 and project.blind():
         print("note: blind mode is on; counts pooled over coders are for the methodologist "
               "(coders see their own in the TUI)", file=sys.stderr)
