@@ -11,12 +11,12 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("new", help="create an empty project file")
-    p.add_argument("project")
+    p.add_argument("project", help="the project file (.qtally)")
     p.set_defaults(handler=cmd_new)
 
     p = sub.add_parser("import", help="import transcripts, respondents, a codebook, findings, "
                        "coded excerpts, or a REFI-QDA project (.qdpx) or codebook (.qdc)")
-    p.add_argument("project")
+    p.add_argument("project", help="the project file (.qtally)")
     p.add_argument("files", nargs="+", help="files or folders (a folder imports everything in it)")
     p.add_argument("--unit", choices=["turn", "sentence"], default="turn",
                    help="excerpt unit for new transcripts (default: speaker turn)")
@@ -31,21 +31,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "info", help="counts of documents, respondents, excerpts, codes, codings, coders"
     )
-    p.add_argument("project")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("project", help="the project file (.qtally)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_info)
 
     p = sub.add_parser("export", help="export the project (.csv, .xlsx, .html; REFI-QDA: .qdpx "
-                       "project, .qdc codebook)")
-    p.add_argument("project")
-    p.add_argument("out")
+                       "project, .qdc codebook)",
+                       description="Export the project; OUT's extension picks the format: "
+                       ".csv coded excerpts with memos (re-importable), .xlsx workbook, .html "
+                       "report, .qdpx REFI-QDA project (everything), .qdc REFI-QDA codebook.")
+    p.add_argument("project", help="the project file (.qtally)")
+    p.add_argument("out", metavar="OUT", help="the file to write; its extension picks the "
+                   "format: .csv (coded excerpts, re-importable), .xlsx (workbook), .html "
+                   "(report), .qdpx (REFI-QDA project), .qdc (REFI-QDA codebook)")
     p.add_argument("--coder", help="count one coder's codings in the XLSX/HTML report; a .qdpx "
                    "holds only this coder's codings, memos and marks (default: every coder)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("code", help="open a project in the coding TUI")
-    p.add_argument("project")
+    p.add_argument("project", help="the project file (.qtally)")
     p.add_argument("--coder", help="your coder name (default: your login name)")
     p.set_defaults(handler=cmd_code)
 
@@ -143,9 +148,11 @@ def cmd_info(args) -> int:
 
 def cmd_export(args) -> int:
     from qualtally.cli.progress import cli_progress
+    from qualtally.cli.tally_cmds import check_coder
     from qualtally.project import Project
 
     with Project.open(args.project) as project, cli_progress(not args.quiet) as progress:
+        check_coder(project, args.coder)
         out = project.export(args.out, coder=args.coder, progress=progress)
     print(f"wrote {out}")
     return 0

@@ -31,6 +31,7 @@ from qualtally.core.models import (
     Suggestion,
 )
 from qualtally.core.reconcile import Shown
+from qualtally.core.search import SearchHit
 from qualtally.core.tally import Tally
 from qualtally.project import cache_files
 from qualtally.project.agreement import Agreement
@@ -155,6 +156,9 @@ class Project:
     def excerpt(self, excerpt_id: int) -> Excerpt:
         return self.reads.excerpt(excerpt_id)
 
+    def search(self, query: str) -> list[SearchHit]:
+        return self.reads.search(query)
+
     def codes(self) -> list[Code]:
         return self.reads.codes()
 
@@ -240,6 +244,15 @@ class Project:
 
     def update_code(self, code_id: int, actor: str, **fields: Any) -> None:
         self.coding.update_code(code_id, actor, **fields)
+
+    def delete_code(self, code: int | str, actor: str, codings: str = "parent") -> dict[str, int]:
+        return self.coding.delete_code(code, actor, codings)
+
+    def merge_codes(self, source: int | str, target: int | str, actor: str) -> dict[str, int]:
+        return self.coding.merge_codes(source, target, actor)
+
+    def move_code(self, code: int | str, parent: int | str | None, actor: str) -> None:
+        self.coding.move_code(code, parent, actor)
 
     def save_coder_state(self, coder: str, **values: Any) -> None:
         self.coding.save_coder_state(coder, **values)

@@ -189,7 +189,13 @@ class Store:
                 excerpt_id = self._ensure_excerpt(conn, doc_ids[p.document], p.start, p.end,
                                                   resp_ids.get(resp_key) if resp_key else None,
                                                   row.question, counts)
-                if not row.codes:
+                if row.memo:
+                    conn.execute(sa.delete(t.memos).where((t.memos.c.excerpt_id == excerpt_id)
+                                                          & (t.memos.c.coder == row.coder)))
+                    conn.execute(sa.insert(t.memos).values(excerpt_id=excerpt_id, coder=row.coder,
+                                                           text=row.memo, updated=now()))
+                    counts["memos"] = counts.get("memos", 0) + 1
+                if not row.codes and not row.memo:  # a memo alone does not say "nothing applies"
                     conn.execute(
                         sa.delete(t.reviewed).where(
                             (t.reviewed.c.excerpt_id == excerpt_id)

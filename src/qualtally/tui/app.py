@@ -90,6 +90,7 @@ class QualtallyApp(OpeningMixin, App):
         self.coder = coder
         self.load_model = load_model
         self.coding = CodingScreen(project, coder, session)
+        self._restoring: str | None = None
         self.MODES = {
             "coding": lambda: self.coding,
             # self.project at the time the screen is built: it starts as the read-only
@@ -119,9 +120,27 @@ class QualtallyApp(OpeningMixin, App):
             self.load_suggester()
         screen = self.coding.saved_state.get("screen")
         if screen in RESTORED_MODES and screen != self.current_mode:
-            self.switch_mode(screen)
+            # Until the restored screen has shown, the saved place is the coding screen: a
+            # screen that fails on this project (or a crash) must never lock the coder out.
+            self.positions.save(screen="coding")
+            self.positions.flush()
+            self._restoring = screen
+            super().switch_mode(screen)
         else:
             self.positions.save(screen=self.current_mode)
+
+    def screen_shown(self, screen: Screen) -> None:
+        """A mode screen mounted without error: a restored place may be saved again."""
+        if self._restoring and self.current_mode == self._restoring and screen is self.screen:
+            self.positions.save(screen=self._restoring)
+        self._restoring = None
+
+    def screen_failed(self, screen: Screen, err: BaseException) -> None:
+        """A mode screen failed to draw this project: say why and go back to coding."""
+        self._restoring = None
+        self.notify(f"Could not open that screen: {describe(err)}", title="Back to coding",
+                    severity="error", markup=False)
+        self.switch_mode("coding")
 
     def switch_mode(self, mode: str):
         result = super().switch_mode(mode)
