@@ -142,9 +142,12 @@ def discover(paths: list[Path]) -> tuple[list[Job], list[str]]:
             raise InputError(str(path), "no such file or folder")
     unique: list[Job] = []
     seen: dict[str, Path] = {}
+    resolved: set[Path] = set()
     for job in jobs:
-        if any(j.path.resolve() == job.path.resolve() for j in unique):
+        real = job.path.resolve()
+        if real in resolved:
             continue  # the same file given twice
+        resolved.add(real)
         if job.role == "transcript" and job.name in seen:
             raise InputError(job.name, f"two transcripts would get this document name "
                              f"({seen[job.name]} and {job.path})")
