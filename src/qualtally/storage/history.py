@@ -14,13 +14,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from qualtally.core.errors import InputError
-from qualtally.storage import consensus, marks
+from qualtally.storage import consensus, marks, respondent_edits
 from qualtally.storage import tables as t
 from qualtally.storage.engine import begin_write
 from qualtally.storage.rows import _write_memo, apply_code_fields, log_event, now
 from qualtally.storage.tally_cache import maintained
 
-REPLAYS = {marks.ACTION: marks.replay, **consensus.REPLAYS}
+REPLAYS = {marks.ACTION: marks.replay, **consensus.REPLAYS, **respondent_edits.REPLAYS}
 """Undo/redo of the events other modules own: ``fn(conn, tracker, before, after, reverse)``."""
 
 
