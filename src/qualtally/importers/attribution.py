@@ -147,6 +147,14 @@ class Attribution:
                 or (self.speakers is not None and norm(label) in self.speakers)
                 or norm(label) in self.known)
 
+    def resembles(self, label: str) -> bool:
+        """A label like a known respondent's name (``Ana Jones``, ``Ms. Jones``): a speaker
+        for the one-off rule of :mod:`.turns`, left to the speaker review."""
+        from qualtally.core.speakers import closest
+
+        names = {key: name for name, key in self.known.items() if name != norm(key)}
+        return bool(names) and bool(closest(label, names, limit=1))
+
     def default_key(self) -> str:
         """The respondent of unlabelled text: manifest respondent, stem key, or the stem."""
         return (self.respondent or self.file_key or stem_key(self.doc_name)

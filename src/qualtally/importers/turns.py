@@ -32,7 +32,8 @@ three rules keep header and prose lines from becoming people:
   focus group whose participants may speak once each) it opens a turn as usual. With a
   manifest ``speakers`` map or ``respondent`` the rule is off: the manifest decides, and
   a speaker missing from a ``speakers`` map is an error, which also catches misspelt
-  labels.
+  labels. A label resembling a listed respondent's name (``Ana Jones``, ``Ms. Jones``,
+  ``Anna``) is never taken for text: it opens a turn and goes to the speaker review.
 
 **Name-and-time lines** (Otter, Zoom and Teams text exports): a line holding only a label
 and a timestamp (``Anna Jones  0:09``, ``0:09 Anna Jones``, ``Speaker 1  01:02:03``) opens
@@ -144,7 +145,7 @@ def turn_openers(text: str, who: Attribution) -> list[re.Match[str]]:
     if first is None:
         return matches
     def solid(label: str) -> bool:
-        return who.is_known(label) or counts[norm(label)] > 1
+        return who.is_known(label) or counts[norm(label)] > 1 or who.resembles(label)
 
     speakers = {norm(_label(m)) for m in matches[first:]
                 if solid(_label(m)) and not who.is_interviewer(_label(m))}
