@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from qualtally.core.errors import InputError
+from qualtally.core.models import PATH_SEP
 from qualtally.storage import tables as t
 from qualtally.storage.removal import codings_by_coder, drop_excerpts, with_children
 from qualtally.storage.rows import log_event
@@ -188,7 +189,7 @@ def _drop_codes(conn: Connection, lo_hi: list[int]) -> list[str]:
     first."""
     rows = conn.execute(sa.select(t.codes.c.id, t.codes.c.path).where(_in(t.codes, lo_hi))).all()
     gone = []
-    for row in sorted(rows, key=lambda r: -r.path.count("/")):
+    for row in sorted(rows, key=lambda r: -r.path.count(PATH_SEP)):
         used = conn.execute(sa.select(t.codings.c.id).where(t.codings.c.code_id == row.id)
                             .limit(1)).first()
         kids = conn.execute(sa.select(t.codes.c.id).where(t.codes.c.parent_id == row.id)

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from qualtally.core.errors import InputError
+from qualtally.core.models import PATH_SEP
 from qualtally.storage import tables as t
 from qualtally.storage.rows import log_event
 from qualtally.storage.tally_cache import Tracker
@@ -96,10 +97,10 @@ def respondent_row(conn: Connection, key: str):
 def code_subtree(conn: Connection, path: str) -> list[Any]:
     """The code at ``path`` and its sub-codes, deepest first."""
     rows = conn.execute(sa.select(t.codes.c.id, t.codes.c.path)).all()
-    tree = [r for r in rows if r.path == path or r.path.startswith(path + "/")]
+    tree = [r for r in rows if r.path == path or r.path.startswith(path + PATH_SEP)]
     if not any(r.path == path for r in tree):
         raise InputError(path, "no code with this path in the project")
-    return sorted(tree, key=lambda r: -r.path.count("/"))
+    return sorted(tree, key=lambda r: -r.path.count(PATH_SEP))
 
 
 def _excerpts_where(conn: Connection, cond) -> set[int]:
