@@ -163,7 +163,7 @@ class Attribution:
     def respondent_for(self, label: str) -> str | None:
         label = label.strip()
         if not label:
-            return self.default_key()
+            return self.decided.get("") or self.default_key()
         if self.is_interviewer(label):
             return None
         if norm(label) in self.decided:
