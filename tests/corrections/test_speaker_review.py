@@ -73,6 +73,13 @@ def test_r_in_a_file_listed_as_a_respondents_transcript_is_that_respondent(tmp_p
     assert [t.respondent_key for t in bundle.documents[0].turns] == [None, "P03", None, "P03"]
 
 
+def test_two_respondents_with_one_name_do_not_get_the_first_ones_turns(tmp_path):
+    people = write(tmp_path / "people.csv", "respondent,name\nP01,Anna Jones\nP04,Anna Jones\n")
+    f = write(tmp_path / "x.txt", "Interviewer: Hi?\nAnna Jones: Hello.\n")
+    (doc,) = load_paths([people, f]).documents
+    assert [t.respondent_key for t in doc.turns] == [None, "Anna Jones"]  # left to the review
+
+
 def test_a_name_two_respondents_share_matches_neither(tmp_path):
     people = write(tmp_path / "people.csv", "respondent,name\nP01,Anna Jones\nP04,Anna Jones\n")
     f = write(tmp_path / "x.txt", "Interviewer: Hi?\nAnna Jones: Hello.\nInterviewer: Bye?\n"
