@@ -203,3 +203,14 @@ def test_cli_as_findings(tmp_path):
     res = cli("import", str(project), str(f), "--as", "findings", "--quiet", "--no-suggestions")
     assert res.returncode == 0, res.stderr
     assert "2 findings" in res.stdout and "0 respondents" in res.stdout
+
+
+def test_cli_review_with_nothing_left_to_decide_imports_straight_away(tmp_path):
+    files = project_files(tmp_path / "in")
+    project = tmp_path / "p.qtally"
+    cli("new", str(project))
+    res = cli("import", str(project), str(files["respondents"]), str(files["int03"]),
+              str(files["otter"]), "--review", "--interviewer", "Sarah Lee", "--quiet",
+              "--no-suggestions")
+    assert res.returncode == 0, res.stderr
+    assert "imported 3 respondents, 2 documents, 2 excerpts" in res.stdout

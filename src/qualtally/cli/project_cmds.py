@@ -89,9 +89,12 @@ def cmd_import(args) -> int:
 
     decisions = SpeakerDecisions.parse(args.map, args.interviewer, args.create_respondents)
     if args.review:
-        from qualtally.cli.review import review_then_import
+        from qualtally.cli.review import review_decisions
 
-        return review_then_import(args, decisions)
+        decisions = review_decisions(args, decisions)
+        if decisions is None:
+            print("left the review without importing; nothing changed")
+            return 1
     with Project.open(args.project) as project, cli_progress(not args.quiet) as progress:
         try:
             counts = project.import_paths(args.files, unit=args.unit, progress=progress,
