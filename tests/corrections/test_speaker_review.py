@@ -213,4 +213,4 @@ def test_cli_review_with_nothing_left_to_decide_imports_straight_away(tmp_path):
               str(files["otter"]), "--review", "--interviewer", "Sarah Lee", "--quiet",
               "--no-suggestions")
     assert res.returncode == 0, res.stderr
-    assert "imported 3 respondents, 2 documents, 2 excerpts" in res.stdout
+    assert "imported 3 respondents, 2 documents, 3 excerpts" in res.stdout
