@@ -106,6 +106,10 @@ def cmd_import(args) -> int:
             print("decide each: --map LABEL=RESPONDENT, --interviewer LABEL, or "
                   "--create-respondents (or --review to decide in a screen)", file=sys.stderr)
             return 2
+        for label, key in decisions.mapping.items():
+            print(f"speaker {label!r}: respondent {key} (as mapped)")
+        for label in sorted(decisions.interviewers):
+            print(f"speaker {label!r}: interviewer, counts for nobody (as marked)")
         for label in counts.pop("speakers", []):
             print(f"new respondent {label.proposed!r} from speaker "
                   f"{label.label or '(no label)'!r} in {', '.join(label.documents)} "

@@ -85,8 +85,9 @@ class UnmatchedSpeakers(InputError):
         self.labels = labels
         self.names = names
         super().__init__(
-            "import", f"{len(labels)} speaker label{'s' if len(labels) != 1 else ''} match no "
-            "listed respondent; nothing was imported")
+            "import", f"{len(labels)} speaker label"
+            f"{'s match' if len(labels) != 1 else ' matches'} no listed respondent; "
+            "nothing was imported")
 
 
 def closest(label: str, respondents: dict[str, str], limit: int = 3) -> tuple[str, ...]:
