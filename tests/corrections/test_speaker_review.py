@@ -121,6 +121,11 @@ def test_decisions_make_the_counts_right(tmp_path):
                                                         ["P03"]]
         assert len(project.findings()) == 2
         assert project.tally().respondents_total == 3
+        barriers = project.code_by_path("Barriers").id
+        for e in project.excerpts():
+            project.apply_code(e.id, barriers, "alice")
+        f1 = next(f for f in project.tally().findings if f.key == "F1")
+        assert (f1.respondents, f1.denominator, f1.label) == (3, 3, "all")
 
 
 def test_a_decision_naming_nothing_is_refused(tmp_path):
@@ -142,6 +147,13 @@ def test_create_respondents_accepts_them_and_says_so(tmp_path):
         assert {x.proposed for x in counts["speakers"]} == {"Sarah Lee", "Ana Jones", "Anna",
                                                            "Ms. Jones"}
         assert counts["respondents"] == 7
+        barriers = project.code_by_path("Barriers").id
+        for e in project.excerpts():
+            if e.respondent_key in ("P02", "P03", "Ana Jones"):  # the same people as above
+                project.apply_code(e.id, barriers, "alice")
+        f1 = next(f for f in project.tally().findings if f.key == "F1")
+        # the interviewer and Anna's short forms now count in N: "all" is no longer true
+        assert (f1.respondents, f1.denominator, f1.label) == (3, 6, "some")
 
 
 def test_without_a_list_labels_become_respondents_and_are_listed(tmp_path):
