@@ -226,3 +226,17 @@ def test_cli_review_with_nothing_left_to_decide_imports_straight_away(tmp_path):
               "--no-suggestions")
     assert res.returncode == 0, res.stderr
     assert "imported 3 respondents, 2 documents, 3 excerpts" in res.stdout
+
+
+def test_r_in_a_file_no_list_entry_names_is_reported_and_mapped_per_file(tmp_path):
+    people = write(tmp_path / "people.csv", "respondent,name\nP03,Carla Diaz\nP04,Dan Roe\n")
+    int03 = project_files(tmp_path / "in")["int03"]
+    with Project.new(tmp_path / "p.qtally") as project:
+        with pytest.raises(UnmatchedSpeakers) as err:
+            project.import_paths([people, int03], actor="t")
+        (label,) = err.value.labels
+        assert (label.label, label.proposed, label.candidates[0]) == ("R", "int03", "P03")
+        decisions = SpeakerDecisions.parse(["int03-tran.txt:R=P03"], [], False)
+        project.import_paths([people, int03], actor="t", decisions=decisions)
+        assert {e.respondent_key for e in project.excerpts()} == {"P03"}
+        assert project.tally().respondents_total == 1

@@ -11,10 +11,12 @@ respondent, mark it as an interviewer, or accept new respondents. Standard libra
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 from qualtally.core.errors import InputError
 
+_NUMBER = re.compile(r"\d+$")
 HONORIFICS = frozenset("mr mrs ms miss mx dr prof sir madam".split())
 
 
@@ -94,7 +96,8 @@ def closest(label: str, respondents: dict[str, str], limit: int = 3) -> tuple[st
     """Keys of the respondents (key -> name, "" if none) ``label`` most resembles.
 
     A short form (``Anna``, ``Ms. Jones``) resembles every respondent whose name has that
-    first or last name; otherwise the spelling decides (``Ana Jones`` ~ ``Anna Jones``).
+    first or last name; an id ending in the same number as a key resembles it (``int03`` ~
+    ``P03``); otherwise the spelling decides (``Ana Jones`` ~ ``Anna Jones``).
     """
     words = [w for w in _words(label) if w not in HONORIFICS]
     target = " ".join(words)
@@ -106,6 +109,9 @@ def closest(label: str, respondents: dict[str, str], limit: int = 3) -> tuple[st
                    if name_words else 0.0)
         if len(words) == 1 and name_words and words[0] in (name_words[0], name_words[-1]):
             best = max(best, 0.9)
+        number, key_number = _NUMBER.search(target), _NUMBER.search(key)
+        if number and key_number and int(number.group()) == int(key_number.group()):
+            best = max(best, 0.8)  # ``int03`` (a file's id) ~ ``P03``
         if best >= 0.6:
             scored.append((best, key))
     scored.sort(key=lambda s: (-s[0], s[1]))

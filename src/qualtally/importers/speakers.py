@@ -39,8 +39,15 @@ def unmatched_speakers(bundle: ImportBundle, existing: list[Respondent]) -> list
             if doc.name not in docs:
                 docs.append(doc.name)
             found[(norm(turn.speaker), key)] = (label, docs, n + 1)
-    return [SpeakerLabel(label, tuple(docs), n, key, closest(label or key, names))
+    return [SpeakerLabel(label, tuple(docs), n, key, _candidates(label, key, names))
             for (_, key), (label, docs, n) in found.items()]
+
+
+def _candidates(label: str, key: str, names: dict[str, str]) -> tuple[str, ...]:
+    """Closest to the label, then to the key it would get (``R`` in ``int03-tran.txt``
+    would be ``int03``, which resembles ``P03``)."""
+    both = closest(label, names) if label else ()
+    return tuple(dict.fromkeys(both + closest(key, names)))[:3]
 
 
 def check_decisions(bundle: ImportBundle, existing: list[Respondent],
