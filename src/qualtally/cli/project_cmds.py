@@ -21,6 +21,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--unit", choices=["turn", "sentence"], default="turn",
                    help="excerpt unit for new transcripts (default: speaker turn)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument("--as", dest="as_role", metavar="ROLE",
+                   choices=["transcript", "findings", "codebook", "respondents", "coded"],
+                   help="the role of every file named (transcript, findings, codebook, "
+                   "respondents, coded) instead of guessing it from its name and content")
+    p.add_argument("--map", action="append", default=[], metavar="LABEL=RESPONDENT",
+                   help="a speaker label is this listed respondent (repeatable; "
+                   "DOCUMENT:LABEL=RESPONDENT for one transcript only)")
+    p.add_argument("--interviewer", action="append", default=[], metavar="LABEL",
+                   help="a speaker label is an interviewer: their turns count for nobody "
+                   "(repeatable; DOCUMENT:LABEL for one transcript only)")
+    p.add_argument("--create-respondents", action="store_true",
+                   help="beside a respondents list, accept the labels left unmatched as new "
+                   "respondents (without it, such an import stops and lists them)")
+    p.add_argument("--review", action="store_true",
+                   help="review unmatched speaker labels in a screen before importing")
     p.add_argument(
         "--no-suggestions",
         action="store_true",
@@ -74,10 +89,36 @@ def cmd_new(args) -> int:
 
 def cmd_import(args) -> int:
     from qualtally.cli.progress import cli_progress
+    from qualtally.core.speakers import SpeakerDecisions, UnmatchedSpeakers
     from qualtally.project import Project
 
+    decisions = SpeakerDecisions.parse(args.map, args.interviewer, args.create_respondents)
+    if args.review:
+        from qualtally.cli.review import review_decisions
+
+        decisions = review_decisions(args, decisions)
+        if decisions is None:
+            print("left the review without importing; nothing changed")
+            return 1
     with Project.open(args.project) as project, cli_progress(not args.quiet) as progress:
-        counts = project.import_paths(args.files, unit=args.unit, progress=progress)
+        try:
+            counts = project.import_paths(args.files, unit=args.unit, progress=progress,
+                                          decisions=decisions, as_role=args.as_role)
+        except UnmatchedSpeakers as err:
+            print(f"qualtally: error: {err}", file=sys.stderr)
+            for label in err.labels:
+                print(f"  {label.describe(err.names)}", file=sys.stderr)
+            print("decide each: --map LABEL=RESPONDENT, --interviewer LABEL, or "
+                  "--create-respondents (or --review to decide in a screen)", file=sys.stderr)
+            return 2
+        for label, key in decisions.mapping.items():
+            print(f"speaker {label!r}: respondent {key} (as mapped)")
+        for label in sorted(decisions.interviewers):
+            print(f"speaker {label!r}: interviewer, counts for nobody (as marked)")
+        for label in counts.pop("speakers", []):
+            print(f"new respondent {label.proposed!r} from speaker "
+                  f"{label.label or '(no label)'!r} in {', '.join(label.documents)} "
+                  f"({_plural(label.turns, 'turns')})")
         skipped = counts.pop("skipped", [])
         notes = counts.pop("notes", [])
         updated = counts.pop("updated", 0)

@@ -23,6 +23,7 @@ from qualtally.core.models import (
     join_path,
     split_path,
 )
+from qualtally.core.speakers import SpeakerDecisions, SpeakerLabel, UnmatchedSpeakers
 from qualtally.project.reads import Reads
 from qualtally.storage import code_edits, coder_state, history
 from qualtally.storage.store import Store
@@ -125,6 +126,32 @@ class Coding:
         coder_state.write(self.engine, coder, values)
 
     # -- importing ----------------------------------------------------------------------------
+    def _bundle(self, paths, decisions, as_role, progress=None):
+        """The import read (nothing written), its unmatched labels, the respondents' names
+        and whether a respondents list exists."""
+        from qualtally.importers import load_paths
+        from qualtally.importers.speakers import (
+            check_decisions,
+            respondent_names,
+            unmatched_speakers,
+        )
+        from qualtally.storage.import_undo import LISTED
+
+        existing = self.reads.respondents()
+        bundle = load_paths([Path(p) for p in paths], progress=progress, existing=existing,
+                            decisions=decisions, as_role=as_role)
+        if decisions is not None:
+            check_decisions(bundle, existing, decisions)
+        listed = bool(bundle.respondents) or bool(self.reads.setting(LISTED)) \
+            or any(r.attributes for r in existing)
+        names = respondent_names([*existing, *bundle.respondents])
+        return bundle, unmatched_speakers(bundle, existing), names, listed
+
+    def speaker_review(self, paths, decisions: SpeakerDecisions | None = None,
+                       as_role: str | None = None) -> tuple[list[SpeakerLabel], dict[str, str]]:
+        _, labels, names, _ = self._bundle(paths, decisions, as_role)
+        return labels, names
+
     def import_paths(
         self,
         paths: list[str | Path],
@@ -132,15 +159,19 @@ class Coding:
         actor: str | None = None,
         unit: str = "turn",
         progress: Progress | None = None,
+        decisions: SpeakerDecisions | None = None,
+        as_role: str | None = None,
     ) -> dict[str, Any]:
-        """Import files or folders in one transaction; InputError (and nothing written) if bad."""
-        from qualtally.importers import load_paths
+        """Import files or folders in one transaction; InputError (and nothing written) if bad.
 
+        Beside a respondents list, labels matching no listed respondent raise
+        :class:`UnmatchedSpeakers` unless ``decisions`` map them, mark them as interviewers
+        or accept them as new respondents (``create``)."""
         if unit not in ("turn", "sentence"):
             raise InputError(unit, "unit must be 'turn' or 'sentence'")
-        bundle = load_paths(
-            [Path(p) for p in paths], progress=progress, existing=self.reads.respondents()
-        )
+        bundle, labels, names, listed = self._bundle(paths, decisions, as_role, progress)
+        if labels and listed and not (decisions and decisions.create):
+            raise UnmatchedSpeakers(labels, names)
         bundle.unit = unit
         if unit == "sentence" and bundle.documents:
             from qualtally.nlp.segment import sentence_spans
@@ -150,7 +181,8 @@ class Coding:
         if self.backup is not None:  # parsed and valid: about to write
             self.backup("before-import")
         counts = self.store.import_bundle(bundle, actor or default_coder())
-        return {**counts, "skipped": list(bundle.skipped), "notes": [*bundle.notes, *notes]}
+        return {**counts, "skipped": list(bundle.skipped), "notes": [*bundle.notes, *notes],
+                "speakers": labels}
 
 
 def codebook_changes(existing: list[Code], incoming: list[Code]) -> list[str]:

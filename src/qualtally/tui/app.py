@@ -34,6 +34,7 @@ UNDO_LABELS = {
     "excerpt.add": "narrowed span", "suggestion.reject": "rejected suggestion",
     "code.add": "new code", "code.update": "code edit", "nothing.set": "nothing-applies mark",
     "consensus.seed": "consensus start", "consensus.decide": "consensus decision",
+    "respondent.merge": "respondent merge", "turn.reassign": "turn reassignment",
 }
 
 
@@ -269,9 +270,32 @@ class QualtallyApp(OpeningMixin, App):
         value = data.get("excerpt_id") if isinstance(data, dict) else None
         return int(value) if value is not None else None
 
+    # -- undoing an import ----------------------------------------------------------------------
+    def action_imports(self) -> None:
+        """The imports, to undo one as a whole (tui/modals/imports.py)."""
+        if not hasattr(self.project, "imports"):  # still the read-only peek
+            self.notify("The project is still opening", timeout=2, markup=False)
+            return
+        from qualtally.tui.modals.imports import ImportsModal
+
+        self.push_screen(ImportsModal(self.project), callback=self._undo_import)
+
+    @guarded
+    def _undo_import(self, number: int | None) -> None:
+        if number is None:
+            return
+        done = self.project.undo_import(number, self.coder)
+        self.notify(f"Undid import {number}: removed {len(done['documents'])} documents",
+                    timeout=3, markup=False)
+        self.coding.session.load(self.project.coder_state(self.coder))
+        if self.coding.is_mounted:
+            self.coding.redraw()
+
     # -- command palette ----------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand("Undo an import", "remove one import's documents, respondents, "
+                            "codes and codings", self.action_imports)
         seen = set()
         for node, bindings in ((screen, screen.BINDINGS), (self, self.BINDINGS)):
             for b in bindings:
