@@ -37,6 +37,7 @@ from qualtally.project.agreement import Agreement
 from qualtally.project.analysis import Analysis
 from qualtally.project.coding import Coding, Progress
 from qualtally.project.embeddings import Embeddings
+from qualtally.project.model_folder import ModelFolder, ServerModelFolder
 from qualtally.project.reads import Reads
 from qualtally.project.suggest_state import SuggestState
 from qualtally.project.suggestion_cache import SuggestionCache
@@ -52,6 +53,12 @@ class Project:
         self.path = str(path) if "://" in str(path) else Path(path)
         self.engine = open_engine(self.path, create=create)
         """The SQLAlchemy engine (the suggestion model is ``suggest_state.suggester``)."""
+        self.models = (
+            ModelFolder(Path(f"{self.path}.models"))
+            if isinstance(self.path, Path)
+            else ServerModelFolder(self.engine)
+        )
+        """The model folder: beside the file, or in the database (project/model_folder.py)."""
         self.store = Store(self.engine)
         self.reads = Reads(self.engine)
         self.coding = Coding(self.engine, self.store, self.reads, backup=self.backup)
@@ -61,7 +68,7 @@ class Project:
         self.suggestion_cache = SuggestionCache(
             self.engine, self.reads, self.suggest_state, self.model_dir()
         )
-        self.embeddings = Embeddings(self.suggest_state, self.model_dir())
+        self.embeddings = Embeddings(self.suggest_state, self.model_dir(), self.models.saved)
         self.suggesting = Suggestions(
             self.reads,
             self.coding,
@@ -69,6 +76,7 @@ class Project:
             self.embeddings,
             self.suggest_state,
             self.model_dir(),
+            self.models.saved,
         )
 
     @classmethod
@@ -80,6 +88,7 @@ class Project:
         return cls(path, create=False)
 
     def close(self) -> None:
+        self.models.close()
         self.engine.dispose()
 
     def __enter__(self) -> Project:
@@ -130,8 +139,9 @@ class Project:
         return chosen, backups.restore(path, chosen)
 
     def model_dir(self) -> Path:
-        """Where this project's model and card live: beside the project file."""
-        return Path(f"{self.path}.models")
+        """Where this project's model and card are read and saved: beside the project file,
+        or a server project's private working copy of its ``model_files`` rows."""
+        return self.models.path
 
     # -- reading (Reads) ----------------------------------------------------------------
     def info(self) -> dict[str, Any]:
