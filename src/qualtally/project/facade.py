@@ -43,6 +43,7 @@ from qualtally.project.suggest_state import SuggestState
 from qualtally.project.suggestion_cache import SuggestionCache
 from qualtally.project.suggestions import Suggestions
 from qualtally.storage import backups
+from qualtally.storage.changes import ChangeSignal
 from qualtally.storage.engine import open_engine
 from qualtally.storage.store import Store
 
@@ -86,6 +87,11 @@ class Project:
     @classmethod
     def open(cls, path: str | Path) -> Project:
         return cls(path, create=False)
+
+    def change_signal(self) -> ChangeSignal:
+        """A non-blocking check that someone committed a change (storage/changes.py); the
+        caller closes it."""
+        return ChangeSignal(self.engine)
 
     def close(self) -> None:
         self.models.close()

@@ -1,0 +1,59 @@
+"""A cheap signal that someone else changed the project, so screens can follow their work.
+
+Several coders (or a coding screen and a CLI import) work on one project at once; each
+screen's counts should follow the others' within about two seconds without re-reading
+anything while nothing changes. :meth:`ChangeSignal.changed` is a non-blocking check a
+screen calls every half second:
+
+- PostgreSQL: a connection of its own that ``LISTEN``s on ``qualtally_changes``, which
+  the triggers of migration 0007 notify (at commit, once per transaction and table) on
+  every write to codings, marks, codes, findings, excerpts, memos, rejections, consensus
+  decisions, settings and documents, whichever client made it. Checking reads what
+  the server has already sent; it sends nothing.
+- SQLite: ``PRAGMA data_version`` on a connection of its own, which changes when any other
+  connection (another process, or this one's pool) commits to the file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlalchemy.engine import Engine
+
+CHANNEL = "qualtally_changes"
+
+
+class ChangeSignal:
+    def __init__(self, engine: Engine) -> None:
+        self.kind = engine.dialect.name
+        self.tables: set[str] = set()
+        """The tables named since the last check (PostgreSQL; empty on SQLite)."""
+        if self.kind == "postgresql":
+            import psycopg
+
+            args = engine.url.translate_connect_args(username="user", database="dbname")
+            self._pg = psycopg.connect(**args, autocommit=True, connect_timeout=10)
+            self._pg.execute(f"LISTEN {CHANNEL}")
+        else:
+            path = engine.url.database
+            self._lite = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                                         check_same_thread=False)
+            self._version = self._data_version()
+
+    def _data_version(self) -> int:
+        return int(self._lite.execute("PRAGMA data_version").fetchone()[0])
+
+    def changed(self) -> bool:
+        """Whether anyone committed a change since the last call (never blocks)."""
+        if self.kind == "postgresql":
+            self.tables = {n.payload for n in self._pg.notifies(timeout=0)}
+            return bool(self.tables)
+        version = self._data_version()
+        changed, self._version = version != self._version, version
+        return changed
+
+    def close(self) -> None:
+        if self.kind == "postgresql":
+            self._pg.close()
+        else:
+            self._lite.close()
