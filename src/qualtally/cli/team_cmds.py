@@ -1,5 +1,5 @@
 """Sub-commands for team projects on a database server: copy a project between a file and
-a server."""
+a server, and say who may do what in it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("target", help="a new .qtally file or an empty database's URL")
     p.set_defaults(handler=cmd_copy)
 
+    p = sub.add_parser("grant", help="make a PostgreSQL role a coder or methodologist of a "
+                                     "server project (enforced by the database)")
+    p.add_argument("project", help="the project's URL, connecting as its owner")
+    p.add_argument("user", help="the PostgreSQL role (created, without a password, if missing)")
+    p.add_argument("--role", required=True, choices=["coder", "methodologist"])
+    p.set_defaults(handler=cmd_grant)
+
 
 def cmd_copy(args) -> int:
     from qualtally.project.copying import copy, shown
@@ -22,4 +29,14 @@ def cmd_copy(args) -> int:
     print(f"copied {sum(counts.values())} rows ("
           + ", ".join(f"{k} {counts[k]}" for k in main)
           + f") from {shown(args.source)} to {shown(args.target)}")
+    return 0
+
+
+def cmd_grant(args) -> int:
+    from qualtally.project.team import grant
+
+    done = grant(args.project, args.user, args.role)
+    made = " (role created without a password: set one, or use the server's authentication)"
+    print(f"{args.user} is now a {args.role} of this project (member of {done['group']})"
+          + (made if done["created"] == "yes" else ""))
     return 0

@@ -238,6 +238,10 @@ def _open_server(url: str, *, create: bool) -> Engine:
             raise InputError(shown(url), "no qualtally project in this database (create one with "
                                          "`qualtally new`, or copy one in with `qualtally copy`)")
         migrate(engine, None)
+        from qualtally.storage import roles, tally_cache
+
+        if roles.restricted(engine):  # a coder's role: the tally cache is closed to it
+            engine.update_execution_options(**{tally_cache.NO_CACHE: True})
     except BaseException:
         engine.dispose()
         raise

@@ -178,8 +178,20 @@ def _recount_nodes(conn: Connection, nodes: set[int], pair_list: list[tuple[int,
     _insert(conn, merged)
 
 
+NO_CACHE = "qualtally_no_tally_cache"
+"""Engine execution option of a connection whose role may not write the cache (a coder on a
+server, ``storage/roles.py``): its writes leave the cache alone (the codings' count and max
+id tell the next maintainer it is stale) and its tallies run the exact query."""
+
+
+def disabled(conn_or_engine: Connection | Engine) -> bool:
+    return bool(conn_or_engine.get_execution_options().get(NO_CACHE))
+
+
 def ensure(engine: Engine) -> None:
     """Rebuild the cache if it is missing or stale (one write transaction)."""
+    if disabled(engine):
+        return
     with engine.connect() as conn:
         if is_valid(conn):
             return
@@ -319,7 +331,8 @@ def maintained(conn: Connection, *, structure: bool = False, new_codings: bool =
     with _writing(conn):
         tracker = Tracker(conn, structure, new_codings, build)
         yield tracker
-        tracker.finish()
+        if not disabled(conn):
+            tracker.finish()
 
 
 @sa.event.listens_for(Engine, "after_execute")
@@ -329,7 +342,7 @@ def _watch(conn: Connection, clause: Any, *_args: Any) -> None:
     if not isinstance(clause, sa.sql.dml.UpdateBase):
         return
     table = getattr(clause, "table", None)
-    if any(table is w for w in _WATCHED) and not conn.info.get(WRITER):
+    if any(table is w for w in _WATCHED) and not conn.info.get(WRITER) and not disabled(conn):
         invalidate(conn)
 
 
