@@ -17,6 +17,7 @@ screen calls every half second:
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
@@ -35,8 +36,8 @@ class ChangeSignal:
             self._pg = psycopg.connect(**args, autocommit=True, connect_timeout=10)
             self._pg.execute(f"LISTEN {CHANNEL}")
         else:
-            path = engine.url.database
-            self._lite = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+            path = Path(engine.url.database or "").resolve()
+            self._lite = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True,
                                          check_same_thread=False)
             self._version = self._data_version()
 

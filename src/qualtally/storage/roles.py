@@ -10,8 +10,8 @@ policies, so no client, however modified, can do more:
   own role's name (``coder = current_user``), narrowed spans (child excerpts), and the
   derived suggestion cache and model rows. The codebook, findings, settings and
   consensus decisions are read-only to them, and the tally cache is closed to them (a
-  coder's tally runs the exact query over what they may see; ``tally_cache.disabled``; a
-  trigger marks the cache stale when a coder writes codings or excerpts).
+  coder's tally runs the exact query over what they may see; ``tally_cache.disabled``; the
+  triggers of migration 0007 mark the cache stale after a coder's writes).
   In blind mode (setting ``blind``) a coder cannot read other coders' codings, memos,
   rejections, marks, events or the consensus decisions at all.
 - a **methodologist** reads and writes everything (reconciling, the codebook, findings).
@@ -72,20 +72,6 @@ def _policies(conn, sees_all: str) -> None:
            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
            SELECT coalesce((SELECT value::text = 'true' FROM settings WHERE key = 'blind'),
                            false) $$""")
-    # a coder's write to what the tally counts marks the tally cache stale (the coder may not
-    # touch the cache; the next tally by someone who may rebuilds it)
-    run("""CREATE OR REPLACE FUNCTION qualtally_coder_wrote() RETURNS trigger
-           LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
-           BEGIN
-               IF NOT has_table_privilege(session_user, 'tally_cache_state', 'UPDATE') THEN
-                   UPDATE tally_cache_state SET valid = false;
-               END IF;
-               RETURN NULL;
-           END $$""")
-    for table in ("codings", "excerpts"):
-        run(f"DROP TRIGGER IF EXISTS qualtally_coder_wrote ON {table}")
-        run(f"""CREATE TRIGGER qualtally_coder_wrote AFTER INSERT OR UPDATE OR DELETE
-                ON {table} FOR EACH STATEMENT EXECUTE FUNCTION qualtally_coder_wrote()""")
     rules = {name: "coder" for name in OWN} | {"events": "actor"}
     for table, column in rules.items():
         run(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")

@@ -92,12 +92,10 @@ def support(conn: Connection, pairs: list[tuple[int, int]], coder: str | None = 
 
 def interviewed(conn: Connection) -> set[int]:
     """Respondents interviewed: everyone with at least one excerpt attributed to them."""
-    q = (
-        sa.select(t.excerpts.c.respondent_id)
-        .where(t.excerpts.c.respondent_id.is_not(None))
-        .distinct()
-    )
-    return {int(r[0]) for r in conn.execute(q)}
+    # one index probe per respondent rather than a DISTINCT over every excerpt (PostgreSQL
+    # has no skip scan: 0.15 s on 332,000 excerpts, against 0.05 s for this)
+    has = sa.exists().where(t.excerpts.c.respondent_id == t.respondents.c.id)
+    return {int(r[0]) for r in conn.execute(sa.select(t.respondents.c.id).where(has))}
 
 
 def question_respondents(conn: Connection) -> dict[str, set[str]]:
