@@ -150,3 +150,13 @@ def test_missing_driver_names_the_postgres_extra(tmp_path):
                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert res.returncode == 2 and res.stdout == ""
     assert res.stderr.count("\n") == 1 and "qualtally[postgres]" in res.stderr, res.stderr
+
+
+def test_evaluate_a_server_projects_codings(in_work, capsys):
+    url, work = in_work
+    code, out, err = run(capsys, "evaluate", url, "--coder", "coder-a", "--folds", "2",
+                         "--no-curve", "--embedder", "static", "--json")
+    assert code == 0, err
+    summary = json.loads(out)["summary"]
+    assert 0 < summary["micro_f1"]["model"] <= 1 and summary["micro_f1"]["keyword"] >= 0
+    assert os.listdir(work) == []

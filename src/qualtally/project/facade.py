@@ -88,6 +88,15 @@ class Project:
     def open(cls, path: str | Path) -> Project:
         return cls(path, create=False)
 
+    def coded_items(self, coder: str | None = None) -> tuple[list[Any], list[Any]]:
+        """The project's coded excerpts as the suggester's training items (one coder's when
+        given), and its codebook's profiles: what ``qualtally evaluate PROJECT`` scores."""
+        from qualtally.project import training
+
+        _, profiles, _ = training.codebook(self.reads)
+        items, _, _ = training.training_data(self.reads, coder, coder)
+        return [i for i in items if i.codes], profiles
+
     def change_signal(self) -> ChangeSignal:
         """A non-blocking check that someone committed a change (storage/changes.py); the
         caller closes it."""

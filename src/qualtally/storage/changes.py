@@ -33,6 +33,7 @@ class ChangeSignal:
             import psycopg
 
             args = engine.url.translate_connect_args(username="user", database="dbname")
+            args.update({k: v for k, v in engine.url.query.items() if isinstance(v, str)})
             self._pg = psycopg.connect(**args, autocommit=True, connect_timeout=10)
             self._pg.execute(f"LISTEN {CHANNEL}")
         else:
