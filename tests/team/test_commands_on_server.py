@@ -88,6 +88,13 @@ def test_suggest_on_a_server_writes_nothing_here(in_work, capsys):
     rows = [json.loads(line) for line in out.splitlines()]
     assert rows and all(r["suggestions"] for r in rows)
     assert os.listdir(work) == []
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:  # the excerpts' sentence embeddings are on the server
+        saved = conn.exec_driver_sql("SELECT folder, name FROM model_files").all()
+    engine.dispose()
+    assert ("", "embeddings.npz") in saved
 
 
 def test_merge_from_and_into_a_server(in_work, capsys, tmp_path):

@@ -45,6 +45,7 @@ def test_a_trained_model_is_in_the_database_and_used_by_the_next_opening(url):
         assert folder.is_dir()
     assert not folder.exists()  # the private working copy goes with the project
     rows = _rows(url)
+
     card = json.loads(rows[("", model_store.META_FILE)])
     assert card["model_sha256"] == model_store.sha256(rows[("", model_store.MODEL_FILE)])
     with Project.open(url) as second:
@@ -64,6 +65,8 @@ def test_a_model_that_does_not_match_its_card_is_not_used(url):
                      .values(data=forged, sha256=model_store.sha256(forged)))
     engine.dispose()
     with Project.open(url) as second:
+        assert not (second.model_dir() / "embeddings.npz").exists()  # filled when first read
+        second.models.ready()
         assert second.models.refused == {"": "the model does not match its card's sha256"}
         assert not (second.model_dir() / "model.skops").exists()
 

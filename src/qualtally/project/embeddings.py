@@ -24,10 +24,11 @@ EMBEDDINGS_FILE = "embeddings.npz"
 
 class Embeddings:
     def __init__(
-        self, state: SuggestState, model_dir: Path, saved: Callable[[], None] = lambda: None
+        self, state: SuggestState, model_dir: Path, saved: Callable[[], None] = lambda: None,
+        ready: Callable[[], None] = lambda: None,
     ) -> None:
         self.state, self.model_dir = state, model_dir
-        self.saved = saved
+        self.saved, self.ready = saved, ready
         """Called after the file is saved (a server project copies it into the database)."""
 
     @property
@@ -45,6 +46,7 @@ class Embeddings:
 
         st = self.state
         texts = [text for text, _ in st.texts.values()]
+        self.ready()
         st.embeddings_saved = embed.load_cache(self.path, texts)
         from_shipped = sum(
             embed.load_cache(d / EMBEDDINGS_FILE, texts) for d in shipped.model_dirs()

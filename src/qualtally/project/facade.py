@@ -67,9 +67,11 @@ class Project:
         self.agreeing = Agreement(self.engine, self.store, self.reads, self.analysis)
         self.suggest_state = SuggestState()
         self.suggestion_cache = SuggestionCache(
-            self.engine, self.reads, self.suggest_state, self.model_dir()
+            self.engine, self.reads, self.suggest_state, self.model_dir(), self.models.ready
         )
-        self.embeddings = Embeddings(self.suggest_state, self.model_dir(), self.models.saved)
+        self.embeddings = Embeddings(
+            self.suggest_state, self.model_dir(), self.models.saved, self.models.ready
+        )
         self.suggesting = Suggestions(
             self.reads,
             self.coding,

@@ -4,8 +4,8 @@ database with a private working copy.
 The suggester code (``nlp/persist.py``, ``Embeddings``) reads and writes a folder of files.
 For a project file that folder is ``NAME.qtally.models``. For a project on a server it is a
 private temporary folder (never the user's working folder), filled from the database's
-``model_files`` rows when the project opens (``storage/model_store.py``: a model whose card
-does not vouch for it is not filled in) and written back, changed files only and one save
+``model_files`` rows the first time it is read (``storage/model_store.py``: a model whose
+card does not vouch for it is not filled in) and written back, changed files only and one save
 in one transaction, each time a model or the embeddings are saved; it is removed when the
 project closes. So the database holds the state and every coder's machine loads the same
 model.
@@ -31,6 +31,9 @@ class ModelFolder:
         self.path = path
         self.refused: dict[str, str] = {}
 
+    def ready(self) -> None:
+        """Called before the folder is read (the loader, the saved embeddings)."""
+
     def saved(self) -> None:
         """Called after something was saved into the folder."""
 
@@ -46,13 +49,27 @@ class ServerModelFolder(ModelFolder):
         self.engine = engine
         self._lock = threading.Lock()
         self._known: dict[tuple[str, str], str] = {}
-        folders, self.refused = model_store.load(engine)
+        self._pulled = False
+
+    def _pull(self) -> None:
+        """Fill the folder from the database once (a command that never suggests never
+        reads the rows, which hold the embeddings: megabytes). A file saved here first is
+        kept: it is newer than the row."""
+        if self._pulled:
+            return
+        self._pulled = True
+        folders, self.refused = model_store.load(self.engine)
         for folder, files in folders.items():
             where = self.path / folder
             where.mkdir(parents=True, exist_ok=True)
             for name, data in files.items():
-                (where / name).write_bytes(data)
-                self._known[(folder, name)] = model_store.sha256(data)
+                if not (where / name).exists():
+                    (where / name).write_bytes(data)
+                    self._known[(folder, name)] = model_store.sha256(data)
+
+    def ready(self) -> None:
+        with self._lock:
+            self._pull()
 
     def _changed(self) -> dict[tuple[str, str], bytes]:
         out = {}
@@ -68,6 +85,7 @@ class ServerModelFolder(ModelFolder):
 
     def saved(self) -> None:
         with self._lock:
+            self._pull()
             changed = self._changed()
             model_store.save(self.engine, changed)
             self._known.update({k: model_store.sha256(v) for k, v in changed.items()})
