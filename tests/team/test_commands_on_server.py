@@ -167,3 +167,10 @@ def test_evaluate_a_server_projects_codings(in_work, capsys):
     summary = json.loads(out)["summary"]
     assert 0 < summary["micro_f1"]["model"] <= 1 and summary["micro_f1"]["keyword"] >= 0
     assert os.listdir(work) == []
+
+
+def test_on_a_server_the_coder_is_the_role_connecting():
+    from qualtally.project.team import server_user
+
+    assert server_user("postgresql+psycopg://ana@db.example.org:5432/eval") == "ana"
+    assert server_user("project.qtally") is None
