@@ -11,7 +11,8 @@ screen calls every half second:
   decisions, settings and documents, whichever client made it. Checking reads what
   the server has already sent; it sends nothing.
 - SQLite: ``PRAGMA data_version`` on a connection of its own, which changes when any other
-  connection (another process, or this one's pool) commits to the file.
+  connection (another process, or this one's pool) commits to the file; then the newest
+  event's and coding's ids tell a change to what is counted from a saved position.
 """
 
 from __future__ import annotations
@@ -41,9 +42,17 @@ class ChangeSignal:
             self._lite = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True,
                                          check_same_thread=False)
             self._version = self._data_version()
+            self._marker = self._counted_marker()
 
     def _data_version(self) -> int:
         return int(self._lite.execute("PRAGMA data_version").fetchone()[0])
+
+    def _counted_marker(self) -> tuple:
+        """The newest event and coding: what moves when someone changes what screens count
+        (every person-made change, import and setting is an event), and not when a coding
+        screen merely saves where its coder is (which also changes ``data_version``)."""
+        return self._lite.execute(
+            "SELECT (SELECT max(id) FROM events), (SELECT max(id) FROM codings)").fetchone()
 
     def changed(self) -> bool:
         """Whether anyone committed a change since the last call (never blocks)."""
@@ -51,7 +60,11 @@ class ChangeSignal:
             self.tables = {n.payload for n in self._pg.notifies(timeout=0)}
             return bool(self.tables)
         version = self._data_version()
-        changed, self._version = version != self._version, version
+        if version == self._version:
+            return False
+        self._version = version
+        marker = self._counted_marker()
+        changed, self._marker = marker != self._marker, marker
         return changed
 
     def close(self) -> None:
