@@ -208,8 +208,8 @@ async def test_screen_codings_are_stored_at_once_while_other_processes_write(tmp
 
 @pytest.mark.slow
 async def test_the_same_on_a_postgresql_project(tmp_path, monkeypatch):
-    # a server project still keeps its trained model in a folder named after the URL, in
-    # the current directory (the team-server issue moves it into the database)
+    # a server project keeps its model in the database (model_files), nothing in the
+    # current directory (tests/team/test_models_on_server.py checks that)
     monkeypatch.chdir(tmp_path)
     with fresh_database() as url:
         build(url)

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import argparse
 
+SERVER_BACKUPS = ("a project on a database server is backed up by the server's administrator "
+                  "(e.g. pg_dump), not by qualtally; `qualtally copy URL FILE.qtally` takes a "
+                  "snapshot as a project file")
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backups", help="list a project's backup copies (taken before imports, "
@@ -22,6 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_backups(args) -> int:
     from qualtally.project import Project
 
+    if "://" in args.project:
+        print(SERVER_BACKUPS)
+        return 0
     if args.keep is not None:
         with Project.open(args.project) as project:
             project.set_backup_keep(args.keep)

@@ -69,7 +69,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_suggest)
 
     p = sub.add_parser("evaluate", help="cross-validate the suggester against keyword auto-coding")
-    p.add_argument("coded", metavar="CODED.csv", help="a coded-excerpts CSV (the training data)")
+    p.add_argument("coded", metavar="CODED.csv", help="a coded-excerpts CSV, or a project "
+                   "(.qtally file or server URL): its codings")
     p.add_argument("--by", choices=["question"], help="one codebook (and model) per question")
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     p.add_argument("--seed", type=int, default=0,
@@ -183,11 +184,20 @@ def cmd_suggest(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
+    from qualtally.core.errors import InputError
     from qualtally.nlp.dataset import load_coded
     from qualtally.nlp.evaluate import evaluate
 
-    items = load_coded(args.coded, coder=args.coder)
     profiles = None
+    if "://" in args.coded or args.coded.endswith(".qtally"):  # a project, file or server
+        from qualtally.project import Project
+
+        with Project.open(args.coded) as project:
+            items, profiles = project.coded_items(args.coder)
+        if not items:
+            raise InputError(args.coded, "nothing coded yet to evaluate on")
+    else:
+        items = load_coded(args.coded, coder=args.coder)
     if args.codebook:
         from qualtally.nlp.coldstart import profiles_from_codes
         from qualtally.nlp.training import read_codebook

@@ -271,7 +271,11 @@ def _open_project(path: Path | str):
 
 
 def cmd_code(args) -> int:
-    return _run_tui(args.project if "://" in args.project else Path(args.project), args.coder)
+    if "://" in args.project:  # on a server, a coder is the role they connect as
+        from qualtally.project.team import server_user
+
+        return _run_tui(args.project, args.coder or server_user(args.project))
+    return _run_tui(Path(args.project), args.coder)
 
 
 def cmd_demo(args) -> int:

@@ -41,6 +41,7 @@ class Analysis:
         query's answer per respondent; ``exact=True`` runs that query over all codings instead
         (the reference: slow on large projects, same result).
         """
+        exact = exact or tally_cache.disabled(self.engine)  # a coder's role on a server
         if not exact:
             tally_cache.ensure(self.engine)
         inputs = self.reads.read(tally_read.read, by, coder, exact=exact)

@@ -10,6 +10,7 @@ trained with the static table re-embeds instead (milliseconds for a project).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,8 +23,13 @@ EMBEDDINGS_FILE = "embeddings.npz"
 
 
 class Embeddings:
-    def __init__(self, state: SuggestState, model_dir: Path) -> None:
+    def __init__(
+        self, state: SuggestState, model_dir: Path, saved: Callable[[], None] = lambda: None,
+        ready: Callable[[], None] = lambda: None,
+    ) -> None:
         self.state, self.model_dir = state, model_dir
+        self.saved, self.ready = saved, ready
+        """Called after the file is saved (a server project copies it into the database)."""
 
     @property
     def path(self) -> Path:
@@ -40,6 +46,7 @@ class Embeddings:
 
         st = self.state
         texts = [text for text, _ in st.texts.values()]
+        self.ready()
         st.embeddings_saved = embed.load_cache(self.path, texts)
         from_shipped = sum(
             embed.load_cache(d / EMBEDDINGS_FILE, texts) for d in shipped.model_dirs()
@@ -62,6 +69,7 @@ class Embeddings:
             st.embeddings_saved = embed.save_cache(self.path, texts)
         except OSError:  # a read-only folder: embed again next time
             return 0
+        self.saved()
         return st.embeddings_saved
 
     def embed_excerpts(self, suggester: Suggester, loaded: bool = False, progress=None) -> None:

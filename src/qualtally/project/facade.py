@@ -40,11 +40,13 @@ from qualtally.project.analysis import Analysis
 from qualtally.project.coding import Coding, Progress
 from qualtally.project.corrections import Corrections
 from qualtally.project.embeddings import Embeddings
+from qualtally.project.model_folder import ModelFolder, ServerModelFolder
 from qualtally.project.reads import Reads
 from qualtally.project.suggest_state import SuggestState
 from qualtally.project.suggestion_cache import SuggestionCache
 from qualtally.project.suggestions import Suggestions
 from qualtally.storage import backups
+from qualtally.storage.changes import ChangeSignal
 from qualtally.storage.engine import open_engine
 from qualtally.storage.store import Store
 
@@ -55,6 +57,12 @@ class Project:
         self.path = str(path) if "://" in str(path) else Path(path)
         self.engine = open_engine(self.path, create=create)
         """The SQLAlchemy engine (the suggestion model is ``suggest_state.suggester``)."""
+        self.models = (
+            ModelFolder(Path(f"{self.path}.models"))
+            if isinstance(self.path, Path)
+            else ServerModelFolder(self.engine)
+        )
+        """The model folder: beside the file, or in the database (project/model_folder.py)."""
         self.store = Store(self.engine)
         self.reads = Reads(self.engine)
         self.coding = Coding(self.engine, self.store, self.reads, backup=self.backup)
@@ -63,9 +71,11 @@ class Project:
         self.agreeing = Agreement(self.engine, self.store, self.reads, self.analysis)
         self.suggest_state = SuggestState()
         self.suggestion_cache = SuggestionCache(
-            self.engine, self.reads, self.suggest_state, self.model_dir()
+            self.engine, self.reads, self.suggest_state, self.model_dir(), self.models.ready
         )
-        self.embeddings = Embeddings(self.suggest_state, self.model_dir())
+        self.embeddings = Embeddings(
+            self.suggest_state, self.model_dir(), self.models.saved, self.models.ready
+        )
         self.suggesting = Suggestions(
             self.reads,
             self.coding,
@@ -73,6 +83,7 @@ class Project:
             self.embeddings,
             self.suggest_state,
             self.model_dir(),
+            self.models.saved,
         )
 
     @classmethod
@@ -83,7 +94,22 @@ class Project:
     def open(cls, path: str | Path) -> Project:
         return cls(path, create=False)
 
+    def coded_items(self, coder: str | None = None) -> tuple[list[Any], list[Any]]:
+        """The project's coded excerpts as the suggester's training items (one coder's when
+        given), and its codebook's profiles: what ``qualtally evaluate PROJECT`` scores."""
+        from qualtally.project import training
+
+        _, profiles, _ = training.codebook(self.reads)
+        items, _, _ = training.training_data(self.reads, coder, coder)
+        return [i for i in items if i.codes], profiles
+
+    def change_signal(self) -> ChangeSignal:
+        """A non-blocking check that someone committed a change (storage/changes.py); the
+        caller closes it."""
+        return ChangeSignal(self.engine)
+
     def close(self) -> None:
+        self.models.close()
         self.engine.dispose()
 
     def __enter__(self) -> Project:
@@ -134,8 +160,9 @@ class Project:
         return chosen, backups.restore(path, chosen)
 
     def model_dir(self) -> Path:
-        """Where this project's model and card live: beside the project file."""
-        return Path(f"{self.path}.models")
+        """Where this project's model and card are read and saved: beside the project file,
+        or a server project's private working copy of its ``model_files`` rows."""
+        return self.models.path
 
     # -- reading (Reads) ----------------------------------------------------------------
     def info(self) -> dict[str, Any]:

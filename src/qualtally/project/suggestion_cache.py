@@ -17,7 +17,7 @@ file refuses is counted (``SuggestState.cache_write_errors``), never raised.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,9 +58,12 @@ def blind_folder(model_dir: Path, coder: str) -> Path:
 
 class SuggestionCache:
     def __init__(
-        self, engine: sa.Engine, reads: Reads, state: SuggestState, model_dir: Path
+        self, engine: sa.Engine, reads: Reads, state: SuggestState, model_dir: Path,
+        ready: Callable[[], None] = lambda: None,
     ) -> None:
         self.engine, self.reads, self.state, self.model_dir = engine, reads, state, model_dir
+        self.ready = ready
+        """Called before the model folder is read (a server project fills it then)."""
         self.writer: background.WriteBehind[Row] = background.WriteBehind(
             "suggestion-cache-writer",
             self._write_back,
@@ -74,6 +77,7 @@ class SuggestionCache:
         for a blind coder (``scope``), only the folder of the model of their own codings."""
         from qualtally.nlp import shipped
 
+        self.ready()
         if scope is not None:
             return [blind_folder(self.model_dir, scope)]
         return [self.model_dir, *shipped.model_dirs()]

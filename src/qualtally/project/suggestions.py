@@ -17,7 +17,7 @@ model, a shipped one (the demo's learned from coder-a) or a cache entry either m
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,9 +48,12 @@ class Suggestions:
         embeddings: Embeddings,
         state: SuggestState,
         model_dir: Path,
+        saved: Callable[[], None] = lambda: None,
     ) -> None:
         self.reads, self.coding, self.cache, self.embeddings = reads, coding, cache, embeddings
         self.state, self.model_dir = state, model_dir
+        self.saved = saved
+        """Called after a model is saved (a server project copies it into the database)."""
 
     def scope_for(self, coder: str | None) -> str | None:
         """The coder whose own codings alone a model for ``coder`` may learn from: ``coder``
@@ -191,6 +194,8 @@ class Suggestions:
                 )
             except OSError:  # a read-only folder: keep the model in memory (and cache nothing)
                 folder = None
+            else:
+                self.saved()
             self.cache.install(suggester, meta, folder, scope=scope)
         self.embeddings.save()
         if refresh:

@@ -234,3 +234,18 @@ suggestion_cache = Table(
 an excerpt, valid only while ``model_key`` names the model in use and ``text_hash`` the
 excerpt's text. Lets a reopened project show suggestions before the model has loaded.
 A cached suggestion counts in no tally, like any other suggestion."""
+
+model_files = Table(
+    "model_files",
+    metadata,
+    Column("folder", String(300), primary_key=True),
+    Column("name", String(100), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("saved_at", String(40), nullable=False),
+)
+"""A server project's model folder (``storage/model_store.py``): the skops model with its
+card, each blind coder's, and the saved sentence embeddings, so every coder's machine uses
+the same model and nothing is written beside the user's working folder. ``folder`` is the
+path inside the model folder ("" for the project's own model). Derived, never
+authoritative: no events."""

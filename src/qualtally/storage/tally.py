@@ -8,8 +8,8 @@ every export reach these numbers only through :func:`support`; the drill-down li
 exactly the excerpts that query counts, through the same :func:`_counted` filter.
 
 Roll-up and finding links are a closure computed in Python (``core.tally.closure``),
-shipped as a temporary table and joined, so one GROUP BY gives exact distinct counts
-for every node of the code tree and every finding.
+shipped as a temporary table (on PostgreSQL, two unnested arrays) and joined, so one
+GROUP BY gives exact distinct counts for every node of the code tree and every finding.
 
 Large projects read this query's answer from ``storage/tally_cache.py``, which stores it
 per respondent and refreshes it by running this same query restricted to the respondents
@@ -36,7 +36,16 @@ def _counted(coder: str | None):
     return cond & t.excerpts.c.respondent_id.is_not(None)
 
 
-def _closure_table(conn: Connection, pairs: list[tuple[int, int]]) -> sa.Table:
+def _closure_table(conn: Connection, pairs: list[tuple[int, int]]) -> Any:
+    if conn.dialect.name == "postgresql":
+        # two arrays unnested in the query itself: creating and dropping a temporary table
+        # costs PostgreSQL catalog writes, about a fifth of a coding's write
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        arrays = (sa.bindparam("qt_nodes", [n for n, _ in pairs], type_=ARRAY(sa.Integer)),
+                  sa.bindparam("qt_codes", [c for _, c in pairs], type_=ARRAY(sa.Integer)))
+        return sa.func.unnest(*arrays).table_valued("node", "code_id").render_derived(
+            name="qt_closure")
     md = sa.MetaData()
     table = sa.Table("qt_closure", md, sa.Column("node", sa.Integer, nullable=False),
                      sa.Column("code_id", sa.Integer, nullable=False), prefixes=["TEMPORARY"])
@@ -87,17 +96,16 @@ def support(conn: Connection, pairs: list[tuple[int, int]], coder: str | None = 
                 out += [(int(a), int(b), int(c)) for a, b, c in conn.execute(q, params)]
         return out
     finally:
-        conn.execute(sa.text("DROP TABLE IF EXISTS qt_closure"))
+        if conn.dialect.name != "postgresql":
+            conn.execute(sa.text("DROP TABLE IF EXISTS qt_closure"))
 
 
 def interviewed(conn: Connection) -> set[int]:
     """Respondents interviewed: everyone with at least one excerpt attributed to them."""
-    q = (
-        sa.select(t.excerpts.c.respondent_id)
-        .where(t.excerpts.c.respondent_id.is_not(None))
-        .distinct()
-    )
-    return {int(r[0]) for r in conn.execute(q)}
+    # one index probe per respondent rather than a DISTINCT over every excerpt (PostgreSQL
+    # has no skip scan: 0.15 s on 332,000 excerpts, against 0.05 s for this)
+    has = sa.exists().where(t.excerpts.c.respondent_id == t.respondents.c.id)
+    return {int(r[0]) for r in conn.execute(sa.select(t.respondents.c.id).where(has))}
 
 
 def question_respondents(conn: Connection) -> dict[str, set[str]]:

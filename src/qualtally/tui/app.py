@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from qualtally.core import background
 from qualtally.core.location import label
+from qualtally.tui.following import FollowingMixin
 from qualtally.tui.guard import describe, guarded
 from qualtally.tui.messages import ModelProgress, ModelReady, ModelRetrained
 from qualtally.tui.modals.help import HelpScreen
@@ -68,7 +69,7 @@ def agreement_screen(project, coder: str) -> Screen:
     return AgreementScreen(project, coder)
 
 
-class QualtallyApp(OpeningMixin, App):
+class QualtallyApp(FollowingMixin, OpeningMixin, App):
     CSS_PATH = "app.tcss"
     DEFAULT_MODE = "coding"
     """Start in the coding mode itself: no default screen to mount and switch away from."""
@@ -116,6 +117,7 @@ class QualtallyApp(OpeningMixin, App):
         if self._model_started:
             return
         self._model_started = True
+        self.start_following()
         freeze_heap()
         if self.load_model:
             self.load_suggester()
@@ -154,6 +156,7 @@ class QualtallyApp(OpeningMixin, App):
                               severity="warning", markup=False)
 
     def on_unmount(self) -> None:
+        self.stop_following()
         self.positions.flush()
         flush = getattr(self.project, "flush_suggestion_cache", None)  # not on a peek
         if flush is not None:  # suggestions computed on a miss, queued for the cache

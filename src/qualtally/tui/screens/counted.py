@@ -23,5 +23,9 @@ class CountedCodebookScreen(QualtallyScreen):
         if not get_current_worker().is_cancelled:
             self.post_message(CountsReady(counts))
 
+    def follow_changes(self) -> None:
+        """Someone else committed a change: recount (tui/following.py)."""
+        self.recount()
+
     def on_counts_ready(self, message: CountsReady) -> None:
         self.tree.set_counts(message.counts)

@@ -110,6 +110,10 @@ class FindingsScreen(QualtallyScreen):
     def reload(self, focus_excerpt: int | None = None) -> None:
         self.load(self.by, self.coder)
 
+    def follow_changes(self) -> None:
+        """Someone else committed a change: tally again (tui/following.py)."""
+        self.reload()
+
     @work(thread=True, exclusive=True, group="findings", exit_on_error=False)
     def load(self, by: str | None, coder: str | None) -> None:
         if len(self.splits) == 1:
