@@ -56,7 +56,8 @@ class Project:
         self.reads = Reads(self.engine)
         self.coding = Coding(self.engine, self.store, self.reads, backup=self.backup)
         self.analysis = Analysis(self.engine, self.store, self.reads)
-        self.agreeing = Agreement(self.engine, self.store, self.reads, self.analysis)
+        self.agreeing = Agreement(self.engine, self.store, self.reads, self.analysis,
+                                  backup=self.backup)
         self.suggest_state = SuggestState()
         self.suggestion_cache = SuggestionCache(
             self.engine, self.reads, self.suggest_state, self.model_dir()
@@ -304,7 +305,7 @@ class Project:
         """Bring coders' copies of this project in (``project/merge.py``), one transaction."""
         from qualtally.project.merge import merge
 
-        return merge(self.engine, self.path, sources, actor)
+        return merge(self.engine, self.path, sources, actor, backup=self.backup)
 
     # -- suggesting (Suggestions) -----------------------------------------------------------
     def load_suggester(self, progress: Progress | None = None, coder: str | None = None) -> None:
