@@ -22,7 +22,7 @@ from typing import Any
 
 from qualtally.core.models import Code, Document, Excerpt, Turn
 
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 """The schema revision these queries are written for (a test checks it equals
 ``storage.engine.HEAD_REVISION``); a file at any other revision is not peeked at."""
 
