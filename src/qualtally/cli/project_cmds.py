@@ -227,11 +227,11 @@ def cmd_code(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from qualtally.demo import demo_project_path, ensure_demo_project
+    from qualtally.demo import ensure_demo_project
 
-    path = demo_project_path()
-    if not path.exists():  # built once; an existing demo opens without importing the project first
-        path = ensure_demo_project()
+    # built once (an existing demo opens without importing the project first); every run
+    # removes the files of builds that were killed
+    path = ensure_demo_project()
     if args.print:
         from qualtally.project import Project
 
