@@ -40,8 +40,13 @@ def test_changed_codebook_refuses_model(suggester, tmp_path):
 def test_untrusted_types_are_refused(tmp_path):
     import skops.io as sio
 
+    from qualtally.nlp import card
+
     save_model(Suggester(), tmp_path, codebook="x", training_size=0)
-    sio.dump({"models": {"": Smuggled()}}, tmp_path / "model.skops")
+    meta = card.read_meta(tmp_path)
+    sio.dump({"models": {"": Smuggled()}}, card.model_path(tmp_path, meta))
+    meta["model_sha256"] = card.file_sha256(card.model_path(tmp_path, meta))
+    (tmp_path / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(StaleModel, match="untrusted"):
         load_model(tmp_path)
 
