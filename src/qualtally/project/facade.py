@@ -130,6 +130,18 @@ class Project:
         chosen = backups.find(path, name)
         return chosen, backups.restore(path, chosen)
 
+    def lock_coder(self, coder: str):
+        """Hold this coder's coding-screen lock until ``.release()``; InputError (one line)
+        when another screen of the same coder has the project open. A file project's lock
+        is ``core/coder_lock.py``'s flock, a server project's a session advisory lock."""
+        if isinstance(self.path, Path):
+            from qualtally.core.coder_lock import FileCoderLock
+
+            return FileCoderLock(self.path, coder)
+        from qualtally.storage.coder_lock import ServerCoderLock
+
+        return ServerCoderLock(self.engine, self.path, coder)
+
     def model_dir(self) -> Path:
         """Where this project's model and card live: beside the project file."""
         return Path(f"{self.path}.models")
