@@ -125,10 +125,11 @@ def save_model(suggester: Suggester, out: str | Path, *, codebook: str, training
     for old in out.glob("model*.skops"):
         if old != model:
             old.unlink(missing_ok=True)
-    for stale in out.glob(".*.tmp"):  # a killed save's; ours are already renamed
-        pid = stale.name.rsplit(".", 2)[-2]
-        if pid.isdigit() and not _alive(int(pid)):
-            stale.unlink(missing_ok=True)
+    for name in (MODEL_FILE, META_FILE):  # a killed save's; ours are already renamed
+        for stale in out.glob(f".{name}.*.tmp"):
+            pid = stale.name[len(name) + 2:-len(".tmp")]
+            if pid.isdigit() and not _alive(int(pid)):
+                stale.unlink(missing_ok=True)
     return out
 
 
