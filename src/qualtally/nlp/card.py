@@ -38,13 +38,20 @@ def model_path(folder: str | Path, meta: dict) -> Path:
     path elsewhere, say) is refused: the card never points outside its folder."""
     name = str(meta.get("model_file") or MODEL_FILE)
     if not _MODEL_NAME.match(name):
-        raise StaleModel(f"{Path(folder) / META_FILE}: names {name!r} as its model file, "
+        raise UntrustedModel(f"{Path(folder) / META_FILE}: names {name!r} as its model file, "
                          "which is not a qualtally model file name; not loaded")
     return Path(folder) / name
 
 
 class StaleModel(Exception):
     """The saved model does not match the current codebook (or cannot be read)."""
+
+
+class UntrustedModel(StaleModel):
+    """The saved model is not what qualtally saved: its file differs from the sha256 its card
+    records, it holds types qualtally does not trust, or the card names a file elsewhere.
+    Refused before anything is built from it; the user is told (it may have been tampered
+    with), not only retrained past."""
 
 
 def codebook_hash(codes: list[str], profiles=()) -> str:

@@ -25,6 +25,7 @@ from qualtally.nlp.card import (
     META_FILE,
     MODEL_FILE,
     StaleModel,
+    UntrustedModel,
     check_tables,
     check_versions,
     codebook_hash,  # noqa: F401 - re-exported for callers
@@ -163,15 +164,15 @@ def load_model(folder: str | Path, expect_hash: str | None = None) -> tuple[Sugg
     check_tables(meta)
     check_versions(meta)
     if meta.get("model_sha256") and file_sha256(path) != meta["model_sha256"]:
-        raise StaleModel(f"{path}: its sha256 is not the one its model card records (changed "
+        raise UntrustedModel(f"{path}: its sha256 is not the one its model card records (changed "
                          "since it was saved, or a torn save); not loaded, retrain it")
     try:
         unknown = [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED]
     except Exception as err:  # noqa: BLE001 - any unreadable file is refused the same way
-        raise StaleModel(f"{path}: not a readable skops file ({type(err).__name__}); "
+        raise UntrustedModel(f"{path}: not a readable skops file ({type(err).__name__}); "
                          "not loaded, retrain it") from None
     if unknown:
-        raise StaleModel(f"{path}: refusing to load untrusted types: {', '.join(unknown)} "
+        raise UntrustedModel(f"{path}: refusing to load untrusted types: {', '.join(unknown)} "
                          "(not a model qualtally saved: tampered with?); not loaded, retrain it")
     data = sio.load(path, trusted=TRUSTED)
     profiles = [CodeProfile(p["path"], tuple(p["keywords"]), p["description"], tuple(p["examples"]))

@@ -323,6 +323,11 @@ class Project:
     def load_suggester(self, progress: Progress | None = None, coder: str | None = None) -> None:
         self.suggesting.load_suggester(progress, coder)
 
+    def refused_models(self) -> list[str]:
+        """One line per saved model the loader refused as not what qualtally saved (changed
+        since it was saved, untrusted types): the coding screen tells the coder."""
+        return list(self.suggest_state.refused)
+
     def prepare_suggestions(self, progress: Progress | None = None) -> dict[str, int] | None:
         return self.suggesting.prepare_suggestions(progress)
 
