@@ -1,6 +1,7 @@
 """The coded-excerpts CSV: the spreadsheet every QDA package exports, and that we import.
 
-Written atomically (``exports/atomic.py``) so a crash never leaves half a file.
+Written atomically (``exports/atomic.py``) so a crash never leaves half a file, with the
+user's usual permissions.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ COLUMNS = [
     "codes",
     "origin",
     "created",
+    "memo",
 ]
 
 
