@@ -3,8 +3,9 @@
 ``qualtally demo`` finds the corpus (inside the installed package, or in the source
 checkout for an editable install), imports it into a fresh project file the first time,
 and reopens that same file ever after, so a user's demo coding is never thrown away.
-The file is built under a temporary name and renamed into place, so an interrupted
-build never leaves a half-imported demo behind.
+The file is built under a temporary name (``.NAME.<pid>.building``) and renamed into
+place, so an interrupted build never leaves a half-imported demo behind; the files a
+killed build leaves are removed by any later run once that process is gone.
 """
 
 from __future__ import annotations
@@ -36,15 +37,20 @@ def demo_project_path() -> Path:
 
 
 def ensure_demo_project(progress=None) -> Path:
-    """Path of the demo project, building it from the corpus on first use."""
-    from qualtally.project import Project
+    """Path of the demo project, building it from the corpus on first use.
 
+    Every call first removes what builds killed earlier left behind (their process is
+    gone), whether or not the demo exists by now; an existing demo is returned without
+    importing the project package."""
     path = demo_project_path()
+    if path.parent.is_dir():
+        _remove_leftovers(path)
     if path.exists():
         return path
+    from qualtally.project import Project
+
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.building")
-    _remove_leftovers(path)
     try:
         with Project.new(tmp) as project:
             project.import_paths([corpus_dir()], actor="demo", progress=progress)

@@ -180,3 +180,50 @@ def test_a_damaged_shipped_suggestions_file_is_skipped(tmp_path):
             path = tmp_path / f"{name}.json.gz"
             path.write_bytes(data)
             assert project.seed_suggestion_cache(path) == 0
+
+
+def _dead_pid() -> int:
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    return int(done.stdout)  # that process has exited (and been reaped)
+
+
+def test_files_of_a_killed_build_are_removed_by_later_runs(tmp_path):
+    """A first ``demo`` SIGKILLed while it builds leaves its ``.building`` files (and -wal,
+    -shm); the next run removes them, and so does any run after the demo exists, for every
+    builder whose process is gone, while a live builder's files are left alone."""
+    import signal
+    import time
+
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path / "home")}
+    folder = tmp_path / "data" / "qualtally"
+    child = subprocess.Popen([sys.executable, "-m", "qualtally", "demo", "--print"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list(folder.glob("*.building-wal")) and time.monotonic() < deadline:
+        assert child.poll() is None, "the build finished before it could be killed"
+        time.sleep(0.05)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    killed = sorted(p.name for p in folder.glob(".iom-evaluation.qtally.*.building*"))
+    assert f".iom-evaluation.qtally.{child.pid}.building" in killed and len(killed) >= 2, killed
+
+    first = _run("demo", "--print", env=env)
+    assert first.returncode == 0, first.stderr
+    assert not list(folder.glob("*.building*"))
+
+    # leftovers appearing beside an existing demo: a dead builder's and a live one's
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        dead = _dead_pid()
+        for pid in (dead, live.pid):
+            for side in ("", "-wal", "-shm"):
+                (folder / f".iom-evaluation.qtally.{pid}.building{side}").write_bytes(b"x")
+        again = _run("demo", "--print", env=env)
+        assert again.returncode == 0, again.stderr
+        left = sorted(p.name for p in folder.glob("*.building*"))
+        assert left == sorted(f".iom-evaluation.qtally.{live.pid}.building{side}"
+                              for side in ("", "-wal", "-shm"))
+    finally:
+        live.kill()
+        live.wait()

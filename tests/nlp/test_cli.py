@@ -46,7 +46,7 @@ def test_train_writes_model_and_card(coded_csv, tmp_path, capsys):
     out = tmp_path / "model"
     assert main(["train", str(coded_csv), "--out", str(out), "--no-eval"]) == 0
     meta = json.loads((out / "meta.json").read_text())
-    assert meta["training_size"] == 60 and (out / "model.skops").is_file()
+    assert meta["training_size"] == 60 and (out / meta["model_file"]).is_file()
     texts = tmp_path / "t.csv"
     texts.write_text("id,text\n1,staff training was excellent\n")
     assert main(["suggest", "--model", str(out), "--input", str(texts), "--json"]) == 0

@@ -33,7 +33,7 @@ def _new_ids(project):
 
 def test_suggestions_explain_and_exclude_applied_and_rejected(project):
     project.load_suggester()
-    assert project.model_dir().joinpath("model.skops").is_file()
+    assert list(project.model_dir().glob("model-*.skops"))
     eid = _new_ids(project)[0]
     found = project.suggestions(eid, "ann")
     assert found[0].code_path == "Funding > Amount" and found[0].suggested

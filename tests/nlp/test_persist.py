@@ -1,4 +1,5 @@
 import json
+import os
 
 import pytest
 from nlp_fixtures import make_rows
@@ -40,8 +41,13 @@ def test_changed_codebook_refuses_model(suggester, tmp_path):
 def test_untrusted_types_are_refused(tmp_path):
     import skops.io as sio
 
+    from qualtally.nlp import card
+
     save_model(Suggester(), tmp_path, codebook="x", training_size=0)
-    sio.dump({"models": {"": Smuggled()}}, tmp_path / "model.skops")
+    meta = card.read_meta(tmp_path)
+    sio.dump({"models": {"": Smuggled()}}, card.model_path(tmp_path, meta))
+    meta["model_sha256"] = card.file_sha256(card.model_path(tmp_path, meta))
+    (tmp_path / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(StaleModel, match="untrusted"):
         load_model(tmp_path)
 
@@ -115,3 +121,26 @@ def test_shipped_model_cards_match_the_running_versions():
     assert shipped
     for folder in shipped:
         assert card.version_drift(card.read_meta(folder)) == [], folder
+
+
+def test_a_save_removes_what_killed_saves_left_and_nothing_else(tmp_path):
+    """A save killed before its renames leaves ``.model.skops.<pid>.tmp`` (and the card's);
+    the next save removes those of dead processes, the other model files no card names,
+    and leaves other writers' temporary files alone."""
+    import subprocess
+    import sys
+
+    from qualtally.nlp import card
+
+    dead = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True).stdout)
+    left = [tmp_path / f".model.skops.{dead}.tmp", tmp_path / f".meta.json.{dead}.tmp",
+            tmp_path / "model-0123456789abcdef.skops"]
+    kept = [tmp_path / ".embeddings.npz.12345678.tmp", tmp_path / f".model.skops.{os.getpid()}x"]
+    for p in left + kept:
+        p.write_bytes(b"partial")
+    save_model(Suggester(), tmp_path, codebook="x", training_size=0)
+    assert not [p for p in left if p.exists()]
+    assert all(p.exists() for p in kept)
+    assert [p.name for p in tmp_path.glob("model*.skops")] == [
+        card.model_path(tmp_path, card.read_meta(tmp_path)).name]

@@ -47,7 +47,8 @@ def test_a_trained_model_is_in_the_database_and_used_by_the_next_opening(url):
     rows = _rows(url)
 
     card = json.loads(rows[("", model_store.META_FILE)])
-    assert card["model_sha256"] == model_store.sha256(rows[("", model_store.MODEL_FILE)])
+    assert [n for (f, n) in rows if f == "" and n.endswith(".skops")] == [card["model_file"]]
+    assert card["model_sha256"] == model_store.sha256(rows[("", card["model_file"])])
     with Project.open(url) as second:
         assert second.model_dir() != folder
         second.load_suggester()
@@ -61,14 +62,14 @@ def test_a_model_that_does_not_match_its_card_is_not_used(url):
     engine = sa.create_engine(url)
     with engine.begin() as conn:  # someone swaps the model bytes (and fixes the row's hash)
         forged = b"not the model the card describes"
-        conn.execute(sa.update(t.model_files).where(t.model_files.c.name == "model.skops")
+        conn.execute(sa.update(t.model_files).where(t.model_files.c.name.like("model%.skops"))
                      .values(data=forged, sha256=model_store.sha256(forged)))
     engine.dispose()
     with Project.open(url) as second:
         assert not (second.model_dir() / "embeddings.npz").exists()  # filled when first read
         second.models.ready()
         assert second.models.refused == {"": "the model does not match its card's sha256"}
-        assert not (second.model_dir() / "model.skops").exists()
+        assert not list(second.model_dir().glob("model*.skops"))
 
 
 def test_refused_explains_each_case():
@@ -78,4 +79,8 @@ def test_refused_explains_each_case():
     assert model_store.refused({"embeddings.npz": b"x"}) is None
     assert "without its card" in model_store.refused({"model.skops": model})
     assert "no model_sha256" in model_store.refused({"model.skops": model, "meta.json": b"{}"})
+    named = json.dumps({"model_file": "model-ab.skops",
+                        "model_sha256": model_store.sha256(model)}).encode()
+    assert model_store.refused({"model-ab.skops": model, "meta.json": named}) is None
+    assert "names no model file" in model_store.refused({"model.skops": model, "meta.json": named})
     assert "unreadable" in model_store.refused({"model.skops": model, "meta.json": b"\xff"})

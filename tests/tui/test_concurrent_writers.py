@@ -1,5 +1,5 @@
-"""The coding screen writing codings while other processes import, export, tally and code
-the same project: what the screen shows as applied is in the database, at once, and the
+"""The coding screen writing codings while other processes import, export, tally, merge and
+code the same project: what the screen shows as applied is in the database, at once, and the
 file stays intact.
 
 The screen is the app ``qualtally code`` runs (``cli.project_cmds.tui_app``: drawn from
@@ -22,6 +22,7 @@ import pytest
 from qt_pg import fresh_database
 
 from qualtally.cli.project_cmds import tui_app
+from qualtally.project import Project
 
 from .conftest import CODER, SIZE
 from .demo_project import build
@@ -59,9 +60,10 @@ LOOP = textwrap.dedent("""
     kind, where, until, work = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
     qt = [sys.executable, "-m", "qualtally"]
     rnd, n, failures = random.Random(kind), 0, []
-    if kind == "coder":
+    if kind in ("coder", "merge"):
         from qualtally.project import Project
-        p = Project.open(where)
+        # a merge codes in its own copy (built like the shared project) and merges it in
+        p = Project.open(where if kind == "coder" else os.path.join(work, "copy.qtally"))
         excerpts = [e.id for e in p.excerpts()]
         codes = [c.id for c in p.codes()]
     while n == 0 or time.time() < until:  # at least once, however slow the start
@@ -78,6 +80,9 @@ LOOP = textwrap.dedent("""
             cmd = qt + ["export", where, dest]
         elif kind == "tally":
             cmd = qt + ["tally", where, "--json"]
+        elif kind == "merge":
+            p.toggle_code(rnd.choice(excerpts), rnd.choice(codes), "merger")
+            cmd = qt + ["merge", where, os.path.join(work, "copy.qtally"), "--actor", "merger"]
         else:
             e, c = rnd.choice(excerpts), rnd.choice(codes)
             p.toggle_code(e, c, "colleague")
@@ -108,9 +113,11 @@ CHECK = textwrap.dedent("""
         def flat(t):
             return sorted((r.code_id, r.respondents, r.excerpts) for r in t.codes)
         out["cache_is_exact"] = all(flat(p.tally(coder=c)) == flat(p.tally(coder=c, exact=True))
-                                    for c in (None, "ana", "colleague", "cli"))
+                                    for c in (None, "ana", "colleague", "cli", "merger"))
         ids = [e.id for e in p.excerpts()]
         out["screen"] = sorted([e, c] for e, rows in p.codings(ids, "ana").items()
+                               for c, _, _ in rows)
+        out["merged"] = sorted([e, c] for e, rows in p.codings(ids, "merger").items()
                                for c, _, _ in rows)
     print(json.dumps(out))
 """)
@@ -179,6 +186,18 @@ async def _code_while_others_write(where: str, work: Path, kinds: tuple[str, ...
     if "integrity" in result:
         assert result["integrity"] == ["ok"]
     assert result["cache_is_exact"], "the tally cache differs from an exact recount"
+    if "merge" in kinds:  # the copy's last state is in the target: no merge lost a write
+        with Project.open(work / "copy.qtally") as copy:
+            texts = {e.id: (copy.document(e.document_id).name, e.text) for e in copy.excerpts()}
+            paths = {c.id: c.path for c in copy.codes()}
+            mine = sorted((texts[e], paths[c]) for e, rows in
+                          copy.codings(list(texts), "merger").items() for c, _, _ in rows)
+        with Project.open(where) as target:
+            texts = {e.id: (target.document(e.document_id).name, e.text)
+                     for e in target.excerpts()}
+            paths = {c.id: c.path for c in target.codes()}
+            theirs = sorted((texts[e], paths[c]) for e, c in result["merged"])
+        assert mine and set(mine) <= set(theirs), (mine, theirs)
     in_db: dict[int, set[int]] = {}
     for e, c in result["screen"]:
         in_db.setdefault(e, set()).add(c)
@@ -191,7 +210,9 @@ async def _code_while_others_write(where: str, work: Path, kinds: tuple[str, ...
 @pytest.mark.slow
 async def test_screen_codings_are_stored_at_once_while_other_processes_write(tmp_path):
     path = build(tmp_path / "shared.qtally")
-    await _code_while_others_write(str(path), tmp_path, ("import", "export", "tally", "coder"))
+    build(tmp_path / "copy.qtally")  # a coder's own copy, merged in again and again
+    await _code_while_others_write(str(path), tmp_path,
+                                   ("import", "export", "tally", "coder", "merge"))
     # and every command still opens it
     info = _spawn(
         "from qualtally.cli import main; raise SystemExit(main())",
@@ -213,7 +234,9 @@ async def test_the_same_on_a_postgresql_project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with fresh_database() as url:
         build(url)
-        await _code_while_others_write(url, tmp_path, ("import", "export", "tally", "coder"))
+        build(tmp_path / "copy.qtally")
+        await _code_while_others_write(url, tmp_path,
+                                       ("import", "export", "tally", "coder", "merge"))
 
 
 HOLD_LOCK = textwrap.dedent("""

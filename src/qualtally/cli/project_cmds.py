@@ -222,27 +222,67 @@ def tui_app(project_path: Path | str, coder: str | None):
     from qualtally.storage.peek import Peek
 
     coder = coder or default_coder()
-    peek = None if "://" in str(project_path) else Peek.open(project_path)
-    if peek is None:
+    if "://" in str(project_path):
         from qualtally.project import Project
 
         project = Project.open(project_path)
-        from qualtally.tui.app import make_app
-
         try:
-            return make_app(project, coder), project.close
+            lock = project.lock_coder(coder)  # one coding screen per coder (advisory lock)
+            from qualtally.tui.app import make_app
+
+            app = make_app(project, coder)
         except BaseException:
             project.close()
             raise
+
+        def close_server() -> None:
+            lock.release()
+            project.close()
+        return app, close_server
+    from qualtally.core.coder_lock import FileCoderLock
+
+    peek = Peek.open(project_path)
+    try:
+        file_lock = FileCoderLock(Path(project_path), coder) if peek is not None else None
+    except BaseException:
+        peek.close()
+        raise
+    if peek is None:
+        from qualtally.project import Project
+
+        project = Project.open(project_path)  # migrates or refuses, then the lock
+        from qualtally.tui.app import make_app
+
+        try:
+            file_lock = FileCoderLock(Path(project_path), coder)
+            app = make_app(project, coder)
+        except BaseException:
+            if file_lock is not None:
+                file_lock.release()
+            project.close()
+            raise
+
+        def close_opened() -> None:
+            file_lock.release()
+            project.close()
+        return app, close_opened
     from qualtally.tui.app import make_app
 
-    session = _first_session(peek, Path(project_path), coder)
-    app = make_app(peek, coder, opener=partial(_open_project, project_path), session=session)
+    try:
+        session = _first_session(peek, Path(project_path), coder)
+        app = make_app(peek, coder, opener=partial(_open_project, project_path),
+                       session=session)
+    except BaseException:
+        file_lock.release()
+        raise
 
     def close() -> None:
-        app.close_opened()
-        if app.project is not peek:
-            app.project.close()
+        try:
+            app.close_opened()
+            if app.project is not peek:
+                app.project.close()
+        finally:
+            file_lock.release()
     return app, close
 
 
@@ -279,11 +319,11 @@ def cmd_code(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from qualtally.demo import demo_project_path, ensure_demo_project
+    from qualtally.demo import ensure_demo_project
 
-    path = demo_project_path()
-    if not path.exists():  # built once; an existing demo opens without importing the project first
-        path = ensure_demo_project()
+    # built once (an existing demo opens without importing the project first); every run
+    # removes the files of builds that were killed
+    path = ensure_demo_project()
     if args.print:
         from qualtally.project import Project
 

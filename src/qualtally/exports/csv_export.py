@@ -1,7 +1,7 @@
 """The coded-excerpts CSV: the spreadsheet every QDA package exports, and that we import.
 
-Written atomically (a temporary file renamed into place) so a crash never leaves half a file,
-with the user's usual permissions (``report_common.write_atomically``).
+Written atomically (``exports/atomic.py``) so a crash never leaves half a file, with the
+user's usual permissions.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from qualtally.exports.report_common import write_atomically
+from qualtally.exports.atomic import write_atomically
 
 COLUMNS = [
     "respondent",
@@ -34,4 +34,4 @@ def write_coded_csv(rows: list[dict[str, object]], out: Path) -> None:
             for row in rows:
                 writer.writerow({k: row.get(k, "") for k in COLUMNS})
 
-    write_atomically(out, write)
+    write_atomically(Path(out), write)

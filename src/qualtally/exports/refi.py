@@ -68,7 +68,7 @@ from qualtally.core.refi import (
     pack_description,
     scale_markdown,
 )
-from qualtally.exports.report_common import write_atomically
+from qualtally.exports.atomic import write_atomically
 
 Progress = Callable[[str, int, int], None]
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -378,8 +378,7 @@ def _xml(root: ET.Element, ns: str) -> bytes:
 
 
 def _atomic(out: Path, write: Callable[[Path], None]) -> Path:
-    write_atomically(out, write)  # renamed into place, with the user's usual permissions
-    return out
+    return write_atomically(out, write)
 
 
 def write_qdpx(snap: ExchangeSnapshot, out: Path, progress: Progress | None = None) -> Path:

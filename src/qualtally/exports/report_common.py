@@ -6,13 +6,8 @@ Both exports must show the very numbers ``qualtally tally`` prints, so both take
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable
-from contextlib import suppress
-from pathlib import Path
-
 from qualtally.core.tally import MISSING, respondent_group
+from qualtally.exports.atomic import write_atomically  # noqa: F401 - the reports' writer
 
 COUNT_RULE = (
     "A respondent supports a code or finding when at least one excerpt attributed to them "
@@ -42,24 +37,6 @@ def report_attribute(attributes: dict[str, dict[str, object]]) -> str | None:
         return "group"
     useful = [(len(v), k) for k, v in values.items() if 1 < len(v) <= 12]
     return min(useful)[1] if useful else None
-
-
-def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` on a temporary file beside ``out``, then rename it into place."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".qualtally-", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the user's usual mode
-        os.replace(tmp, out)
-    except BaseException:
-        with suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 def coder_note(project, coder: str | None) -> str:

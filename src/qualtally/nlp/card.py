@@ -21,16 +21,37 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
 MODEL_FILE = "model.skops"
+"""The model file of a card that names none (shipped models, models saved before 0.x)."""
 META_FILE = "meta.json"
+_MODEL_NAME = re.compile(r"^model(-[0-9a-f]{16})?\.skops$")
+
+
+def model_path(folder: str | Path, meta: dict) -> Path:
+    """The model file the card names (``model_file``: ``model-<sha256[:16]>.skops``, written
+    by ``persist.save_model``), or :data:`MODEL_FILE`. A name that is not one of ours (a
+    path elsewhere, say) is refused: the card never points outside its folder."""
+    name = str(meta.get("model_file") or MODEL_FILE)
+    if not _MODEL_NAME.match(name):
+        raise UntrustedModel(f"{Path(folder) / META_FILE}: names {name!r} as its model file, "
+                         "which is not a qualtally model file name; not loaded")
+    return Path(folder) / name
 
 
 class StaleModel(Exception):
     """The saved model does not match the current codebook (or cannot be read)."""
+
+
+class UntrustedModel(StaleModel):
+    """The saved model is not what qualtally saved: its file differs from the sha256 its card
+    records, it holds types qualtally does not trust, or the card names a file elsewhere.
+    Refused before anything is built from it; the user is told (it may have been tampered
+    with), not only retrained past."""
 
 
 def codebook_hash(codes: list[str], profiles=()) -> str:
@@ -67,7 +88,7 @@ def _model_sha256(folder: Path, meta: dict) -> str:
     recorded = meta.get("model_sha256")
     if recorded:
         return str(recorded)
-    path = folder / MODEL_FILE
+    path = model_path(folder, meta)
     st = path.stat()
     ident = (str(path.resolve()), st.st_size, st.st_mtime_ns)
     if ident not in _FILE_HASHES:
@@ -81,8 +102,8 @@ def model_key(folder: str | Path, meta: dict | None = None) -> str:
 
     folder = Path(folder)
     meta = read_meta(folder) if meta is None else meta
-    if not (folder / MODEL_FILE).is_file():
-        raise StaleModel(f"no {MODEL_FILE} in {folder}")
+    if not model_path(folder, meta).is_file():
+        raise StaleModel(f"no {model_path(folder, meta).name} in {folder}")
     parts = [_model_sha256(folder, meta), str(meta.get("codebook_hash")), __version__]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 

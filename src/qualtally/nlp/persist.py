@@ -25,11 +25,13 @@ from qualtally.nlp.card import (
     META_FILE,
     MODEL_FILE,
     StaleModel,
+    UntrustedModel,
     check_tables,
     check_versions,
     codebook_hash,  # noqa: F401 - re-exported for callers
     file_sha256,
     library_versions,
+    model_path,
     read_meta,
 )
 from qualtally.nlp.coldstart import CodeProfile
@@ -70,14 +72,37 @@ def _tables(suggester: Suggester) -> dict[str, str | None]:
     )
 
 
+def _durable_replace(tmp: Path, final: Path) -> None:
+    """Put ``tmp`` under ``final`` so that a crash leaves the old file or the new one, whole:
+    the bytes reach the disk (fsync) before the rename, and the rename before returning."""
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, final)
+    folder = os.open(final.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
 def save_model(suggester: Suggester, out: str | Path, *, codebook: str, training_size: int,
                 metrics: dict | None = None, extra: dict | None = None) -> Path:
+    """Save under a name of the model's own sha256, then switch the card to it.
+
+    The card (``meta.json``) is what a load reads first, and it names its model file
+    (``model_file``) and that file's sha256. The new model file is written whole and
+    synced under its own name; only then does the card's atomic replace switch from the old
+    model to the new one; the files no card names are removed last. A SIGKILL or a power
+    cut at any moment leaves a card naming a whole model: the old one or the new one
+    (``tests/nlp/test_crash_retrain.py`` kills retrainings to check)."""
     import skops.io as sio
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tmp = out / f".{MODEL_FILE}.{os.getpid()}.tmp"
     sio.dump({"models": suggester.models}, tmp)
+    sha = file_sha256(tmp)
+    model = out / f"model-{sha[:16]}.skops"
     meta = {
         "format": 1,
         "versions": versions(),
@@ -90,35 +115,65 @@ def save_model(suggester: Suggester, out: str | Path, *, codebook: str, training
         "embedders": suggester.embedders_by_question(),
         "embedding_tables": _tables(suggester),
         "metrics": metrics or {},
-        "model_sha256": file_sha256(tmp),
+        "model_file": model.name,
+        "model_sha256": sha,
         **(extra or {}),
     }
     meta_tmp = out / f".{META_FILE}.{os.getpid()}.tmp"
     meta_tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, out / MODEL_FILE)  # a crash between the two leaves a card whose hash no longer
-    os.replace(meta_tmp, out / META_FILE)  # matches: load_model refuses it and the project retrains
+    _durable_replace(tmp, model)
+    _durable_replace(meta_tmp, out / META_FILE)  # the switch: old model -> new model
+    for old in out.glob("model*.skops"):
+        if old != model:
+            old.unlink(missing_ok=True)
+    for name in (MODEL_FILE, META_FILE):  # a killed save's; ours are already renamed
+        for stale in out.glob(f".{name}.*.tmp"):
+            pid = stale.name[len(name) + 2:-len(".tmp")]
+            if pid.isdigit() and not _alive(int(pid)):
+                stale.unlink(missing_ok=True)
     return out
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def load_model(folder: str | Path, expect_hash: str | None = None) -> tuple[Suggester, dict]:
-    """Load a saved suggester; StaleModel if missing, untrusted, for another codebook or
-    trained with other versions of the libraries it depends on (``card.check_versions``)."""
+    """Load a saved suggester; StaleModel if missing, changed since it was saved, holding
+    types we do not trust, for another codebook or trained with other versions of the
+    libraries it depends on (``card.check_versions``).
+
+    The file's sha256 is checked against the card, then the types it would construct
+    against :data:`TRUSTED`, both before skops builds anything from it: a refused file runs
+    none of its code (``tests/nlp/test_tampered_model.py``)."""
     import skops.io as sio
 
     folder = Path(folder)
     meta = read_meta(folder)
     if expect_hash is not None and meta.get("codebook_hash") != expect_hash:
         raise StaleModel("the codebook changed since this model was trained")
-    path = folder / MODEL_FILE
+    path = model_path(folder, meta)
     if not path.is_file():
-        raise StaleModel(f"no {MODEL_FILE} in {folder}")
+        raise StaleModel(f"no {path.name} in {folder}")
     check_tables(meta)
     check_versions(meta)
-    unknown = [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED]
-    if unknown:
-        raise StaleModel(f"refusing to load untrusted types: {', '.join(unknown)}")
     if meta.get("model_sha256") and file_sha256(path) != meta["model_sha256"]:
-        raise StaleModel(f"{path} does not match its model card (an interrupted save?)")
+        raise UntrustedModel(f"{path}: its sha256 is not the one its model card records (changed "
+                         "since it was saved, or a torn save); not loaded, retrain it")
+    try:
+        unknown = [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED]
+    except Exception as err:  # noqa: BLE001 - any unreadable file is refused the same way
+        raise UntrustedModel(f"{path}: not a readable skops file ({type(err).__name__}); "
+                         "not loaded, retrain it") from None
+    if unknown:
+        raise UntrustedModel(f"{path}: refusing to load untrusted types: {', '.join(unknown)} "
+                         "(not a model qualtally saved: tampered with?); not loaded, retrain it")
     data = sio.load(path, trusted=TRUSTED)
     profiles = [CodeProfile(p["path"], tuple(p["keywords"]), p["description"], tuple(p["examples"]))
                 for p in meta.get("profiles", [])]

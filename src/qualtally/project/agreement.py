@@ -5,13 +5,14 @@ The façade's methodologist service. :meth:`Agreement.report` reads the project 
 ``qualtally.reliability`` count them (imported here, inside the method: numpy,
 scikit-learn and krippendorff are not loaded with the façade), with each coder's finding
 denominators from their own tally (``Analysis.tally``, the one counting rule).
-:meth:`Agreement.resolve` writes one decision through ``storage/consensus.py``.
+:meth:`Agreement.resolve` writes one decision through ``storage/consensus.py``; the
+first decision on a pair of coders in a session takes a backup copy first.
 Blind mode is a project setting (``blind``), changed with a logged event.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
@@ -26,8 +27,12 @@ from qualtally.storage.store import Store
 
 
 class Agreement:
-    def __init__(self, engine: sa.Engine, store: Store, reads: Reads, analysis: Analysis) -> None:
+    def __init__(self, engine: sa.Engine, store: Store, reads: Reads, analysis: Analysis,
+                 backup: Callable[[str], object] | None = None) -> None:
         self.engine, self.store, self.reads, self.analysis = engine, store, reads, analysis
+        self.backup = backup
+        """Takes a backup copy (``Project.backup``) before a reconciliation's first decision."""
+        self._backed_up: set[tuple[str, str]] = set()
 
     # -- blind mode --------------------------------------------------------------------------
     def blind(self) -> bool:
@@ -108,4 +113,8 @@ class Agreement:
         """Resolve a disagreement into the ``consensus`` coder (undoable, logged)."""
         if choice not in CHOICES:
             raise InputError(choice, f"choice must be one of {', '.join(CHOICES)}")
+        pair = (min(a, b), max(a, b))
+        if self.backup is not None and pair not in self._backed_up:  # once per pair and session
+            self.backup("before-reconciliation")
+            self._backed_up.add(pair)
         consensus.resolve(self.engine, a, b, kind, key, code_id, choice, actor)

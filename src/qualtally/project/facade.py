@@ -68,7 +68,8 @@ class Project:
         self.coding = Coding(self.engine, self.store, self.reads, backup=self.backup)
         self.corrections = Corrections(self.engine, backup=self.backup)
         self.analysis = Analysis(self.engine, self.store, self.reads)
-        self.agreeing = Agreement(self.engine, self.store, self.reads, self.analysis)
+        self.agreeing = Agreement(self.engine, self.store, self.reads, self.analysis,
+                                  backup=self.backup)
         self.suggest_state = SuggestState()
         self.suggestion_cache = SuggestionCache(
             self.engine, self.reads, self.suggest_state, self.model_dir(), self.models.ready
@@ -158,6 +159,18 @@ class Project:
             raise InputError(str(path), "no such project")
         chosen = backups.find(path, name)
         return chosen, backups.restore(path, chosen)
+
+    def lock_coder(self, coder: str):
+        """Hold this coder's coding-screen lock until ``.release()``; InputError (one line)
+        when another screen of the same coder has the project open. A file project's lock
+        is ``core/coder_lock.py``'s flock, a server project's a session advisory lock."""
+        if isinstance(self.path, Path):
+            from qualtally.core.coder_lock import FileCoderLock
+
+            return FileCoderLock(self.path, coder)
+        from qualtally.storage.coder_lock import ServerCoderLock
+
+        return ServerCoderLock(self.engine, self.path, coder)
 
     def model_dir(self) -> Path:
         """Where this project's model and card are read and saved: beside the project file,
@@ -384,11 +397,16 @@ class Project:
         """Bring coders' copies of this project in (``project/merge.py``), one transaction."""
         from qualtally.project.merge import merge
 
-        return merge(self.engine, self.path, sources, actor)
+        return merge(self.engine, self.path, sources, actor, backup=self.backup)
 
     # -- suggesting (Suggestions) -----------------------------------------------------------
     def load_suggester(self, progress: Progress | None = None, coder: str | None = None) -> None:
         self.suggesting.load_suggester(progress, coder)
+
+    def refused_models(self) -> list[str]:
+        """One line per saved model the loader refused as not what qualtally saved (changed
+        since it was saved, untrusted types): the coding screen tells the coder."""
+        return list(self.suggest_state.refused)
 
     def prepare_suggestions(self, progress: Progress | None = None) -> dict[str, int] | None:
         return self.suggesting.prepare_suggestions(progress)

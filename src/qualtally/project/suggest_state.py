@@ -46,6 +46,9 @@ class SuggestState:
     """The ones the loader answered first (their documents are refreshed first)."""
     embeddings_saved: int = 0
     """MiniLM vectors in the project's saved embeddings file."""
+    refused: list[str] = field(default_factory=list)
+    """Saved models the loader refused as not what qualtally saved (``UntrustedModel``), one
+    line each; the coding screen says so."""
     cache_write_errors: int = 0
     """Suggestion-cache writes the file refused (the cache is optional: counted, not raised)."""
     lock: threading.Lock = field(default_factory=threading.Lock)

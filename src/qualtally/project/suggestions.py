@@ -78,10 +78,11 @@ class Suggestions:
         embeddings lack, and refresh the other stale suggestion-cache entries, the asked-for
         excerpts' documents first (``progress("caching suggestions", done, total)``).
         """
-        from qualtally.nlp.persist import StaleModel, load_model
+        from qualtally.nlp.persist import StaleModel, UntrustedModel, load_model
 
         st = self.state
         st.loading = True
+        st.refused = []
         step = progress or (lambda label, done, total: None)
         scope = self.scope_for(coder)
         try:
@@ -92,6 +93,9 @@ class Suggestions:
             for folder in self.cache.model_folders(scope):
                 try:
                     suggester, meta = load_model(folder, expect_hash=cb_hash)
+                except UntrustedModel as err:  # never built; a new model replaces it below
+                    st.refused.append(str(err))
+                    continue
                 except StaleModel:
                     continue
                 self.cache.install(suggester, meta, folder, meta, scope=scope)

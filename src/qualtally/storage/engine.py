@@ -81,10 +81,14 @@ def begin_write(engine: Engine) -> Iterator[sa.Connection]:
     would otherwise each read, then rewrite, the same tally-cache rows (a duplicate key, or
     a count computed from a state the other has changed)."""
     with engine.execution_options(**{WRITE: True}).begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        _lock_for_write(conn)
         yield conn
+
+
+def _lock_for_write(conn: sa.Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
 
 def probe(path: Path) -> set[str]:
@@ -173,9 +177,22 @@ def migrate(engine: Engine, path: Path | None) -> Path | None:
 
         backup = backups.take(path, f"before-migration-from-{current}")
     cfg = _alembic_config()
-    with begin_write(engine) as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
+        if raw is not None:  # SQLite's table-rebuild procedure (0005): a DROP must not cascade
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.execution_options(**{WRITE: True}).begin():
+                if raw is None:
+                    _lock_for_write(conn)
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if raw is not None and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise InputError(str(path), "the schema upgrade would break foreign keys; "
+                                                "nothing was changed")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
     return backup
 
 

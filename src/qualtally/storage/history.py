@@ -49,7 +49,8 @@ def stacks(conn: Connection, actor: str) -> tuple[list[int], list[int]]:
 
 
 def _apply(
-    conn: Connection, action: str, before: dict | None, after: dict | None, reverse: bool
+    conn: Connection, action: str, before: dict | None, after: dict | None, reverse: bool,
+    entity_id: int | None = None,
 ) -> None:
     """Make the state of an event's ``after`` (or, reversing, its ``before``) true again."""
     if action in ("coding.add", "coding.remove"):
@@ -64,8 +65,11 @@ def _apply(
             & (t.codings.c.coder == data["coder"])
         )
         conn.execute(sa.delete(t.codings).where(cond))
-        if adding:
-            conn.execute(sa.insert(t.codings).values(**data))
+        if adding:  # the coding comes back under the id its events name, when still free
+            free = entity_id is not None and conn.execute(
+                sa.select(t.codings.c.id).where(t.codings.c.id == entity_id)).first() is None
+            same = {"id": entity_id} if free else {}
+            conn.execute(sa.insert(t.codings).values(**data, **same))
     elif action == "suggestion.reject":
         assert after is not None
         cond = (
@@ -138,7 +142,7 @@ def step(engine: Engine, actor: str, *, redo: bool) -> str | None:
         elif target.action == "code.update":
             _apply_code_update(conn, target.entity_id, target.before if reverse else target.after)
         else:
-            _apply(conn, target.action, target.before, target.after, reverse)
+            _apply(conn, target.action, target.before, target.after, reverse, target.entity_id)
         log_event(conn, actor, "redo" if redo else "undo", target.entity, target.entity_id,
                   target.after if reverse else target.before,
                   target.before if reverse else target.after, ref=target.id)

@@ -38,6 +38,13 @@ def save(engine: Engine, files: dict[tuple[str, str], bytes]) -> None:
         return
     now = datetime.now(UTC).isoformat(timespec="seconds")
     with begin_write(engine) as conn:
+        for folder in {f for (f, n) in files if n == META_FILE}:
+            # a new card: the model files an earlier card named go (persist.save_model
+            # removes them from the folder as well)
+            named = model_name({n: d for (f, n), d in files.items() if f == folder})
+            conn.execute(sa.delete(t.model_files).where(
+                t.model_files.c.folder == folder, t.model_files.c.name.like("model%.skops"),
+                t.model_files.c.name != (named or "")))
         for (folder, name), data in files.items():
             conn.execute(sa.delete(t.model_files).where(
                 t.model_files.c.folder == folder, t.model_files.c.name == name))
@@ -45,20 +52,39 @@ def save(engine: Engine, files: dict[tuple[str, str], bytes]) -> None:
                 folder=folder, name=name, data=data, sha256=sha256(data), saved_at=now))
 
 
+def _is_model(name: str) -> bool:
+    """A saved model file: ``model.skops`` (older cards) or ``model-<sha>.skops``."""
+    return name.startswith("model") and name.endswith(".skops")
+
+
+def model_name(files: dict[str, bytes]) -> str | None:
+    """The model file a folder's card names (``model_file``; older cards: ``model.skops``)."""
+    try:
+        card = json.loads(files[META_FILE].decode("utf-8"))
+    except (KeyError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    name = card.get("model_file", MODEL_FILE) if isinstance(card, dict) else None
+    return name if isinstance(name, str) and "/" not in name else None
+
+
 def refused(files: dict[str, bytes]) -> str | None:
     """Why a folder's model must not be used (None when its card vouches for it)."""
-    if MODEL_FILE not in files:
+    models = [n for n in files if _is_model(n)]
+    if not models:
         return None
     if META_FILE not in files:
-        return f"{MODEL_FILE} without its card"
+        return f"{models[0]} without its card"
     try:
         card = json.loads(files[META_FILE].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         return f"unreadable card ({err})"
+    name = model_name(files)
+    if name is None or name not in files:
+        return "the card names no model file that was saved"
     expected = card.get("model_sha256") if isinstance(card, dict) else None
     if not expected:
         return "the card records no model_sha256"
-    if sha256(files[MODEL_FILE]) != expected:
+    if sha256(files[name]) != expected:
         return "the model does not match its card's sha256"
     return None
 
@@ -78,8 +104,10 @@ def load(engine: Engine) -> tuple[dict[str, dict[str, bytes]], dict[str, str]]:
     why: dict[str, str] = {}
     for folder, files in folders.items():
         reason = refused(files)
+        named = model_name(files) if reason is None else None
+        for name in [n for n in files if _is_model(n) and n != named]:
+            files.pop(name)  # a refused model, or one an earlier card named
         if reason is not None:
             why[folder] = reason
-            files.pop(MODEL_FILE, None)
             files.pop(META_FILE, None)
     return folders, why

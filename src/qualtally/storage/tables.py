@@ -1,7 +1,9 @@
 """The project schema, declared once with SQLAlchemy Core.
 
 Only portable types and constraints are used (no SQLite-only features), so the same
-tables and queries run on PostgreSQL for teams. Alembic migrations in
+tables and queries run on PostgreSQL for teams. The tables whose ids the event log names are
+``sqlite_autoincrement`` (migration 0005): an id is never handed out twice, as PostgreSQL's
+sequences never do. Alembic migrations in
 ``storage/migrations`` create exactly these tables; a test checks they agree.
 """
 
@@ -37,6 +39,7 @@ respondents = Table(
     Column("id", Integer, primary_key=True),
     Column("key", String(200), nullable=False, unique=True),
     Column("attributes", JSON, nullable=False, default=dict),
+    sqlite_autoincrement=True,
 )
 
 documents = Table(
@@ -47,6 +50,7 @@ documents = Table(
     Column("kind", String(20), nullable=False),
     Column("text", Text, nullable=False),
     Column("meta", JSON, nullable=False, default=dict),
+    sqlite_autoincrement=True,
 )
 
 turns = Table(
@@ -74,6 +78,7 @@ excerpts = Table(
     Column("parent_id", Integer, ForeignKey("excerpts.id"), nullable=True),
     Column("question", String(200), nullable=True),
     UniqueConstraint("document_id", "start", "end"),
+    sqlite_autoincrement=True,
 )
 Index("ix_excerpts_doc", excerpts.c.document_id, excerpts.c.start)
 Index("ix_excerpts_respondent", excerpts.c.respondent_id)
@@ -88,6 +93,7 @@ findings = Table(
     Column("quantifier", String(50), nullable=True),
     Column("asked", JSON, nullable=False, default=list),
     Column("ordinal", Integer, nullable=False, default=0),
+    sqlite_autoincrement=True,
 )
 
 codes = Table(
@@ -105,6 +111,7 @@ codes = Table(
     Column("colour", String(20), nullable=False, default=""),
     Column("finding_key", String(50), nullable=True),
     Column("ordinal", Integer, nullable=False, default=0),
+    sqlite_autoincrement=True,
 )
 
 codings = Table(
@@ -117,6 +124,7 @@ codings = Table(
     Column("origin", String(30), nullable=False),
     Column("created", String(40), nullable=False),
     UniqueConstraint("excerpt_id", "code_id", "coder"),
+    sqlite_autoincrement=True,
 )
 Index("ix_codings_code", codings.c.code_id)
 
@@ -137,6 +145,7 @@ rejections = Table(
     Column("coder", String(200), nullable=False),
     Column("created", String(40), nullable=False),
     UniqueConstraint("excerpt_id", "code_id", "coder"),
+    sqlite_autoincrement=True,
 )
 
 memos = Table(
@@ -148,6 +157,7 @@ memos = Table(
     Column("text", Text, nullable=False),
     Column("updated", String(40), nullable=False),
     UniqueConstraint("excerpt_id", "coder"),
+    sqlite_autoincrement=True,
 )
 
 events = Table(
@@ -163,6 +173,7 @@ events = Table(
     Column("after", JSON, nullable=True),
     Column("ref", Integer, nullable=True),
     Column("undoable", Boolean, nullable=False, default=False),
+    sqlite_autoincrement=True,
 )
 Index("ix_events_actor", events.c.actor, events.c.id)
 
@@ -205,6 +216,7 @@ consensus_decisions = Table(
     Column("choice", String(20), nullable=False),
     Column("actor", String(200), nullable=False),
     Column("at", String(40), nullable=False),
+    sqlite_autoincrement=True,
 )
 Index("ix_consensus_decisions_code", consensus_decisions.c.code_id)
 """How a disagreement between ``coder_a`` and ``coder_b`` on a unit (``kind`` ``excerpt``: a

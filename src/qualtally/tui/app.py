@@ -179,7 +179,8 @@ class QualtallyApp(FollowingMixin, OpeningMixin, App):
 
         def run() -> None:
             self.project.load_suggester(progress=progress, coder=self.coder)
-            self.post_message(ModelReady())
+            refused = getattr(self.project, "refused_models", lambda: [])()
+            self.post_message(ModelReady(refused=tuple(refused)))
 
         self._model_thread = background.start(
             "model", run, on_error=lambda err: self.post_message(ModelReady(describe(err))))
@@ -198,6 +199,11 @@ class QualtallyApp(FollowingMixin, OpeningMixin, App):
             self.notify(
                 message.error, title="model failed", severity="error", timeout=8, markup=False
             )
+        for line in message.refused:  # a tampered (or torn) saved model: say so, once
+            self.notify(f"{line.removesuffix(', retrain it')}. A new model was trained "
+                        "from your codings instead.",
+                        title="saved model refused", severity="warning", timeout=12,
+                        markup=False)
 
     def schedule_retrain(self) -> None:
         """Retrain the suggester a few seconds after the last coding, in a worker."""

@@ -25,6 +25,8 @@ class ModelProgress(Message):
 @dataclass
 class ModelReady(Message):
     error: str | None = None
+    refused: tuple[str, ...] = ()
+    """Saved models the loader refused as not what qualtally saved (``Project.refused_models``)."""
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """a server project's model folder in the database, and its change signal
 
 Revision ID: 0007
-Revises: 0004 (on the team branch; 0006 once merged after the branches adding 0005/0006)
+Revises: 0005 (no 0006: the branches that added 0005 and this one were merged together)
 Create Date: 2026-12-03 08:15:00
 
 ``model_files`` starts empty. On PostgreSQL, a write to what the tally cache counts made
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
