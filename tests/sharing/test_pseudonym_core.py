@@ -36,6 +36,7 @@ def test_name_and_contact_columns():
     assert column_kind("name") == "name" and column_kind("Full_Name") == "name"
     assert column_kind("surname") == "name" and column_kind("E-mail") == "contact"
     assert column_kind("group") is None and column_kind("organisation") is None
+    assert column_kind("organisation name") is None
 
 
 def test_pseudonyms_follow_import_order_and_a_later_respondent_takes_the_next_number():

@@ -72,7 +72,7 @@ def is_role(label: str) -> bool:
 def column_kind(attribute: str) -> str | None:
     """``"name"`` or ``"contact"`` for a column that names or reaches a person, else None."""
     norm = " ".join(attribute.replace("_", " ").replace("-", " ").lower().split())
-    if norm in NAME_COLUMNS or norm.endswith(" name") and norm not in ("code name",):
+    if norm in NAME_COLUMNS:  # not any "... name": an organisation's name is no person's
         return "name"
     if norm in CONTACT_COLUMNS or attribute.lower() in CONTACT_COLUMNS:
         return "contact"
