@@ -258,3 +258,24 @@ def test_pseudonyms_from_a_column(tmp_path, capsys):
                  str(tmp_path / "m.csv")]) == 2
     assert not (tmp_path / "x.csv").exists() and not (tmp_path / "y.csv").exists()
     assert not (tmp_path / "m.csv").exists()
+
+
+def test_a_project_on_postgresql_exports_pseudonymised_too(tmp_path):
+    from qt_pg import fresh_database
+
+    people = tmp_path / "people.csv"
+    people.write_text("respondent,name,phone\nK1,Ann Lee,555-0100\nK2,Bob Roy,555-0199\n",
+                      encoding="utf-8")
+    talk = tmp_path / "K1-talk.txt"
+    talk.write_text("Interviewer: Hi Ann, call 555-0100?\n\nAnn Lee: Bob said lee is fine.\n",
+                    encoding="utf-8")
+    with fresh_database() as url, Project.new(url) as project:
+        project.import_paths([people, talk], actor="t")
+        project.set_identifying("phone", True, actor="t")  # a contact column: left out anyway
+        assert project.identifying() == ["phone"]
+        text = _read(project.export(tmp_path / "s.qdpx", pseudonymise=True,
+                                    mapping=tmp_path / "m.csv"))
+        assert "Interviewer: Hi R01, call R01?\n\nR01: R02 said R01 is fine." in text
+        assert _survivors(text, {"Ann", "Lee", "Bob", "Roy", "555-0100"}) == []
+        assert (tmp_path / "m.csv").read_text(encoding="utf-8") == (
+            "pseudonym,respondent\nR01,K1\nR02,K2\n")
