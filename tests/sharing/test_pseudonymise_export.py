@@ -256,6 +256,15 @@ def test_pseudonyms_from_a_column(tmp_path, capsys):
     assert "shoe: no respondent attribute" in capsys.readouterr().err
     assert main(["export", str(path), str(tmp_path / "y.csv"), "--mapping",
                  str(tmp_path / "m.csv")]) == 2
+    same = tmp_path / "z.csv"
+    for dest, mapping, problem in ((out, path, "give it a .csv name"),
+                                   (same, same, "the export itself")):
+        assert main(["export", str(path), str(dest), "--pseudonymise", "--mapping",
+                     str(mapping)]) == 2
+        assert problem in capsys.readouterr().err
+    assert not same.exists()
+    with Project.open(path) as p:  # the project file was not overwritten by a mapping
+        assert p.info()["respondents"] == 2
     assert not (tmp_path / "x.csv").exists() and not (tmp_path / "y.csv").exists()
     assert not (tmp_path / "m.csv").exists()
 

@@ -96,6 +96,8 @@ def export_pseudonymised(project, out: Path, *, coder: str | None = None,
                          column: str | None = None, mapping: Path | None = None,
                          progress=None) -> Path:
     suffix = out.suffix.lower()
+    if mapping is not None and Path(mapping).suffix.lower() != ".csv":
+        raise InputError(str(mapping), "the mapping file is a CSV: give it a .csv name")
     if mapping is not None and Path(mapping).resolve() == out.resolve():
         raise InputError(str(mapping), "the mapping file must not be the export itself")
     snap = project.exchange_snapshot(coder if suffix == ".qdpx" else None)
