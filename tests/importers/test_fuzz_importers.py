@@ -1,5 +1,6 @@
 """Bad input, fuzzed: every importer format, fed random bytes, truncated and mutated valid
-files (and, for the ZIP formats, valid ZIPs with a mutated member), through the CLI's own
+files, valid files with parser tokens spliced in (for the ZIP formats, into a member of an
+otherwise sound ZIP) and valid ZIPs with a mutated member, through the CLI's own
 ``main``. Each example either imports or is refused with one line naming the file, exit
 code 2, and the project exactly as it was (every table compared). Never a traceback.
 
@@ -32,6 +33,8 @@ EXAMPLES = int(os.environ.get("QUALTALLY_FUZZ_EXAMPLES", "30"))
 ``QUALTALLY_FUZZ_RANDOM=1`` for examples other than CI's)."""
 RANDOM = bool(os.environ.get("QUALTALLY_FUZZ_RANDOM"))
 OUTCOMES: dict[str, dict[str, int]] = {}
+MESSAGES: dict[str, set[str]] = {}
+"""What each format's examples came to (printed with ``pytest -s``)."""
 CORPUS = corpus_dir()
 CODED = (CORPUS / "coded.csv").read_text(encoding="utf-8").splitlines()[:6]
 ZIPPED = {".docx", ".xlsx", ".qdpx"}
@@ -148,6 +151,9 @@ def _mutate_member(data: bytes, which: int, edits) -> bytes:
     return buf.getvalue()
 
 
+SPLICE = [*"\n\r\t :;,>-<|#*\"'[]{}&=0123456789aZ", "é", "😀", "\x00", "\ufeff", "-->",
+          "Interviewer:", "<v ", "codes:", "respondent", "- name:", "R01", "&amp;", "<![CDATA["]
+"""What text is spliced in: the characters and tokens the parsers look for."""
 EDITS = st.lists(st.tuples(st.integers(0, 1 << 20), st.integers(0, 2), st.integers(0, 255)),
                  min_size=1, max_size=8)
 DAMAGE = st.one_of(
@@ -155,6 +161,8 @@ DAMAGE = st.one_of(
     st.tuples(st.just("truncated"), st.floats(0, 1, exclude_max=True)),
     st.tuples(st.just("mutated"), EDITS),
     st.tuples(st.just("member"), st.integers(0, 50), EDITS),
+    st.tuples(st.just("spliced"), st.integers(0, 50), st.integers(0, 1 << 20),
+              st.lists(st.sampled_from(SPLICE), max_size=40).map("".join)),
 )
 
 
@@ -166,6 +174,10 @@ def _damaged(seed: bytes, suffix: str, damage: tuple) -> bytes:
         return seed[:int(len(seed) * damage[1])]
     if kind == "member" and suffix in ZIPPED:
         return _mutate_member(seed, damage[1], damage[2])
+    if kind == "spliced":
+        _, which, pos, text = damage
+        edits = [(pos, 1, b) for b in reversed(text.encode("utf-8"))]
+        return _mutate_member(seed, which, edits) if suffix in ZIPPED else _mutate(seed, edits)
     return _mutate(seed, damage[-1])
 
 
@@ -194,6 +206,7 @@ def check_import(world, fmt: str, data: bytes, index: list[int]) -> None:
         shutil.rmtree(work)
         return
     seen["refused"] += 1
+    MESSAGES.setdefault(fmt, set()).add(err.getvalue().split(": ", 3)[-1][:70].strip())
     lines = err.getvalue().splitlines()
     assert code == 2, err.getvalue()
     assert len(lines) == 1 and lines[0].startswith("qualtally: error: "), err.getvalue()
@@ -217,7 +230,7 @@ def test_a_damaged_file_is_imported_or_refused_in_one_line_with_nothing_changed(
     run()
     seen = OUTCOMES[fmt]
     assert seen["refused"] > 0, seen  # the damage did reach the importer
-    print(f"{fmt}: {seen}")
+    print(f"{fmt}: {seen}", *sorted(MESSAGES.get(fmt, ()))[:12], sep="\n    ")
 
 
 def test_the_seeds_themselves_import(world):
