@@ -67,7 +67,7 @@ class SharedView:
         self.project, self.p, self.docs = project, p, documents
         path = project.path
         self.path = path if is_url(path) else Path(path).with_name(p.text(Path(path).name))
-        self._real: dict[int, Any] = {}  # id of a pseudonymised tally -> the project's
+        self._real: dict[int, tuple[Any, Any]] = {}  # id -> (pseudonymised tally, the project's)
 
     def respondents(self):
         return views.respondents(self.project.respondents(), self.p)
@@ -81,14 +81,15 @@ class SharedView:
     def tally(self, by: str | None = None, coder: str | None = None):
         real = self.project.tally(by=by, coder=coder)
         shown = views.tally(real, self.p)
-        self._real[id(shown)] = real
+        self._real[id(shown)] = (shown, real)  # the pair keeps the id from being reused
         return shown
 
     def audit(self, tally, coder: str | None = None):
-        return views.checks(self.project.audit(tally=self._real[id(tally)], coder=coder), self.p)
+        real = self._real[id(tally)][1]
+        return views.checks(self.project.audit(tally=real, coder=coder), self.p)
 
     def drilldown(self, key: str, coder: str | None = None, tally=None):
-        real = self._real.get(id(tally)) if tally is not None else None
+        real = self._real[id(tally)][1] if id(tally) in self._real else None
         return views.drilldown(self.project.drilldown(key, coder=coder, tally=real), self.p)
 
 
