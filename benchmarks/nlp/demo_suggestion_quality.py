@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parents[1] / "models" / "build"))
 import make_demo_suggestions as mds  # noqa: E402 - the same project, key and payloads
 
 NEWCOMER = "newcomer"

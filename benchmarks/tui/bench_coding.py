@@ -70,8 +70,8 @@ def instrument() -> None:
     App._display = timed_display
     put = SuggestionPanel.set_suggestions
 
-    def timed_put(self, suggestions):
-        put(self, suggestions)
+    def timed_put(self, suggestions, *rest):
+        put(self, suggestions, *rest)
         current = self.screen.session.current
         if current is not None:
             SUGGESTED.append((time.perf_counter(), current.id))

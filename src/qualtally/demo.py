@@ -89,7 +89,7 @@ def seed_suggestions(project) -> int:
     has not seen; they are stored under the shipped model's key, so the loader keeps them.
     Without them the very first ``qualtally demo`` shows suggestions only once scikit-learn,
     spaCy and the model have loaded; with them, from the first frame. Built by
-    ``benchmarks/nlp/make_demo_suggestions.py``.
+    ``models/build/make_demo_suggestions.py``.
     """
     from qualtally.nlp import shipped
 

@@ -72,10 +72,10 @@ def test_the_first_demo_load_reads_the_shipped_embeddings_instead_of_encoding(
 
 
 def _demo_suggestions_builder():
-    """benchmarks/nlp/make_demo_suggestions.py, which wrote models/iom-demo/suggestions.json.gz."""
+    """models/build/make_demo_suggestions.py, which wrote models/iom-demo/suggestions.json.gz."""
     import importlib.util
 
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "nlp" / "make_demo_suggestions.py"
+    path = Path(__file__).resolve().parents[2] / "models" / "build" / "make_demo_suggestions.py"
     spec = importlib.util.spec_from_file_location("make_demo_suggestions", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

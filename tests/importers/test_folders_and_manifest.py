@@ -179,3 +179,16 @@ def test_a_nested_manifest_is_refused(tmp_path):
         load_paths([root])
     assert info.value.source == "interviews/qualtally-manifest.yaml"
     assert "only works at the top of the folder" in info.value.problem
+
+
+def test_a_file_named_twice_is_read_once(tmp_path):
+    """The folder and one of its files (and a path through a symlink) name the same file."""
+    from qualtally.importers.discover import discover
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"int{i}.txt").write_text(f"P{i}: hello there number {i}.\n")
+    (tmp_path / "link").symlink_to(folder)
+    jobs, _ = discover([folder, folder / "int1.txt", tmp_path / "link" / "int2.txt"])
+    assert sorted(j.path.name for j in jobs) == ["int0.txt", "int1.txt", "int2.txt"]

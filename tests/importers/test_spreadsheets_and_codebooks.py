@@ -148,8 +148,8 @@ def test_codebook_yaml(tmp_path):
 
 
 @pytest.mark.parametrize("body,problem", [
-    ("codes:\n  - name: A > B\n", "contains '>' or ';'"),
-    ("codes:\n  - name: A;B\n", "contains '>' or ';'"),
+    ("codes:\n  - name: A > B\n", "contains ' > ' or ';'"),
+    ("codes:\n  - name: A;B\n", "contains ' > ' or ';'"),
     ("codes:\n  - name: A\n    defintion: typo\n", "unknown key 'defintion'"),
     ("codes:\n  - name: A\n  - name: A\n", "appears twice"),
     ("codes: [\n", "not valid YAML"),
@@ -209,7 +209,9 @@ def test_coded_csv(tmp_path):
             "R1", "Hello", ("Relevance > Fit", "Efficiency"), "ann", "R1.txt", "Q1", 0, 5, line=2
         ),
         CodedRow("R1", "Multi\nline", (), "imported", "R1.txt", None, None, None, line=3),
-        CodedRow("R2", "Plain", ("Relevance > Fit",), "bob", None, None, None, None, line=5),
+        # only " > " with spaces separates levels (issue 19): "Relevance>Fit" is one code
+        CodedRow("R2", "Plain", ("Relevance>Fit", "Relevance > Fit"), "bob", None, None, None,
+                 None, line=5),
     ]
 
 

@@ -18,7 +18,7 @@ def test_rows_with_same_text_merge_into_one_multilabel_item(tmp_path):
             "respondent": "R1",
             "document": "d",
             "text": "Late money.",
-            "codes": "Funding>Amount",
+            "codes": "Funding > Amount",  # only " > " with spaces separates levels
             "coder": "ann",
         },
         {

@@ -11,6 +11,7 @@ import pytest
 import xmlschema
 
 from qualtally.cli import main
+from qualtally.core.speakers import SpeakerDecisions
 from qualtally.demo import corpus_dir
 from qualtally.project import Project
 from refi.refi_files import CODEBOOK_SCHEMA, SCHEMA
@@ -29,7 +30,8 @@ def demo(tmp_path_factory):
     project.import_paths([corpus_dir()], actor="demo")
     extra = folder / "R25-emoji.txt"
     extra.write_text(EXTRA, encoding="utf-8")
-    project.import_paths([extra], actor="demo")
+    # R25 is not in the demo's respondents list: accepted as a new respondent on purpose
+    project.import_paths([extra], actor="demo", decisions=SpeakerDecisions(create=True))
     doc = next(d for d in project.documents() if d.name == "R25-emoji.txt")
     answers = [e for e in project.excerpts(doc.id)]
     code = project.codes()[1]

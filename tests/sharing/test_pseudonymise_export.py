@@ -143,6 +143,7 @@ def test_names_in_text_are_replaced_on_word_boundaries_whatever_their_case(proje
     assert "said R25." in said
     assert "Clairette and Astridsson are not names" in said  # longer words are left alone
     assert "[inaudible]" in said
+    assert "R25 (and R03) named a colleague" in {r.get("memo") for r in rows}  # memos too
 
 
 def test_pseudonyms_are_stable_across_exports_and_the_mapping_is_written_only_when_asked(

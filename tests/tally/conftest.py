@@ -57,6 +57,13 @@ FINDINGS = [
 @pytest.fixture
 def small(tmp_path):
     """Four respondents: two one-on-one interviews (R1 in two documents) and a focus group."""
+    project = build_small(tmp_path / "small.qtally")
+    yield project
+    project.close()
+
+
+def build_small(path) -> Project:
+    """The ``small`` project at ``path`` (a file, or a database URL)."""
     respondents = [Respondent("R1", {"group": "HQ"}), Respondent("R2", {"group": "HQ"}),
                    Respondent("R3", {"group": "Missions"}), Respondent("R4", {})]
     docs = [
@@ -93,7 +100,5 @@ def small(tmp_path):
         ("group.txt", "And the mandate keeps growing.", "R3", ["Concerns"], "alice"),
         ("group.txt", "I am not sure at all.", "R4", [], "alice"),
     ]
-    project = build(tmp_path / "small.qtally", respondents=respondents, documents=docs, codes=CODES,
-                    findings=FINDINGS, coded=coded)
-    yield project
-    project.close()
+    return build(path, respondents=respondents, documents=docs, codes=CODES,
+                 findings=FINDINGS, coded=coded)

@@ -53,7 +53,10 @@ async def test_narrow_by_typing_the_exact_words(project):
         await settle(pilot)
         await pilot.press("s")
         assert isinstance(app.screen, NarrowModal)
-        app.screen.query_one("#narrow-text").focus()  # the sentence list has focus first
+        # the dialog says "type the exact words and press Enter": the words box has the focus
+        assert str(app.screen.query_one("Label").render()).startswith(
+            "Type the exact words and press Enter")
+        assert app.screen.focused is app.screen.query_one("#narrow-text")
         await pilot.press(*"medical exams [inaudible]", "enter")
         await settle(pilot)
         span = app.coding.session.current
@@ -65,7 +68,7 @@ async def test_narrow_by_picking_a_sentence(project):
     app = make_app(project, CODER)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("s", "down", "down", "enter")
+        await pilot.press("s", "down", "down", "down", "enter")  # into the list, 3rd sentence
         await settle(pilot)
         assert app.coding.session.current.text == "Without that we could not meet our targets."
 

@@ -28,6 +28,8 @@ LATER = (
     "qualtally.tui.modals.add_code",
     "qualtally.tui.modals.memo",
     "qualtally.tui.modals.narrow",
+    "qualtally.tui.modals.search",
+    "qualtally.tui.modals.pick",
 )
 
 

@@ -14,7 +14,8 @@ import sys
 from qualtally import __version__
 from qualtally.core.errors import InputError, damaged, is_damage
 
-COMMAND_MODULES = ("project_cmds", "nlp_cmds", "tally_cmds", "backup_cmds", "agreement_cmds")
+COMMAND_MODULES = ("project_cmds", "nlp_cmds", "tally_cmds", "backup_cmds", "agreement_cmds",
+                   "corrections_cmds")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,7 +17,7 @@ UNITS = ("excerpt", "respondent", "character")
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("icr", help="inter-coder agreement per code (kappa, alpha) and per finding")
-    p.add_argument("project")
+    p.add_argument("project", help="the project file (.qtally)")
     p.add_argument("--json", action="store_true", help="one JSON object (the documented shape)")
     p.add_argument("--coders", metavar="A,B",
                    help="coders to compare (default: everyone who coded, except consensus)")
@@ -27,15 +27,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_icr)
 
     p = sub.add_parser("merge", help="bring coders' copies of a project into TARGET")
-    p.add_argument("target")
-    p.add_argument("sources", nargs="+", metavar="SOURCE")
+    p.add_argument("target", help="the project the copies are merged into (.qtally)")
+    p.add_argument("sources", nargs="+", metavar="SOURCE",
+                   help="coders' copies of the project (.qtally), only read")
     p.add_argument("--actor", help="who merges (default: your login name)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print what was merged as JSON")
     p.set_defaults(handler=cmd_merge)
 
     p = sub.add_parser("blind", help="show or set blind mode (coders see only their own work)")
-    p.add_argument("project")
-    p.add_argument("state", nargs="?", choices=["on", "off"])
+    p.add_argument("project", help="the project file (.qtally)")
+    p.add_argument("state", nargs="?", choices=["on", "off"],
+                   help="turn blind mode on or off (default: show whether it is on)")
     p.add_argument("--actor", help="who changes it (default: your login name)")
     p.set_defaults(handler=cmd_blind)
 

@@ -9,12 +9,12 @@ import argparse
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backups", help="list a project's backup copies (taken before imports, "
                                        "bulk accepts and migrations)")
-    p.add_argument("project")
+    p.add_argument("project", help="the project file (.qtally)")
     p.add_argument("--keep", type=int, help="set how many copies are kept (default 10)")
     p.set_defaults(handler=cmd_backups)
     p = sub.add_parser("restore", help="put a backup copy back (the newest, or the one named); "
                                        "the current state is copied first")
-    p.add_argument("project")
+    p.add_argument("project", help="the project file (.qtally)")
     p.add_argument("backup", nargs="?", help="a copy's file name (or the start of it)")
     p.set_defaults(handler=cmd_restore)
 

@@ -69,10 +69,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_suggest)
 
     p = sub.add_parser("evaluate", help="cross-validate the suggester against keyword auto-coding")
-    p.add_argument("coded", metavar="CODED.csv")
+    p.add_argument("coded", metavar="CODED.csv", help="a coded-excerpts CSV (the training data)")
     p.add_argument("--by", choices=["question"], help="one codebook (and model) per question")
-    p.add_argument("--folds", type=int, default=5)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="random seed for the folds and the fits (default 0)")
     p.add_argument("--coder", help="evaluate on this coder's view")
     p.add_argument("--no-curve", action="store_true", help="skip the learning curve (faster)")
     p.add_argument(
@@ -80,13 +81,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="CODEBOOK",
         help="codebook YAML whose keywords the keyword baseline searches (default: code names)",
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
     _embedder_option(p)
     p.set_defaults(handler=cmd_evaluate)
 
     p = sub.add_parser("train", help="train a model on a coded CSV and save it with its card")
-    p.add_argument("coded", metavar="CODED.csv")
-    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("coded", metavar="CODED.csv", help="a coded-excerpts CSV (the training data)")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="folder to write the model and its card to")
     p.add_argument(
         "--codebook",
         metavar="CODEBOOK",
@@ -94,8 +96,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--by", choices=["question", "none"], default=None,
                    help="one model per question (default when the file has a question column)")
-    p.add_argument("--coder")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--coder", help="train on this coder's codings only (default: every coder)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="random seed for the folds and the fits (default 0)")
     p.add_argument(
         "--no-eval", action="store_true", help="skip cross-validated metrics on the card"
     )

@@ -11,16 +11,31 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("new", help="create an empty project file")
-    p.add_argument("project")
+    p.add_argument("project", help="the project file (.qtally)")
     p.set_defaults(handler=cmd_new)
 
     p = sub.add_parser("import", help="import transcripts, respondents, a codebook, findings, "
                        "coded excerpts, or a REFI-QDA project (.qdpx) or codebook (.qdc)")
-    p.add_argument("project")
+    p.add_argument("project", help="the project file (.qtally)")
     p.add_argument("files", nargs="+", help="files or folders (a folder imports everything in it)")
     p.add_argument("--unit", choices=["turn", "sentence"], default="turn",
                    help="excerpt unit for new transcripts (default: speaker turn)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument("--as", dest="as_role", metavar="ROLE",
+                   choices=["transcript", "findings", "codebook", "respondents", "coded"],
+                   help="the role of every file named (transcript, findings, codebook, "
+                   "respondents, coded) instead of guessing it from its name and content")
+    p.add_argument("--map", action="append", default=[], metavar="LABEL=RESPONDENT",
+                   help="a speaker label is this listed respondent (repeatable; "
+                   "DOCUMENT:LABEL=RESPONDENT for one transcript only)")
+    p.add_argument("--interviewer", action="append", default=[], metavar="LABEL",
+                   help="a speaker label is an interviewer: their turns count for nobody "
+                   "(repeatable; DOCUMENT:LABEL for one transcript only)")
+    p.add_argument("--create-respondents", action="store_true",
+                   help="beside a respondents list, accept the labels left unmatched as new "
+                   "respondents (without it, such an import stops and lists them)")
+    p.add_argument("--review", action="store_true",
+                   help="review unmatched speaker labels in a screen before importing")
     p.add_argument(
         "--no-suggestions",
         action="store_true",
@@ -31,14 +46,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "info", help="counts of documents, respondents, excerpts, codes, codings, coders"
     )
-    p.add_argument("project")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("project", help="the project file (.qtally)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_info)
 
     p = sub.add_parser("export", help="export the project (.csv, .xlsx, .html; REFI-QDA: .qdpx "
-                       "project, .qdc codebook)")
-    p.add_argument("project")
-    p.add_argument("out")
+                       "project, .qdc codebook)",
+                       description="Export the project; OUT's extension picks the format: "
+                       ".csv coded excerpts with memos (re-importable), .xlsx workbook, .html "
+                       "report, .qdpx REFI-QDA project (everything), .qdc REFI-QDA codebook.")
+    p.add_argument("project", help="the project file (.qtally)")
+    p.add_argument("out", metavar="OUT", help="the file to write; its extension picks the "
+                   "format: .csv (coded excerpts, re-importable), .xlsx (workbook), .html "
+                   "(report), .qdpx (REFI-QDA project), .qdc (REFI-QDA codebook)")
     p.add_argument("--coder", help="count one coder's codings in the XLSX/HTML report; a .qdpx "
                    "holds only this coder's codings, memos and marks (default: every coder)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
@@ -62,7 +82,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_identifying)
 
     p = sub.add_parser("code", help="open a project in the coding TUI")
-    p.add_argument("project")
+    p.add_argument("project", help="the project file (.qtally)")
     p.add_argument("--coder", help="your coder name (default: your login name)")
     p.set_defaults(handler=cmd_code)
 
@@ -86,10 +106,36 @@ def cmd_new(args) -> int:
 
 def cmd_import(args) -> int:
     from qualtally.cli.progress import cli_progress
+    from qualtally.core.speakers import SpeakerDecisions, UnmatchedSpeakers
     from qualtally.project import Project
 
+    decisions = SpeakerDecisions.parse(args.map, args.interviewer, args.create_respondents)
+    if args.review:
+        from qualtally.cli.review import review_decisions
+
+        decisions = review_decisions(args, decisions)
+        if decisions is None:
+            print("left the review without importing; nothing changed")
+            return 1
     with Project.open(args.project) as project, cli_progress(not args.quiet) as progress:
-        counts = project.import_paths(args.files, unit=args.unit, progress=progress)
+        try:
+            counts = project.import_paths(args.files, unit=args.unit, progress=progress,
+                                          decisions=decisions, as_role=args.as_role)
+        except UnmatchedSpeakers as err:
+            print(f"qualtally: error: {err}", file=sys.stderr)
+            for label in err.labels:
+                print(f"  {label.describe(err.names)}", file=sys.stderr)
+            print("decide each: --map LABEL=RESPONDENT, --interviewer LABEL, or "
+                  "--create-respondents (or --review to decide in a screen)", file=sys.stderr)
+            return 2
+        for label, key in decisions.mapping.items():
+            print(f"speaker {label!r}: respondent {key} (as mapped)")
+        for label in sorted(decisions.interviewers):
+            print(f"speaker {label!r}: interviewer, counts for nobody (as marked)")
+        for label in counts.pop("speakers", []):
+            print(f"new respondent {label.proposed!r} from speaker "
+                  f"{label.label or '(no label)'!r} in {', '.join(label.documents)} "
+                  f"({_plural(label.turns, 'turns')})")
         skipped = counts.pop("skipped", [])
         notes = counts.pop("notes", [])
         updated = counts.pop("updated", 0)
@@ -160,9 +206,11 @@ def cmd_info(args) -> int:
 
 def cmd_export(args) -> int:
     from qualtally.cli.progress import cli_progress
+    from qualtally.cli.tally_cmds import check_coder
     from qualtally.project import Project
 
     with Project.open(args.project) as project, cli_progress(not args.quiet) as progress:
+        check_coder(project, args.coder)
         out = project.export(args.out, coder=args.coder, progress=progress,
                              pseudonymise=args.pseudonymise,
                              pseudonym_column=args.pseudonym_column, mapping=args.mapping)

@@ -14,7 +14,7 @@ import sys
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tally", help="distinct respondents and excerpts per code and per finding")
-    p.add_argument("project")
+    p.add_argument("project", help="the project file (.qtally)")
     p.add_argument(
         "--by", metavar="ATTRIBUTE", help="split counts by a respondent attribute (e.g. group)"
     )
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_tally)
 
     p = sub.add_parser("audit", help="check the report's quantifier claims against the tally")
-    p.add_argument("project")
+    p.add_argument("project", help="the project file (.qtally)")
     p.add_argument(
         "report", nargs="?", help="Markdown or text report (default: the imported findings)"
     )
@@ -37,22 +37,38 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--strict",
         action="store_true",
-        help="exit with status 1 if any claim is over- or understated",
+        help="exit with status 1 if any claim is over- or understated, or links to no "
+        "finding or code (unlinked claims are never counted as checked)",
     )
     p.set_defaults(handler=cmd_audit)
 
     p = sub.add_parser("scale", help="show the quantifier scale, or load it from a findings.md")
-    p.add_argument("project")
+    p.add_argument("project", help="the project file (.qtally)")
     p.add_argument(
         "--from", dest="source", metavar="FINDINGS_MD", help="take the scale from this file's table"
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cmd_scale)
 
 
-def _note_coders(project, coder: str | None) -> None:
-    """Say on stderr when several coders' work is pooled, so nobody misreads the counts."""
+def check_coder(project, coder: str | None) -> list[str]:
+    """The project's coders; InputError naming them when ``coder`` has coded nothing here
+    (``--coder Alice`` for ``alice`` would count nothing and flag every finding)."""
+    from qualtally.core.errors import InputError
+
     coders = project.coders()
+    if coder is not None and coder not in coders:
+        close = [c for c in coders if c.lower() == coder.lower()]
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise InputError(f"--coder {coder}", "no codings by this coder in the project (known "
+                         f"coders: {', '.join(coders) or 'none'}){hint}")
+    return coders
+
+
+def _note_coders(project, coder: str | None) -> None:
+    """Say on stderr when several coders' work is pooled, so nobody misreads the counts;
+    refuse an unknown coder (``check_coder``)."""
+    coders = check_coder(project, coder)
     if coder is None and len(coders) > 1 and project.blind():
         print("note: blind mode is on; counts pooled over coders are for the methodologist "
               "(coders see their own in the TUI)", file=sys.stderr)
@@ -115,15 +131,17 @@ def cmd_audit(args) -> int:
         tally = project.tally(coder=args.coder)
         checks = project.audit(args.report, coder=args.coder, tally=tally)
     mismatches = sum(c.mismatch for c in checks)
+    unlinked = sum(c.unlinked for c in checks)
     if args.json:
         _dump({"report": args.report, "respondents_total": tally.respondents_total,
                "scale_source": tally.scale.source, "mismatches": mismatches,
+               "checked": len(checks) - unlinked, "unlinked": unlinked,
                "claims": [c.to_json() for c in checks]})
     else:
         from qualtally.cli.tally_text import audit_text
 
         print(audit_text(checks, tally))
-    return 1 if args.strict and mismatches else 0
+    return 1 if args.strict and (mismatches or unlinked) else 0
 
 
 def cmd_scale(args) -> int:

@@ -37,15 +37,26 @@ def audit_text(checks: list[ClaimCheck], tally: Tally) -> str:
     lines = [f"Quantifier audit against {tally.respondents_total} respondents interviewed",
              f"Scale source: {tally.scale.source or '(not cited)'}", ""]
     for c in checks:
-        where = f"{c.finding_key or '?'}" + (f" (line {c.line})" if c.line else "")
+        where = f"{c.finding_key or c.code or '?'}" + (f" (line {c.line})" if c.line else "")
         who = f" [{c.group}]" if c.group else ""
         claimed = f"{c.phrase!r} = {c.claimed}" if c.claimed else "-"
         lines.append(f"{where:<14} {claimed:<40} actual {c.n}/{c.total} {c.actual}{who:<10} "
                      f"{MARK.get(c.verdict, c.verdict)}")
-    n = sum(c.mismatch for c in checks)
-    lines += [
-        "",
-        f"{n} mismatch{'es' if n != 1 else ''} in {len(checks)} "
-        f"checked statement{'s' if len(checks) != 1 else ''}",
-    ]
+    lines += ["", audit_summary(checks)]
     return "\n".join(lines)
+
+
+def audit_summary(checks: list[ClaimCheck]) -> str:
+    """One line: mismatches among the statements checked, and the claims that were not
+    checked because they link to no finding or code (named by line)."""
+    checked = [c for c in checks if not c.unlinked]
+    unlinked = [c for c in checks if c.unlinked]
+    n = sum(c.mismatch for c in checked)
+    text = (f"{n} mismatch{'es' if n != 1 else ''} in {len(checked)} "
+            f"checked statement{'s' if len(checked) != 1 else ''}")
+    if unlinked:
+        where = ", ".join(f"line {c.line} {c.phrase!r}" if c.line else repr(c.phrase)
+                          for c in unlinked)
+        text += (f"; {len(unlinked)} unlinked claim{'s' if len(unlinked) != 1 else ''} "
+                 f"NOT checked (no finding or code found): {where}")
+    return text

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qualtally.core.claims import Passage, link, parse_claims
+from qualtally.core.claims import Passage, content_words, link, parse_claims
 from qualtally.core.quantifiers import compare, label_for, share
-from qualtally.core.tally import MISSING, Tally, attribute_text, respondent_group
+from qualtally.core.tally import MISSING, CodeRow, Tally, attribute_text, respondent_group
 
 VERDICTS = ("overstated", "understated", "consistent", "no quantifier claim", "unlinked claim",
             "unknown label", "no denominator")
@@ -33,6 +33,8 @@ class ClaimCheck:
     group: str | None = None
     attribute: str | None = None
     line: int = 0
+    code: str | None = None
+    """The code path a claim was linked to when it names a code rather than a finding."""
 
     @property
     def share(self) -> float | None:
@@ -42,9 +44,15 @@ class ClaimCheck:
     def mismatch(self) -> bool:
         return self.verdict in ("overstated", "understated")
 
+    @property
+    def unlinked(self) -> bool:
+        """A claim the audit could tie to no finding or code: listed, but not checked."""
+        return self.verdict == "unlinked claim"
+
     def to_json(self) -> dict:
         return {
             "finding": self.finding_key,
+            "code": self.code,
             "line": self.line,
             "phrase": self.phrase,
             "claimed": self.claimed,
@@ -63,9 +71,66 @@ class ClaimCheck:
 def audit(
     passages: list[Passage], tally: Tally, attributes: dict[str, dict[str, object]]
 ) -> list[ClaimCheck]:
-    """Check every claim in ``passages``; ``attributes`` maps respondent key -> attributes."""
+    """Check every claim in ``passages``; ``attributes`` maps respondent key -> attributes.
+
+    A finding item's claims are checked against its finding. Every other passage (a free-text
+    report, or the executive summary of a report with finding items) is read claim by claim:
+    each claim's own sentence is linked to a finding, else to a code it names; a passage
+    with one claim may be linked by its whole text. A claim linked to nothing is listed as an
+    ``unlinked claim`` at its own line, never dropped.
+    """
     scale = tally.scale
     labels = tuple(s.label for s in scale.steps)
+    owner = _group_owners(attributes)
+    statements = {f.key: f.statement for f in tally.findings}
+    keyed_report = any(p.finding_key for p in passages)
+    out: list[ClaimCheck] = []
+    for p in passages:
+        claims = parse_claims(p.text, labels, tuple(owner))
+        whole = p.finding_key if p.finding_key in statements else None
+        if whole is None and p.finding_key is None:
+            whole = link(p.text, statements)
+        if not claims:
+            row = tally.finding(whole) if whole else None
+            if row is not None and (p.finding_key or not keyed_report):
+                out.append(ClaimCheck(whole, p.text, p.text, None, None, row.respondents,
+                                      row.denominator, row.label, "no quantifier claim",
+                                      line=p.line))
+            continue
+        for c in claims:
+            line = p.line_at(c.offset)
+            key, code = whole, None
+            if p.finding_key is None and len(claims) > 1:
+                key = link(c.sentence, statements)
+            if key is None and p.finding_key is None:
+                code = link_code(c.sentence, tally)
+            if key is not None:
+                row = tally.finding(key)
+                n, total, base, supporters = (row.respondents, row.denominator, row.base,
+                                              row.supporters)
+            elif code is not None:
+                n, total = code.respondents, tally.respondents_total
+                base, supporters = tally.interviewed, code.supporters
+            else:
+                out.append(ClaimCheck(None, p.text, c.sentence, c.phrase, c.label, 0, 0,
+                                      label_for(0, 0, scale), "unlinked claim", c.group,
+                                      line=line))
+                continue
+            attr = None
+            if c.group:
+                attr = owner.get(c.group)
+                in_group = {k for k in base
+                            if respondent_group(attributes.get(k, {}), attr or "") == c.group}
+                n, total = len(supporters & in_group), len(in_group)
+            verdict = compare(c.label, n, total, scale)
+            out.append(ClaimCheck(key, p.text, c.sentence, c.phrase, c.label, n, total,
+                                  verdict.actual, verdict.verdict, c.group, attr, line,
+                                  code.path if code is not None else None))
+    return out
+
+
+def _group_owners(attributes: dict[str, dict[str, object]]) -> dict[str, str]:
+    """Each attribute value a claim may name as a group ("HQ") -> the attribute holding it."""
     owner: dict[str, str] = {}
     for attrs in attributes.values():
         for name, value in attrs.items():
@@ -75,75 +140,24 @@ def audit(
                 and name.lower() not in ("name", "respondent", "key")
             ):
                 owner.setdefault(value, name)
-    statements = {f.key: f.statement for f in tally.findings}
-    if any(p.finding_key for p in passages):
-        passages = [p for p in passages if p.finding_key]  # a findings list: skip its prose
-    out: list[ClaimCheck] = []
-    for p in passages:
-        key = p.finding_key if p.finding_key in statements else None
-        if key is None and p.finding_key is None:
-            key = link(p.text, statements)
-        row = tally.finding(key) if key else None
-        claims = parse_claims(p.text, labels, tuple(owner))
-        if not claims:
-            if row is not None:
-                out.append(
-                    ClaimCheck(
-                        key,
-                        p.text,
-                        p.text,
-                        None,
-                        None,
-                        row.respondents,
-                        row.denominator,
-                        row.label,
-                        "no quantifier claim",
-                        line=p.line,
-                    )
-                )
+    return owner
+
+
+def link_code(sentence: str, tally: Tally) -> CodeRow | None:
+    """The code whose own name's content words all appear in ``sentence`` (the longest such
+    name; None when none, or when two different codes tie)."""
+    said = content_words(sentence)
+    best: list[CodeRow] = []
+    size = 0
+    for row in tally.codes:
+        words = content_words(row.path.split(" > ")[-1])
+        if not words or not words <= said:
             continue
-        for c in claims:
-            if row is None:
-                out.append(
-                    ClaimCheck(
-                        None,
-                        p.text,
-                        c.sentence,
-                        c.phrase,
-                        c.label,
-                        0,
-                        0,
-                        label_for(0, 0, scale),
-                        "unlinked claim",
-                        c.group,
-                        line=p.line,
-                    )
-                )
-                continue
-            n, total, attr = row.respondents, row.denominator, None
-            if c.group:
-                attr = owner.get(c.group)
-                base = {k for k in row.base
-                        if respondent_group(attributes.get(k, {}), attr or "") == c.group}
-                n, total = len(row.supporters & base), len(base)
-            verdict = compare(c.label, n, total, scale)
-            out.append(
-                ClaimCheck(
-                    key,
-                    p.text,
-                    c.sentence,
-                    c.phrase,
-                    c.label,
-                    n,
-                    total,
-                    verdict.actual,
-                    verdict.verdict,
-                    c.group,
-                    attr,
-                    p.line,
-                )
-            )
-    return out
+        if len(words) > size:
+            best, size = [row], len(words)
+        elif len(words) == size:
+            best.append(row)
+    return best[0] if len(best) == 1 else None
 
 
 @dataclass(frozen=True)

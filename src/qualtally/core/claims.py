@@ -18,6 +18,7 @@ respondents, and a statement without one ("there is a perceived need") makes no 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 VOCABULARY: tuple[tuple[str, str], ...] = (
@@ -57,6 +58,8 @@ class Claim:
     sentence: str
     explicit: bool
     group: str | None = None
+    offset: int = 0
+    """Where the phrase starts in the whitespace-normalised text (to find the claim's line)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,12 @@ class Passage:
     text: str
     line: int
     finding_key: str | None = None
+    breaks: tuple[int, ...] = ()
+    """Offsets in the whitespace-normalised text where the passage's 2nd, 3rd... line begin."""
+
+    def line_at(self, offset: int) -> int:
+        """The report line holding the character at ``offset`` of the normalised text."""
+        return self.line + bisect_right(self.breaks, offset)
 
 
 def _quantifier_regex(labels: tuple[str, ...]) -> list[tuple[re.Pattern, str]]:
@@ -97,13 +106,18 @@ def parse_claims(
     )
     opening = re.compile(rf"^\W*(?P<q>{qalt})\s+(?!of\s+(?:this|that|these|which)\b)[a-z]", re.I)
     out: list[Claim] = []
+    flat, cursor = " ".join(text.split()), 0
     for sentence in split_sentences(text):
+        at = flat.find(sentence, cursor)
+        at = cursor if at < 0 else at
+        cursor = at + len(sentence)
         found = False
         for m in explicit.finditer(sentence):
             q = m.group("q") or m.group("q2")
             group = m.groupdict().get("group") or m.groupdict().get("group2")
             out.append(
-                Claim(m.group(0).strip(), _label(q, quants), sentence, True, _canon(group, groups))
+                Claim(m.group(0).strip(), _label(q, quants), sentence, True, _canon(group, groups),
+                      at + m.start())
             )
             found = True
         if not found:
@@ -116,6 +130,7 @@ def parse_claims(
                         _label(m.group("q"), quants),
                         sentence,
                         False,
+                        offset=at + m.start("q"),
                     )
                 )
     return out
@@ -143,7 +158,9 @@ def passages(report: str) -> list[Passage]:
     """Split a Markdown or plain-text report into passages that may carry claims.
 
     ``- **R1.** ...`` items carry their finding id; headings, tables and block quotes are
-    skipped; other paragraphs and bullet items become passages without an id.
+    skipped, and so is the quantifier-scale section (it defines the words: "shares are
+    divided by all 24 respondents" claims nothing); other paragraphs and bullet items become
+    passages without an id.
     """
     out: list[Passage] = []
     buf: list[str] = []
@@ -151,11 +168,23 @@ def passages(report: str) -> list[Passage]:
 
     def flush() -> None:
         if buf:
-            out.append(Passage(" ".join(buf), start))
+            lines = [" ".join(b.split()) for b in buf]
+            breaks, at = [], 0
+            for prev in lines[:-1]:
+                at += len(prev) + 1
+                breaks.append(at)
+            out.append(Passage(" ".join(lines), start, breaks=tuple(breaks)))
             buf.clear()
 
+    in_scale = False
     for no, raw in enumerate(report.splitlines(), 1):
         line = raw.strip()
+        if line.startswith("#"):
+            title = line.lstrip("#").lower()
+            in_scale = "quantif" in title and "scale" in title
+        if in_scale:
+            flush()
+            continue
         m = ID_ITEM.match(line)
         if (
             not line
@@ -174,6 +203,11 @@ def passages(report: str) -> list[Passage]:
         buf.append(line)
     flush()
     return out
+
+
+def content_words(text: str) -> set[str]:
+    """The words of ``text`` that say what it is about (lower case, stop words left out)."""
+    return _words(text)
 
 
 def _words(text: str) -> set[str]:

@@ -7,6 +7,7 @@ without importing each other. Standard library only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,8 +30,20 @@ def default_coder() -> str:
         return "coder"
 
 def split_path(path: str) -> tuple[str, ...]:
-    """Split ``"A > B > C"`` into its stripped, non-empty levels."""
-    return tuple(part.strip() for part in path.split(">") if part.strip())
+    """Split ``"A > B > C"`` into its stripped, non-empty levels.
+
+    Only a ``>`` with white space on both sides separates levels, so a code called
+    ``Income >500`` or ``<18`` stays one code (the way every path is written, ``PATH_SEP``)."""
+    return tuple(part for part in split_levels(path) if part)
+
+
+def split_levels(path: str) -> tuple[str, ...]:
+    """Like :func:`split_path`, keeping empty levels (``"A >  > B"`` -> ``("A", "", "B")``),
+    for readers that must refuse them."""
+    return tuple(part.strip() for part in _LEVEL_SEP.split(path))
+
+
+_LEVEL_SEP = re.compile(r"(?<=\s)>(?=\s)")
 
 
 def join_path(levels: tuple[str, ...] | list[str]) -> str:
@@ -181,6 +194,8 @@ class CodedRow:
     across_turns: bool = False
     """A row that names nobody (a REFI-QDA selection) may touch several respondents' turns:
     it is then kept and counts for nobody, instead of being refused."""
+    memo: str = ""
+    """The coder's memo on the excerpt (the ``memo`` column qualtally's CSV export writes)."""
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,9 @@ of different coders with the same document and the same text (or the same start/
 are the same excerpt. When a row's document is not in the project, its texts are
 gathered into a document of their own (one per document name, or per respondent when
 the CSV has no document column) so that every excerpt is still a slice of a document.
+A row without a document whose text is found in exactly one respondent turn of the
+project's transcripts (that respondent's, when the row names one) is placed in that turn
+instead, so re-importing an export without its document column does not duplicate excerpts.
 
 A row placed in a transcript is checked against who spoke there, because a row naming
 the wrong person would add a respondent to a count: the speaker turns its text touches
@@ -98,6 +101,27 @@ def speaker_of(row: CodedRow, start: int, end: int, turns: Sequence[Turn], sourc
     return touched[0]
 
 
+def find_in_turns(row: CodedRow, known: dict[str, str],
+                  turns: dict[str, Sequence[Turn]]) -> tuple[str, int, int] | None:
+    """The one place where a row without a document lies inside a respondent's turn (that
+    respondent's when the row names one): ``(document, start, end)``, or None when the text is
+    in no such turn or in several (then the row keeps a document of its own)."""
+    text = row.text.strip()
+    if not text:
+        return None
+    hits: list[tuple[str, int, int]] = []
+    for doc, body in known.items():
+        pos = body.find(text)
+        while pos >= 0:
+            end = pos + len(text)
+            inside = [t for t in turns.get(doc, ()) if t.respondent_key
+                      and t.start <= pos and end <= t.end]
+            if inside and (not row.respondent or inside[0].respondent_key == row.respondent):
+                hits.append((doc, pos, end))
+            pos = body.find(text, pos + 1)
+    return hits[0] if len(hits) == 1 else None
+
+
 def place_rows(
     rows: list[CodedRow], known: dict[str, str], source: str,
     turns: dict[str, Sequence[Turn]] | None = None,
@@ -112,7 +136,12 @@ def place_rows(
     pending: dict[str, list[CodedRow]] = {}
     for row in rows:
         target = resolve_document(row.document, known) if row.document else None
-        if target is not None:
+        found = None if row.document else find_in_turns(row, known, turns or {})
+        if found is not None:
+            doc, start, end = found
+            who = speaker_of(row, start, end, (turns or {}).get(doc, ()), source, doc)
+            placements.append(Placement(row, doc, start, end, who))
+        elif target is not None:
             start, end = _locate(row, known[target], source, target)
             who = speaker_of(row, start, end, (turns or {}).get(target, ()), source, target)
             placements.append(Placement(row, target, start, end, who))

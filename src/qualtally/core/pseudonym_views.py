@@ -94,10 +94,10 @@ def rows(items: list[dict[str, object]], docs: list[Document],
     out = []
     for row in items:
         name, where = moved.get(str(row["document"]), (p.text(str(row["document"])), OffsetMap(())))
-        new = dict(row, respondent=p.key(str(row["respondent"])) if row["respondent"] else "",
-                   document=name, text=p.text(str(row["text"])),
-                   codes=";".join(p.text(c) for c in str(row["codes"]).split(";") if c),
-                   question=p.text(str(row.get("question") or "")))
+        new = {k: p.text(v) if isinstance(v, str) else v for k, v in row.items()}  # memo, ...
+        new.update(respondent=p.key(str(row["respondent"])) if row["respondent"] else "",
+                   document=name,
+                   codes=";".join(p.text(c) for c in str(row["codes"]).split(";") if c))
         if isinstance(row.get("start"), int) and isinstance(row.get("end"), int):
             new["start"], new["end"] = where.span(row["start"], row["end"])
         out.append(new)
@@ -131,7 +131,8 @@ def tally(t: Tally, p: Pseudonymiser) -> Tally:
 def checks(items: list[ClaimCheck], p: Pseudonymiser) -> list[ClaimCheck]:
     return [replace(c, passage=p.text(c.passage), sentence=p.text(c.sentence),
                     phrase=p.text(c.phrase) if c.phrase else c.phrase,
-                    group=p.text(c.group) if c.group else c.group) for c in items]
+                    group=p.text(c.group) if c.group else c.group,
+                    code=p.text(c.code) if c.code else c.code) for c in items]
 
 
 def drilldown(d: Drilldown, p: Pseudonymiser) -> Drilldown:

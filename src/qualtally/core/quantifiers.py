@@ -104,6 +104,34 @@ def validate(scale: QuantifierScale) -> list[str]:
         seen.add(st.label.lower())
         if not (0 <= st.low <= st.high <= 1):
             problems.append(f"{st.label!r}: need 0 <= from <= to <= 1, got {st.low}..{st.high}")
+    if not problems:
+        problems += coverage_problems(scale)
+    return problems
+
+
+def coverage_problems(scale: QuantifierScale) -> list[str]:
+    """Gaps and overlaps: every share the rule can produce (0.00, 0.01, ... 1.00) must fall
+    in exactly one step, or a count would get no label, or two."""
+    def steps_at(h: int) -> list[str]:
+        return [st.label for st in scale.steps if st.low - 1e-9 <= h / 100 <= st.high + 1e-9]
+
+    problems: list[str] = []
+    runs: list[tuple[int, int, tuple[str, ...]]] = []  # (first, last hundredth, labels)
+    for h in range(101):
+        labels = tuple(steps_at(h))
+        if len(labels) == 1:
+            continue
+        if runs and runs[-1][1] == h - 1 and runs[-1][2] == labels:
+            runs[-1] = (runs[-1][0], h, labels)
+        else:
+            runs.append((h, h, labels))
+    for first, last, labels in runs:
+        span = f"{first / 100:.2f}" + (f"–{last / 100:.2f}" if last != first else "")
+        if not labels:
+            problems.append(f"gap: no step covers the shares {span}")
+        else:
+            problems.append(f"overlap: the shares {span} fall in "
+                            + " and ".join(repr(x) for x in labels))
     return problems
 
 

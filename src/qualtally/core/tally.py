@@ -111,6 +111,8 @@ class Tally:
     coder: str | None = None
     respondent_groups: dict[str, str] = field(default_factory=dict)
     """Respondent key -> group value under ``by`` (empty without ``by``)."""
+    interviewed: frozenset[str] = frozenset()
+    """The respondents with a turn in a document: a code's denominator."""
 
     def finding(self, key: str) -> FindingRow | None:
         return next((f for f in self.findings if f.key == key), None)
@@ -274,7 +276,8 @@ def build_tally(codes: list[Code], findings: list[Finding], respondents: Sequenc
             f.key, f.statement, f.section, f.code_paths, n, n_excerpts, total,
             share(n, total), label_for(n, total, scale), claimed, claim.phrase if claim else None,
             verdict, split, supporters, base, outside))
-    return Tally(len(interviewed), by, groups, code_rows, finding_rows, scale, coder, group_of)
+    return Tally(len(interviewed), by, groups, code_rows, finding_rows, scale, coder, group_of,
+                 interviewed)
 
 
 def _cell(n: int, total: int, scale: QuantifierScale, excerpts: int = 0) -> Cell:

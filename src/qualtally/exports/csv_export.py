@@ -1,14 +1,15 @@
 """The coded-excerpts CSV: the spreadsheet every QDA package exports, and that we import.
 
-Written atomically (a temporary file renamed into place) so a crash never leaves half a file.
+Written atomically (a temporary file renamed into place) so a crash never leaves half a file,
+with the user's usual permissions (``report_common.write_atomically``).
 """
 
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from pathlib import Path
+
+from qualtally.exports.report_common import write_atomically
 
 COLUMNS = [
     "respondent",
@@ -21,19 +22,16 @@ COLUMNS = [
     "codes",
     "origin",
     "created",
+    "memo",
 ]
 
 
 def write_coded_csv(rows: list[dict[str, object]], out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".qualtally-", suffix=".csv", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=COLUMNS)
             writer.writeheader()
             for row in rows:
                 writer.writerow({k: row.get(k, "") for k in COLUMNS})
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    write_atomically(out, write)

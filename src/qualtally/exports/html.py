@@ -56,6 +56,7 @@ def render_html(project, tally: Tally, checks: list[ClaimCheck]) -> str:
         parts.append(_drill(project, f.key, tally))
     parts.append("<h2>Codes</h2>")
     parts.append(_codes(tally))
+    parts.append(_memos(project, tally.coder))
     parts.append("<h2>Method</h2>")
     parts.append(f"<p>{escape(COUNT_RULE)}</p>")
     parts.append(
@@ -158,3 +159,17 @@ def _codes(tally: Tally) -> str:
         "<table class='codes'><tr><th>code</th><th>respondents</th><th>excerpts</th></tr>"
         f"{rows}</table>"
     )
+
+
+def _memos(project, coder: str | None) -> str:
+    """Every memo (the report's coder's only, when it counts one coder), beside its excerpt."""
+    rows = [r for r in project.export_rows() if r.get("memo")
+            and (coder is None or r["coder"] == coder)]
+    if not rows:
+        return "<h2>Memos</h2><p class='note'>No memos.</p>"
+    body = "".join(
+        f"<tr><td>{escape(str(r['document']))}</td><td>{escape(str(r['respondent']) or '–')}</td>"
+        f"<td>{escape(str(r['coder']))}</td><td>{escape(' '.join(str(r['text']).split()))}</td>"
+        f"<td>{escape(str(r['memo']))}</td></tr>" for r in rows)
+    return ("<h2>Memos</h2><table class='memos'><tr><th>document</th><th>respondent</th>"
+            f"<th>coder</th><th>excerpt</th><th>memo</th></tr>{body}</table>")

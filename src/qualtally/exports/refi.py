@@ -40,9 +40,7 @@ Sets. Both files are written to a temporary name and renamed into place.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 from collections import defaultdict
@@ -70,6 +68,7 @@ from qualtally.core.refi import (
     pack_description,
     scale_markdown,
 )
+from qualtally.exports.report_common import write_atomically
 
 Progress = Callable[[str, int, int], None]
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -379,15 +378,7 @@ def _xml(root: ET.Element, ns: str) -> bytes:
 
 
 def _atomic(out: Path, write: Callable[[Path], None]) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".qualtally-", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(out, write)  # renamed into place, with the user's usual permissions
     return out
 
 

@@ -1,9 +1,10 @@
 """The XLSX workbook a methodologist re-checks the counts in.
 
-Sheets: ``codings`` (one row per excerpt and coder, as the CSV), ``code x respondent``
-(the 0/1 matrix behind every respondent count), ``finding x group`` (n/N and label per
-group), ``audit`` (each claim against its count), ``scale`` (labels and their source) and
-``about`` (the counting rule). All numbers come from one Tally, the one the CLI prints.
+Sheets: ``codings`` (one row per excerpt and coder, as the CSV, with the coder's memo),
+``code x respondent`` (the 0/1 matrix behind every respondent count), ``finding x group``
+(n/N and label per group), ``audit`` (each claim against its count), ``scale`` (labels and
+their source) and ``about`` (the counting rule). All numbers come from one Tally, the one
+the CLI prints.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def write_xlsx(project, tally: Tally, checks: list[ClaimCheck], out: Path) -> No
 
     ws = wb.active
     ws.title = "codings"
-    cols = ["respondent", "document", "question", "coder", "start", "end", "text", "codes"]
+    cols = ["respondent", "document", "question", "coder", "start", "end", "text", "codes",
+            "memo"]
     ws.append(cols)
     for row in project.export_rows():
         _append(ws, [row.get(c, "") for c in cols])

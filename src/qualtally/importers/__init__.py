@@ -26,7 +26,8 @@ from pathlib import Path
 
 from qualtally.core.errors import InputError
 from qualtally.core.models import ImportBundle, Respondent
-from qualtally.importers.attribution import Attribution, known_respondents
+from qualtally.core.speakers import SpeakerDecisions
+from qualtally.importers.attribution import Attribution, file_respondents, known_respondents
 from qualtally.importers.discover import Job, discover
 
 Progress = Callable[[str, int, int], None]
@@ -123,8 +124,16 @@ def _read_refi(job: Job, bundle: ImportBundle, known: dict[str, str],
     bundle.notes.extend(part.notes)
 
 
+def _file_key(name: str, files: dict[str, str]) -> str | None:
+    from pathlib import PurePosixPath
+
+    base = PurePosixPath(name).name.casefold()
+    return files.get(name.casefold()) or files.get(base) or files.get(PurePosixPath(base).stem)
+
+
 def _read_job(job: Job, bundle: ImportBundle, known: dict[str, str],
-              progress: Progress | None = None) -> None:
+              progress: Progress | None = None, decisions: SpeakerDecisions | None = None,
+              files: dict[str, str] | None = None) -> None:
     ext = job.path.suffix.lower()
     if job.role == "transcript":
         from qualtally.importers.captions import read_captions
@@ -133,7 +142,8 @@ def _read_job(job: Job, bundle: ImportBundle, known: dict[str, str],
         entry = job.entry
         who = Attribution(job.name, frozenset(job.interviewers),
                           entry.speakers if entry else None, entry.respondent if entry else None,
-                          known)
+                          known, decided=decisions.for_document(job.name) if decisions else {},
+                          file_key=_file_key(job.name, files or {}))
         reader = (
             read_docx if ext == ".docx" else read_captions if ext in (".vtt", ".srt") else read_txt
         )
@@ -144,6 +154,9 @@ def _read_job(job: Job, bundle: ImportBundle, known: dict[str, str],
         if bundle.findings:
             raise InputError(job.name, "only one findings file per import")
         bundle.findings, bundle.scale = read_findings(job.path)
+        if not bundle.findings and bundle.scale is None:
+            raise InputError(job.name, "read as a findings report, but it holds no finding "
+                             "items (- **F1.** ...) and no quantifier scale")
     elif job.role == "refi":
         _read_refi(job, bundle, known, progress)
     elif job.role == "codebook" and ext in (".yaml", ".yml"):
@@ -155,23 +168,30 @@ def _read_job(job: Job, bundle: ImportBundle, known: dict[str, str],
 
 
 def load_paths(paths: list[Path], progress: Progress | None = None,
-               existing: list[Respondent] | None = None) -> ImportBundle:
+               existing: list[Respondent] | None = None,
+               decisions: SpeakerDecisions | None = None,
+               as_role: str | None = None) -> ImportBundle:
     """Read files and folders into one bundle; InputError (naming the file) on bad input.
 
     ``existing``: respondents already in the project, so that a transcript imported later
     attributes a label such as ``R07`` or a respondent's name to that respondent (rule 4 of
     :mod:`qualtally.importers.attribution`); respondents in this import take precedence.
+    ``decisions``: the speaker review's answers (rule 0 there). ``as_role``: the role of
+    every file given by name (``findings``, ``transcript``...), instead of guessing it.
     """
     if not paths:
         raise InputError("import", "no files or folders given")
-    jobs, skipped = discover([Path(p) for p in paths])
+    jobs, skipped = discover([Path(p) for p in paths], as_role)
     bundle = ImportBundle(source=", ".join(str(p) for p in paths), skipped=skipped)
     jobs.sort(key=lambda j: _ORDER[j.role])  # stable: respondents first, transcripts last
     known: dict[str, str] | None = None
+    files: dict[str, str] = {}
     for done, job in enumerate(jobs, start=1):
         if job.role in ("transcript", "refi") and known is None:
-            known = {**known_respondents(existing or []), **known_respondents(bundle.respondents)}
-        _read_job(job, bundle, known or {}, progress)
+            everyone = list({r.key: r for r in [*(existing or []), *bundle.respondents]}.values())
+            known = known_respondents(everyone)
+            files = file_respondents(everyone)
+        _read_job(job, bundle, known or {}, progress, decisions, files)
         if progress is not None:
             progress("reading files", done, len(jobs))
     return bundle

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from qualtally.core.errors import InputError
-from qualtally.core.models import Code, join_path
+from qualtally.core.models import Code, join_path, split_levels, split_path
 from qualtally.importers.decoding import read_text
 from qualtally.importers.tables import Table
 
@@ -28,8 +28,8 @@ def check_name(source: str, name: str, where: str) -> str:
     name = " ".join(str(name).split())
     if not name:
         raise InputError(source, f"{where}: empty code name")
-    if ">" in name or ";" in name:
-        raise InputError(source, f"{where}: code name {name!r} contains '>' or ';'")
+    if len(split_path(name)) > 1 or ";" in name:
+        raise InputError(source, f"{where}: code name {name!r} contains ' > ' or ';'")
     return name
 
 
@@ -102,7 +102,8 @@ def _from_paths(table: Table) -> list[Code]:
     out: dict[str, Code] = {}
     explicit: set[str] = set()
     for line, row in table.rows:
-        levels = [check_name(table.name, lv, f"line {line}") for lv in row["path"].split(">")]
+        levels = [check_name(table.name, lv, f"line {line}")
+                  for lv in split_levels(row["path"])]
         path = join_path(levels)
         if path in explicit:
             raise InputError(table.name, f"line {line}: code {path!r} appears twice")

@@ -1,8 +1,9 @@
 """Coded-excerpts spreadsheets: the table every QDA package exports, one row per coding.
 
 Required columns ``respondent``, ``text``, ``codes`` (code paths separated by ";", levels
-by ">"; empty means the coder looked and applied nothing); optional ``coder`` (default
-"imported"), ``document``, ``question``, ``start``, ``end``. Placing rows in documents
+by " > "; empty means the coder looked and applied nothing, unless the row carries a memo);
+optional ``coder`` (default "imported"), ``document``, ``question``, ``start``, ``end`` and
+``memo`` (the coder's memo on the excerpt). Placing rows in documents
 is :mod:`qualtally.core.placement`'s job; here we only read and check them.
 """
 
@@ -53,7 +54,7 @@ def read_coded(table: Table) -> list[CodedRow]:
             respondent=row["respondent"], text=row["text"], codes=codes,
             coder=row.get("coder") or "imported", document=row.get("document") or None,
             question=row.get("question") or None, start=start, end=end, line=line,
-            origins=origins, created=created,
+            origins=origins, created=created, memo=row.get("memo") or "",
         ))
     return rows
 

@@ -6,12 +6,16 @@ style: ``interviews/R01-ottawa-hq.txt``). Hidden files and folders (``.git``,
 ``.DS_Store``), Office lock files (``~$x.docx``) and ``__MACOSX`` are skipped and listed.
 With a ``qualtally-manifest.yaml`` in the folder, the manifest gives every file's role
 (see :mod:`.manifest`); without one, a README.md/README.txt is skipped and every other
-file's role follows from its extension and, for spreadsheets, its columns.
+file's role follows from its extension and, for spreadsheets, its columns; a .md or .txt
+that reads as a findings report (a quantifier-scale table, ``**F1.**`` finding items) is
+findings, never a transcript. ``--as ROLE`` (``as_role``) gives every file named on the
+command line its role instead.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -25,7 +29,7 @@ YAML_EXTS = (".yaml", ".yml")
 REFI_EXTS = (".qdpx", ".qdc")
 _ROLE_EXTS = {
     "transcript": TRANSCRIPT_EXTS, "respondents": TABLE_EXTS, "coded": TABLE_EXTS,
-    "codebook": TABLE_EXTS + YAML_EXTS, "findings": (".md",),
+    "codebook": TABLE_EXTS + YAML_EXTS, "findings": (".md", ".txt"),
 }
 README_NAMES = ("readme.md", "readme.txt")
 
@@ -45,8 +49,37 @@ def _hidden(part: str) -> bool:
     return part.startswith(".") or part.startswith("~$") or part == "__MACOSX"
 
 
+ROLES = ("transcript", "findings", "codebook", "respondents", "coded")
+_SCALE_HEADING = re.compile(r"^#{1,6}\s.*quantif.*scale|^#{1,6}\s.*scale.*quantif",
+                            re.IGNORECASE | re.MULTILINE)
+
+
+def looks_like_findings(text: str) -> bool:
+    """A report: a quantifier-scale heading, or two finding items (``- **F1.** All ...``)."""
+    from qualtally.core.claims import ID_ITEM
+
+    if _SCALE_HEADING.search(text):
+        return True
+    items = 0
+    for line in text.splitlines():
+        m = ID_ITEM.match(line)
+        if m and not m.group("text").lstrip().startswith(":"):  # ``**P1**: ...`` is a turn
+            items += 1
+    return items >= 2
+
+
+def _sniff(path: Path) -> str:
+    try:
+        head = path.read_bytes()[:200_000].decode("utf-8", errors="replace")
+    except OSError:
+        return "transcript"  # reading it as a transcript names the problem
+    return "findings" if looks_like_findings(head) else "transcript"
+
+
 def auto_role(path: Path, name: str) -> str:
     ext = path.suffix.lower()
+    if ext in (".md", ".txt"):
+        return _sniff(path)
     if ext in TRANSCRIPT_EXTS:
         return "transcript"
     if ext in TABLE_EXTS:
@@ -126,25 +159,43 @@ def _manifest_jobs(folder: Path, files: list[str], manifest_rel: str, manifest: 
     return jobs
 
 
-def discover(paths: list[Path]) -> tuple[list[Job], list[str]]:
-    """The files to read and the ones deliberately skipped; InputError if a path is missing."""
+def _given_role(path: Path, role: str) -> Job:
+    """A file named on the command line with ``--as ROLE``."""
+    if role not in ROLES:
+        raise InputError(str(path), f"--as must be one of {', '.join(ROLES)}")
+    if path.suffix.lower() not in _ROLE_EXTS[role]:
+        raise InputError(str(path), f"given --as {role}, but a {role} file must be "
+                         + " or ".join(_ROLE_EXTS[role]))
+    return Job(path, path.name, role)
+
+
+def discover(paths: list[Path], as_role: str | None = None) -> tuple[list[Job], list[str]]:
+    """The files to read and the ones deliberately skipped; InputError if a path is missing.
+    ``as_role``: the role of every file given (a folder is refused with it)."""
     jobs: list[Job] = []
     skipped: list[str] = []
     for path in paths:
         path = Path(path)
         if path.name in MANIFEST_NAMES and path.is_file():
             path = path.parent  # importing the manifest means importing its folder
+        if path.is_dir() and as_role:
+            raise InputError(str(path), "--as applies to files; import a folder without it")
         if path.is_dir():
             jobs.extend(_folder_jobs(path, skipped))
+        elif path.is_file() and as_role:
+            jobs.append(_given_role(path, as_role))
         elif path.is_file():
             jobs.append(Job(path, path.name, auto_role(path, path.name)))
         else:
             raise InputError(str(path), "no such file or folder")
     unique: list[Job] = []
     seen: dict[str, Path] = {}
+    resolved: set[Path] = set()
     for job in jobs:
-        if any(j.path.resolve() == job.path.resolve() for j in unique):
+        real = job.path.resolve()
+        if real in resolved:
             continue  # the same file given twice
+        resolved.add(real)
         if job.role == "transcript" and job.name in seen:
             raise InputError(job.name, f"two transcripts would get this document name "
                              f"({seen[job.name]} and {job.path})")

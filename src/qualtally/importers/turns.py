@@ -32,7 +32,13 @@ three rules keep header and prose lines from becoming people:
   focus group whose participants may speak once each) it opens a turn as usual. With a
   manifest ``speakers`` map or ``respondent`` the rule is off: the manifest decides, and
   a speaker missing from a ``speakers`` map is an error, which also catches misspelt
-  labels.
+  labels. A label resembling a listed respondent's name (``Ana Jones``, ``Ms. Jones``,
+  ``Anna``) is never taken for text: it opens a turn and goes to the speaker review.
+
+**Name-and-time lines** (Otter, Zoom and Teams text exports): a line holding only a label
+and a timestamp (``Anna Jones  0:09``, ``0:09 Anna Jones``, ``Speaker 1  01:02:03``) opens
+a turn whose text is on the following lines. A document with two or more such lines is
+read in that layout alone, so the timestamp's colon never makes a label ``Anna Jones 0``.
 """
 
 from __future__ import annotations
@@ -58,6 +64,12 @@ LABEL_LINE = re.compile(
     rf"(?:[ \t]*{_TSB})?{_EM}[ \t]*:(?!//){_EM}[ \t]*(?:{_TSB}[ \t]*)?",
     re.MULTILINE,
 )
+STAMP_LINE = re.compile(
+    rf"^[ \t]*(?:[\[(]?({_TS})[\])]?[ \t]+)?{_EM}(?P<label>{_WORD}(?:[ \t]+(?:{_WORD}|\d+)){{0,4}})"
+    rf"{_EM}(?:[ \t]+[\[(]?({_TS})[\])]?)?[ \t]*$",
+    re.MULTILINE,
+)
+"""A name-and-time line (the whole line); at least one of the two timestamps is required."""
 METADATA_WORDS = frozenset(
     "date time location place venue duration length mode language subject title project file "
     "recording transcript transcriber note notes attendees participants present interview "
@@ -113,6 +125,10 @@ def leading_label(text: str) -> tuple[str, int] | None:
 
 
 def label_matches(text: str) -> list[re.Match[str]]:
+    stamped = [m for m in STAMP_LINE.finditer(text)
+               if (m.group(1) or m.group(3)) and plausible_label(m.group("label"))]
+    if len(stamped) >= 2:
+        return stamped
     return [m for m in LABEL_LINE.finditer(text) if plausible_label(m.group("label"))]
 
 
@@ -129,7 +145,7 @@ def turn_openers(text: str, who: Attribution) -> list[re.Match[str]]:
     if first is None:
         return matches
     def solid(label: str) -> bool:
-        return who.is_known(label) or counts[norm(label)] > 1
+        return who.is_known(label) or counts[norm(label)] > 1 or who.resembles(label)
 
     speakers = {norm(_label(m)) for m in matches[first:]
                 if solid(_label(m)) and not who.is_interviewer(_label(m))}

@@ -26,6 +26,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
 from qualtally.core.background import Lane
+from qualtally.core.models import split_path
 from qualtally.nlp.dense import fit_dense_lr, fit_lda, one_blas_thread
 from qualtally.nlp.dense import knn_dense as _knn_dense
 from qualtally.nlp.dense import knn_sparse as _knn
@@ -45,7 +46,7 @@ LDA_ABOVE = 1000
 
 def code_name(path, levels: str = "leaf") -> str:
     """The words of a code's name as a pseudo-example: its last level, or its whole path."""
-    parts = [p.strip() for p in str(path).split(">")]
+    parts = list(split_path(str(path))) or [str(path).strip()]
     return parts[-1] if levels == "leaf" else " ".join(parts)
 
 

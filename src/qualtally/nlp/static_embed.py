@@ -4,7 +4,7 @@ The MiniLM encoder (``embed.py``) costs 30-150 ms per new text in numpy; a sugge
 a new or edited excerpt must cost under 10 ms. Like model2vec (Minish Lab), the table
 under ``models/minilm-l6-v2-static`` holds one vector per WordPiece token, MiniLM's own
 output at the token in ``[CLS] token [SEP]``, reduced by PCA and weighted by vocabulary rank
-(``benchmarks/nlp/make_static_embeddings.py`` builds it; its ``card.json`` says how).
+(``models/build/make_static_embeddings.py`` builds it; its ``card.json`` says how).
 Encoding a text is WordPiece + a row look-up + a mean, L2-normalised: no truncation at
 128 tokens, ``[UNK]`` pieces skipped, a text with no known piece gives the zero vector.
 

@@ -108,9 +108,8 @@ class Analysis:
                 f.outside,
             )
         else:
-            row = next((c for c in tally.codes if c.path == key), None)
-            if row is None:
-                raise InputError(key, "no finding or code with this key")
+            row = next((c for c in tally.codes if c.path == key), None) or _by_name(tally, key)
+            key = row.path
             roots = [row.code_id]
             supporters, title, outside = row.supporters, row.path, frozenset()
             base = self._interviewed_keys()
@@ -167,3 +166,16 @@ class Analysis:
         with begin_write(self.engine) as conn:
             if not stally.set_finding_asked(conn, finding_key, asked, actor):
                 raise InputError(finding_key, "no such finding")
+
+
+def _by_name(tally: Tally, name: str):
+    """The code row whose own name (last level) is ``name``, when exactly one code has it."""
+    rows = [c for c in tally.codes if c.path.split(" > ")[-1] == name]
+    if not rows:
+        rows = [c for c in tally.codes if c.path.split(" > ")[-1].lower() == name.lower()]
+    if len(rows) == 1:
+        return rows[0]
+    if rows:
+        raise InputError(name, "several codes have this name; give the path: "
+                         + "; ".join(c.path for c in rows))
+    raise InputError(name, "no finding or code with this key, path or name")

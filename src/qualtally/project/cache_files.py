@@ -1,6 +1,6 @@
 """A suggestion cache shipped beside a model: written for the demo, read into a new project.
 
-``benchmarks/nlp/make_demo_suggestions.py`` exports the loaded model's entries for the
+``models/build/make_demo_suggestions.py`` exports the loaded model's entries for the
 demo corpus (gzipped JSON, keyed by text hash, under the model's key); a new demo project
 is seeded with them (``qualtally.demo``), so its very first coding screen shows
 suggestions before scikit-learn and spaCy are imported.

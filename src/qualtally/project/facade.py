@@ -31,11 +31,14 @@ from qualtally.core.models import (
     Suggestion,
 )
 from qualtally.core.reconcile import Shown
+from qualtally.core.search import SearchHit
+from qualtally.core.speakers import SpeakerDecisions, SpeakerLabel
 from qualtally.core.tally import Tally
 from qualtally.project import cache_files
 from qualtally.project.agreement import Agreement
 from qualtally.project.analysis import Analysis
 from qualtally.project.coding import Coding, Progress
+from qualtally.project.corrections import Corrections
 from qualtally.project.embeddings import Embeddings
 from qualtally.project.reads import Reads
 from qualtally.project.sharing import Sharing
@@ -56,6 +59,7 @@ class Project:
         self.store = Store(self.engine)
         self.reads = Reads(self.engine)
         self.coding = Coding(self.engine, self.store, self.reads, backup=self.backup)
+        self.corrections = Corrections(self.engine, backup=self.backup)
         self.analysis = Analysis(self.engine, self.store, self.reads)
         self.agreeing = Agreement(self.engine, self.store, self.reads, self.analysis)
         self.sharing = Sharing(self.reads, self.store)
@@ -164,6 +168,9 @@ class Project:
     def excerpt(self, excerpt_id: int) -> Excerpt:
         return self.reads.excerpt(excerpt_id)
 
+    def search(self, query: str) -> list[SearchHit]:
+        return self.reads.search(query)
+
     def codes(self) -> list[Code]:
         return self.reads.codes()
 
@@ -212,8 +219,45 @@ class Project:
         actor: str | None = None,
         unit: str = "turn",
         progress: Progress | None = None,
+        decisions: SpeakerDecisions | None = None,
+        as_role: str | None = None,
     ) -> dict[str, Any]:
-        return self.coding.import_paths(paths, actor=actor, unit=unit, progress=progress)
+        """Import in one transaction. Beside a respondents list, speaker labels that match
+        no listed respondent raise :class:`UnmatchedSpeakers` (nothing written) unless
+        ``decisions`` settle them; ``counts["speakers"]`` lists the labels that became new
+        respondents."""
+        return self.coding.import_paths(paths, actor=actor, unit=unit, progress=progress,
+                                        decisions=decisions, as_role=as_role)
+
+    def speaker_review(self, paths: list[str | Path], decisions: SpeakerDecisions | None = None,
+                       as_role: str | None = None) -> tuple[list[SpeakerLabel], dict[str, str]]:
+        """The unmatched speaker labels of an import, read without writing anything, and the
+        listed respondents' names (key -> name) to choose from."""
+        return self.coding.speaker_review(paths, decisions, as_role)
+
+    # -- corrections (Corrections) -----------------------------------------------------------
+    def merge_respondents(self, source: str, target: str, actor: str) -> dict[str, Any]:
+        return self.corrections.merge_respondents(source, target, actor)
+
+    def reassign_turn(self, document: str, turn_index: int, respondent: str | None,
+                      actor: str) -> dict[str, Any]:
+        return self.corrections.reassign_turn(document, turn_index, respondent, actor)
+
+    def imports(self) -> list[dict[str, Any]]:
+        return self.corrections.imports()
+
+    def undo_import_plan(self, number: int | None = None) -> dict[str, Any]:
+        return self.corrections.undo_import_plan(number)
+
+    def undo_import(self, number: int | None, actor: str) -> dict[str, Any]:
+        return self.corrections.undo_import(number, actor)
+
+    def remove_preview(self, kind: str, name: str) -> dict[str, Any]:
+        return self.corrections.remove_preview(kind, name)
+
+    def remove(self, kind: str, name: str, actor: str) -> dict[str, Any]:
+        """Remove a document, respondent or code with its codings (backup first, logged)."""
+        return self.corrections.remove(kind, name, actor)
 
     def apply_code(
         self, excerpt_id: int, code_id: int, coder: str, origin: str = ORIGIN_HUMAN
@@ -249,6 +293,15 @@ class Project:
 
     def update_code(self, code_id: int, actor: str, **fields: Any) -> None:
         self.coding.update_code(code_id, actor, **fields)
+
+    def delete_code(self, code: int | str, actor: str, codings: str = "parent") -> dict[str, int]:
+        return self.coding.delete_code(code, actor, codings)
+
+    def merge_codes(self, source: int | str, target: int | str, actor: str) -> dict[str, int]:
+        return self.coding.merge_codes(source, target, actor)
+
+    def move_code(self, code: int | str, parent: int | str | None, actor: str) -> None:
+        self.coding.move_code(code, parent, actor)
 
     def save_coder_state(self, coder: str, **values: Any) -> None:
         self.coding.save_coder_state(coder, **values)

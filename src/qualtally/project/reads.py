@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from qualtally.core.exchange import ExchangeSnapshot
 from qualtally.core.models import Code, Document, Excerpt, Finding, QuantifierScale, Respondent
+from qualtally.core.search import SearchHit, search
 from qualtally.storage import coder_state, exchange, queries, tally_read
 
 P = ParamSpec("P")
@@ -52,6 +53,11 @@ class Reads:
 
     def excerpts(self, document_id: int | None = None) -> list[Excerpt]:
         return self.read(queries.excerpts, document_id)
+
+    def search(self, query: str) -> list[SearchHit]:
+        """Every match of ``query`` in the transcripts, with the excerpt to show for each."""
+        return search(self.read(queries.documents, True), self.read(queries.excerpts, None),
+                      query)
 
     def excerpt(self, excerpt_id: int) -> Excerpt:
         return self.read(queries.excerpt, excerpt_id)

@@ -14,14 +14,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from qualtally.core.errors import InputError
-from qualtally.storage import consensus, marks
+from qualtally.storage import code_edits, consensus, marks, respondent_edits
 from qualtally.storage import tables as t
 from qualtally.storage.engine import begin_write
 from qualtally.storage.rows import _write_memo, apply_code_fields, log_event, now
 from qualtally.storage.tally_cache import maintained
 
-REPLAYS = {marks.ACTION: marks.replay, **consensus.REPLAYS}
-"""Undo/redo of the events other modules own: ``fn(conn, tracker, before, after, reverse)``."""
+REPLAYS = {marks.ACTION: marks.replay, **consensus.REPLAYS, **code_edits.REPLAYS,
+           **respondent_edits.REPLAYS}
+"""Undo/redo of the events other modules own (nothing-applies marks, consensus decisions,
+code deletes and merges, respondent merges and turn reassignments):
+``fn(conn, tracker, before, after, reverse)``."""
 
 
 def stacks(conn: Connection, actor: str) -> tuple[list[int], list[int]]:

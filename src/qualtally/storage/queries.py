@@ -216,7 +216,8 @@ def reviewed(conn: Connection, coder: str | None = None) -> set[tuple[int, str]]
 
 
 def export_rows(conn: Connection) -> list[dict[str, object]]:
-    """One row per (excerpt, coder): the coded-excerpts CSV, including reviewed-but-empty rows."""
+    """One row per (excerpt, coder): the coded-excerpts CSV, including reviewed-but-empty rows
+    and rows that carry only the coder's memo (``memo``)."""
     paths = dict(conn.execute(sa.select(t.codes.c.id, t.codes.c.path)).all())
     ex = {e.id: e for e in excerpts(conn)}
     names = dict(conn.execute(sa.select(t.documents.c.id, t.documents.c.name)).all())
@@ -237,6 +238,10 @@ def export_rows(conn: Connection) -> list[dict[str, object]]:
         created[(r.excerpt_id, r.coder)].append(r.created)
     for excerpt_id, coder in reviewed(conn):
         grouped.setdefault((excerpt_id, coder), [])
+    q = sa.select(t.memos.c.excerpt_id, t.memos.c.coder, t.memos.c.text)
+    memos = {(r.excerpt_id, r.coder): r.text for r in conn.execute(q)}
+    for key in memos:
+        grouped.setdefault(key, [])
     rows = []
     for (excerpt_id, coder), code_paths in sorted(grouped.items(), key=lambda kv: (
             names[ex[kv[0][0]].document_id], ex[kv[0][0]].start, -ex[kv[0][0]].end, kv[0][1])):
@@ -247,6 +252,7 @@ def export_rows(conn: Connection) -> list[dict[str, object]]:
             "text": e.text, "codes": ";".join(code_paths),
             "origin": ";".join(origins.get((excerpt_id, coder), [])),
             "created": ";".join(created.get((excerpt_id, coder), [])),
+            "memo": memos.get((excerpt_id, coder), ""),
         })
     return rows
 

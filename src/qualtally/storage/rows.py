@@ -82,8 +82,8 @@ def _code_values(code: Code) -> dict[str, Any]:
 
 def _rename(conn: Connection, row, name: str) -> None:
     name = name.strip()
-    if not name or ">" in name or ";" in name:
-        raise InputError(name or "(empty)", "a code name must be non-empty without '>' or ';'")
+    if not name or len(split_path(name)) > 1 or ";" in name:
+        raise InputError(name or "(empty)", "a code name must be non-empty without ' > ' or ';'")
     old_path = row.path
     new_path = join_path(split_path(old_path)[:-1] + (name,))
     if conn.execute(sa.select(t.codes.c.id).where(t.codes.c.path == new_path)).first():

@@ -22,7 +22,7 @@ from qualtally.core.models import (
     Turn,
 )
 from qualtally.core.placement import place_rows
-from qualtally.storage import marks
+from qualtally.storage import import_undo, marks
 from qualtally.storage import tables as t
 from qualtally.storage.engine import begin_write
 from qualtally.storage.import_memos import write_memos
@@ -66,6 +66,11 @@ class Store:
             begin_write(self.engine) as conn,
             maintained(conn, structure=True, new_codings=True, build=True),
         ):
+            undo = import_undo.start(conn)  # what undoing this import will need
+            if bundle.respondents:
+                import_undo.remember_setting(conn, undo, import_undo.LISTED)
+                conn.execute(sa.delete(t.settings).where(t.settings.c.key == import_undo.LISTED))
+                conn.execute(sa.insert(t.settings).values(key=import_undo.LISTED, value=True))
             resp_ids = {
                 r.key: r.id
                 for r in conn.execute(sa.select(t.respondents.c.key, t.respondents.c.id))
@@ -89,6 +94,7 @@ class Store:
                     counts["respondents"] += 1
 
             if bundle.attribute_types:
+                import_undo.remember_setting(conn, undo, "attribute_types")
                 old = conn.execute(sa.select(t.settings.c.value)
                                    .where(t.settings.c.key == "attribute_types")).first()
                 conn.execute(sa.delete(t.settings).where(t.settings.c.key == "attribute_types"))
@@ -133,10 +139,12 @@ class Store:
                     counts["findings"] += 1
                 for path in f.code_paths:
                     code_id = ensure_code_path(conn, path, code_cache)
+                    import_undo.remember_link(conn, undo, code_id)
                     conn.execute(
                         sa.update(t.codes).where(t.codes.c.id == code_id).values(finding_key=f.key)
                     )
             if bundle.scale is not None:
+                import_undo.remember_setting(conn, undo, "scale")
                 value = {"steps": [[s.label, s.low, s.high] for s in bundle.scale.steps],
                          "source": bundle.scale.source}
                 old = conn.execute(
@@ -189,7 +197,13 @@ class Store:
                 excerpt_id = self._ensure_excerpt(conn, doc_ids[p.document], p.start, p.end,
                                                   resp_ids.get(resp_key) if resp_key else None,
                                                   row.question, counts)
-                if not row.codes:
+                if row.memo:
+                    conn.execute(sa.delete(t.memos).where((t.memos.c.excerpt_id == excerpt_id)
+                                                          & (t.memos.c.coder == row.coder)))
+                    conn.execute(sa.insert(t.memos).values(excerpt_id=excerpt_id, coder=row.coder,
+                                                           text=row.memo, updated=now()))
+                    counts["memos"] = counts.get("memos", 0) + 1
+                if not row.codes and not row.memo:  # a memo alone does not say "nothing applies"
                     conn.execute(
                         sa.delete(t.reviewed).where(
                             (t.reviewed.c.excerpt_id == excerpt_id)
@@ -222,9 +236,8 @@ class Store:
                             counts, self._ensure_excerpt)
             after_codes = conn.execute(sa.select(sa.func.count()).select_from(t.codes)).scalar_one()
             counts["codes"] = after_codes - before_codes
-            log_event(
-                conn, actor, "import", "project", None, None, {"source": bundle.source, **counts}
-            )
+            log_event(conn, actor, "import", "project", None, import_undo.finish(conn, undo),
+                      {"source": bundle.source, **counts})
         return counts
 
     def _insert_document(self, conn, doc, bundle: ImportBundle, resp_ids, counts) -> int:

@@ -34,6 +34,7 @@ UNDO_LABELS = {
     "excerpt.add": "narrowed span", "suggestion.reject": "rejected suggestion",
     "code.add": "new code", "code.update": "code edit", "nothing.set": "nothing-applies mark",
     "consensus.seed": "consensus start", "consensus.decide": "consensus decision",
+    "respondent.merge": "respondent merge", "turn.reassign": "turn reassignment",
 }
 
 
@@ -90,6 +91,7 @@ class QualtallyApp(OpeningMixin, App):
         self.coder = coder
         self.load_model = load_model
         self.coding = CodingScreen(project, coder, session)
+        self._restoring: str | None = None
         self.MODES = {
             "coding": lambda: self.coding,
             # self.project at the time the screen is built: it starts as the read-only
@@ -119,9 +121,27 @@ class QualtallyApp(OpeningMixin, App):
             self.load_suggester()
         screen = self.coding.saved_state.get("screen")
         if screen in RESTORED_MODES and screen != self.current_mode:
-            self.switch_mode(screen)
+            # Until the restored screen has shown, the saved place is the coding screen: a
+            # screen that fails on this project (or a crash) must never lock the coder out.
+            self.positions.save(screen="coding")
+            self.positions.flush()
+            self._restoring = screen
+            super().switch_mode(screen)
         else:
             self.positions.save(screen=self.current_mode)
+
+    def screen_shown(self, screen: Screen) -> None:
+        """A mode screen mounted without error: a restored place may be saved again."""
+        if self._restoring and self.current_mode == self._restoring and screen is self.screen:
+            self.positions.save(screen=self._restoring)
+        self._restoring = None
+
+    def screen_failed(self, screen: Screen, err: BaseException) -> None:
+        """A mode screen failed to draw this project: say why and go back to coding."""
+        self._restoring = None
+        self.notify(f"Could not open that screen: {describe(err)}", title="Back to coding",
+                    severity="error", markup=False)
+        self.switch_mode("coding")
 
     def switch_mode(self, mode: str):
         result = super().switch_mode(mode)
@@ -250,9 +270,32 @@ class QualtallyApp(OpeningMixin, App):
         value = data.get("excerpt_id") if isinstance(data, dict) else None
         return int(value) if value is not None else None
 
+    # -- undoing an import ----------------------------------------------------------------------
+    def action_imports(self) -> None:
+        """The imports, to undo one as a whole (tui/modals/imports.py)."""
+        if not hasattr(self.project, "imports"):  # still the read-only peek
+            self.notify("The project is still opening", timeout=2, markup=False)
+            return
+        from qualtally.tui.modals.imports import ImportsModal
+
+        self.push_screen(ImportsModal(self.project), callback=self._undo_import)
+
+    @guarded
+    def _undo_import(self, number: int | None) -> None:
+        if number is None:
+            return
+        done = self.project.undo_import(number, self.coder)
+        self.notify(f"Undid import {number}: removed {len(done['documents'])} documents",
+                    timeout=3, markup=False)
+        self.coding.session.load(self.project.coder_state(self.coder))
+        if self.coding.is_mounted:
+            self.coding.redraw()
+
     # -- command palette ----------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand("Undo an import", "remove one import's documents, respondents, "
+                            "codes and codings", self.action_imports)
         seen = set()
         for node, bindings in ((screen, screen.BINDINGS), (self, self.BINDINGS)):
             for b in bindings:

@@ -53,3 +53,25 @@ def guarded(fn):
             log.exception("action failed")
             self.notify(describe(err), title="Could not do that", severity="error", markup=False)
     return wrapper
+
+
+def mount_guarded(fn):
+    """For a mode screen's ``on_mount``: a failure is reported and the app goes back to the
+    coding screen (``QualtallyApp.screen_failed``) instead of crashing; success tells the app
+    the screen is shown (``screen_shown``), so a restored place is saved only once it works."""
+    @functools.wraps(fn)
+    def wrapper(self, *args, **kwargs):
+        try:
+            result = fn(self, *args, **kwargs)
+        except Exception as err:
+            log.exception("screen failed to mount")
+            failed = getattr(self.app, "screen_failed", None)
+            if failed is None:
+                raise
+            failed(self, err)
+            return None
+        shown = getattr(self.app, "screen_shown", None)
+        if shown is not None:
+            shown(self)
+        return result
+    return wrapper

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
-from qualtally.core.models import Code, Finding
+from qualtally.core.models import Code, Finding, split_path
 from qualtally.tui.widgets.code_form import CodeForm
 
 
@@ -67,8 +67,9 @@ class AddCodeModal(ModalScreen[tuple[Code, bool] | None]):
 
     def action_save(self, apply_now: bool = True) -> None:
         values = self.query_one(CodeForm).values()
-        if not values["name"] or ">" in values["name"] or ";" in values["name"]:
-            self.notify("A code needs a name without '>' or ';'", severity="warning", markup=False)
+        if not values["name"] or len(split_path(values["name"])) > 1 or ";" in values["name"]:
+            self.notify("A code needs a name without ' > ' or ';'", severity="warning",
+                        markup=False)
             return
         self.dismiss((code_from_values(values, self.codes), apply_now))
 

@@ -1,8 +1,10 @@
-"""Narrow an excerpt to a span without a mouse: pick a sentence or type the exact words.
+"""Narrow an excerpt to a span without a mouse: type the exact words, or pick a sentence.
 
 ``s`` uses the text selected in the transcript when there is one; otherwise this modal
-opens. The sentences are cut with a plain rule (end punctuation followed by a space) so
-the modal needs no model; typing text finds it inside the excerpt, case-insensitively.
+opens with the cursor in the box for the exact words, as its first line says (Enter narrows
+to those words); ``down`` moves into the list of sentences, where Enter picks one. The
+sentences are cut with a plain rule (end punctuation followed by a space) so the modal
+needs no model; typing text finds it inside the excerpt, case-insensitively.
 """
 
 from __future__ import annotations
@@ -47,7 +49,10 @@ def find_span(excerpt: Excerpt, typed: str) -> tuple[int, int] | None:
 class NarrowModal(ModalScreen[tuple[int, int] | None]):
     """Returns ``(start, end)`` document offsets inside the excerpt, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "sentences", "Pick a sentence", show=False),
+    ]
     DEFAULT_CSS = """
     NarrowModal {
         align: center middle;
@@ -65,9 +70,8 @@ class NarrowModal(ModalScreen[tuple[int, int] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(
-                Text("Narrow to a sentence (Enter), or type the exact words and press Enter")
-            )
+            yield Label(Text("Type the exact words and press Enter, "
+                             "or press ↓ to pick a sentence (Enter picks it)"))
             yield Input(placeholder="exact words from the excerpt", id="narrow-text")
             yield OptionList(
                 *(Option(Text(self._text(a, b))) for a, b in self.spans), id="narrow-sentences"
@@ -78,17 +82,23 @@ class NarrowModal(ModalScreen[tuple[int, int] | None]):
         return self.excerpt.text[a - self.excerpt.start:b - self.excerpt.start]
 
     def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_sentences(self) -> None:
+        """From the box to the sentence list (the list handles ``down`` itself once focused)."""
         if self.spans:
             options = self.query_one(OptionList)
             options.highlighted = 0
             options.focus()
-        else:
-            self.query_one(Input).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.spans[event.option_index])
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.notify("Type words from the excerpt, or press ↓ to pick a sentence",
+                        markup=False)
+            return
         span = find_span(self.excerpt, event.value)
         if span is None:
             self.notify("Those words are not in this excerpt", severity="warning", markup=False)

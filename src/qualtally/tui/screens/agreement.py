@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from qualtally.core.agreement_report import RELIABLE, TENTATIVE, verdict
+from qualtally.tui.guard import mount_guarded
 from qualtally.tui.screens.base import QualtallyScreen
 from qualtally.tui.widgets.key_bar import KeyBar
 
@@ -99,6 +100,7 @@ class AgreementScreen(QualtallyScreen):
         yield Static(id="agreement-legend", markup=False)
         yield KeyBar()
 
+    @mount_guarded
     def on_mount(self) -> None:
         self.query_one("#agreement-codes", DataTable).focus()
         self.reload()

@@ -1,8 +1,10 @@
-"""The codebook screen: browse every code and edit its fields, or add codes.
+"""The codebook screen: browse every code and edit its fields, add, delete, merge, move codes.
 
 The tree on the left (with the same live respondent counts as the coding screen) and
 the selected code's form on the right. ``ctrl+s`` writes the form through
-``project.update_code``; every edit is an undoable event like a coding.
+``project.update_code``; ``d`` deletes the highlighted code (its codings to the parent code or
+removed, as the user chooses), ``m`` merges it into another code and ``v`` moves it under
+another (all through the façade); every edit is an undoable event like a coding.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Label, Tree
 
-from qualtally.tui.guard import guarded
+from qualtally.tui.guard import guarded, mount_guarded
 from qualtally.tui.modals.add_code import AddCodeModal
+from qualtally.tui.modals.delete_code import DeleteCodeModal
+from qualtally.tui.modals.pick import TOP_LEVEL, PickModal, code_choices
 from qualtally.tui.screens.counted import CountedCodebookScreen
 from qualtally.tui.widgets.code_form import CodeForm
 from qualtally.tui.widgets.codebook_tree import CodebookTree, CodeFilter
@@ -29,6 +33,9 @@ class CodebookScreen(CountedCodebookScreen):
         Binding("n", "new_code", "New code under this one"),
         Binding("N", "new_top_code", "New top-level code"),
         Binding("slash", "filter_codes", "Filter codes"),
+        Binding("d", "delete_code", "Delete"),
+        Binding("m", "merge_code", "Merge"),
+        Binding("v", "move_code", "Move"),
     ]
 
     def __init__(self, project, coder: str) -> None:
@@ -53,10 +60,12 @@ class CodebookScreen(CountedCodebookScreen):
     def tree(self) -> CodebookTree:
         return self.query_one(CodebookTree)
 
+    @mount_guarded
     def on_mount(self) -> None:
         self.reload()
         self.tree.focus()
 
+    @mount_guarded
     def on_screen_resume(self) -> None:
         self.reload()
 
@@ -153,3 +162,75 @@ class CodebookScreen(CountedCodebookScreen):
     @on(CodeFilter.Done)
     def filter_done(self) -> None:
         self.tree.focus()
+
+    # -- delete, merge, move -----------------------------------------------------------------
+    def _highlighted(self):
+        code = next((c for c in self.codes if c.id == self.tree.highlighted_code), None)
+        if code is None:
+            self.notify("Highlight a code first", markup=False)
+        return code
+
+    @guarded
+    def action_delete_code(self) -> None:
+        code = self._highlighted()
+        if code is None:
+            return
+        parent = next((c for c in self.codes if c.id == code.parent_id), None)
+        row = next((r for r in self.project.tally().codes if r.code_id == code.id), None)
+        modal = DeleteCodeModal(code, parent, row.respondents if row else 0,
+                                row.excerpts if row else 0)
+        self.app.push_screen(modal, lambda mode: self._delete(code, mode))
+
+    @guarded
+    def _delete(self, code, mode: str | None) -> None:
+        if mode is None:
+            return
+        done = self.project.delete_code(code.id, self.coder, codings=mode)
+        what = "moved to the parent" if mode == "parent" else "removed"
+        self.notify(f"Deleted {code.path}: {done['codings']} coding(s) {what} · ctrl+z undoes",
+                    timeout=3, markup=False)
+        self.editing = None
+        self.reload()
+        self.tree.select_code(code.parent_id)
+
+    def action_merge_code(self) -> None:
+        code = self._highlighted()
+        if code is None:
+            return
+        others = [c for c in self.codes
+                  if c.id != code.id and not c.path.startswith(code.path + " > ")]
+        self.app.push_screen(PickModal(f"Merge {code.path} into", code_choices(others)),
+                             lambda target: self._merge(code, target))
+
+    @guarded
+    def _merge(self, code, target: int | None) -> None:
+        if target is None:
+            return
+        done = self.project.merge_codes(code.id, target, self.coder)
+        into = next(c.path for c in self.codes if c.id == target)
+        self.notify(f"Merged {code.path} into {into}: {done['codings']} coding(s) · "
+                    "ctrl+z undoes", timeout=3, markup=False)
+        self.editing = None
+        self.reload()
+        self.tree.select_code(target)
+
+    def action_move_code(self) -> None:
+        code = self._highlighted()
+        if code is None:
+            return
+        parents = [c for c in self.codes if c.id not in (code.id, code.parent_id)
+                   and not c.path.startswith(code.path + " > ")]
+        self.app.push_screen(
+            PickModal(f"Move {code.path} under",
+                      code_choices(parents, top_level=code.parent_id is not None)),
+            lambda parent: self._move(code, parent))
+
+    @guarded
+    def _move(self, code, parent: int | None) -> None:
+        if parent is None:
+            return
+        self.project.move_code(code.id, None if parent == TOP_LEVEL else parent, self.coder)
+        self.notify(f"Moved {code.name} · ctrl+z undoes", timeout=3, markup=False)
+        self.editing = None
+        self.reload()
+        self.tree.select_code(code.id)

@@ -19,6 +19,7 @@ from qualtally.core.models import Code
 from qualtally.tui.guard import guarded
 from qualtally.tui.screens.coding_edit import EditMixin
 from qualtally.tui.screens.coding_order import OrderMixin
+from qualtally.tui.screens.coding_search import SearchMixin
 from qualtally.tui.screens.coding_suggest import SuggestMixin
 from qualtally.tui.screens.counted import CountedCodebookScreen
 from qualtally.tui.session import CodingSession
@@ -36,7 +37,7 @@ NOTHING_CHIP = Code("∅ nothing applies")
 """Drawn after an excerpt the coder marked "nothing applies" (key ``0``)."""
 
 
-class CodingScreen(NoFrameInStartupBatch, SuggestMixin, OrderMixin, EditMixin,
+class CodingScreen(NoFrameInStartupBatch, SuggestMixin, OrderMixin, SearchMixin, EditMixin,
                    CountedCodebookScreen):
     """The first screen: it renders no frame inside Textual's start-up batch (see
     ``tui/textual_private.py``), so the first frame written is a full one."""
@@ -60,6 +61,10 @@ class CodingScreen(NoFrameInStartupBatch, SuggestMixin, OrderMixin, EditMixin,
         Binding("m", "memo", "Memo"),
         Binding("s", "narrow", "Narrow to selection"),
         Binding("a", "add_code", "Add code"),
+        Binding("ctrl+f", "search", "Search transcripts"),
+        Binding("right_square_bracket", "next_match(1)", "Next match", show=False),
+        Binding("left_square_bracket", "next_match(-1)", "Previous match", show=False),
+        Binding("G", "goto", "Go to document or excerpt", show=False),
     ]
 
     def __init__(self, project, coder: str, session: CodingSession | None = None) -> None:

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from qualtally.core.quantifiers import find_step
+from qualtally.tui.guard import mount_guarded
 from qualtally.tui.screens.base import QualtallyScreen
 from qualtally.tui.widgets.key_bar import KeyBar
 
@@ -97,10 +98,12 @@ class FindingsScreen(QualtallyScreen):
         yield Static(id="findings-legend", markup=False)
         yield KeyBar()
 
+    @mount_guarded
     def on_mount(self) -> None:
         self.reload()
         self.query_one(DataTable).focus()
 
+    @mount_guarded
     def on_screen_resume(self) -> None:
         self.reload()
 

@@ -74,8 +74,12 @@ class CodeForm(VerticalScroll):
         self.query_one("#code-exclude", TextArea).text = c.exclude if c else ""
         self.query_one("#code-keywords", Input).value = ", ".join(c.keywords) if c else ""
         finding = self.query_one("#code-finding", Select)
-        finding.set_options([(Text("(none)"), "")] + [
-            (Text(f"{f.key}  {f.statement[:50]}"), f.key) for f in self.findings])
+        options = [(Text("(none)"), "")] + [
+            (Text(f"{f.key}  {f.statement[:50]}"), f.key) for f in self.findings]
+        if c and c.finding and c.finding not in {f.key for f in self.findings}:
+            # a codebook may name a finding the project has not imported (yet): keep the link
+            options.append((Text(f"{c.finding} (not in this project's findings)"), c.finding))
+        finding.set_options(options)
         finding.value = (c.finding or "") if c else ""
 
     def values(self) -> dict:

@@ -22,6 +22,26 @@ from qualtally.tui.session import DocRow
 BAR = 6
 
 
+def short_name(name: str, width: int) -> str:
+    """``name`` in at most ``width`` cells, telling similar names apart: the folder goes
+    first, then the extension, then the middle of the file name (its start and its end stay,
+    where ``R01-…-a.txt`` and ``R01-…-b.txt`` differ), never only a shared beginning."""
+    if len(name) <= width:
+        return name
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    if len(base) + 2 <= width:
+        return "…/" + base
+    stem, dot, _ = base.rpartition(".")
+    if dot and stem:
+        base = stem
+    if len(base) + 1 <= width:
+        return base + "…"
+    if width < 4:
+        return base[-width:]
+    head = (width - 1) // 3
+    return base[:head] + "…" + base[len(base) - (width - 1 - head):]
+
+
 def progress_bar(done: int, total: int) -> str:
     filled = round(BAR * done / total) if total else 0
     return "█" * filled + "░" * (BAR - filled)
@@ -131,7 +151,7 @@ class DocumentList(ScrollView, can_focus=False):
             count = f" {row.coded}/{row.total}"
             bar = progress_bar(row.coded, row.total)
             name_width = max(4, width - len(count) - BAR - 4)
-            name = row.name if len(row.name) <= name_width else row.name[: name_width - 1] + "…"
+            name = short_name(row.name, name_width)
             extra = f" +{len(row.respondents) - 1}" if len(row.respondents) > 1 else ""
             done = row.total and row.coded >= row.total
             prefix = "current " if current else ""

@@ -21,7 +21,7 @@ entry, the document held out when it was made (``folds``), and how (``held_out``
 
 Run from the repository root (about 2-3 minutes on 2 cores: 24 trainings of ~5 s):
 
-    .venv/bin/python benchmarks/nlp/make_demo_suggestions.py [--out PATH]
+    .venv/bin/python models/build/make_demo_suggestions.py [--out PATH]
 
 ``tests/core/test_demo_command.py`` rebuilds one fold and compares it with the file.
 """

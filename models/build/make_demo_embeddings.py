@@ -6,7 +6,7 @@ vectors (float16, found by a hash of each text) lets the first ``qualtally demo`
 suggestions once the model has loaded instead. Rebuild after changing the corpus or
 the encoder, from the repository root:
 
-    PYTHONPATH=src python benchmarks/nlp/make_demo_embeddings.py
+    PYTHONPATH=src python models/build/make_demo_embeddings.py
 
 Only a model that embeds with MiniLM needs the file: if ``models/iom-demo/meta.json``
 says the demo model was trained with the static table (``embedders``), nothing is

@@ -1,6 +1,6 @@
 """Build models/minilm-l6-v2 from an unpacked all-MiniLM-L6-v2 (float32 safetensors).
 
-    python benchmarks/nlp/make_minilm_fp16.py SRC_DIR [models/minilm-l6-v2]
+    python models/build/make_minilm_fp16.py SRC_DIR [models/minilm-l6-v2]
 
 Keeps the encoder weights as float16 (drops the unused pooler and position_ids), copies
 config.json, vocab.txt, tokenizer.json and the pooling config, and checks that float16 and

@@ -10,7 +10,7 @@ a / (a + p(rank)) with a = 1e-3 and ranks counted from "the", the first whole wo
 text's static embedding is then the mean of its tokens' rows, L2-normalised
 (``qualtally.nlp.static_embed``).
 
-    PYTHONPATH=src python benchmarks/nlp/make_static_embeddings.py \
+    PYTHONPATH=src python models/build/make_static_embeddings.py \
         [--dims 256] [--weight sifw3] [--pool token] [--out models/minilm-l6-v2-static] \
         [--raw /tmp/raw.npy]
 
@@ -48,7 +48,7 @@ A static token table computed from the weights of **sentence-transformers/all-Mi
 (shipped in `models/minilm-l6-v2`), with its WordPiece vocabulary. The weights are licensed
 under the **Apache License, Version 2.0** (https://www.apache.org/licenses/LICENSE-2.0); this
 derived table and the copied `vocab.txt` are distributed under the same licence. How it was
-built: `card.json` and `benchmarks/nlp/make_static_embeddings.py`.
+built: `card.json` and `models/build/make_static_embeddings.py`.
 """
 
 
@@ -156,7 +156,7 @@ def main(argv=None) -> int:
             "sifw3": f" (a=0.001, rank = id - {FIRST_WORD}, ids before it rank 0)",
         }.get(a.weight, ""),
         "dtype": "float16",
-        "build_command": "PYTHONPATH=src python benchmarks/nlp/make_static_embeddings.py "
+        "build_command": "PYTHONPATH=src python models/build/make_static_embeddings.py "
         f"--dims {a.dims} --weight {a.weight} --pool {a.pool}",
         "embeddings_sha256": sha,
         "size_bytes": dest.stat().st_size,
