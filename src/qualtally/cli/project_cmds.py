@@ -75,9 +75,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("identifying", help="show, or mark/unmark, respondent attributes a "
                        "pseudonymised export leaves out")
-    p.add_argument("project")
-    p.add_argument("attribute", nargs="?")
-    p.add_argument("state", nargs="?", choices=["on", "off"])
+    p.add_argument("project", help="the project file (.qtally)")
+    p.add_argument("attribute", nargs="?", help="a respondent attribute (without it: list the "
+                   "attributes marked identifying)")
+    p.add_argument("state", nargs="?", choices=["on", "off"],
+                   help="on: leave it out of pseudonymised exports; off: keep it")
     p.add_argument("--actor", help="who makes the change (default: your login name)")
     p.set_defaults(handler=cmd_identifying)
 
