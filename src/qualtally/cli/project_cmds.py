@@ -62,7 +62,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--coder", help="count one coder's codings in the XLSX/HTML report; a .qdpx "
                    "holds only this coder's codings, memos and marks (default: every coder)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument("--pseudonymise", "--pseudonymize", action="store_true",
+                   help="for sharing outside the team: respondents become R01, R02, ..., their "
+                   "names (and speaker labels, first names, surnames) are replaced in every "
+                   "text, and name columns and attributes marked identifying are left out")
+    p.add_argument("--pseudonym-column", metavar="ATTR",
+                   help="take each respondent's pseudonym from this attribute instead of R01...")
+    p.add_argument("--mapping", metavar="FILE",
+                   help="also write the pseudonym -> respondent key table to FILE (CSV); "
+                   "without it the mapping is written nowhere")
     p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("identifying", help="show, or mark/unmark, respondent attributes a "
+                       "pseudonymised export leaves out")
+    p.add_argument("project", help="the project file (.qtally)")
+    p.add_argument("attribute", nargs="?", help="a respondent attribute (without it: list the "
+                   "attributes marked identifying)")
+    p.add_argument("state", nargs="?", choices=["on", "off"],
+                   help="on: leave it out of pseudonymised exports; off: keep it")
+    p.add_argument("--actor", help="who makes the change (default: your login name)")
+    p.set_defaults(handler=cmd_identifying)
 
     p = sub.add_parser("code", help="open a project in the coding TUI")
     p.add_argument("project", help="the project file (.qtally)")
@@ -194,8 +213,29 @@ def cmd_export(args) -> int:
 
     with Project.open(args.project) as project, cli_progress(not args.quiet) as progress:
         check_coder(project, args.coder)
-        out = project.export(args.out, coder=args.coder, progress=progress)
+        out = project.export(args.out, coder=args.coder, progress=progress,
+                             pseudonymise=args.pseudonymise,
+                             pseudonym_column=args.pseudonym_column, mapping=args.mapping)
     print(f"wrote {out}")
+    if args.mapping:
+        print(f"wrote {args.mapping} (pseudonyms -> respondents: keep it inside the team)")
+    return 0
+
+
+def cmd_identifying(args) -> int:
+    from qualtally.core.errors import InputError
+    from qualtally.core.models import default_coder
+    from qualtally.project import Project
+
+    if args.attribute and not args.state:
+        raise InputError(args.attribute, "say `on` or `off` after the attribute")
+    with Project.open(args.project) as project:
+        if args.attribute:
+            marked = project.set_identifying(args.attribute, args.state == "on",
+                                             args.actor or default_coder())
+        else:
+            marked = project.identifying()
+    print("identifying (left out of pseudonymised exports): " + (", ".join(marked) or "none"))
     return 0
 
 

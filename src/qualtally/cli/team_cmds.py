@@ -17,7 +17,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                                      "server project (enforced by the database)")
     p.add_argument("project", help="the project's URL, connecting as its owner")
     p.add_argument("user", help="the PostgreSQL role (created, without a password, if missing)")
-    p.add_argument("--role", required=True, choices=["coder", "methodologist"])
+    p.add_argument("--role", required=True, choices=["coder", "methodologist"],
+                   help="coder: writes only their own codings, memos and rejections (and reads "
+                   "only their own in blind mode); methodologist: reads everything, reconciles, "
+                   "edits the codebook and findings")
     p.set_defaults(handler=cmd_grant)
 
 

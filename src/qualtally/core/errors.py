@@ -7,6 +7,7 @@ file is said the same way (:func:`damaged`), pointing to its backup copies.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -14,9 +15,14 @@ class InputError(Exception):
     """Bad input from the user: ``str(err)`` is the whole one-line message."""
 
     def __init__(self, source: str, problem: str) -> None:
-        self.source = str(source)
-        self.problem = problem
-        super().__init__(f"{self.source}: {problem}")
+        # one line, also when it quotes a parser's message or a file name with a line break
+        self.source = _one_line(str(source))
+        self.problem = _one_line(problem)
+        super().__init__(f"{self.source}: {self.problem}")
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s*[\r\n]+\s*", " ", text).strip() if "\n" in text or "\r" in text else text
 
 
 DAMAGED = ("malformed", "not a database")

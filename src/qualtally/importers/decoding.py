@@ -78,6 +78,7 @@ def check_zip(data: bytes, label: str, kind: str) -> None:
     """InputError ``not a valid .docx (...)`` unless ``data`` is a sound, safe ZIP package."""
     import io
     import zipfile
+    import zlib
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -94,5 +95,5 @@ def check_zip(data: bytes, label: str, kind: str) -> None:
             if bad is not None:
                 raise InputError(label, f"not a valid {kind} (corrupt member {bad})")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-            NotImplementedError) as err:
+            NotImplementedError, zlib.error) as err:  # zlib.error: damaged deflate data
         raise InputError(label, f"not a valid {kind} ({err or type(err).__name__})") from None

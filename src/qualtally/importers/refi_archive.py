@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element
 
@@ -127,7 +128,7 @@ class Archive:
         except InputError:
             raise
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
-                RuntimeError) as err:
+                RuntimeError, zlib.error) as err:  # zlib.error: damaged deflate data
             raise InputError(self.label, f"not a valid .qdpx (corrupt member {member}: "
                              f"{err})") from None
         self.read_total += size

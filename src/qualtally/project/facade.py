@@ -42,6 +42,7 @@ from qualtally.project.corrections import Corrections
 from qualtally.project.embeddings import Embeddings
 from qualtally.project.model_folder import ModelFolder, ServerModelFolder
 from qualtally.project.reads import Reads
+from qualtally.project.sharing import Sharing
 from qualtally.project.suggest_state import SuggestState
 from qualtally.project.suggestion_cache import SuggestionCache
 from qualtally.project.suggestions import Suggestions
@@ -70,6 +71,7 @@ class Project:
         self.analysis = Analysis(self.engine, self.store, self.reads)
         self.agreeing = Agreement(self.engine, self.store, self.reads, self.analysis,
                                   backup=self.backup)
+        self.sharing = Sharing(self.reads, self.store)
         self.suggest_state = SuggestState()
         self.suggestion_cache = SuggestionCache(
             self.engine, self.reads, self.suggest_state, self.model_dir(), self.models.ready
@@ -136,6 +138,13 @@ class Project:
         from qualtally.project.training import EXCLUDED
 
         self.store.set_setting(EXCLUDED, sorted(set(coders)), actor)
+
+    def identifying(self) -> list[str]:
+        """Respondent attributes a pseudonymised export leaves out."""
+        return self.sharing.identifying()
+
+    def set_identifying(self, attribute: str, on: bool, actor: str = "system") -> list[str]:
+        return self.sharing.set_identifying(attribute, on, actor)
 
     def set_backup_keep(self, keep: int, actor: str = "system") -> None:
         if keep < 1:
@@ -455,16 +464,34 @@ class Project:
 
     # -- exporting ----------------------------------------------------------------------------
     def export(
-        self, out: str | Path, coder: str | None = None, progress: Progress | None = None
+        self,
+        out: str | Path,
+        coder: str | None = None,
+        progress: Progress | None = None,
+        *,
+        pseudonymise: bool = False,
+        pseudonym_column: str | None = None,
+        mapping: str | Path | None = None,
     ) -> Path:
         """Write the project to ``out``; the format follows the extension.
 
         ``coder`` limits the report's counts (XLSX, HTML) to one coder's codings, and a
         REFI-QDA project (.qdpx) to that coder's codings, memos and marks; the CSV always
-        holds every coder's rows. A .qdc holds the codebook only.
+        holds every coder's rows. A .qdc holds the codebook only. ``pseudonymise``: for
+        sharing outside the team (``project/sharing.py``); respondents become R01, R02, ...
+        (or ``pseudonym_column``'s values), names are replaced in every text, identifying
+        attributes are left out, and the mapping is written to ``mapping`` only if given.
         """
         out = Path(out)
         suffix = out.suffix.lower()
+        if pseudonymise:
+            from qualtally.project.sharing import export_pseudonymised
+
+            return export_pseudonymised(self, out, coder=coder, column=pseudonym_column,
+                                        mapping=Path(mapping) if mapping else None,
+                                        progress=progress)
+        if pseudonym_column or mapping:
+            raise InputError(str(out), "--pseudonym-column and --mapping go with --pseudonymise")
         if suffix in (".qdpx", ".qdc"):
             from qualtally.exports.refi import write_qdc, write_qdpx
 
