@@ -185,3 +185,26 @@ def test_a_failure_after_the_import_is_one_line_and_keeps_the_import(tmp_path, c
     assert "suggestions not prepared (KeyError" in got.err
     with Project.open(path) as p:
         assert p.excerpts()
+
+
+def test_a_codebook_over_many_uncoded_excerpts_is_left_to_the_coding_screen(
+    tmp_path, capsys, monkeypatch
+):
+    """Nothing coded and the demo codebook imported last: every excerpt would be scored in
+    the import (a cold start, or the shipped model with the static table). Above
+    PREPARE_MAX_SCORE excerpts that is left to the coding screen, as embedding is; it held a
+    codebook import into 1,000 transcripts (66,858 excerpts) for minutes."""
+    from qualtally.project import suggestions
+
+    path = tmp_path / "p.qtally"
+    assert main(["new", str(path)]) == 0
+    transcripts = [str(p) for p in sorted((CORPUS / "interviews").glob("*.txt"))[:3]]
+    assert main(["import", str(path), *transcripts, "--quiet"]) == 0
+    with Project.open(path) as p:
+        n = len(p.excerpts())
+    monkeypatch.setattr(suggestions, "PREPARE_MAX_SCORE", n - 1)
+    monkeypatch.setattr(suggestions, "PREPARE_MAX_EMBED", n - 1)
+    capsys.readouterr()
+    assert main(["import", str(path), str(CORPUS / "codebook.yaml"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert f"{n} excerpts left to the coding screen" in out

@@ -1,4 +1,4 @@
-"""The other screens: codebook editing, help, command palette, placeholders, big projects."""
+"""The other screens: codebook editing, help, command palette, big projects."""
 
 from __future__ import annotations
 

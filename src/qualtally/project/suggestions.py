@@ -37,6 +37,10 @@ RETRAIN_EVERY = 5
 PREPARE_MAX_EMBED = 400
 """Above this many excerpts to embed with MiniLM, ``prepare_suggestions`` leaves them to the
 coding screen's background work (an import would otherwise block for minutes)."""
+PREPARE_MAX_SCORE = 2000
+"""Above this many excerpts to score at all (a cold start, or a model that embeds with the
+static table: ~2-8 ms an excerpt), the same: 66,858 excerpts held an import of a codebook into
+1,000 transcripts for over 6 minutes (``python -m benchmarks --size 1k``, tui step)."""
 
 
 class Suggestions:
@@ -152,8 +156,10 @@ class Suggestions:
             if not missing:
                 return {"cached": total, "excerpts": total, "left": 0}
             embeds = "minilm-l6-v2" in set(card.read_meta(picked[0]).get("embedders", {}).values())
-            if embeds and missing > PREPARE_MAX_EMBED:
+            if missing > (PREPARE_MAX_EMBED if embeds else PREPARE_MAX_SCORE):
                 return {"cached": total - missing, "excerpts": total, "left": missing}
+        elif total > PREPARE_MAX_SCORE:  # a cold start for every excerpt
+            return {"cached": 0, "excerpts": total, "left": total}
         self.load_suggester(progress=progress)
         self.cache.flush()
         key = self.state.key

@@ -28,7 +28,6 @@ from qualtally.tui.modals.help import HelpScreen
 from qualtally.tui.opening import OpeningMixin
 from qualtally.tui.position import PositionSaver
 from qualtally.tui.screens.coding import CodingScreen
-from qualtally.tui.screens.placeholder import ComingSoonScreen
 
 UNDO_LABELS = {
     "coding.add": "coding", "coding.remove": "code removal", "memo.set": "memo",
@@ -54,12 +53,8 @@ RESTORED_MODES = ("coding", "codebook", "findings")
 
 
 def findings_screen(project, coder: str | None = None) -> Screen:
-    try:
-        from qualtally.tui.screens.findings import FindingsScreen
-    except ImportError:
-        return ComingSoonScreen(
-            "Findings", "Each finding of the report with its tally of respondents."
-        )
+    from qualtally.tui.screens.findings import FindingsScreen  # imported when first shown
+
     return FindingsScreen(project, coder)
 
 
