@@ -38,12 +38,37 @@ def main() -> None:
     copy = a.work / "tui-run" / source.name
     copy.parent.mkdir(exist_ok=True)
     shutil.copy(source, copy)
-    phases = asyncio.run(bench_coding.measure(copy, 40, 0.2))
+    moves, ready = asyncio.run(next_excerpt(copy, 40))
     shutil.rmtree(copy.parent)
-    loaded = phases["model loaded, back to back"]
     write(a.json, {"first_screen_s": [round(t, 3) for t in first],
                    "first_screen_median_s": round(statistics.median(first), 3),
-                   "next_excerpt_ms": summary(loaded, 1000, 1)})
+                   "next_excerpt_ms": summary(moves, 1000, 1),
+                   "model_ready_during_moves": ready})
+
+
+async def next_excerpt(path, moves: int) -> tuple[list[float], bool]:
+    """``moves`` presses of j from the first excerpt, as soon as the screen is up, each timed
+    to the frame with the new excerpt's suggestions, whether or not the model has finished
+    loading in the background (on a large project it has not: that is what a coder meets)."""
+    from benchmarks.tui import bench_coding
+    from qualtally.project import Project
+    from qualtally.tui.app import make_app
+
+    project = Project.open(path)
+    app = make_app(project, "bench")
+    out = []
+    async with app.run_test(size=(160, 48)):
+        screen = app.coding
+        while not (screen.is_mounted and screen.session.current is not None
+                   and bench_coding.FRAMES):
+            await asyncio.sleep(0.01)
+        step = 1
+        for _ in range(moves):
+            out.append(await bench_coding.one_move(app, screen, step))
+            step = bench_coding.next_step(screen, step)
+        ready = bool(screen.model_ready)
+    project.close()
+    return out, ready
 
 
 if __name__ == "__main__":
