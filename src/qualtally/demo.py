@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from qualtally.core.errors import InputError
+from qualtally.core.processes import alive
 
 DEMO_NAME = "iom-evaluation"
 
@@ -69,19 +70,10 @@ def _remove_leftovers(path: Path) -> None:
     """Files of earlier builds whose process is gone (killed mid-build), and this one's."""
     for leftover in path.parent.glob(f".{path.name}.*.building*"):
         pid = leftover.name[len(path.name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and alive(int(pid)):
             continue  # another process is building the demo right now
         leftover.unlink(missing_ok=True)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 SUGGESTIONS_FILE = "suggestions.json.gz"

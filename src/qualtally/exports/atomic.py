@@ -15,26 +15,19 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
+from qualtally.core.processes import alive
+
 
 def partial_path(out: Path, pid: int | None = None) -> Path:
     return out.with_name(f".{out.name}.{os.getpid() if pid is None else pid}.partial{out.suffix}")
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def remove_dead_partials(out: Path) -> None:
     """Partial files of earlier exports to ``out`` whose process has ended."""
     for old in out.parent.glob(f".{out.name}.*.partial{out.suffix}"):
         pid = old.name[len(out.name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid)):
             old.unlink(missing_ok=True)
 
 

@@ -21,6 +21,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+from qualtally.core.processes import alive
 from qualtally.nlp.card import (
     META_FILE,
     MODEL_FILE,
@@ -129,19 +130,10 @@ def save_model(suggester: Suggester, out: str | Path, *, codebook: str, training
     for name in (MODEL_FILE, META_FILE):  # a killed save's; ours are already renamed
         for stale in out.glob(f".{name}.*.tmp"):
             pid = stale.name[len(name) + 2:-len(".tmp")]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not alive(int(pid)):
                 stale.unlink(missing_ok=True)
     return out
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def load_model(folder: str | Path, expect_hash: str | None = None) -> tuple[Suggester, dict]:
