@@ -39,9 +39,14 @@ RESULTS = Path(__file__).resolve().parent / "results" / "nhs_dev.jsonl"
 
 VARIANTS: dict[str, dict] = {
     "default": {},
+    "tfidf-lr": {"baseline": "tfidf-lr"},
+    "keyword": {"baseline": "keyword"},
     "emb_lr": {"emb_model": "liblinear"},
     "pairs": {"meta_pairs": True},
     "emb_lr_c2": {"emb_model": "liblinear", "emb_C": 2.0},
+    "static": {"embedder": "minilm-l6-v2-static"},
+    "shrink12": {"shrink": 12.0},
+    "names6": {"name_copies": 6},
 }
 """Engine variants measured on identical folds (keyword arguments of ``CodeSuggester``)."""
 
@@ -94,7 +99,30 @@ class TableEncoder:
         return np.stack([self.table[t] for t in texts]).astype(np.float32)
 
 
+def predict_baseline(kind: str, train_rows, test_rows) -> list[set]:
+    """The references of the data's SOURCE.md on the same folds: ``tfidf-lr`` (word 1-2 +
+    char_wb 3-5 TF-IDF, class-balanced LR, 0.5 plus the top code; ``compare.CharTfidfLR``)
+    and ``keyword`` (a code applies when a word of its name occurs, by lemma)."""
+    texts = [r["text"].strip() for r in test_rows]
+    if kind == "keyword":
+        from qualtally.nlp.coldstart import CodeProfile, KeywordBaseline, name_keywords
+
+        codes = sorted({c for r in train_rows for c in codes_of(r)})
+        kw = KeywordBaseline().fit([CodeProfile(c, name_keywords(c)) for c in codes])
+        P = kw.decide(kw.scores(texts))
+        return [{kw.classes_[j] for j in np.flatnonzero(P[i])} for i in range(len(texts))]
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from compare import CharTfidfLR
+
+    items = items_of(train_rows)
+    m = CharTfidfLR().fit([it.text for it in items], [it.codes for it in items])
+    P = m.predict(texts)
+    return [{m.classes_[j] for j in np.flatnonzero(P[i])} for i in range(len(texts))]
+
+
 def predict_inprocess(train_rows, test_rows, variant: dict, seed: int = 0) -> list[set]:
+    if "baseline" in variant:
+        return predict_baseline(variant["baseline"], train_rows, test_rows)
     from qualtally.nlp.model import CodeSuggester
     from qualtally.nlp.suggester import Suggester
 
@@ -198,8 +226,9 @@ def main(argv=None) -> int:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     with open(RESULTS, "a", encoding="utf-8") as f:
         f.write(json.dumps({
-            "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "variant": args.variant, "vectors": str(args.vectors or ""), "cli": args.cli, "seed": args.seed, "files": results,
+            "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "variant": args.variant, "vectors": str(args.vectors or ""), "cli": args.cli,
+            "seed": args.seed, "files": results,
             "mean": round(mean, 4), "note": args.note,
             "touches_check": any(s in CHECK for s in stems)}) + "\n")
     return 0
