@@ -24,6 +24,7 @@ from qualtally.core.models import (
     ORIGIN_HUMAN,
     Code,
     Document,
+    DocumentProgress,
     Excerpt,
     Finding,
     QuantifierScale,
@@ -207,6 +208,11 @@ class Project:
 
     def excerpt(self, excerpt_id: int) -> Excerpt:
         return self.reads.excerpt(excerpt_id)
+
+    def document_progress(self, coder: str) -> list[DocumentProgress]:
+        """Each document (by name): respondents, and top-level excerpts coded by ``coder``
+        (with codes or "nothing applies", directly or in a narrowed span) of all."""
+        return self.reads.document_progress(coder)
 
     def search(self, query: str) -> list[SearchHit]:
         return self.reads.search(query)

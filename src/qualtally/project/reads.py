@@ -14,9 +14,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from qualtally.core.exchange import ExchangeSnapshot
-from qualtally.core.models import Code, Document, Excerpt, Finding, QuantifierScale, Respondent
+from qualtally.core.models import (
+    Code,
+    Document,
+    DocumentProgress,
+    Excerpt,
+    Finding,
+    QuantifierScale,
+    Respondent,
+)
 from qualtally.core.search import SearchHit, search
-from qualtally.storage import coder_state, exchange, queries, tally_read
+from qualtally.storage import coder_state, exchange, progress, queries, tally_read
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -53,6 +61,11 @@ class Reads:
 
     def excerpts(self, document_id: int | None = None) -> list[Excerpt]:
         return self.read(queries.excerpts, document_id)
+
+    def document_progress(self, coder: str) -> list[DocumentProgress]:
+        """Every document with its respondents and ``coder``'s coded/total top-level
+        excerpts, counted in the database (no text read)."""
+        return self.read(progress.document_progress, coder)
 
     def search(self, query: str) -> list[SearchHit]:
         """Every match of ``query`` in the transcripts, with the excerpt to show for each."""
