@@ -204,8 +204,14 @@ async def test_memo(project):
         assert "memo" in str(app.screen.query_one("#status").render())
         await pilot.press("m", "escape")
         assert project.memo(current(app).id, CODER) == "check [inaudible] part"
+        await pilot.press("j")
+        assert "memo" not in str(app.screen.query_one("#status").render())
+        await pilot.press("k")  # the mark is kept with the document's excerpts, not re-read
+        assert "memo" in str(app.screen.query_one("#status").render())
         await pilot.press("ctrl+z")
+        await pilot.pause()
         assert project.memo(current(app).id, CODER) == ""
+        assert "memo" not in str(app.screen.query_one("#status").render())
 
 
 async def test_add_code_without_losing_place(project):

@@ -49,6 +49,11 @@ def test_peek_reads_what_the_project_reads(project_path):
             assert dict(peek.codings([], CODER)) == {}
             assert peek.memo(excerpts[1].id, CODER) == "a memo with [brackets]"
             assert peek.memo(excerpts[0].id, CODER) == project.memo(excerpts[0].id, CODER) == ""
+            project.set_memo(excerpts[2].id, CODER, "")  # an empty memo is no memo
+            for coder in (CODER, "bo"):
+                assert peek.memo_ids(ids, coder) == project.memo_ids(ids, coder)
+            assert project.memo_ids(ids, CODER) == {excerpts[1].id}
+            assert peek.memo_ids([], CODER) == project.memo_ids([], CODER) == set()
             for coder in (CODER, "nobody"):
                 assert peek.coder_state(coder) == project.coder_state(coder)
             assert peek.coder_state(CODER)["excerpt"] == excerpts[1].id  # a number, not a string

@@ -112,7 +112,10 @@ class WriteBehind(Generic[T]):
 
     ``put`` never blocks on the writing. The writer thread waits ``delay`` seconds (so a
     burst of puts costs one batch), takes everything queued, calls ``write(batch)``, and
-    repeats until nothing is queued; then it ends, and the next ``put`` starts another.
+    repeats until nothing is queued; then it waits up to ``linger`` seconds for more and
+    ends, and the next ``put`` starts another. A writer fed on every key press (the TUI's
+    place) lingers: starting a thread makes ``put`` wait for that thread to run, which costs
+    milliseconds while another thread (the model loading) holds the GIL.
     A failed batch goes to ``on_error`` and the writer goes on with the next.
     """
 
@@ -123,16 +126,24 @@ class WriteBehind(Generic[T]):
         *,
         on_error: ErrorHandler,
         delay: float = 0.0,
+        linger: float = 0.0,
     ) -> None:
-        self.name, self.write, self.on_error, self.delay = name, write, on_error, delay
-        self._lock = threading.Lock()
+        self.name, self.write, self.on_error = name, write, on_error
+        self.delay, self.linger = delay, linger
+        self._cond = threading.Condition()
         self._pending: list[T] = []
         self._thread: threading.Thread | None = None
+        self._queued = 0
+        """Items put so far."""
+        self._done = 0
+        """Items written (or failed) so far."""
 
     def put(self, item: T) -> None:
-        with self._lock:
+        with self._cond:
             self._pending.append(item)
+            self._queued += 1
             if self._thread is not None:
+                self._cond.notify_all()  # a lingering writer takes it at once
                 return  # the running writer takes it before it stops
             self._thread = threading.Thread(
                 target=self._run, name=f"qualtally-{self.name}", daemon=True
@@ -141,21 +152,36 @@ class WriteBehind(Generic[T]):
 
     def _run(self) -> None:
         while True:
+            with self._cond:
+                if not self._pending and self.linger:
+                    self._cond.wait(self.linger)
+                if not self._pending:
+                    self._thread = None
+                    self._cond.notify_all()
+                    return
             if self.delay:
                 time.sleep(self.delay)
-            with self._lock:
+            with self._cond:
                 batch, self._pending = self._pending, []
-                if not batch:
-                    self._thread = None
-                    return
             try:
                 self.write(batch)
             except Exception as err:  # noqa: BLE001 - handed to the owner's handler
                 _report(self.on_error, err, self.name)
+            with self._cond:
+                self._done += len(batch)
+                self._cond.notify_all()
 
     def flush(self, timeout: float = 5.0) -> None:
-        """Wait (at most ``timeout`` s) until everything queued so far is written."""
-        with self._lock:
+        """Wait (at most ``timeout`` s) until everything queued so far is written (and,
+        for a writer that does not linger, until its thread has ended)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            target = self._queued
+            while self._done < target and self._thread is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self._cond.wait(left)
             thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
+        if thread is not None and not self.linger:
+            thread.join(max(0.0, deadline - time.monotonic()))

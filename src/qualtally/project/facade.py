@@ -240,6 +240,10 @@ class Project:
     def memo(self, excerpt_id: int, coder: str) -> str:
         return self.reads.memo(excerpt_id, coder)
 
+    def memo_ids(self, excerpt_ids: Iterable[int], coder: str) -> set[int]:
+        """Of ``excerpt_ids``, those ``coder`` wrote a memo on."""
+        return self.reads.memo_ids(excerpt_ids, coder)
+
     def coders(self) -> list[str]:
         return self.reads.coders()
 

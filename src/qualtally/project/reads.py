@@ -104,6 +104,9 @@ class Reads:
     def memo(self, excerpt_id: int, coder: str) -> str:
         return self.read(queries.memo, excerpt_id, coder)
 
+    def memo_ids(self, excerpt_ids: Iterable[int], coder: str) -> set[int]:
+        return self.read(queries.memo_ids, list(excerpt_ids), coder)
+
     def setting(self, key: str, default: Any = None) -> Any:
         return self.read(queries.setting, key, default)
 

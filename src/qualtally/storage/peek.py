@@ -212,6 +212,15 @@ class Peek:
         )
         return row[0][0] if row else ""
 
+    def memo_ids(self, excerpt_ids, coder: str) -> set[int]:
+        """Of ``excerpt_ids``, those ``coder`` wrote a memo on (as ``queries.memo_ids``)."""
+        ids = list(excerpt_ids)
+        if not ids:
+            return set()
+        rows = self._rows("SELECT excerpt_id FROM memos WHERE coder = ? AND text != '' AND "
+                          "excerpt_id IN (SELECT value FROM json_each(?))", (coder, json.dumps(ids)))
+        return {int(r[0]) for r in rows}
+
     def coder_state(self, coder: str) -> dict[str, Any]:
         rows = self._rows("SELECT key, value FROM coder_state WHERE coder = ?", (coder,))
         return {key: _json(value, None) for key, value in rows}

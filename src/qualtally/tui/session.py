@@ -45,6 +45,9 @@ class CodingSession:
         """Excerpt id -> code ids this coder applied, for the current document."""
         self.nothing: set[int] = set()
         """Excerpts of the current document this coder marked "nothing applies"."""
+        self.memos: set[int] = set()
+        """Excerpts of the current document this coder wrote a memo on (read with them, so
+        the status line's memo mark costs no query per move)."""
         self._top: dict[int, int] = {}
         """Excerpt id -> its top-level excerpt id, for the current document (progress
         counts top-level excerpts)."""
@@ -81,7 +84,7 @@ class CodingSession:
         """Everything the coding screen draws from this session, to compare two readings."""
         e = self.current
         return (self.codes, self.rows, self.doc_pos, self.document, self.excerpts, self.codings,
-                self.nothing, self.index, self.order,
+                self.nothing, self.memos, self.index, self.order,
                 self.project.memo(e.id, self.coder) if e is not None else "")
 
     def fresh_snapshot(self, project) -> tuple:
@@ -121,6 +124,7 @@ class CodingSession:
         got = self.project.codings(ids, self.coder) if self.excerpts else {}
         self.codings = {k: [c for c, _, _ in v] for k, v in got.items()}
         self.nothing = self.project.nothing_marks(ids, self.coder) if self.excerpts else set()
+        self.memos = self.project.memo_ids(ids, self.coder) if self.excerpts else set()
         self._top = {}
         for e in self.excerpts:  # a narrowed span comes after the excerpt it narrows
             self._top[e.id] = (
