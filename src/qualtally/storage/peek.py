@@ -218,7 +218,8 @@ class Peek:
         if not ids:
             return set()
         rows = self._rows("SELECT excerpt_id FROM memos WHERE coder = ? AND text != '' AND "
-                          "excerpt_id IN (SELECT value FROM json_each(?))", (coder, json.dumps(ids)))
+                          "excerpt_id IN (SELECT value FROM json_each(?))",
+                          (coder, json.dumps(ids)))
         return {int(r[0]) for r in rows}
 
     def coder_state(self, coder: str) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from typing import Any
 
 from qualtally.core import background
 
-
 LINGER = 60.0
 """Seconds the writer thread waits for the next move before it ends: a thread started on
 every move would make each move wait for it to run (see ``WriteBehind``)."""
