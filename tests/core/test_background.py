@@ -89,3 +89,18 @@ def test_a_lingering_writer_keeps_one_thread_for_many_puts_and_flush_waits_for_e
         assert [x for b in batches for x in b] == list(range(i + 1))
     assert len(threads) == 1  # one writer thread took every put
     assert any(t.name == "qualtally-probe-linger" for t in threading.enumerate())
+
+
+def test_quick_handover_shortens_the_switch_interval_while_any_block_runs():
+    import sys
+
+    before = sys.getswitchinterval()
+    with background.quick_handover():
+        assert sys.getswitchinterval() == pytest.approx(background.HANDOVER_INTERVAL)
+        with background.quick_handover():  # a retraining beside the loading
+            pass
+        assert sys.getswitchinterval() == pytest.approx(background.HANDOVER_INTERVAL)
+    assert sys.getswitchinterval() == before
+    with pytest.raises(RuntimeError), background.quick_handover():
+        raise RuntimeError("the work failed")
+    assert sys.getswitchinterval() == before

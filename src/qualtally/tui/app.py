@@ -173,7 +173,8 @@ class QualtallyApp(FollowingMixin, OpeningMixin, App):
             self.post_message(ModelProgress(label, done, total))
 
         def run() -> None:
-            self.project.load_suggester(progress=progress, coder=self.coder)
+            with background.quick_handover():  # the coder moves meanwhile: see there
+                self.project.load_suggester(progress=progress, coder=self.coder)
             refused = getattr(self.project, "refused_models", lambda: [])()
             self.post_message(ModelReady(refused=tuple(refused)))
 
@@ -214,11 +215,13 @@ class QualtallyApp(FollowingMixin, OpeningMixin, App):
 
         def run() -> None:
             project = self.project
-            if project.maybe_retrain(self.coder, refresh=False):
-                # the new model answers at once (a stale cache entry is recomputed), so the
-                # screen drops the old model's suggestions before the cache is rewritten
-                self.post_message(ModelRetrained())
-                project.refresh_suggestion_cache()
+            with background.quick_handover():
+                if project.maybe_retrain(self.coder, refresh=False):
+                    # the new model answers at once (a stale cache entry is recomputed), so
+                    # the screen drops the old model's suggestions before the cache is
+                    # rewritten
+                    self.post_message(ModelRetrained())
+                    project.refresh_suggestion_cache()
 
         def failed(err: BaseException) -> None:
             self.call_from_thread(self.notify, describe(err), title="retraining failed",
