@@ -263,3 +263,20 @@ def test_a_damaged_project_file_gives_one_line_and_exit_2(tmp_path, project_path
         and "backup" in err[0]
     )
     assert hashlib.sha256(damaged.read_bytes()).hexdigest() == before
+
+
+async def test_the_collector_off_for_the_first_frame_is_on_once_the_project_is_open(project_path):
+    """``qualtally code`` turns the garbage collector off until the first frame; the app's
+    first ``freeze_heap``, once the real project is open behind it, turns it back on."""
+    import gc
+
+    gc.disable()
+    try:
+        async with started_on_peek(project_path) as (app, pilot, gate, peek):
+            await pilot.pause()
+            assert not gc.isenabled()  # drawn, the project still opening
+            gate.set()
+            await wait_until_open(pilot, app)
+            assert gc.isenabled()
+    finally:
+        gc.enable()

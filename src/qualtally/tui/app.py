@@ -324,7 +324,8 @@ def freeze_heap() -> None:
     Frozen objects are still freed by reference counting; only a reference cycle among
     them that becomes garbage later (a replaced model's, if it has any) stays allocated.
     The youngest generation is also collected less often (every 5,000 net allocations
-    instead of 700): each pass is still a millisecond or two.
+    instead of 700): each pass is still a millisecond or two. The collector is turned on
+    here if it was off (the CLI runs the first frame without it).
 
     A collection runs first, so garbage waiting now (a closed modal's cycles) is freed, not
     frozen for good; and it runs only twice a session (after the first frame and when the
@@ -337,6 +338,7 @@ def freeze_heap() -> None:
     gen0, gen1, gen2 = gc.get_threshold()
     if gen0 < 5000:
         gc.set_threshold(5000, gen1, gen2)
+    gc.enable()  # ``qualtally code`` starts with the collector off until the first frame
 
 
 def make_app(
