@@ -72,3 +72,35 @@ def test_write_behind_writes_every_item_in_order_and_goes_on_after_a_failure():
     assert [x for b in batches for x in b] == [1, -1, 4]  # [2, 3] failed as one batch
     assert [str(e) for e in errors] == ["disk full"]
     assert all(t.name != "qualtally-probe-writer" for t in threading.enumerate())  # it ended
+
+
+def test_a_lingering_writer_keeps_one_thread_for_many_puts_and_flush_waits_for_each():
+    batches: list[list[int]] = []
+    threads: set[str] = set()
+
+    def write(batch):
+        threads.add(threading.get_ident())
+        batches.append(batch)
+
+    w = background.WriteBehind("probe-linger", write, on_error=lambda e: None, linger=5.0)
+    for i in range(5):
+        w.put(i)
+        w.flush(5)  # written before flush returns, though the thread lives on
+        assert [x for b in batches for x in b] == list(range(i + 1))
+    assert len(threads) == 1  # one writer thread took every put
+    assert any(t.name == "qualtally-probe-linger" for t in threading.enumerate())
+
+
+def test_quick_handover_shortens_the_switch_interval_while_any_block_runs():
+    import sys
+
+    before = sys.getswitchinterval()
+    with background.quick_handover():
+        assert sys.getswitchinterval() == pytest.approx(background.HANDOVER_INTERVAL)
+        with background.quick_handover():  # a retraining beside the loading
+            pass
+        assert sys.getswitchinterval() == pytest.approx(background.HANDOVER_INTERVAL)
+    assert sys.getswitchinterval() == before
+    with pytest.raises(RuntimeError), background.quick_handover():
+        raise RuntimeError("the work failed")
+    assert sys.getswitchinterval() == before

@@ -204,8 +204,14 @@ async def test_memo(project):
         assert "memo" in str(app.screen.query_one("#status").render())
         await pilot.press("m", "escape")
         assert project.memo(current(app).id, CODER) == "check [inaudible] part"
+        await pilot.press("j")
+        assert "memo" not in str(app.screen.query_one("#status").render())
+        await pilot.press("k")  # the mark is kept with the document's excerpts, not re-read
+        assert "memo" in str(app.screen.query_one("#status").render())
         await pilot.press("ctrl+z")
+        await pilot.pause()
         assert project.memo(current(app).id, CODER) == ""
+        assert "memo" not in str(app.screen.query_one("#status").render())
 
 
 async def test_add_code_without_losing_place(project):
@@ -359,3 +365,21 @@ async def test_quit_flushes_queued_suggestion_cache_writes_briefly(project, monk
         await settle(pilot)
         await pilot.press("q")
     assert waited == [QUIT_FLUSH_SECONDS] and QUIT_FLUSH_SECONDS <= 0.5
+
+
+async def test_the_loading_bar_is_never_the_animated_one(project):
+    """Textual's indeterminate progress bar repaints the screen 15 times a second for as long
+    as it shows: while a large project's model loads, that is every few moves' time on the
+    UI thread, beside the loading thread."""
+    from textual.widgets import ProgressBar
+
+    app = make_app(project, CODER, load_model=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        panel = app.coding.panel
+        bar = panel.query_one(ProgressBar)
+        assert bar.display and bar.percentage is not None  # determinate from the start
+        panel.set_progress("caching suggestions", 0, 0)  # nothing to cache: done
+        assert bar.percentage == 1
+        panel.set_progress("embedding excerpts", 64, 256)
+        assert bar.percentage == 0.25

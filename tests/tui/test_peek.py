@@ -49,6 +49,11 @@ def test_peek_reads_what_the_project_reads(project_path):
             assert dict(peek.codings([], CODER)) == {}
             assert peek.memo(excerpts[1].id, CODER) == "a memo with [brackets]"
             assert peek.memo(excerpts[0].id, CODER) == project.memo(excerpts[0].id, CODER) == ""
+            project.set_memo(excerpts[2].id, CODER, "")  # an empty memo is no memo
+            for coder in (CODER, "bo"):
+                assert peek.memo_ids(ids, coder) == project.memo_ids(ids, coder)
+            assert project.memo_ids(ids, CODER) == {excerpts[1].id}
+            assert peek.memo_ids([], CODER) == project.memo_ids([], CODER) == set()
             for coder in (CODER, "nobody"):
                 assert peek.coder_state(coder) == project.coder_state(coder)
             assert peek.coder_state(CODER)["excerpt"] == excerpts[1].id  # a number, not a string
@@ -258,3 +263,20 @@ def test_a_damaged_project_file_gives_one_line_and_exit_2(tmp_path, project_path
         and "backup" in err[0]
     )
     assert hashlib.sha256(damaged.read_bytes()).hexdigest() == before
+
+
+async def test_the_collector_off_for_the_first_frame_is_on_once_the_project_is_open(project_path):
+    """``qualtally code`` turns the garbage collector off until the first frame; the app's
+    first ``freeze_heap``, once the real project is open behind it, turns it back on."""
+    import gc
+
+    gc.disable()
+    try:
+        async with started_on_peek(project_path) as (app, pilot, gate, peek):
+            await pilot.pause()
+            assert not gc.isenabled()  # drawn, the project still opening
+            gate.set()
+            await wait_until_open(pilot, app)
+            assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -100,6 +100,22 @@ class Excerpt:
 
 
 @dataclass(frozen=True)
+class DocumentProgress:
+    """One document's progress for one coder, counted without reading any text.
+
+    ``total``: its top-level excerpts (turns); ``coded``: those the coder coded or marked
+    "nothing applies", itself or through a span narrowed inside it; ``respondents``: the
+    respondent keys of its excerpts, in order of first appearance.
+    """
+
+    document_id: int
+    name: str
+    respondents: tuple[str, ...]
+    coded: int
+    total: int
+
+
+@dataclass(frozen=True)
 class Code:
     """A node of the codebook hierarchy."""
 

@@ -24,6 +24,7 @@ from qualtally.core.models import (
     ORIGIN_HUMAN,
     Code,
     Document,
+    DocumentProgress,
     Excerpt,
     Finding,
     QuantifierScale,
@@ -208,6 +209,11 @@ class Project:
     def excerpt(self, excerpt_id: int) -> Excerpt:
         return self.reads.excerpt(excerpt_id)
 
+    def document_progress(self, coder: str) -> list[DocumentProgress]:
+        """Each document (by name): respondents, and top-level excerpts coded by ``coder``
+        (with codes or "nothing applies", directly or in a narrowed span) of all."""
+        return self.reads.document_progress(coder)
+
     def search(self, query: str) -> list[SearchHit]:
         return self.reads.search(query)
 
@@ -233,6 +239,10 @@ class Project:
 
     def memo(self, excerpt_id: int, coder: str) -> str:
         return self.reads.memo(excerpt_id, coder)
+
+    def memo_ids(self, excerpt_ids: Iterable[int], coder: str) -> set[int]:
+        """Of ``excerpt_ids``, those ``coder`` wrote a memo on."""
+        return self.reads.memo_ids(excerpt_ids, coder)
 
     def coders(self) -> list[str]:
         return self.reads.coders()

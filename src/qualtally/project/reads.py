@@ -14,9 +14,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from qualtally.core.exchange import ExchangeSnapshot
-from qualtally.core.models import Code, Document, Excerpt, Finding, QuantifierScale, Respondent
+from qualtally.core.models import (
+    Code,
+    Document,
+    DocumentProgress,
+    Excerpt,
+    Finding,
+    QuantifierScale,
+    Respondent,
+)
 from qualtally.core.search import SearchHit, search
-from qualtally.storage import coder_state, exchange, queries, tally_read
+from qualtally.storage import coder_state, exchange, progress, queries, tally_read
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -54,6 +62,11 @@ class Reads:
     def excerpts(self, document_id: int | None = None) -> list[Excerpt]:
         return self.read(queries.excerpts, document_id)
 
+    def document_progress(self, coder: str) -> list[DocumentProgress]:
+        """Every document with its respondents and ``coder``'s coded/total top-level
+        excerpts, counted in the database (no text read)."""
+        return self.read(progress.document_progress, coder)
+
     def search(self, query: str) -> list[SearchHit]:
         """Every match of ``query`` in the transcripts, with the excerpt to show for each."""
         return search(self.read(queries.documents, True), self.read(queries.excerpts, None),
@@ -90,6 +103,9 @@ class Reads:
 
     def memo(self, excerpt_id: int, coder: str) -> str:
         return self.read(queries.memo, excerpt_id, coder)
+
+    def memo_ids(self, excerpt_ids: Iterable[int], coder: str) -> set[int]:
+        return self.read(queries.memo_ids, list(excerpt_ids), coder)
 
     def setting(self, key: str, default: Any = None) -> Any:
         return self.read(queries.setting, key, default)

@@ -3,8 +3,9 @@
 Importing SQLAlchemy costs 0.25-0.5 s of start-up, a third to half of the coding screen's
 one-second budget for its first frame. ``Peek`` answers the handful of reads the coding
 screen needs to draw that frame (documents, one document with its turns, excerpts, codes,
-this coder's codings, a memo, where the coder left off), with the same SQL meaning and
-the same core objects as ``storage/queries.py``, while the real ``Project`` opens in the
+this coder's codings, a memo, where the coder left off, each document's progress), with the
+same SQL meaning and the same core objects as ``storage/queries.py`` and
+``storage/progress.py``, while the real ``Project`` opens in the
 background. It never writes: the file is opened with ``mode=ro`` and the schema is not
 touched. ``Peek.open`` returns None, rather than raising, for anything it is not sure of
 (not a SQLite file, a revision other than the one it knows, a missing table, a database
@@ -20,7 +21,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from qualtally.core.models import Code, Document, Excerpt, Turn
+from qualtally.core.models import Code, Document, DocumentProgress, Excerpt, Turn
+from qualtally.storage.progress_rows import assemble
 
 HEAD_REVISION = "0007"
 """The schema revision these queries are written for (a test checks it equals
@@ -110,6 +112,28 @@ class Peek:
         sql += " ORDER BY e.document_id, e.start, e.\"end\" DESC"
         return [Excerpt(*row) for row in self._rows(sql, params)]
 
+    def document_progress(self, coder: str) -> list[DocumentProgress]:
+        """As ``storage/progress.py:document_progress``: the same three queries in SQL."""
+        groups = self._rows(
+            'SELECT f.document_id, r.key, f.s, f.tops, max(a."end") FROM '
+            "(SELECT document_id, respondent_id, min(start) AS s, "
+            "sum(CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END) AS tops "
+            "FROM excerpts GROUP BY document_id, respondent_id) f "
+            "LEFT OUTER JOIN respondents r ON r.id = f.respondent_id "
+            "LEFT OUTER JOIN excerpts a ON a.document_id = f.document_id "
+            "AND a.start = f.s AND a.respondent_id + 0 = f.respondent_id "
+            "GROUP BY f.document_id, f.respondent_id, r.key, f.s, f.tops")
+        coded = self._rows(
+            "WITH RECURSIVE up(id, parent_id, document_id) AS ("
+            "SELECT e.id, e.parent_id, e.document_id FROM excerpts e JOIN "
+            "(SELECT excerpt_id AS id FROM codings WHERE coder = ? "
+            "UNION SELECT excerpt_id AS id FROM reviewed WHERE coder = ?) m ON m.id = e.id "
+            "UNION SELECT p.id, p.parent_id, p.document_id FROM excerpts p "
+            "JOIN up ON p.id = up.parent_id) "
+            "SELECT document_id, count(*) FROM up WHERE parent_id IS NULL GROUP BY document_id",
+            (coder, coder))
+        return assemble(groups, coded, self._rows("SELECT id, name FROM documents ORDER BY name"))
+
     def codes(self) -> list[Code]:
         """All codes, parents before children, siblings in codebook order (as ``queries.codes``)."""
         rows = self._rows(
@@ -187,6 +211,16 @@ class Peek:
             "SELECT text FROM memos WHERE excerpt_id = ? AND coder = ? LIMIT 1", (excerpt_id, coder)
         )
         return row[0][0] if row else ""
+
+    def memo_ids(self, excerpt_ids, coder: str) -> set[int]:
+        """Of ``excerpt_ids``, those ``coder`` wrote a memo on (as ``queries.memo_ids``)."""
+        ids = list(excerpt_ids)
+        if not ids:
+            return set()
+        rows = self._rows("SELECT excerpt_id FROM memos WHERE coder = ? AND text != '' AND "
+                          "excerpt_id IN (SELECT value FROM json_each(?))",
+                          (coder, json.dumps(ids)))
+        return {int(r[0]) for r in rows}
 
     def coder_state(self, coder: str) -> dict[str, Any]:
         rows = self._rows("SELECT key, value FROM coder_state WHERE coder = ?", (coder,))

@@ -208,6 +208,16 @@ def memo(conn: Connection, excerpt_id: int, coder: str) -> str:
     return row[0] if row else ""
 
 
+def memo_ids(conn: Connection, excerpt_ids: list[int], coder: str) -> set[int]:
+    """Of ``excerpt_ids``, those ``coder`` wrote a memo on (the coding screen's mark)."""
+    if not excerpt_ids:
+        return set()
+    q = sa.select(t.memos.c.excerpt_id).where(
+        t.memos.c.excerpt_id.in_(excerpt_ids) & (t.memos.c.coder == coder)
+        & (t.memos.c.text != ""))
+    return {int(r[0]) for r in conn.execute(q)}
+
+
 def reviewed(conn: Connection, coder: str | None = None) -> set[tuple[int, str]]:
     q = sa.select(t.reviewed.c.excerpt_id, t.reviewed.c.coder)
     if coder is not None:

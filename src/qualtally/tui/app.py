@@ -173,7 +173,8 @@ class QualtallyApp(FollowingMixin, OpeningMixin, App):
             self.post_message(ModelProgress(label, done, total))
 
         def run() -> None:
-            self.project.load_suggester(progress=progress, coder=self.coder)
+            with background.quick_handover():  # the coder moves meanwhile: see there
+                self.project.load_suggester(progress=progress, coder=self.coder)
             refused = getattr(self.project, "refused_models", lambda: [])()
             self.post_message(ModelReady(refused=tuple(refused)))
 
@@ -214,11 +215,13 @@ class QualtallyApp(FollowingMixin, OpeningMixin, App):
 
         def run() -> None:
             project = self.project
-            if project.maybe_retrain(self.coder, refresh=False):
-                # the new model answers at once (a stale cache entry is recomputed), so the
-                # screen drops the old model's suggestions before the cache is rewritten
-                self.post_message(ModelRetrained())
-                project.refresh_suggestion_cache()
+            with background.quick_handover():
+                if project.maybe_retrain(self.coder, refresh=False):
+                    # the new model answers at once (a stale cache entry is recomputed), so
+                    # the screen drops the old model's suggestions before the cache is
+                    # rewritten
+                    self.post_message(ModelRetrained())
+                    project.refresh_suggestion_cache()
 
         def failed(err: BaseException) -> None:
             self.call_from_thread(self.notify, describe(err), title="retraining failed",
@@ -321,7 +324,8 @@ def freeze_heap() -> None:
     Frozen objects are still freed by reference counting; only a reference cycle among
     them that becomes garbage later (a replaced model's, if it has any) stays allocated.
     The youngest generation is also collected less often (every 5,000 net allocations
-    instead of 700): each pass is still a millisecond or two.
+    instead of 700): each pass is still a millisecond or two. The collector is turned on
+    here if it was off (the CLI runs the first frame without it).
 
     A collection runs first, so garbage waiting now (a closed modal's cycles) is freed, not
     frozen for good; and it runs only twice a session (after the first frame and when the
@@ -334,6 +338,7 @@ def freeze_heap() -> None:
     gen0, gen1, gen2 = gc.get_threshold()
     if gen0 < 5000:
         gc.set_threshold(5000, gen1, gen2)
+    gc.enable()  # ``qualtally code`` starts with the collector off until the first frame
 
 
 def make_app(

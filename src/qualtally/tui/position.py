@@ -3,8 +3,9 @@
 A save is a tiny upsert, but the project runs with ``synchronous=FULL``, so each commit
 waits for an fsync (milliseconds, tens of them at worst). ``PositionSaver`` takes the
 values on the UI thread and lets a :class:`qualtally.core.background.WriteBehind` write
-them, merged, newest last, a few milliseconds after the move; so a quit, or even a
-SIGKILL, an instant after a move loses at most that instant. ``flush`` waits for the
+them, merged, newest last, a few milliseconds after the move, from one thread that
+waits for the next move rather than one started per move; so a quit, or even a SIGKILL,
+an instant after a move loses at most that instant. ``flush`` waits for the
 writer (the app calls it when it closes).
 """
 
@@ -15,6 +16,10 @@ from collections.abc import Callable
 from typing import Any
 
 from qualtally.core import background
+
+LINGER = 60.0
+"""Seconds the writer thread waits for the next move before it ends: a thread started on
+every move would make each move wait for it to run (see ``WriteBehind``)."""
 
 
 class PositionSaver:
@@ -27,7 +32,7 @@ class PositionSaver:
         self._lock = threading.Lock()
         self._saved: dict[str, Any] = {}
         self._writer: background.WriteBehind[dict[str, Any]] = background.WriteBehind(
-            "position", self._write, on_error=self._failed)
+            "position", self._write, on_error=self._failed, linger=LINGER)
 
     def prime(self, state: dict[str, Any]) -> None:
         """What the store already holds (read at start), so it is not written again."""

@@ -3,13 +3,13 @@
 The coding screen asks this object to move (next excerpt, next document, next excerpt
 with no coding) and to code; it keeps the current document's excerpts and this coder's
 codings in memory so that moving costs no query, and it keeps per-document progress
-(coded / total excerpts) from two queries for the whole project, updated in place as
-the coder works. No Textual here, so it is tested and benchmarked without a terminal.
+(coded / total excerpts) counted by the store for the whole project without reading any
+text (``Project.document_progress``), updated in place as the coder works. No Textual
+here, so it is tested and benchmarked without a terminal.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -45,9 +45,14 @@ class CodingSession:
         """Excerpt id -> code ids this coder applied, for the current document."""
         self.nothing: set[int] = set()
         """Excerpts of the current document this coder marked "nothing applies"."""
+        self.memos: set[int] = set()
+        """Excerpts of the current document this coder wrote a memo on (read with them, so
+        the status line's memo mark costs no query per move)."""
         self._top: dict[int, int] = {}
-        """Excerpt id -> its top-level excerpt id (progress counts top-level excerpts)."""
-        self._coded_top: dict[int, set[int]] = defaultdict(set)
+        """Excerpt id -> its top-level excerpt id, for the current document (progress
+        counts top-level excerpts)."""
+        self._coded_top: set[int] = set()
+        """Top-level excerpts of the current document this coder coded (or a span in it)."""
         self.order = "document"
         """``document``, or ``uncertainty``: within a document, the least sure excerpts first."""
         self.ranking: dict[int, list[int]] = {}
@@ -79,7 +84,7 @@ class CodingSession:
         """Everything the coding screen draws from this session, to compare two readings."""
         e = self.current
         return (self.codes, self.rows, self.doc_pos, self.document, self.excerpts, self.codings,
-                self.nothing, self.index, self.order,
+                self.nothing, self.memos, self.index, self.order,
                 self.project.memo(e.id, self.coder) if e is not None else "")
 
     def fresh_snapshot(self, project) -> tuple:
@@ -93,30 +98,10 @@ class CodingSession:
         self.code_by_id = {c.id: c for c in self.codes if c.id is not None}
 
     def reload_progress(self) -> None:
-        """Documents with coded/total excerpts for this coder: two queries in all."""
-        names = {d.id: d.name for d in self.project.documents()}
-        excerpts = self.project.excerpts()
-        by_doc: dict[int, list[Excerpt]] = defaultdict(list)
-        for e in excerpts:
-            by_doc[e.document_id].append(e)
-        self._top = {}
-        for e in excerpts:
-            self._top[e.id] = (
-                e.id if e.parent_id is None else self._top.get(e.parent_id, e.parent_id)
-            )
-        ids = [e.id for e in excerpts]
-        codings = self.project.codings(ids, self.coder) if excerpts else {}
-        marked = self.project.nothing_marks(ids, self.coder) if excerpts else set()
-        self._coded_top = defaultdict(set)
-        doc_of = {e.id: e.document_id for e in excerpts}
-        for excerpt_id in [*codings, *marked]:  # coded, with codes or with nothing
-            self._coded_top[doc_of[excerpt_id]].add(self._top[excerpt_id])
-        rows = []
-        for doc_id, name in names.items():
-            items = by_doc.get(doc_id, [])
-            resp = tuple(dict.fromkeys(e.respondent_key for e in items if e.respondent_key))
-            total = sum(1 for e in items if e.parent_id is None)
-            rows.append(DocRow(doc_id, name, resp, len(self._coded_top[doc_id]), total))
+        """Documents with coded/total excerpts for this coder, counted by the store
+        (``Project.document_progress``): no excerpt text is read for documents not open."""
+        rows = [DocRow(p.document_id, p.name, p.respondents, p.coded, p.total)
+                for p in self.project.document_progress(self.coder)]
         rows.sort(key=lambda r: (not r.respondents, r.respondents[:1], r.name))
         current = self.document.id if self.document else None
         self.rows = rows
@@ -139,6 +124,12 @@ class CodingSession:
         got = self.project.codings(ids, self.coder) if self.excerpts else {}
         self.codings = {k: [c for c, _, _ in v] for k, v in got.items()}
         self.nothing = self.project.nothing_marks(ids, self.coder) if self.excerpts else set()
+        self.memos = self.project.memo_ids(ids, self.coder) if self.excerpts else set()
+        self._top = {}
+        for e in self.excerpts:  # a narrowed span comes after the excerpt it narrows
+            self._top[e.id] = (
+                e.id if e.parent_id is None else self._top.get(e.parent_id, e.parent_id)
+            )
         if current is not None:
             self.index = next((i for i, e in enumerate(self.excerpts) if e.id == current.id),
                               min(self.index, max(0, len(self.excerpts) - 1)))
@@ -258,10 +249,7 @@ class CodingSession:
 
     def _is_coded(self, e: Excerpt) -> bool:
         return (bool(self.codings.get(e.id)) or e.id in self.nothing
-                or (e.parent_id is None and e.id in self._coded_top_current()))
-
-    def _coded_top_current(self) -> set[int]:
-        return self._coded_top[self.document.id] if self.document else set()
+                or (e.parent_id is None and e.id in self._coded_top))
 
     # -- coding ---------------------------------------------------------------------------
     def toggle(self, code_id: int) -> bool:
@@ -319,12 +307,11 @@ class CodingSession:
     def _recount_current(self) -> None:
         if self.document is None or not self.rows:
             return
-        doc_id = self.document.id
         tops = set()
         for e in self.excerpts:
             if self.codings.get(e.id) or e.id in self.nothing:
                 tops.add(self._top.get(e.id, e.parent_id or e.id))
-        self._coded_top[doc_id] = tops
+        self._coded_top = tops
         row = self.rows[self.doc_pos]
         row.coded = len(tops)
         row.total = sum(1 for e in self.excerpts if e.parent_id is None)

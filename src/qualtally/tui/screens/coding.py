@@ -235,7 +235,7 @@ class CodingScreen(NoFrameInStartupBatch, SuggestMixin, OrderMixin, SearchMixin,
                 status.append("  (narrowed span)")
             if e.question:
                 status.append(f"  Q: {e.question}")
-            if self.project.memo(e.id, self.coder):
+            if e.id in s.memos:
                 status.append("  ✎ memo")
             if e.id in s.nothing:
                 status.append("  ∅ nothing applies")

@@ -30,6 +30,10 @@ class EditMixin:
         if text is None or e is None or text == self.project.memo(e.id, self.coder):
             return
         self.project.set_memo(e.id, self.coder, text)
+        if text:
+            self.session.memos.add(e.id)
+        else:
+            self.session.memos.discard(e.id)
         self.notify("Memo saved" if text else "Memo deleted", timeout=1.5, markup=False)
         self.update_status()
 

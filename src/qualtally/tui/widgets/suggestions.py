@@ -2,7 +2,8 @@
 
 Each entry shows the number to press, the code, the score and why (matched keywords,
 the model's top terms, a similar excerpt). Until the model is ready the panel shows a
-progress bar and "loading model…". The list has a fixed height and draws its rows
+progress bar and "loading model…"; the bar is never Textual's indeterminate one, which
+repaints 15 times a second for as long as it shows. The list has a fixed height and draws its rows
 itself (Line API, each row a strip built once per set of suggestions), so a new set
 repaints this panel only, with no layout pass and without Textual's per-frame rendering
 of a rich ``Text`` (about 0.5 ms a row, 18 rows, on every move). It posts
@@ -185,7 +186,9 @@ class SuggestionPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(Text("loading model…"), id="suggest-status")
         yield Label(Text(""), id="suggest-note")
-        yield ProgressBar(total=None, show_eta=False, id="suggest-progress")
+        # never indeterminate: Textual animates an indeterminate bar at 15 frames a second,
+        # each a repaint on the UI thread while the model's imports hold the GIL beside it
+        yield ProgressBar(total=1, show_eta=False, id="suggest-progress")
         yield SuggestionList(id="suggest-list")
 
     @property
@@ -199,7 +202,7 @@ class SuggestionPanel(Vertical):
     # -- attributes down ------------------------------------------------------------
     def set_progress(self, label: str, done: int, total: int) -> None:
         self.query_one("#suggest-status", Label).update(Text(f"loading model… {label}"))
-        self.query_one(ProgressBar).update(total=total or None, progress=done)
+        self.query_one(ProgressBar).update(total=total or 1, progress=done if total else 1)
 
     def set_note(self, note: str) -> None:
         """A line above the list saying where the suggestions come from (blind mode)."""
