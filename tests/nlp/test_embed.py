@@ -17,6 +17,14 @@ def test_basic_tokens_lowercase_accents_punctuation():
     assert basic_tokens("don't  3.5\x00") == ["don", "'", "t", "3", ".", "5"]
 
 
+def test_basic_tokens_drop_every_other_category_as_tokenizer_json_does():
+    # private use (Co) and unassigned (Cn) characters are dropped, as the model's own
+    # tokenizer.json (Hugging Face tokenizers) drops them; found by
+    # benchmarks/nlp/tokenizer_compare.py, the one difference on 10,530 texts
+    assert basic_tokens("private\ue000use") == ["privateuse"]
+    assert basic_tokens("un\U000e0080assigned caf\u00e9") == ["unassigned", "cafe"]
+
+
 def test_wordpiece_greedy_longest_match():
     vocab = {
         t: i
