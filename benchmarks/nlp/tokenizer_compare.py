@@ -121,7 +121,8 @@ def main(argv=None) -> int:
         timing[f"ours_{label}_warm"] = time_one(ours128.encode, text)
         timing[f"hf_{label}_warm"] = time_one(lambda t: hf128.encode(t).ids, text)
         # cold: every word new to our per-word cache (the library keeps none by default)
-        timing[f"ours_{label}_cold"] = time_one(ours128.encode, text, fresh=ours128._word.cache_clear)
+        timing[f"ours_{label}_cold"] = time_one(ours128.encode, text,
+                                                fresh=ours128._word.cache_clear)
     nhs = sets["nhs"] or sets["demo"]
     for label, fn in (("ours", lambda: [ours128.encode(t) for t in nhs]),
                       ("hf_loop", lambda: [hf128.encode(t).ids for t in nhs]),
