@@ -47,7 +47,7 @@ texts = [
     "No comment",
     "Transport to the clinic costs more than I earn in a day, so I stopped going.",
 ]
-a, b = MiniLM(src).encode(texts), MiniLM(dst).encode(texts)
+a, b = MiniLM(src, runtime="numpy").encode(texts), MiniLM(dst, runtime="numpy").encode(texts)
 cos = (a * b).sum(1)
 print(f"fp16 vs fp32 cosine: min {cos.min():.6f}")
 assert cos.min() > 0.999

@@ -118,7 +118,7 @@ def main(argv=None) -> int:
     if a.raw and Path(a.raw).is_file():
         raw = np.load(a.raw, allow_pickle=False)
     else:
-        raw = token_outputs(MiniLM(SRC), pool=a.pool)
+        raw = token_outputs(MiniLM(SRC, runtime="numpy"), pool=a.pool)
         if a.raw:
             np.save(a.raw, raw, allow_pickle=False)
     print(f"token outputs {raw.shape} in {time.perf_counter() - t:.1f} s")

@@ -17,6 +17,14 @@ def test_basic_tokens_lowercase_accents_punctuation():
     assert basic_tokens("don't  3.5\x00") == ["don", "'", "t", "3", ".", "5"]
 
 
+def test_basic_tokens_drop_every_other_category_as_tokenizer_json_does():
+    # private use (Co) and unassigned (Cn) characters are dropped, as the model's own
+    # tokenizer.json (Hugging Face tokenizers) drops them; found by
+    # benchmarks/nlp/tokenizer_compare.py, the one difference on 10,530 texts
+    assert basic_tokens("private\ue000use") == ["privateuse"]
+    assert basic_tokens("un\U000e0080assigned caf\u00e9") == ["unassigned", "cafe"]
+
+
 def test_wordpiece_greedy_longest_match():
     vocab = {
         t: i
@@ -143,7 +151,58 @@ def test_embeddings_unchanged_by_the_in_place_gelu(monkeypatch):
 
     texts = ["The grant was not enough [inaudible] to cover costs.", "Trainers were knowledgeable.",
              " ".join(["We waited months for the payments to arrive from the ministry."] * 8)]
-    model = E.get_model()
+    model = E.MiniLM(E.model_dir(), runtime="numpy")
     now = model.encode(texts)
     monkeypatch.setattr(E, "_gelu", E._gelu_exact)
     assert np.array_equal(now, model.encode(texts))
+
+
+@needs_model
+def test_onnxruntime_and_numpy_forward_agree():
+    # the shipped model.onnx reads model.safetensors' float16 weights (make_minilm_onnx.py
+    # --store shared); both runtimes must give the same vectors, so the demo's shipped
+    # embeddings and a project's saved ones stay valid whichever one runs
+    from qualtally.nlp import embed as E
+
+    ort = E.MiniLM(E.model_dir(), runtime="onnxruntime")
+    npy = E.MiniLM(E.model_dir(), runtime="numpy")
+    assert ort.runtime == "onnxruntime" and npy.runtime == "numpy"
+    texts = ["Rents are far too high for young families here.", "No comment", "",
+             " ".join(["The clinic moved and the bus takes two hours each way."] * 12)]
+    a, b = ort.encode(texts), npy.encode(texts)
+    assert a.shape == b.shape == (4, 384)
+    assert np.abs(a - b).max() < 1e-5
+
+
+@needs_model
+def test_default_runtime_and_the_numpy_switch(monkeypatch):
+    from qualtally.nlp import embed as E
+
+    assert E.MiniLM(E.model_dir()).runtime == "onnxruntime"  # a dependency: always there
+    monkeypatch.setenv(E.RUNTIME_ENV, "numpy")
+    m = E.MiniLM(E.model_dir())
+    assert m.runtime == "numpy" and m.word.shape == (30522, 384)
+
+
+@needs_model
+def test_demo_embeddings_match_the_running_encoder():
+    # models/iom-demo/embeddings.npz was written by the numpy forward; the default runtime
+    # must reproduce it (float16 storage: within 1e-3)
+    from qualtally.nlp import embed as E
+
+    root = E.model_dir().parent
+    npz = root / "iom-demo" / "embeddings.npz"
+    coded = root.parent / "corpus" / "iom-evaluation" / "coded.csv"
+    if not npz.is_file() or not coded.is_file():
+        pytest.skip("the demo's files are not beside the model")
+    import csv
+
+    with open(coded, newline="", encoding="utf-8") as f:
+        texts = [r["text"] for r in csv.DictReader(f)][:20]
+    with np.load(npz, allow_pickle=False) as data:
+        row = {k.decode("ascii"): i for i, k in enumerate(data["keys"].tolist())}
+        saved = data["vectors"].astype(np.float32)
+    hits = [(t, row[E.text_key(t)]) for t in texts if E.text_key(t) in row]
+    assert len(hits) >= 10
+    got = E.MiniLM(E.model_dir()).encode([t for t, _ in hits])
+    assert np.abs(got - saved[[i for _, i in hits]]).max() < 1e-3

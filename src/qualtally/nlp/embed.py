@@ -1,8 +1,10 @@
-"""Sentence embeddings from all-MiniLM-L6-v2, computed in plain numpy (no torch).
+"""Sentence embeddings from all-MiniLM-L6-v2, run by onnxruntime or in plain numpy (no torch).
 
 The model (a 6-layer, 384-wide BERT trained by sentence-transformers to put paraphrases
 close together; Apache-2.0) ships as float16 weights in ``models/minilm-l6-v2`` and is
-read here without pickle (``tensorfile.py``).
+read here without pickle (``tensorfile.py``). Its ``model.onnx`` is the same network as an
+ONNX graph that reads those weights; onnxruntime runs it when installed (a dependency,
+faster), and the numpy forward below is the fallback (``MiniLM``).
 
 ``embed(texts)`` returns L2-normalised mean-pooled vectors (n, 384) as float32. Texts are
 batched by length so padding stays small, and every vector is cached by text, so a
@@ -79,17 +81,69 @@ def _gelu(x):
     return x
 
 
-class MiniLM:
-    """BERT encoder + mean pooling + L2 normalisation, float32 arithmetic."""
+RUNTIME_ENV = "QUALTALLY_EMBED_RUNTIME"
+"""Set to ``numpy`` to run the numpy forward even where onnxruntime is installed."""
 
-    def __init__(self, folder: str | Path):
+
+def _onnx_session(folder: Path):
+    """An onnxruntime session on ``folder/model.onnx`` (None: no file, or no onnxruntime).
+
+    The graph (``models/build/make_minilm_onnx.py --store shared``) holds no weights: it
+    reads the float16 tensors of ``model.safetensors`` beside it, so both runtimes use the
+    same bytes. One intra-op thread: faster than numpy on one text and on batches here
+    (models/README.md), and it leaves the other core to the TUI and the training lane.
+    """
+    import os
+
+    if os.environ.get(RUNTIME_ENV, "").lower() == "numpy" or not (folder / "model.onnx").is_file():
+        return None
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        return None
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 1
+    so.inter_op_num_threads = 1
+    so.log_severity_level = 3
+    return ort.InferenceSession(str(folder / "model.onnx"), so, providers=["CPUExecutionProvider"])
+
+
+class MiniLM:
+    """BERT encoder + mean pooling + L2 normalisation, float32 arithmetic.
+
+    The forward pass runs in onnxruntime when it is installed and the model folder has
+    ``model.onnx``, else in numpy (``runtime`` forces one: "numpy" or "onnxruntime").
+    The two agree to float noise (cosine > 0.99999 on the NHS answers; models/README.md).
+    """
+
+    def __init__(self, folder: str | Path, runtime: str | None = None):
         folder = Path(folder)
+        self.folder = folder
         cfg = json.loads((folder / "config.json").read_text())
         self.heads = cfg["num_attention_heads"]
         self.layers = cfg["num_hidden_layers"]
         self.eps = cfg.get("layer_norm_eps", 1e-12)
+        self.dim = cfg.get("hidden_size", DIM)
         self.max_len = 128
         self.tok = WordPiece.from_vocab_file(folder / "vocab.txt", max_len=self.max_len)
+        self.session = None if runtime == "numpy" else _onnx_session(folder)
+        if runtime == "onnxruntime" and self.session is None:
+            raise FileNotFoundError(f"{folder}/model.onnx or onnxruntime not available")
+        self.runtime = "onnxruntime" if self.session is not None else "numpy"
+        self._numpy = False
+        if self.session is None:
+            self._load_numpy()
+
+    def __getattr__(self, name):
+        # the numpy weights, loaded on first use (the static-table build reads them)
+        if name in ("word", "pos", "type0", "ln", "blocks") and not self.__dict__.get("_numpy"):
+            self._load_numpy()
+            return getattr(self, name)
+        raise AttributeError(name)
+
+    def _load_numpy(self) -> None:
+        folder = self.folder
+        self._numpy = True
         w = {
             k: v.astype(np.float32)
             for k, v in read_safetensors(folder / "model.safetensors").items()
@@ -132,6 +186,10 @@ class MiniLM:
                 )
             )
 
+    def _forward_onnx(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return self.session.run(None, {"input_ids": ids.astype(np.int64),
+                                       "attention_mask": mask.astype(np.int64)})[0]
+
     def _forward(self, ids: np.ndarray, mask: np.ndarray, pool=None) -> np.ndarray:
         """Pooled, normalised outputs; ``pool`` (T,) bool, if given, picks the positions pooled."""
         B, T = ids.shape
@@ -165,7 +223,7 @@ class MiniLM:
     def encode(self, texts: list[str], batch_tokens: int = 4096) -> np.ndarray:
         """(n, 384) float32, L2-normalised; batches of similar length."""
         enc = [self.tok.encode(str(t)) for t in texts]
-        out = np.zeros((len(texts), self.word.shape[1]), dtype=np.float32)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         order = np.argsort([len(e) for e in enc], kind="stable")
         i = 0
         while i < len(order):
@@ -183,7 +241,9 @@ class MiniLM:
             for r, b in enumerate(batch):
                 ids[r, :len(enc[b])] = enc[b]
                 mask[r, :len(enc[b])] = True
-            if ids.size <= SMALL_BATCH_TOKENS:  # threads cost more than they save on a few tokens
+            if self.session is not None:
+                out[batch] = self._forward_onnx(ids, mask)
+            elif ids.size <= SMALL_BATCH_TOKENS:  # threads cost more than they save on a few tokens
                 with one_blas_thread_briefly():  # see nlp/blas.py
                     out[batch] = self._forward(ids, mask)
             else:

@@ -22,9 +22,11 @@ def _is_whitespace(ch: str) -> bool:
 
 
 def _is_control(ch: str) -> bool:
+    """Any "other" category (Cc, Cf, Co private use, Cn unassigned, Cs): dropped, as the
+    model's ``tokenizer.json`` (Hugging Face ``tokenizers``) and ``BertTokenizer`` drop them."""
     if ch in "\t\n\r":
         return False
-    return unicodedata.category(ch) in ("Cc", "Cf")
+    return unicodedata.category(ch).startswith("C")
 
 
 def _is_punctuation(ch: str) -> bool:
