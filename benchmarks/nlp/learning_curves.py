@@ -9,7 +9,9 @@ budget keeps what remains after it):
    after training on the first B answers of the order, through the CLI's own path
    (``qualtally suggest --train``: ``load_coded`` items into ``Suggester.train``, MiniLM), and
    the same for the plain reference (``compare.CharTfidfLR``: word 1-2 + char_wb 3-5 TF-IDF,
-   class-balanced one-vs-rest LR, 0.5 plus the top code).
+   class-balanced one-vs-rest LR, 0.5 plus the top code). ``suggester_codebook``: the CLI's
+   fit given the codebook of code names a project has (its cold start mixed in for codes
+   with few examples), which separates that mixing from the rest of part 3's path.
 2. ``coding_order``: a simulated coder starts from the order's first 25 answers, then codes
    either the next answers in file order (``document``) or the answers the current model is
    least sure about (``least_sure_first``: ``nlp.uncertainty``, the rule the app's ``o`` key
@@ -99,12 +101,22 @@ def micro_f1(truth: Sequence[Sequence[str]], pred: Sequence[set[str]]) -> float:
 
 
 # -- the CLI's path: load_coded items into Suggester.train ------------------------------------
-def train_suggester(items: list[Item]):
-    """What ``qualtally suggest --train`` fits (cli/nlp_cmds.py: default embedder MiniLM)."""
+def train_suggester(items: list[Item], profiles=None):
+    """What ``qualtally suggest --train`` fits (cli/nlp_cmds.py: default embedder MiniLM);
+    with ``profiles``, the codebook's cold start mixed in as a project's model has it."""
     from qualtally.nlp.embed import MODEL_NAME
     from qualtally.nlp.suggester import Suggester
 
-    return Suggester.train(items, embedder=MODEL_NAME)
+    return Suggester.train(items, profiles, embedder=MODEL_NAME)
+
+
+def names_only_codebook(items: list[Item]) -> list:
+    """The cold-start profiles of a codebook of code names only (no keywords, definitions):
+    what the project's codebook of the NHS codes gives (``training.codebook``)."""
+    from qualtally.core.models import Code
+    from qualtally.nlp.coldstart import profiles_from_codes
+
+    return profiles_from_codes([Code(c) for c in sorted({c for it in items for c in it.codes})])
 
 
 def _by_question(items: list[Item], idx: Sequence[int]) -> dict[str, list[int]]:
@@ -142,14 +154,20 @@ def held_f1(suggester, items: list[Item], held: Sequence[int]) -> float:
 
 # -- 1. learning curve --------------------------------------------------------------------------
 def curve(items: list[Item], sp: Split, budgets: Sequence[int], train=train_suggester,
-          progress: Progress | None = None) -> dict[str, dict[int, float]]:
-    """{"suggester": {B: F1}, "reference": {B: F1}} on ``sp.held`` after the first B answers."""
+          progress: Progress | None = None, profiles=None) -> dict[str, dict[int, float]]:
+    """{"suggester": {B: F1}, "reference": {B: F1}} on ``sp.held`` after the first B answers;
+    with ``profiles`` also ``suggester_codebook``: the same fit with that codebook's cold start
+    (isolates what the codebook mixing does from the rest of the project's path)."""
     out: dict[str, dict[int, float]] = {"suggester": {}, "reference": {}}
+    if profiles is not None:
+        out["suggester_codebook"] = {}
     texts = [it.text for it in items]
     for k, b in enumerate(budgets):
         chosen = [items[i] for i in sp.order[:b]]
         model = train(chosen)
         out["suggester"][b] = held_f1(model, items, sp.held)
+        if profiles is not None:
+            out["suggester_codebook"][b] = held_f1(train(chosen, profiles), items, sp.held)
         ref = CharTfidfLR().fit([it.text for it in chosen], [it.codes for it in chosen])
         P = ref.predict([texts[i] for i in sp.held])
         pred = [{str(c) for c, on in zip(ref.classes_, row) if on} for row in P]
@@ -278,10 +296,11 @@ def run_file(name: str, path: Path, a, progress_factory) -> dict:
         for seed, sp in enumerate(splits):
             with progress_factory(f"{name} learning curve, order {seed}") as step:
                 s0 = time.perf_counter()
-                runs.append((curve(items, sp, a.budgets, progress=step),
+                runs.append((curve(items, sp, a.budgets, progress=step,
+                                   profiles=names_only_codebook(items)),
                              round(time.perf_counter() - s0, 1)))
-        res["learning_curve"] = {
-            kind: summary([r[kind] for r, _ in runs]) for kind in ("suggester", "reference")}
+        res["learning_curve"] = {kind: summary([r[kind] for r, _ in runs])
+                                 for kind in ("suggester", "suggester_codebook", "reference")}
         res["learning_curve"]["seconds_per_seed"] = [s for _, s in runs]
         res["seconds"]["learning_curve"] = round(time.perf_counter() - t, 1)
     if "order" in a.parts:
@@ -339,6 +358,7 @@ def table(name: str, r: dict) -> str:
     """One markdown table per file: mean micro-F1 over the orders at each budget."""
     cols = [("suggester", ("learning_curve", "suggester")),
             ("reference", ("learning_curve", "reference")),
+            ("suggester + codebook", ("learning_curve", "suggester_codebook")),
             ("blind (project)", ("blind",)),
             ("document order", ("coding_order", "document")),
             ("least sure first", ("coding_order", "least_sure_first")),

@@ -35,8 +35,8 @@ def test_split_holds_out_answers_no_budget_sees():
 
 def test_curve_has_a_figure_per_budget_for_both_models(data):
     _, items, sp = data
-    out = lc.curve(items, sp, (10, 20, 40))
-    assert set(out) == {"suggester", "reference"}
+    out = lc.curve(items, sp, (10, 20, 40), profiles=lc.names_only_codebook(items))
+    assert set(out) == {"suggester", "suggester_codebook", "reference"}
     for kind in out.values():
         assert list(kind) == [10, 20, 40]
         assert all(0.0 <= f <= 1.0 for f in kind.values())
