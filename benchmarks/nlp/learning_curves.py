@@ -70,6 +70,7 @@ START = 25
 SCREEN_LIMIT = 9
 """Suggestions the coding screen asks the façade for (``coding_suggest.py``)."""
 ORDERS = ("document", "least_sure_first", "least_sure_ranked_once")
+PARTS = {"curve": "learning_curve", "order": "coding_order", "blind": "blind"}
 
 Progress = Callable[[str, int, int], None]
 
@@ -119,6 +120,15 @@ def names_only_codebook(items: list[Item]) -> list:
     return profiles_from_codes([Code(c) for c in sorted({c for it in items for c in it.codes})])
 
 
+def in_file_order(items: list[Item], idx: Sequence[int]) -> list[Item]:
+    """The chosen answers in file order, the order a project's training data comes in
+    (``training.training_data`` reads its excerpts in order), whatever order they were coded
+    in. ``Suggester.train``'s model depends on the order of its rows (on why.csv, the same
+    50 or 200 answers in random, file or reversed order: held-out micro-F1 apart by up to
+    0.02), which would otherwise blur the comparison of visiting orders."""
+    return [items[i] for i in sorted(idx)]
+
+
 def _by_question(items: list[Item], idx: Sequence[int]) -> dict[str, list[int]]:
     groups: dict[str, list[int]] = {}
     for i in idx:
@@ -163,7 +173,7 @@ def curve(items: list[Item], sp: Split, budgets: Sequence[int], train=train_sugg
         out["suggester_codebook"] = {}
     texts = [it.text for it in items]
     for k, b in enumerate(budgets):
-        chosen = [items[i] for i in sp.order[:b]]
+        chosen = in_file_order(items, sp.order[:b])
         model = train(chosen)
         out["suggester"][b] = held_f1(model, items, sp.held)
         if profiles is not None:
@@ -199,7 +209,7 @@ def visit(items: list[Item], sp: Split, budgets: Sequence[int], order: str, retr
     model, retrains, since = None, 0, 0
     queue = list(pool)
     if order != "document":
-        model, retrains = train([items[i] for i in coded]), 1
+        model, retrains = train(in_file_order(items, coded)), 1
         queue = rank(model, items, pool)
     f1: dict[int, float] = {}
     while targets:
@@ -208,12 +218,12 @@ def visit(items: list[Item], sp: Split, budgets: Sequence[int], order: str, retr
         fresh = False
         since += len(items[i].codes)
         if order == "least_sure_first" and since >= retrain_every:
-            model, since, fresh = train([items[j] for j in coded]), 0, True
+            model, since, fresh = train(in_file_order(items, coded)), 0, True
             retrains += 1
             queue = rank(model, items, sorted(queue))  # the rest, ties in file order
         if len(coded) == targets[0]:
             targets.pop(0)
-            m = model if fresh else train([items[j] for j in coded])
+            m = model if fresh else train(in_file_order(items, coded))
             f1[len(coded)] = held_f1(m, items, sp.held)
     return {"f1": f1, "visited": coded[start:], "retrains": retrains}
 
@@ -413,8 +423,8 @@ def parse(argv=None):
     ap.add_argument("--no-progress", action="store_true")
     ap.add_argument("--quick", action="store_true", help="smoke run: 1 order, why.csv only")
     ap.add_argument("--merge", action="store_true",
-                    help="keep the other files' entries of an existing --out (each entry "
-                    "records its own command, date and commit)")
+                    help="keep the other files and parts of an existing --out (each part "
+                    "records the command, date and commit of its run)")
     a = ap.parse_args(argv)
     if a.quick:
         a.orders, a.files = 1, "why"
@@ -422,7 +432,7 @@ def parse(argv=None):
     a.budgets = sorted({int(b) for b in a.budgets.split(",")})
     a.parts = {p.strip() for p in a.parts.split(",")}
     unknown = [f for f in a.files if f not in FILES]
-    if unknown or not a.parts <= {"curve", "order", "blind"}:
+    if unknown or not a.parts <= set(PARTS):
         ap.error(f"unknown file(s) or part(s): {unknown or sorted(a.parts)}")
     return a
 
@@ -442,6 +452,14 @@ def main(argv=None) -> dict:
     if missing:
         raise SystemExit(f"{a.data} has no {', '.join(f + '.csv' for f in missing)}")
 
+    if a.merge and a.out.is_file():  # parts measured under other settings would not compare
+        before = json.loads(a.out.read_text(encoding="utf-8")).get("files", {})
+        for name in a.files:
+            old = before.get(name)
+            if old and (old.get("holdout_asked"), old.get("seeds"), old.get("budgets")) != (
+                    a.holdout, list(range(a.orders)), a.budgets):
+                raise SystemExit(f"--merge: {a.out}'s {name} was measured with other "
+                                 "--holdout, --orders or --budgets")
     with cli_progress(not a.no_progress) as bar:
         @contextmanager
         def progress_factory(label: str):
@@ -463,11 +481,20 @@ def main(argv=None) -> dict:
     if a.merge and a.out.is_file():
         out = json.loads(a.out.read_text(encoding="utf-8"))
     for name, r in done.items():
-        out["files"][name] = {"run": run, **r}
+        for part in PARTS.values():
+            if part in r:
+                r[part]["run"] = run
+        kept = out["files"].get(name, {}) if a.merge else {}
+        old = kept.pop("run", None)  # an earlier format: one run for the whole file
+        for part in PARTS.values():
+            if old and part in kept:
+                kept[part].setdefault("run", old)
+        out["files"][name] = {**kept, **r, "seconds": {**kept.get("seconds", {}),
+                                                       **r["seconds"]}}
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
-    for name, r in done.items():
-        print(table(name, r) + "\n")
+    for name in done:
+        print(table(name, out["files"][name]) + "\n")
     print(f"total {run['total_seconds']} s (load average {run['load_average_before'][0]:.1f} "
           f"before, {run['load_average_after'][0]:.1f} after); JSON: {a.out}")
     return out

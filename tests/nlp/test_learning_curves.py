@@ -46,7 +46,7 @@ def test_curve_has_a_figure_per_budget_for_both_models(data):
 def test_least_sure_first_picks_the_smallest_margin(data):
     _, items, sp = data
     start = 10
-    model = lc.train_suggester([items[i] for i in sp.order[:start]])
+    model = lc.train_suggester(lc.in_file_order(items, sp.order[:start]))
     pool = sorted(sp.order[start:])
     codes, S, _, _, _ = model.score([items[i].text for i in pool], "")
     expected = np.abs(S - model.thresholds("", codes)).min(axis=1)
