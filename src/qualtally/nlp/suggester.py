@@ -18,6 +18,7 @@ from qualtally.nlp.coldstart import CodeProfile, ColdStart
 from qualtally.nlp.dataset import Item
 from qualtally.nlp.explain import coded_rows, similar_coded, similarities, top_terms_many
 from qualtally.nlp.model import CodeSuggester
+from qualtally.nlp.uncertainty import margins
 
 FEW = 8
 """Below this many positive examples a code's score leans on the cold-start score."""
@@ -148,9 +149,9 @@ class Suggester:
 
         Scored in batches of ``chunk`` texts (one TF-IDF transform, one embedding look-up,
         one similarity product per batch), which is what refreshing a project's suggestion
-        cache needs. The margin is the smallest distance between a code's score and that
-        code's threshold (small: the model is unsure), as :meth:`Project.uncertainty_order`
-        ranks excerpts.
+        cache needs. The margin is :func:`qualtally.nlp.uncertainty.margins` (the smallest
+        distance between a code's score and that code's threshold; small: the model is
+        unsure), by which :meth:`Project.uncertainty_order` ranks excerpts.
         """
         out: list[tuple[list[Suggestion], float]] = []
         excluded = set(exclude)
@@ -158,6 +159,7 @@ class Suggester:
             part = texts[lo: lo + chunk]
             codes, S, P, model, M, hits = self._score(part, question)
             th = self.thresholds(question, codes)
+            unsure = margins(S, th)
             trained = len(model.classes_) if model is not None else 0
             why = explain and model is not None
             sims = similarities(model, M) if why else None
@@ -198,6 +200,5 @@ class Suggester:
                             "model" if j < trained else "keywords",
                         )
                     )
-                margin = float(np.min(np.abs(S[i] - th))) if len(codes) else 1.0
-                out.append((found, margin))
+                out.append((found, unsure[i]))
         return out

@@ -298,15 +298,19 @@ class Suggestions:
     def uncertainty_order(
         self, document_id: int | None = None, coder: str | None = None
     ) -> list[int]:
-        """Excerpt ids, the ones the model is least sure about first (coded ones last)."""
+        """Excerpt ids, the ones the model is least sure about first (coded ones last), by
+        the rule of :mod:`qualtally.nlp.uncertainty` (the cache stores the same margin)."""
+        from qualtally.nlp.uncertainty import least_sure_first
+        from qualtally.nlp.uncertainty import margin as margin_of
+
         excerpts = self.reads.excerpts(document_id)
         todo, coded = self._uncoded(excerpts, coder)
         margin = self.cache.cached_margins(todo, self.scope_for(coder))
         missing = [e for e in todo if e.id not in margin]
         for e, _, s, _, th in self.scored(missing, coder) if missing else ():
-            margin[e.id] = float(min(abs(s - th))) if len(s) else 1.0
-        ranked = sorted(todo, key=lambda e: margin.get(e.id, 1.0))
-        return [e.id for e in ranked] + [e.id for e in excerpts if coded.get(e.id)]
+            margin[e.id] = margin_of(s, th)
+        ranked = least_sure_first([e.id for e in todo], margin)
+        return ranked + [e.id for e in excerpts if coded.get(e.id)]
 
     def bulk_accept_preview(
         self, code_path: str, min_score: float, coder: str
