@@ -36,6 +36,20 @@ def name_keywords(path: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w.lower().strip("'\"(),.") for w in words))
 
 
+def says_more_than_name(p: CodeProfile) -> bool:
+    """Whether the codebook tells anything about the code beyond its name: examples, a
+    definition or include note, or keywords other than the name's own words. The learned
+    model already reads each code's name (as labelled examples and a similarity feature),
+    so a names-only profile adds nothing to it but a cruder copy of the same evidence."""
+    if p.examples:
+        return True
+    if {k.lower() for k in p.keywords} - set(name_keywords(p.path)):
+        return True
+    leaf = split_path(p.path)[-1] if split_path(p.path) else p.path
+    desc = " ".join(p.description.split()).lower()
+    return bool(desc) and desc not in {leaf.lower(), p.path.lower()}
+
+
 def profiles_from_codes(codes) -> list[CodeProfile]:
     """CodeProfiles from core :class:`~qualtally.core.models.Code` objects."""
     out = []
@@ -57,6 +71,7 @@ class ColdStart:
         from qualtally.nlp.pipeline import get_nlp
 
         self.paths = [p.path for p in profiles]
+        self.informative = np.array([says_more_than_name(p) for p in profiles], dtype=bool)
         nlp = get_nlp()
         self.matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
         for p in profiles:
